@@ -1,0 +1,45 @@
+# Two commands for a fresh clone: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PARCOURS := $(BIN)/parcours
+STAMP := $(VENV)/.installed
+PEOPLE ?= 150000
+
+export PARCOURS_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run test test-fast bench install demo clean messages
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Development server with the demo PLIE of Clermont Auvergne Métropole.
+run: $(STAMP)
+	mkdir -p $(PARCOURS_DATA_DIR)
+	PARCOURS_DEBUG=1 $(PARCOURS) migrate --no-input
+	PARCOURS_DEBUG=1 $(PARCOURS) load-territory
+	PARCOURS_DEBUG=1 $(PARCOURS) demo-data --if-empty
+	PARCOURS_DEBUG=1 PARCOURS_DEMO=1 $(PARCOURS) runserver 127.0.0.1:8000
+
+# The whole suite; browser tests need Debian's chromium (installed here when root, skipped loudly otherwise).
+test: $(STAMP)
+	@bash scripts/ensure-chromium.sh
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -m "not browser" -x $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --people $(PEOPLE)
+
+messages: $(STAMP)
+	cd src/parcours && ../../$(PARCOURS) makemessages -l fr --no-obsolete && ../../$(PARCOURS) compilemessages
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""Parcours: the information system of a PLIE (Plan Local pour l'Insertion et l'Emploi)."""

@@ -1,0 +1,38 @@
+"""Audit rows, written inside the caller's transaction so a change and its trace land together."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from .models import AccessLog, AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime, Decimal)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def audit_record(*, actor, action: str, obj: models.Model, participant_id: int | None,
+                 before: dict | None = None, after: dict | None = None) -> AuditEvent:
+    """Record a change; `before`/`after` are snapshots, only differing keys are kept."""
+    before, after = before or {}, after or {}
+    changes = {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
+               if before.get(k) != after.get(k)}
+    return AuditEvent.objects.create(actor=actor, action=action, object_type=obj._meta.label_lower,
+                                     object_id=str(obj.pk), participant_id=participant_id, changes=changes)
+
+
+def access_log_record(*, user, participant_id: int, screen: str) -> None:
+    AccessLog.objects.create(user=user, participant_id=participant_id, screen=screen)

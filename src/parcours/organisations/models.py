@@ -1,0 +1,157 @@
+"""Structures (the PLIE, its operators, the prescribers), the people who use Parcours and their roles."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    PLIE = "plie", _("PLIE (équipe d'animation)")
+    OPERATOR = "operator", _("Structure opératrice (emploie des référents)")
+    PRESCRIBER = "prescriber", _("Prescripteur")
+    STEP_PROVIDER = "step_provider", _("Opérateur d'étapes (formation, SIAE, employeur)")
+
+
+class PrescriberType(models.TextChoices):
+    """Codes of the interchange format (pathways.csv, prescriber_type)."""
+
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    MISSION_LOCALE = "mission_locale", _("Mission Locale")
+    CCAS = "ccas", _("CCAS")
+    DEPARTEMENT = "departement", _("Conseil départemental")
+    CAF = "caf", _("CAF")
+    SIAE = "siae", _("SIAE")
+    ASSOCIATION = "association", _("Association")
+    PLIE = "plie", _("PLIE")
+    SELF = "self", _("Candidature spontanée")
+    OTHER = "other", _("Autre")
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinateur·rice de parcours")
+    DIRECTOR = "director", _("Direction du PLIE")
+    REFERENT = "referent", _("Référent·e de parcours")
+    PRESCRIBER = "prescriber", _("Prescripteur·rice")
+    ADMINISTRATOR = "administrator", _("Administrateur·rice")
+
+
+# The PLIE's animation team sees the whole PLIE.
+PLIE_TEAM_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
+
+
+class Organisation(models.Model):
+    territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="organisations")
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    prescriber_type = models.CharField(_("type de prescripteur"), max_length=20, choices=PrescriberType.choices,
+                                       blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("structure")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="organisation_unique_name"),
+            models.CheckConstraint(
+                condition=~models.Q(kind=OrganisationKind.PRESCRIBER) | ~models.Q(prescriber_type=""),
+                name="prescriber_has_type",
+                violation_error_message=_("Un prescripteur doit avoir un type de prescripteur."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("courriel"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("accès à l'administration technique"), default=False)
+    date_joined = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    objects = UserManager()
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_unique_email_ci")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        return list(self.memberships.filter(is_active=True, organisation__is_active=True)
+                    .select_related("organisation"))
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.active_memberships)
+
+    def organisation_ids(self, *roles: str) -> set[int]:
+        return {m.organisation_id for m in self.active_memberships if not roles or m.role in roles}
+
+    @property
+    def is_plie_team(self) -> bool:
+        return bool(self.roles & PLIE_TEAM_ROLES)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, verbose_name=_("utilisateur·rice"), on_delete=models.CASCADE,
+                             related_name="memberships")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("structure"), on_delete=models.CASCADE,
+                                     related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"

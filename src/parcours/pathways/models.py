@@ -1,0 +1,334 @@
+"""A pathway (parcours): from the application to the exit, with its steps, appointments and follow-up.
+
+A pathway is created when an application reaches the PLIE; its state machine is in
+pathways/workflow.py. Its dates are those of the interchange format (pathways.csv).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import TimeStamped, TransitionLog
+from parcours.organisations.models import PrescriberType
+from parcours.participants.models import Barrier
+
+
+class PathwayStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Candidature reçue")
+    ASSIGNED = "assigned", _("Affectée à un·e référent·e")
+    ASSESSED = "assessed", _("Bilan réalisé, en attente de commission")
+    ADMITTED = "admitted", _("Agréée, contrat à signer")
+    REFUSED = "refused", _("Refusée")
+    REORIENTED = "reoriented", _("Réorientée")
+    ACTIVE = "active", _("En parcours")
+    FOLLOWUP = "followup", _("Suivi dans l'emploi")
+    EXITED = "exited", _("Sortie")
+
+
+# States in which the person is still before the commission.
+INTAKE_STATES = (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED)
+# States in which the person is in the PLIE (entered, not exited).
+IN_PATHWAY_STATES = (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP)
+CLOSED_STATES = (PathwayStatus.REFUSED, PathwayStatus.REORIENTED, PathwayStatus.EXITED)
+
+
+class Decision(models.TextChoices):
+    ADMITTED = "admitted", _("Agréée")
+    REFUSED = "refused", _("Refusée")
+    REORIENTED = "reoriented", _("Réorientée")
+
+
+class ExitReason(models.TextChoices):
+    SUSTAINABLE_EMPLOYMENT = "sustainable_employment", _("Emploi durable (validé après 6 mois)")
+    QUALIFYING_TRAINING = "qualifying_training", _("Formation qualifiante")
+    OTHER_POSITIVE = "other_positive", _("Autre sortie positive (création d'activité…)")
+    ABANDONMENT = "abandonment", _("Abandon")
+    MOVED = "moved", _("Déménagement")
+    DECEASED = "deceased", _("Décès")
+    RETIRED = "retired", _("Retraite")
+    REORIENTATION = "reorientation", _("Réorientation vers un dispositif plus adapté")
+    OTHER_WITHOUT_OUTCOME = "other_without_outcome", _("Autre sortie sans suite")
+
+
+POSITIVE_EXITS = (ExitReason.SUSTAINABLE_EMPLOYMENT, ExitReason.QUALIFYING_TRAINING, ExitReason.OTHER_POSITIVE)
+NEUTRALISED_EXITS = (ExitReason.MOVED, ExitReason.DECEASED, ExitReason.RETIRED)
+
+
+class EntryRoute(models.TextChoices):
+    APPLICATION = "application", _("Candidature et commission d'agrément")
+    COLLECTIVE_ACTION = "collective_action", _("Action collective du PLIE")
+    IMPORT = "import", _("Reprise de données")
+
+
+class Pathway(TimeStamped):
+    participant = models.ForeignKey("participants.Participant", verbose_name=_("participant·e"),
+                                    on_delete=models.PROTECT, related_name="pathways")
+    status = models.CharField(_("état"), max_length=16, choices=PathwayStatus.choices,
+                              default=PathwayStatus.SUBMITTED)
+    entry_route = models.CharField(_("voie d'entrée"), max_length=20, choices=EntryRoute.choices,
+                                   default=EntryRoute.APPLICATION)
+    external_ref = models.CharField(_("identifiant d'origine"), max_length=64, blank=True)
+    # The structure that employs the referent, and the referent.
+    operator = models.ForeignKey("organisations.Organisation", verbose_name=_("structure référente"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="pathways")
+    referent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("référent·e"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="pathways")
+    # Referent identifier from a source system when no account matches it.
+    referent_ref = models.CharField(_("référent·e (identifiant d'origine)"), max_length=254, blank=True)
+    assigned_at = models.DateField(_("affectée le"), null=True, blank=True)
+    prescriber_type = models.CharField(_("type de prescripteur"), max_length=20, choices=PrescriberType.choices,
+                                       blank=True)
+    application_date = models.DateField(_("date de candidature"), null=True, blank=True)
+    commission_date = models.DateField(_("date de commission"), null=True, blank=True)
+    decision = models.CharField(_("décision"), max_length=12, choices=Decision.choices, blank=True)
+    entry_date = models.DateField(_("date d'entrée"), null=True, blank=True)
+    exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
+    exit_reason = models.CharField(_("motif de sortie"), max_length=32, choices=ExitReason.choices, blank=True)
+    last_contact_date = models.DateField(_("dernier contact"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("parcours")
+        verbose_name_plural = _("parcours")
+        ordering = ["-application_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant"], condition=Q(entry_date__isnull=False, exit_date__isnull=True),
+                                    name="pathway_one_open_per_participant",
+                                    violation_error_message=_("Cette personne a déjà un parcours en cours.")),
+            models.UniqueConstraint(fields=["external_ref"], condition=~Q(external_ref=""),
+                                    name="pathway_unique_external_ref"),
+            models.CheckConstraint(condition=Q(exit_date__isnull=True, exit_reason="")
+                                   | Q(exit_date__isnull=False) & ~Q(exit_reason=""),
+                                   name="pathway_exit_reason_iff_exit_date",
+                                   violation_error_message=_("Une sortie a une date et un motif, ou ni l'une ni l'autre.")),
+            models.CheckConstraint(condition=Q(entry_date__isnull=True) | Q(decision=Decision.ADMITTED),
+                                   name="pathway_entry_needs_admission",
+                                   violation_error_message=_("Seul un parcours agréé a une date d'entrée.")),
+            models.CheckConstraint(condition=Q(exit_date__isnull=True) | Q(entry_date__isnull=False),
+                                   name="pathway_exit_needs_entry",
+                                   violation_error_message=_("Une sortie suppose une entrée.")),
+            models.CheckConstraint(condition=Q(exit_date__isnull=True) | Q(exit_date__gte=F("entry_date")),
+                                   name="pathway_exit_after_entry",
+                                   violation_error_message=_("La sortie précède l'entrée.")),
+            models.CheckConstraint(condition=Q(entry_date__isnull=True) | Q(commission_date__isnull=True)
+                                   | Q(entry_date__gte=F("commission_date")),
+                                   name="pathway_entry_after_commission",
+                                   violation_error_message=_("L'entrée précède la commission.")),
+            models.CheckConstraint(condition=Q(commission_date__isnull=True) | Q(application_date__isnull=True)
+                                   | Q(commission_date__gte=F("application_date")),
+                                   name="pathway_commission_after_application",
+                                   violation_error_message=_("La commission précède la candidature.")),
+        ]
+        indexes = [
+            models.Index(fields=["entry_date"], name="pathway_entry_idx"),
+            models.Index(fields=["exit_date"], name="pathway_exit_idx"),
+            models.Index(fields=["status", "referent"], name="pathway_status_referent_idx"),
+            models.Index(fields=["status", "operator"], name="pathway_status_operator_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Parcours n° %(pk)s") % {"pk": self.pk}
+
+
+class PathwayTransition(TransitionLog):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état du parcours")
+
+
+class EngagementContract(TimeStamped):
+    """The three-party contract (participant, referent, PLIE direction); its signature is the entry."""
+
+    pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="contract")
+    objectives = models.TextField(_("objectifs du parcours"))
+    participant_commitments = models.TextField(_("engagements du / de la participant·e"))
+    referent_commitments = models.TextField(_("engagements du / de la référent·e"))
+    plie_commitments = models.TextField(_("engagements de la direction du PLIE"))
+    participant_signed_on = models.DateField(_("signé par le / la participant·e le"), null=True, blank=True)
+    referent_signed_on = models.DateField(_("signé par le / la référent·e le"), null=True, blank=True)
+    director_signed_on = models.DateField(_("signé par la direction du PLIE le"), null=True, blank=True)
+    director = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pour la direction"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("contrat d'engagement")
+
+    @property
+    def fully_signed(self) -> bool:
+        return bool(self.participant_signed_on and self.referent_signed_on and self.director_signed_on)
+
+    @property
+    def signature_date(self):
+        """The entry date: the day the last party signed."""
+        if not self.fully_signed:
+            return None
+        return max(self.participant_signed_on, self.referent_signed_on, self.director_signed_on)
+
+
+class StepType(models.TextChoices):
+    """Step types of the interchange format (steps.csv)."""
+
+    MOBILISATION = "mobilisation", _("Action de mobilisation")
+    EMPLOYMENT_MEDIATION = "employment_mediation", _("Médiation à l'emploi")
+    SOCIAL_SUPPORT = "social_support", _("Accompagnement social")
+    TRAINING_QUALIFYING = "training_qualifying", _("Formation qualifiante")
+    TRAINING_CERTIFYING = "training_certifying", _("Formation certifiante")
+    TRAINING_NON_QUALIFYING = "training_non_qualifying", _("Formation non qualifiante")
+    IAE_ACI = "iae_aci", _("IAE — atelier et chantier d'insertion (ACI)")
+    IAE_EI = "iae_ei", _("IAE — entreprise d'insertion (EI)")
+    IAE_ETTI = "iae_etti", _("IAE — entreprise de travail temporaire d'insertion (ETTI)")
+    IAE_AI = "iae_ai", _("IAE — association intermédiaire (AI)")
+    GEIQ = "geiq", _("GEIQ")
+    REGIE_QUARTIER = "regie_quartier", _("Régie de quartier")
+    SUBSIDISED_CONTRACT = "subsidised_contract", _("Contrat aidé")
+    UNSUBSIDISED_EMPLOYMENT = "unsubsidised_employment", _("Emploi en contrat non aidé")
+    IMMERSION = "immersion", _("Immersion en entreprise (PMSMP)")
+    BUSINESS_CREATION = "business_creation", _("Création d'activité")
+
+
+class ContractType(models.TextChoices):
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    CTT = "ctt", _("Contrat de travail temporaire (intérim)")
+    CUI = "cui", _("Contrat unique d'insertion (CUI)")
+    APPRENTICESHIP = "apprenticeship", _("Contrat d'apprentissage")
+    PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
+    NONE = "none", _("Sans contrat de travail")
+
+
+class Step(TimeStamped):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="steps")
+    external_ref = models.CharField(_("identifiant d'origine"), max_length=64, blank=True)
+    step_type = models.CharField(_("type d'étape"), max_length=32, choices=StepType.choices)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    operator_name = models.CharField(_("opérateur"), max_length=200, blank=True)
+    employer_siret = models.CharField(_("SIRET de l'employeur"), max_length=14, blank=True)
+    contract_type = models.CharField(_("type de contrat"), max_length=20, choices=ContractType.choices, blank=True)
+    social_clause = models.BooleanField(_("issu d'une clause sociale"), null=True, blank=True)
+    hours = models.DecimalField(_("heures prévues"), max_digits=7, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("étape de parcours")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["external_ref"], condition=~Q(external_ref=""),
+                                    name="step_unique_external_ref"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="step_end_after_start",
+                                   violation_error_message=_("La fin de l'étape précède son début.")),
+            models.CheckConstraint(condition=Q(employer_siret="") | Q(employer_siret__regex=r"^[0-9]{14}$"),
+                                   name="step_siret_14_digits",
+                                   violation_error_message=_("Le SIRET compte 14 chiffres.")),
+        ]
+        indexes = [models.Index(fields=["start_date"], name="step_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_type_display()} ({self.start_date:%d/%m/%Y})"
+
+
+class AppointmentKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individuel")
+    COLLECTIVE = "collective", _("Collectif")
+
+
+class ContactMode(models.TextChoices):
+    IN_PERSON = "in_person", _("En présentiel")
+    PHONE = "phone", _("Par téléphone")
+    VIDEO = "video", _("En visioconférence")
+    HOME_VISIT = "home_visit", _("Visite à domicile")
+    OUTREACH = "outreach", _("Hors les murs (aller vers)")
+
+
+class Appointment(TimeStamped):
+    """A contact between referent and participant; its duration is ESF-eligible referent time."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="appointments")
+    external_ref = models.CharField(_("identifiant d'origine"), max_length=64, blank=True)
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type"), max_length=12, choices=AppointmentKind.choices,
+                            default=AppointmentKind.INDIVIDUAL)
+    mode = models.CharField(_("modalité"), max_length=12, choices=ContactMode.choices, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    referent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("référent·e"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    summary = models.TextField(_("compte rendu"), blank=True)
+
+    class Meta:
+        verbose_name = _("rendez-vous")
+        verbose_name_plural = _("rendez-vous")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["external_ref"], condition=~Q(external_ref=""),
+                                    name="appointment_unique_external_ref"),
+        ]
+        indexes = [models.Index(fields=["pathway", "date"], name="appointment_pathway_date_idx")]
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("En cours")
+    VALIDATED = "validated", _("Emploi durable validé")
+    JOB_ENDED = "job_ended", _("Emploi terminé avant l'échéance")
+
+
+class EmploymentFollowUp(TimeStamped):
+    """The 6-month follow-up opened by a CDI, or a CDD / temporary work of 6 months or more."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="followups")
+    step = models.OneToOneField(Step, verbose_name=_("emploi"), on_delete=models.CASCADE, related_name="followup")
+    started_on = models.DateField(_("début de l'emploi"))
+    due_on = models.DateField(_("échéance du suivi"))
+    status = models.CharField(_("état"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    closed_on = models.DateField(_("clos le"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("suivi dans l'emploi")
+        verbose_name_plural = _("suivis dans l'emploi")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway"], condition=Q(status="open"),
+                                    name="followup_one_open_per_pathway",
+                                    violation_error_message=_("Un suivi dans l'emploi est déjà en cours.")),
+            models.CheckConstraint(condition=Q(due_on__gt=F("started_on")), name="followup_due_after_start"),
+        ]
+
+
+class BarrierLevel(models.TextChoices):
+    MAJOR = "major", _("Frein majeur")
+    MODERATE = "moderate", _("Frein modéré")
+    RESOLVED = "resolved", _("Levé")
+
+
+class BarrierReview(models.Model):
+    """One barrier assessed on one date: the assessment records the first, the pathway the next ones."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="barrier_reviews")
+    barrier = models.CharField(_("frein"), max_length=20, choices=Barrier.choices)
+    level = models.CharField(_("niveau"), max_length=10, choices=BarrierLevel.choices)
+    reviewed_on = models.DateField(_("évalué le"))
+    comment = models.TextField(_("observation"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("évaluation d'un frein")
+        ordering = ["reviewed_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["pathway", "barrier", "reviewed_on"],
+                                               name="barrier_review_unique_per_day")]
+
+
+class Note(TimeStamped):
+    """A note on the pathway. Notes are factual and may be read by the person (CNIL)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note")
+        ordering = ["-created_at"]

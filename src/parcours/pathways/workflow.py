@@ -1,0 +1,195 @@
+"""The pathway's state machine, as a table. Every state change goes through `pathway_transition`.
+
+    submitted ─assign→ assigned ─complete_assessment→ assessed ─admit→ admitted ─sign_contract→ active
+                                    ↑ reopen_assessment ┘   │ refuse → refused           │    ↑ job_ended
+                                                            │ reorient → reoriented      │ start_followup (a lasting job)
+                                                            └ postpone (stays assessed)  ↓    │
+                                                                                  followup ─validate_sustainable_employment→ exited
+                                                                         active/followup ─exit→ exited
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from parcours.core.workflow import Transition, TransitionRefused, Workflow
+from parcours.organisations.models import Role
+
+from .models import Decision, ExitReason, Pathway, PathwayStatus, PathwayTransition
+
+S = PathwayStatus
+TEAM = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
+COMMISSION = frozenset({Role.COORDINATOR, Role.DIRECTOR})
+FIELD = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
+
+
+def _date(data: dict, key: str) -> date:
+    value = data.get(key)
+    if not isinstance(value, date):
+        raise TransitionRefused(_("Date manquante."))
+    if value > timezone.localdate():
+        raise TransitionRefused(_("La date ne peut pas être dans le futur."))
+    return value
+
+
+# --- assign -----------------------------------------------------------------------------------
+def _check_assign(p: Pathway, data: dict) -> None:
+    referent, operator = data.get("referent"), data.get("operator")
+    if referent is None or operator is None:
+        raise TransitionRefused(_("Choisissez un·e référent·e."))
+    if not referent.is_active or not referent.memberships.filter(
+        organisation=operator, role=Role.REFERENT, is_active=True
+    ).exists():
+        raise TransitionRefused(_("Cette personne n'est pas référent·e de parcours de cette structure."))
+
+
+def _effect_assign(p: Pathway, data: dict) -> None:
+    p.referent, p.operator = data["referent"], data["operator"]
+    p.referent_ref = ""
+    p.assigned_at = data.get("on") or timezone.localdate()
+
+
+# --- assessment -------------------------------------------------------------------------------
+def _check_assessment_complete(p: Pathway, data: dict) -> None:
+    if not p.reception_interviews.exists():
+        raise TransitionRefused(_("Enregistrez au moins un entretien de premier accueil avant de clore le bilan."))
+    assessment = getattr(p, "assessment", None)
+    if assessment is None or not assessment.strengths.strip() or not assessment.recommendations.strip():
+        raise TransitionRefused(_("Le bilan doit comporter les points d'appui et les préconisations."))
+    if not p.barrier_reviews.exists():
+        raise TransitionRefused(_("Le bilan doit évaluer les freins à l'emploi (au moins un)."))
+
+
+def _effect_assessment_complete(p: Pathway, data: dict) -> None:
+    assessment = p.assessment
+    assessment.completed_on = data.get("on") or timezone.localdate()
+    assessment.save(update_fields=["completed_on", "updated_at"])
+
+
+def _effect_assessment_reopen(p: Pathway, data: dict) -> None:
+    p.assessment.completed_on = None
+    p.assessment.save(update_fields=["completed_on", "updated_at"])
+
+
+# --- commission -------------------------------------------------------------------------------
+def _commission_effect(decision: str):
+    def effect(p: Pathway, data: dict) -> None:
+        on = data.get("commission_date")
+        if not isinstance(on, date):
+            raise TransitionRefused(_("Date de commission manquante."))
+        if p.application_date and on < p.application_date:
+            raise TransitionRefused(_("La commission ne peut pas précéder la candidature."))
+        p.commission_date = on
+        if decision:
+            p.decision = decision
+    return effect
+
+
+# --- contract ---------------------------------------------------------------------------------
+def _check_sign_contract(p: Pathway, data: dict) -> None:
+    contract = getattr(p, "contract", None)
+    if contract is None or not contract.fully_signed:
+        raise TransitionRefused(_("Le contrat d'engagement doit être signé par les trois parties."))
+    if contract.signature_date > timezone.localdate():
+        raise TransitionRefused(_("Une date de signature est dans le futur."))
+    if p.commission_date and contract.signature_date < p.commission_date:
+        raise TransitionRefused(_("Le contrat ne peut pas être signé avant la commission d'agrément."))
+    if Pathway.objects.filter(participant_id=p.participant_id, entry_date__isnull=False,
+                              exit_date__isnull=True).exclude(pk=p.pk).exists():
+        raise TransitionRefused(_("Cette personne a déjà un parcours en cours."))
+
+
+def _effect_sign_contract(p: Pathway, data: dict) -> None:
+    p.entry_date = p.contract.signature_date
+
+
+# --- follow-up and exit -----------------------------------------------------------------------
+def _check_validate(p: Pathway, data: dict) -> None:
+    followup = p.followups.filter(status="open").first()
+    if followup is None:
+        raise TransitionRefused(_("Aucun suivi dans l'emploi en cours."))
+    if followup.due_on > timezone.localdate():
+        raise TransitionRefused(
+            _("L'emploi durable ne peut être validé qu'à l'échéance du suivi, le %(date)s.")
+            % {"date": followup.due_on.strftime("%d/%m/%Y")})
+    data["followup"] = followup
+
+
+def _effect_validate(p: Pathway, data: dict) -> None:
+    followup = data.pop("followup")
+    followup.status, followup.closed_on, followup.closed_by = "validated", timezone.localdate(), data.get("by")
+    followup.save()
+    p.exit_date, p.exit_reason = followup.due_on, ExitReason.SUSTAINABLE_EMPLOYMENT
+
+
+def _check_job_ended(p: Pathway, data: dict) -> None:
+    ended_on = _date(data, "ended_on")
+    followup = p.followups.filter(status="open").first()
+    if followup is None:
+        raise TransitionRefused(_("Aucun suivi dans l'emploi en cours."))
+    if ended_on < followup.started_on:
+        raise TransitionRefused(_("L'emploi ne peut pas finir avant d'avoir commencé."))
+    data["followup"] = followup
+
+
+def _effect_job_ended(p: Pathway, data: dict) -> None:
+    followup = data.pop("followup")
+    followup.status, followup.closed_on, followup.closed_by = "job_ended", data["ended_on"], data.get("by")
+    followup.save()
+    step = followup.step
+    if step.end_date is None or step.end_date > data["ended_on"]:
+        step.end_date = data["ended_on"]
+        step.save(update_fields=["end_date", "updated_at"])
+
+
+def _check_exit(p: Pathway, data: dict) -> None:
+    reason = data.get("reason")
+    if reason not in ExitReason.values:
+        raise TransitionRefused(_("Motif de sortie inconnu."))
+    if reason == ExitReason.SUSTAINABLE_EMPLOYMENT:
+        raise TransitionRefused(_("La sortie en emploi durable se valide à l'échéance du suivi dans l'emploi."))
+    exit_date = _date(data, "exit_date")
+    if exit_date < p.entry_date:
+        raise TransitionRefused(_("La sortie ne peut pas précéder l'entrée (%(date)s).")
+                                % {"date": p.entry_date.strftime("%d/%m/%Y")})
+    if p.steps.filter(start_date__gt=exit_date).exists() or p.appointments.filter(date__gt=exit_date).exists():
+        raise TransitionRefused(_("Des étapes ou rendez-vous sont postérieurs à cette date de sortie."))
+
+
+def _effect_exit(p: Pathway, data: dict) -> None:
+    p.exit_date, p.exit_reason = data["exit_date"], data["reason"]
+    p.followups.filter(status="open").update(status="job_ended", closed_on=data["exit_date"])
+
+
+PATHWAY_WORKFLOW = Workflow(state_field="status", log_model=PathwayTransition, log_object_field="pathway")
+for _t in [
+    Transition("assign", frozenset({S.SUBMITTED, S.ASSIGNED}), S.ASSIGNED, _l("Affecter à un·e référent·e"), TEAM,
+               _check_assign, _effect_assign),
+    Transition("complete_assessment", frozenset({S.ASSIGNED}), S.ASSESSED, _l("Clore le bilan et présenter en commission"),
+               FIELD, _check_assessment_complete, _effect_assessment_complete),
+    Transition("reopen_assessment", frozenset({S.ASSESSED}), S.ASSIGNED, _l("Rouvrir le bilan"), FIELD,
+               None, _effect_assessment_reopen),
+    Transition("admit", frozenset({S.ASSESSED}), S.ADMITTED, _l("Agréer"), COMMISSION,
+               None, _commission_effect(Decision.ADMITTED), manual=False),
+    Transition("refuse", frozenset({S.ASSESSED}), S.REFUSED, _l("Refuser"), COMMISSION,
+               None, _commission_effect(Decision.REFUSED), manual=False),
+    Transition("reorient", frozenset({S.ASSESSED}), S.REORIENTED, _l("Réorienter"), COMMISSION,
+               None, _commission_effect(Decision.REORIENTED), manual=False),
+    Transition("postpone", frozenset({S.ASSESSED}), S.ASSESSED, _l("Ajourner"), COMMISSION,
+               None, _commission_effect(""), manual=False),
+    Transition("sign_contract", frozenset({S.ADMITTED}), S.ACTIVE, _l("Enregistrer la signature du contrat (entrée)"),
+               FIELD, _check_sign_contract, _effect_sign_contract),
+    Transition("start_followup", frozenset({S.ACTIVE}), S.FOLLOWUP, _l("Ouvrir le suivi dans l'emploi"), FIELD,
+               manual=False),
+    Transition("validate_sustainable_employment", frozenset({S.FOLLOWUP}), S.EXITED,
+               _l("Valider la sortie en emploi durable"), FIELD, _check_validate, _effect_validate),
+    Transition("job_ended", frozenset({S.FOLLOWUP}), S.ACTIVE, _l("L'emploi a pris fin : le parcours continue"),
+               FIELD, _check_job_ended, _effect_job_ended),
+    Transition("exit", frozenset({S.ACTIVE, S.FOLLOWUP}), S.EXITED, _l("Enregistrer une sortie"), FIELD,
+               _check_exit, _effect_exit),
+]:
+    PATHWAY_WORKFLOW.add(_t)

@@ -1,0 +1,25 @@
+"""Settings for the test suite: the production settings, made strict and fast."""
+
+import os
+import tempfile
+
+os.environ.setdefault("PARCOURS_DEBUG", "0")
+os.environ.setdefault("PARCOURS_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("PARCOURS_DATA_DIR", tempfile.mkdtemp(prefix="parcours-test-"))
+
+from .settings import *  # noqa: E402,F401,F403
+from .settings import STORAGES, TEMPLATES  # noqa: E402
+
+
+class InvalidTemplateVariable(str):
+    """A template that reads a variable that does not exist fails the test (as les-emplois does)."""
+
+    def __mod__(self, other):
+        raise NameError(f"Variable de gabarit inconnue : {other!r}")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

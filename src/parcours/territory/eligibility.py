@@ -1,0 +1,101 @@
+"""Eligibility to the PLIE, decided criterion by criterion from the territory's rules."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from .models import Situation, Territory
+
+
+class EligibilityInputError(ValueError):
+    """Bad input; `field` names the culprit and the message says what is wrong, in French."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+@dataclass
+class Check:
+    criterion: str  # "residence", "age" or "situation"
+    passed: bool
+    detail: str
+
+
+@dataclass
+class EligibilityDecision:
+    eligible: bool
+    reasons: list[str]
+    checks: list[Check] = field(default_factory=list)
+    suggested_orientation: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "eligible": self.eligible,
+            "reasons": self.reasons,
+            "checks": [asdict(c) for c in self.checks],
+            "suggested_orientation": self.suggested_orientation,
+        }
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Age in completed years on a date."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def eligibility_decide(
+    territory: Territory,
+    *,
+    reference_date: date,
+    birth_date: date,
+    commune_insee: str | None,
+    qpv_code: str | None,
+    situations: list[str],
+) -> EligibilityDecision:
+    """Decide eligibility; raises EligibilityInputError on input the rules cannot judge."""
+    if birth_date > reference_date:
+        raise EligibilityInputError("birth_date", _("la date de naissance est postérieure à la date de référence."))
+    unknown = [s for s in situations if s not in Situation.values]
+    if unknown:
+        raise EligibilityInputError("situations", _("situation inconnue : %(codes)s.") % {"codes": ", ".join(unknown)})
+    qpv = None
+    if qpv_code:
+        qpv = territory.qpvs.select_related("commune").filter(code=qpv_code).first()
+        if qpv is None:
+            raise EligibilityInputError("qpv_code", _("le territoire n'a pas de QPV « %(code)s ».") % {"code": qpv_code})
+    commune = territory.communes.filter(insee=commune_insee).first() if commune_insee else None
+
+    checks: list[Check] = []
+    if commune is not None:
+        checks.append(Check("residence", True, _("Réside à %(commune)s, commune du territoire.") % {"commune": commune.name}))
+    elif commune_insee:
+        checks.append(Check("residence", False, _("La commune %(insee)s n'est pas une commune du territoire.") % {"insee": commune_insee}))
+    else:
+        checks.append(Check("residence", False, _("Commune de résidence non renseignée.")))
+
+    age = age_on(birth_date, reference_date)
+    age_ok = age >= territory.min_age
+    checks.append(Check(
+        "age", age_ok,
+        _("%(age)s ans à la date de référence ; %(min)s ans minimum.") % {"age": age, "min": territory.min_age},
+    ))
+
+    accepted = [s for s in situations if s in territory.eligible_situations]
+    in_qpv = bool(qpv and territory.qpv_residence_eligible)
+    if accepted or in_qpv:
+        labels = [str(Situation(s).label) for s in accepted]
+        if in_qpv:
+            labels.append(_("réside dans le QPV %(qpv)s") % {"qpv": qpv.name})
+        checks.append(Check("situation", True, "; ".join(labels) + "."))
+    else:
+        checks.append(Check("situation", False, _("Aucune situation ouvrant droit au PLIE.")))
+
+    reasons = [c.criterion for c in checks if not c.passed]
+    orientation = None
+    if commune is not None and territory.youth_min_age <= age <= territory.youth_max_age:
+        orientation = "mission_locale"
+    return EligibilityDecision(eligible=not reasons, reasons=reasons, checks=checks, suggested_orientation=orientation)

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parcours.web.urls")),
+    path("api/", include("parcours.api.urls")),
+]

@@ -1,0 +1,25 @@
+"""The main menu: one entry per area, shown to the roles that use it.
+
+Each entry: (url name, label, roles that see it). An empty roles set means everyone signed in.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from parcours.organisations.models import Role
+
+TEAM = {Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}
+
+MENU: list[tuple[str, object, set[str]]] = [
+    ("web:home", _("Accueil"), set()),
+]
+
+
+def menu_for(user) -> list[dict]:
+    from django.urls import reverse
+
+    roles = set(user.roles)
+    return [
+        {"url": reverse(name), "label": label, "name": name}
+        for name, label, allowed in MENU
+        if not allowed or roles & allowed
+    ]

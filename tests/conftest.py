@@ -1,0 +1,50 @@
+"""Strict by default: every test gets a clean database, no test talks to the network."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _db_for_all(db):
+    """Every test may use the database (each in its own rolled-back transaction)."""
+
+
+@pytest.fixture
+def territory():
+    return factories.TerritoryFactory()
+
+
+@pytest.fixture
+def plie(territory):
+    return factories.OrganisationFactory(territory=territory, plie=True)
+
+
+@pytest.fixture
+def coordinator(plie):
+    return factories.UserFactory(membership=(plie, "coordinator"))
+
+
+@pytest.fixture
+def director(plie):
+    return factories.UserFactory(membership=(plie, "director"))
+
+
+@pytest.fixture
+def operator(territory):
+    return factories.OrganisationFactory(territory=territory, operator=True)
+
+
+@pytest.fixture
+def referent(operator):
+    return factories.UserFactory(membership=(operator, "referent"))
+
+
+@pytest.fixture
+def prescriber_org(territory):
+    return factories.OrganisationFactory(territory=territory, prescriber=True)
+
+
+@pytest.fixture
+def prescriber(prescriber_org):
+    return factories.UserFactory(membership=(prescriber_org, "prescriber"))

@@ -1,0 +1,96 @@
+"""factory_boy factories shared by the whole suite. Traits name the usual variants."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from parcours.organisations.models import Membership, Organisation, OrganisationKind, PrescriberType, User
+from parcours.participants.models import Participant, Sex
+from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.territory.models import Commune, Qpv, Territory
+
+
+class TerritoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    name = "Clermont Auvergne Métropole"
+
+    @factory.post_generation
+    def communes(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        clermont = Commune.objects.get_or_create(territory=obj, insee="63113",
+                                                 defaults={"name": "Clermont-Ferrand", "postal_codes": ["63000", "63100"]})[0]
+        Commune.objects.get_or_create(territory=obj, insee="63124",
+                                      defaults={"name": "Cournon-d'Auvergne", "postal_codes": ["63800"]})
+        Qpv.objects.get_or_create(territory=obj, code="croix-de-neyrat",
+                                  defaults={"name": "Croix-de-Neyrat", "commune": clermont})
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    territory = factory.SubFactory(TerritoryFactory)
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    kind = OrganisationKind.OPERATOR
+
+    class Params:
+        plie = factory.Trait(kind=OrganisationKind.PLIE, name=factory.Sequence(lambda n: f"PLIE {n}"),
+                             prescriber_type=PrescriberType.PLIE)
+        operator = factory.Trait(kind=OrganisationKind.OPERATOR, name=factory.Sequence(lambda n: f"Opérateur {n}"))
+        prescriber = factory.Trait(kind=OrganisationKind.PRESCRIBER, name=factory.Sequence(lambda n: f"CCAS {n}"),
+                                   prescriber_type=PrescriberType.CCAS)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("un-mot-de-passe-solide")
+
+    @factory.post_generation
+    def membership(obj, create, extracted, **kwargs):
+        """membership=(organisation, role) gives the user that role in that structure."""
+        if create and extracted:
+            organisation, role = extracted
+            Membership.objects.create(user=obj, organisation=organisation, role=role)
+
+
+class ParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    territory = factory.SubFactory(TerritoryFactory)
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    sex = Sex.FEMALE
+    birth_date = datetime.date(1980, 5, 17)
+    commune = factory.LazyAttribute(lambda o: o.territory.communes.get(insee="63113"))
+    rsa = True
+
+
+class PathwayFactory(DjangoModelFactory):
+    """A pathway; traits walk it forward (the dates stay coherent)."""
+
+    class Meta:
+        model = Pathway
+
+    participant = factory.SubFactory(ParticipantFactory)
+    status = PathwayStatus.SUBMITTED
+    application_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=120))
+
+    class Params:
+        active = factory.Trait(
+            status=PathwayStatus.ACTIVE, decision="admitted",
+            commission_date=factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=90)),
+            entry_date=factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=80)),
+        )

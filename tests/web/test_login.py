@@ -1,0 +1,31 @@
+from django.urls import reverse
+
+from tests import factories
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("web:login"))
+
+
+def test_login_with_email_then_home_greets_the_user(client, coordinator):
+    response = client.post(reverse("web:login"), {"username": coordinator.email, "password": "un-mot-de-passe-solide"})
+    assert response.status_code == 302
+    page = client.get(reverse("web:home"))
+    assert page.status_code == 200
+    assert coordinator.first_name in page.content.decode()
+    assert page["Cache-Control"] == "no-store"
+
+
+def test_wrong_password_is_refused_in_french(client, coordinator):
+    response = client.post(reverse("web:login"), {"username": coordinator.email, "password": "faux"})
+    assert response.status_code == 200
+    assert "Saisissez" in response.content.decode()
+
+
+def test_demo_accounts_are_hidden_outside_demo_mode(client, settings):
+    settings.DEMO_MODE = False
+    assert "Comptes de démonstration" not in client.get(reverse("web:login")).content.decode()
+    settings.DEMO_MODE = True
+    assert "Comptes de démonstration" in client.get(reverse("web:login")).content.decode()
