@@ -11,6 +11,7 @@ TEAM = {Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}
 
 MENU: list[tuple[str, object, set[str]]] = [
     ("web:home", _("Accueil"), set()),
+    ("administration:overview", _("Administration"), {Role.ADMINISTRATOR}),
 ]
 
 

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.organisations.models import Organisation, Role, User
+from parcours.territory.models import Situation, Territory
+from parcours.territory.configuration import CONFIGURABLE_FIELDS
+
+
+class TerritoryRulesForm(forms.ModelForm):
+    eligible_situations = forms.MultipleChoiceField(
+        label=_("Situations ouvrant droit au PLIE"), choices=Situation.choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = Territory
+        fields = CONFIGURABLE_FIELDS
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "prescriber_type", "address", "phone", "email", "siret", "is_active"]
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "phone", "is_active"]
+
+
+class NewUserForm(UserForm):
+    password = forms.CharField(label=_("Mot de passe provisoire"), widget=forms.PasswordInput(render_value=False),
+                               help_text=_("12 caractères au moins ; à transmettre à la personne, qui le changera."))
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class MembershipForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Structure"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+    def __init__(self, *args, territory_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(territory_id__in=territory_ids, is_active=True)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "administration"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("territoire/<int:pk>/regles/", views.territory_rules, name="territory_rules"),
+    path("structures/nouvelle/", views.organisation_edit, name="organisation_create"),
+    path("structures/<int:pk>/", views.organisation_edit, name="organisation_edit"),
+    path("comptes/", views.user_list, name="user_list"),
+    path("comptes/nouveau/", views.user_edit, name="user_create"),
+    path("comptes/<int:pk>/", views.user_edit, name="user_edit"),
+    path("comptes/<int:pk>/roles/", views.membership_create, name="membership_create"),
+    path("roles/<int:pk>/retirer/", views.membership_remove, name="membership_remove"),
+]

@@ -1,0 +1,152 @@
+"""Administration of the PLIE: its rules, structures, accounts and roles (administrators only)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from parcours.organisations.access import team_territory_ids
+from parcours.organisations.models import Membership, Organisation, Role, User
+from parcours.organisations.services import (
+    membership_add, membership_deactivate, organisation_save, user_save,
+)
+from parcours.territory.configuration import CONFIGURABLE_FIELDS, territory_configure
+from parcours.territory.models import Territory
+
+from ..permissions import roles_required
+from .forms import MembershipForm, NewUserForm, OrganisationForm, SearchForm, TerritoryRulesForm, UserForm
+
+admin_only = roles_required(Role.ADMINISTRATOR)
+PAGE_SIZE = 50
+
+
+def _territories(request):
+    return Territory.objects.filter(pk__in=team_territory_ids(request.user))
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@admin_only
+def overview(request):
+    territories = _territories(request)
+    organisations = (Organisation.objects.filter(territory__in=territories)
+                     .annotate(members=Count("memberships", filter=Q(memberships__is_active=True)))
+                     .order_by("kind", "name"))
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "administration/overview.html", {"territories": territories, "page": page})
+
+
+@admin_only
+def territory_rules(request, pk: int):
+    territory = get_object_or_404(_territories(request), pk=pk)
+    form = TerritoryRulesForm(request.POST or None, instance=Territory.objects.get(pk=territory.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            territory_configure(territory=territory, by=request.user,
+                                **{name: form.cleaned_data[name] for name in CONFIGURABLE_FIELDS})
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Les règles du territoire sont enregistrées."))
+            return redirect("administration:overview")
+    return render(request, "administration/territory_rules.html", {"territory": territory, "form": form})
+
+
+@admin_only
+def organisation_edit(request, pk: int | None = None):
+    territories = _territories(request)
+    instance = get_object_or_404(Organisation.objects.filter(territory__in=territories), pk=pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        if instance is None:
+            organisation.territory = territories.first()
+        try:
+            organisation_save(organisation=organisation, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("La structure « %(name)s » est enregistrée.") % {"name": organisation.name})
+            return redirect("administration:overview")
+    return render(request, "administration/organisation_form.html", {"form": form, "organisation": instance})
+
+
+def _users_in_scope(request):
+    territories = team_territory_ids(request.user)
+    return User.objects.filter(
+        Q(memberships__organisation__territory_id__in=territories) | Q(memberships__isnull=True)
+    ).distinct()
+
+
+@admin_only
+def user_list(request):
+    form = SearchForm(request.GET or None)
+    users = _users_in_scope(request).order_by("last_name", "first_name")
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        users = users.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q))
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    memberships = (Membership.objects.filter(user__in=[u.pk for u in page], is_active=True)
+                   .select_related("organisation").order_by("organisation__name"))
+    by_user: dict[int, list] = {}
+    for membership in memberships:
+        by_user.setdefault(membership.user_id, []).append(membership)
+    rows = [(user, by_user.get(user.pk, [])) for user in page]
+    return render(request, "administration/user_list.html", {"form": form, "page": page, "rows": rows})
+
+
+@admin_only
+def user_edit(request, pk: int | None = None):
+    instance = get_object_or_404(_users_in_scope(request), pk=pk) if pk else None
+    form_class = UserForm if instance else NewUserForm
+    form = form_class(request.POST or None, instance=instance)
+    membership_form = MembershipForm(territory_ids=team_territory_ids(request.user))
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        try:
+            user_save(user=user, by=request.user, password=form.cleaned_data.get("password"))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Le compte de %(name)s est enregistré.") % {"name": user.get_full_name()})
+            return redirect("administration:user_edit", pk=user.pk)
+    memberships = (instance.memberships.filter(is_active=True).select_related("organisation")
+                   if instance else Membership.objects.none())
+    return render(request, "administration/user_form.html", {
+        "form": form, "account": instance, "memberships": memberships, "membership_form": membership_form,
+    })
+
+
+@admin_only
+def membership_create(request, pk: int):
+    account = get_object_or_404(_users_in_scope(request), pk=pk)
+    form = MembershipForm(request.POST, territory_ids=team_territory_ids(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_add(user=account, organisation=form.cleaned_data["organisation"],
+                           role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Le rôle est ajouté."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("administration:user_edit", pk=account.pk)
+
+
+@admin_only
+def membership_remove(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.filter(organisation__territory_id__in=team_territory_ids(request.user), is_active=True), pk=pk)
+    if request.method == "POST":
+        membership_deactivate(membership=membership, by=request.user)
+        messages.success(request, _("Le rôle est retiré."))
+    return redirect("administration:user_edit", pk=membership.user_id)

@@ -1,0 +1,120 @@
+import pytest
+from django.urls import reverse
+
+from parcours.audit.models import AuditEvent
+from parcours.organisations.models import Membership, Organisation, User
+from tests import factories
+
+
+@pytest.fixture
+def administrator(plie):
+    return factories.UserFactory(membership=(plie, "administrator"))
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+def test_only_administrators_enter(client, coordinator, referent, prescriber):
+    for user in (coordinator, referent, prescriber):
+        client.force_login(user)
+        assert client.get(reverse("administration:overview")).status_code == 403
+
+
+def test_overview_lists_structures_with_constant_queries(admin_client, territory, django_assert_num_queries):
+    for _ in range(3):
+        factories.OrganisationFactory(territory=territory, operator=True)
+    with django_assert_num_queries(6):
+        response = admin_client.get(reverse("administration:overview"))
+    assert response.status_code == 200
+    for _ in range(5):
+        factories.OrganisationFactory(territory=territory, operator=True)
+    with django_assert_num_queries(6):
+        admin_client.get(reverse("administration:overview"))
+
+
+def test_territory_rules_change_is_audited(admin_client, territory):
+    response = admin_client.post(reverse("administration:territory_rules", args=[territory.pk]), {
+        "min_age": 26, "youth_min_age": 16, "youth_max_age": 25, "eligible_situations": ["rsa", "rqth"],
+        "qpv_residence_eligible": "on", "commission_interval_days": 21, "assessment_deadline_days": 42,
+        "inactivity_alert_days": 45, "caseload_min": 60, "caseload_max": 100, "followup_months": 6,
+    })
+    assert response.status_code == 302
+    territory.refresh_from_db()
+    assert territory.commission_interval_days == 21
+    assert territory.eligible_situations == ["rsa", "rqth"]
+    event = AuditEvent.objects.get(action="territory_configure")
+    assert event.changes["commission_interval_days"] == [15, 21]
+
+
+def test_incoherent_caseload_range_is_refused_naming_the_rule(admin_client, territory):
+    response = admin_client.post(reverse("administration:territory_rules", args=[territory.pk]), {
+        "min_age": 26, "youth_min_age": 16, "youth_max_age": 25, "eligible_situations": ["rsa"],
+        "commission_interval_days": 15, "assessment_deadline_days": 42, "inactivity_alert_days": 60,
+        "caseload_min": 120, "caseload_max": 100, "followup_months": 6,
+    })
+    assert response.status_code == 200
+    assert "La file active minimale dépasse la maximale." in response.content.decode()
+    territory.refresh_from_db()
+    assert territory.caseload_min == 60
+
+
+def test_other_territory_rules_are_not_found(admin_client):
+    other = factories.TerritoryFactory(name="Autre PLIE")
+    assert admin_client.get(reverse("administration:territory_rules", args=[other.pk])).status_code == 404
+
+
+def test_create_account_then_give_a_role(admin_client, operator):
+    response = admin_client.post(reverse("administration:user_create"), {
+        "email": "Nouvelle.Referente@Example.org", "first_name": "Awa", "last_name": "Diallo",
+        "phone": "", "is_active": "on", "password": "Cle-Provisoire-2026!",
+    })
+    user = User.objects.get(email="nouvelle.referente@example.org")
+    assert response.status_code == 302
+    assert user.check_password("Cle-Provisoire-2026!")
+    admin_client.post(reverse("administration:membership_create", args=[user.pk]),
+                      {"organisation": operator.pk, "role": "referent"})
+    assert Membership.objects.filter(user=user, organisation=operator, role="referent", is_active=True).exists()
+
+
+def test_weak_password_and_duplicate_email_are_refused(admin_client, coordinator):
+    response = admin_client.post(reverse("administration:user_create"), {
+        "email": coordinator.email.upper(), "first_name": "A", "last_name": "B", "is_active": "on",
+        "password": "123456789012",
+    })
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Mot de passe provisoire" in page
+    assert User.objects.filter(email__iexact=coordinator.email).count() == 1
+
+
+def test_role_must_fit_the_kind_of_structure(admin_client, coordinator, operator):
+    admin_client.post(reverse("administration:membership_create", args=[coordinator.pk]),
+                      {"organisation": operator.pk, "role": "director"})
+    assert not Membership.objects.filter(user=coordinator, organisation=operator).exists()
+
+
+def test_remove_a_role(admin_client, referent):
+    membership = referent.memberships.get()
+    admin_client.post(reverse("administration:membership_remove", args=[membership.pk]))
+    membership.refresh_from_db()
+    assert not membership.is_active
+
+
+def test_create_structure(admin_client, territory):
+    response = admin_client.post(reverse("administration:organisation_create"), {
+        "name": "CCAS de Gerzat", "kind": "prescriber", "prescriber_type": "ccas", "is_active": "on",
+    })
+    assert response.status_code == 302
+    assert Organisation.objects.get(name="CCAS de Gerzat").territory == territory
+
+
+def test_prescriber_structure_needs_a_type(admin_client):
+    response = admin_client.post(reverse("administration:organisation_create"), {
+        "name": "Sans type", "kind": "prescriber", "prescriber_type": "", "is_active": "on",
+    })
+    assert response.status_code == 200
+    assert "Un prescripteur doit avoir un type de prescripteur." in response.content.decode()
+    assert not Organisation.objects.filter(name="Sans type").exists()
