@@ -1,8 +1,18 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("participants", views.ParticipantViewSet, basename="participant")
+router.register("pathways", views.PathwayViewSet, basename="pathway")
+router.register(r"pathways/(?P<pathway_pk>\d+)/steps", views.StepViewSet, basename="pathway-step")
+router.register(r"pathways/(?P<pathway_pk>\d+)/appointments", views.AppointmentViewSet, basename="pathway-appointment")
 
 app_name = "api"
 urlpatterns = [
+    path("v1/", include(router.urls)),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,0 +1,20 @@
+"""API errors: always a 4xx with a body naming the field, never a 500 for bad input."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from parcours.core.workflow import TransitionRefused
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TransitionRefused):
+        return Response({"non_field_errors": [exc.message]}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, exceptions.PermissionDenied):
+        # Same answer as an object that does not exist: don't reveal what another structure holds.
+        exc = exceptions.NotFound()
+    return exception_handler(exc, context)
