@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("parcours.web.urls")),
     path("administration/", include("parcours.web.administration.urls")),
+    path("acces-api/", include("parcours.web.api_access.urls")),
     path("api/", include("parcours.api.urls")),
 ]
