@@ -29,3 +29,10 @@ def test_demo_accounts_are_hidden_outside_demo_mode(client, settings):
     assert "Comptes de démonstration" not in client.get(reverse("web:login")).content.decode()
     settings.DEMO_MODE = True
     assert "Comptes de démonstration" in client.get(reverse("web:login")).content.decode()
+
+
+def test_health_endpoint_answers_without_login(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("web:health"))
+    assert response.status_code == 200
+    assert response.content == b"ok"

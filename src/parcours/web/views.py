@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -20,3 +22,9 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     return render(request, "web/home.html", {})
+
+
+@never_cache
+def health(request):
+    """Liveness probe for load balancers; no database access, so it is also the framework's floor."""
+    return HttpResponse("ok", content_type="text/plain")
