@@ -55,3 +55,10 @@ def test_skip_link_is_first_visible_on_focus_and_moves_focus_to_main(page, coord
     expect(page.locator("main#contenu")).to_be_focused()
     page.keyboard.press("Tab")  # the next stop comes after the skipped header
     assert page.evaluate("document.activeElement.closest('header')") is None
+
+
+def test_switching_actor_in_one_context_signs_in_the_next_user(page, coordinator, referent):
+    login(page, coordinator)
+    page.context.clear_cookies()
+    login(page, referent)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {referent.first_name}")
