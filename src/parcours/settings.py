@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "parcours.core",
     "parcours.territory",
     "parcours.organisations",
@@ -168,6 +170,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Long work (imports, PDF batches, retention) runs as background tasks. In production a
+# `parcours db_worker` process executes them from the database queue; in development and tests
+# they run at once, inside the request or command that enqueued them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "PARCOURS_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend",
+        ),
+    }
 }
 
 LOGGING = {
