@@ -5,4 +5,5 @@ urlpatterns = [
     path("administration/", include("parcours.web.administration.urls")),
     path("acces-api/", include("parcours.web.api_access.urls")),
     path("api/", include("parcours.api.urls")),
+    path("droits/", include("parcours.web.rights.urls")),
 ]
