@@ -111,10 +111,11 @@ ERASURE_COUNTED = [
 
 def participant_erasure_counts(participant: Participant) -> dict[str, int]:
     """What an erasure would delete, counted in one query; `entered` tells whether the person entered the PLIE."""
-    annotations = {key: _count(model, path) for key, model, path in ERASURE_COUNTED}
-    annotations["entered"] = Exists(Pathway.objects.filter(participant=OuterRef("pk"), entry_date__isnull=False))
+    # Prefixed: "pathways" or "documents" would clash with the reverse relations of the model.
+    annotations = {f"n_{key}": _count(model, path) for key, model, path in ERASURE_COUNTED}
+    annotations["n_entered"] = Exists(Pathway.objects.filter(participant=OuterRef("pk"), entry_date__isnull=False))
     row = Participant.objects.filter(pk=participant.pk).annotate(**annotations).values(*annotations).get()
-    return row
+    return {key.removeprefix("n_"): value for key, value in row.items()}
 
 
 def participant_erasure_refusal(*, entered: bool) -> str | None:
