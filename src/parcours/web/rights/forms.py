@@ -29,6 +29,7 @@ class RectificationForm(forms.ModelForm):
         }
 
     def __init__(self, *args, participant: Participant, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, instance=participant, **kwargs)
         if not self.is_bound:
             self.initial["version"] = participant.version

@@ -1,8 +1,11 @@
 """Rights of the person: the rights page of a participant, export, rectification, erasure, and the team's guide."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -67,10 +70,20 @@ def _differences(form: RectificationForm, current: Participant) -> list[dict]:
         submitted = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
         now = getattr(current, name)
         if submitted != now:
-            shown = getattr(current, f"get_{name}_display")() if getattr(Participant._meta.get_field(name), "choices",
-                                                                          None) else now
-            rows.append({"label": field.label, "current": "" if shown is None else shown})
+            rows.append({"label": field.label, "current": _shown(current, name, now)})
     return rows
+
+
+def _shown(participant: Participant, name: str, value) -> str:
+    if Participant._meta.get_field(name).choices:
+        return getattr(participant, f"get_{name}_display")()
+    if value is None:
+        return _("Inconnu") if isinstance(Participant._meta.get_field(name), BooleanField) else ""
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 @rights_roles
