@@ -153,3 +153,10 @@ def _paragraphs(story):
         elif isinstance(flowable, Table):
             for row in flowable._cellvalues:
                 yield from (cell for cell in row if isinstance(cell, Paragraph))
+
+
+def test_a_note_longer_than_a_page_still_renders(coordinator, full_file):
+    participant, pathway = full_file
+    pathway.notes.update(body="Un compte rendu très détaillé. " * 3000)
+    data = participant_export_data(participant=participant, by=coordinator)
+    assert render_export_pdf(data).startswith(b"%PDF-")

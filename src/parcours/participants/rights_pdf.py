@@ -127,7 +127,8 @@ def _label(model: type[models.Model], name: str) -> str:
 def _pairs(rows: list[tuple[str, str]]) -> Table:
     styles = _styles()
     table = Table([[Paragraph(_text(label), styles["label"]), Paragraph(_text(value), styles["body"])]
-                   for label, value in rows], colWidths=[5.5 * cm, 11.5 * cm], hAlign="LEFT")
+                   for label, value in rows], colWidths=[5.5 * cm, 11.5 * cm], hAlign="LEFT",
+                  splitInRow=1)  # a long note or summary continues on the next page
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
