@@ -40,6 +40,7 @@ class Role(models.TextChoices):
     REFERENT = "referent", _("Référent·e de parcours")
     PRESCRIBER = "prescriber", _("Prescripteur·rice")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
+    DPO = "dpo", _("Délégué·e à la protection des données")
 
 
 # The PLIE's animation team sees the whole PLIE.
