@@ -1,8 +1,24 @@
 """Strict by default: every test gets a clean database, no test talks to the network."""
 
 import pytest
+from django.test import Client
 
 from tests import factories
+
+
+class VerifiedClient(Client):
+    """force_login opens a session as after a full sign-in, second factor included (docs/security.md)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        session = self.session
+        session["parcours.otp_device"] = "tests.force_login"
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
 
 
 @pytest.fixture(autouse=True)

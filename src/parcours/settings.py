@@ -5,6 +5,8 @@ DATABASE_URL        postgres://… to use PostgreSQL; SQLite in the data folder 
 PARCOURS_DEBUG      1 in development (the `make run` default), 0 in production
 PARCOURS_SECRET_KEY required when PARCOURS_DEBUG is 0
 PARCOURS_DEMO       1 shows the demo accounts on the login page
+PARCOURS_PRODUCTION 1 on a production server: then PARCOURS_DEBUG=1 is refused
+Security settings (HTTPS, sessions, sign-in lock, retention) are described in docs/security.md.
 """
 
 from pathlib import Path
@@ -19,6 +21,9 @@ DATA_DIR = Path(os.environ.get("PARCOURS_DATA_DIR", Path.cwd() / "data")).resolv
 
 DEBUG = os.environ.get("PARCOURS_DEBUG", "0") == "1"
 DEMO_MODE = os.environ.get("PARCOURS_DEMO", "0") == "1"
+PRODUCTION = os.environ.get("PARCOURS_PRODUCTION", "0") == "1"
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("PARCOURS_DEBUG=1 est interdit quand PARCOURS_PRODUCTION=1.")
 
 SECRET_KEY = os.environ.get("PARCOURS_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -45,6 +50,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "parcours.core",
     "parcours.territory",
     "parcours.organisations",
@@ -54,12 +62,14 @@ INSTALLED_APPS = [
     "parcours.commissions",
     "parcours.reporting",
     "parcours.audit",
+    "parcours.accounts",
     "parcours.web",
     "parcours.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "parcours.accounts.middleware.SessionTimeoutMiddleware",
+    "parcours.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parcours.web.middleware.NoStoreForAuthenticatedMiddleware",
@@ -115,6 +127,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "parcours.accounts.validators.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -141,16 +154,62 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARCOURS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
+# --- Security (docs/security.md) ------------------------------------------------------------------------------
+# No forced periodic password change (CNIL 2022-100); sign-in lock per account, much higher per IP.
+PARCOURS_LOGIN_FAILURE_LIMIT = int(os.environ.get("PARCOURS_LOGIN_FAILURE_LIMIT", "5"))
+PARCOURS_LOGIN_FAILURE_WINDOW = int(os.environ.get("PARCOURS_LOGIN_FAILURE_WINDOW", str(15 * 60)))
+PARCOURS_LOGIN_LOCK_SECONDS = int(os.environ.get("PARCOURS_LOGIN_LOCK_SECONDS", str(15 * 60)))
+PARCOURS_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("PARCOURS_LOGIN_IP_FAILURE_LIMIT", "100"))
+PARCOURS_REAUTH_SECONDS = 5 * 60
+
+# Sessions: ended after 30 minutes without activity or 10 hours after sign-in.
+PARCOURS_SESSION_IDLE_SECONDS = int(os.environ.get("PARCOURS_SESSION_IDLE_SECONDS", str(30 * 60)))
+PARCOURS_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("PARCOURS_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
+SESSION_COOKIE_AGE = PARCOURS_SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = os.environ.get("PARCOURS_INSECURE_COOKIES") != "1"
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = os.environ.get("PARCOURS_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("PARCOURS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("PARCOURS_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("PARCOURS_HSTS_PRELOAD", "1") == "1"
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (and strips it from clients).
+if os.environ.get("PARCOURS_BEHIND_PROXY") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): our own files only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Retention (docs/security.md, "Durées de conservation").
+PARCOURS_ARCHIVE_AFTER_DAYS = int(os.environ.get("PARCOURS_ARCHIVE_AFTER_DAYS", str(2 * 365)))
+PARCOURS_ANONYMISE_AFTER_DAYS = int(os.environ.get("PARCOURS_ANONYMISE_AFTER_DAYS", str(3 * 365)))
+PARCOURS_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PARCOURS_ACCESS_LOG_RETENTION_DAYS", "365"))
+
+# Error reports go to the logs, never by e-mail, and carry no request body nor query string.
+ADMINS: list = []
+MANAGERS: list = []
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -193,7 +252,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_personal_data": {"()": "parcours.accounts.logging.NoPersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["no_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARCOURS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                # Django's default config would mail ADMINS; ours keeps reports in the filtered console.
+                "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -6,6 +6,7 @@ import tempfile
 os.environ.setdefault("PARCOURS_DEBUG", "0")
 os.environ.setdefault("PARCOURS_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("PARCOURS_DATA_DIR", tempfile.mkdtemp(prefix="parcours-test-"))
+os.environ.setdefault("PARCOURS_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 
 from .settings import *  # noqa: E402,F401,F403
 from .settings import STORAGES, TEMPLATES  # noqa: E402

@@ -6,4 +6,6 @@ urlpatterns = [
     path("acces-api/", include("parcours.web.api_access.urls")),
     path("api/", include("parcours.api.urls")),
     path("droits/", include("parcours.web.rights.urls")),
+    path("compte/", include("parcours.accounts.urls")),
+    path("journal/", include("parcours.audit.urls")),
 ]

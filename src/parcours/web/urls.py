@@ -3,12 +3,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from parcours.accounts.views import LoginView
+
 from . import views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/", LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("sante/", views.health, name="health"),
 ]
