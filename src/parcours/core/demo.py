@@ -216,7 +216,6 @@ REFUSAL_MOTIVES = [
 INELIGIBLE_MOTIVES = {
     "age": "Critères d'éligibilité non remplis : moins de 26 ans à la date de la candidature.",
     "residence": "Critères d'éligibilité non remplis : ne réside pas dans une commune de la métropole.",
-    "situation": "Critères d'éligibilité non remplis : aucune situation ouvrant droit au PLIE.",
 }
 REORIENTATIONS = [
     "Accompagnement global France Travail – Département", "Cap emploi (RQTH)",
@@ -566,7 +565,9 @@ class Generator:
                     territory=self.territory, date=on,
                     status=CommissionStatus.HELD if past else CommissionStatus.PLANNED,
                     closed_by=self.cast.director if past else None,
-                    created_at=self._at(on - timedelta(days=self.interval)), updated_at=self._at(min(on, self.today)))
+                    # Fixed hours: drawing them would make people depend on the commissions already there.
+                    created_at=datetime.combine(on - timedelta(days=self.interval), dtime(10), tzinfo=self.tz),
+                    updated_at=datetime.combine(min(on, self.today), dtime(17), tzinfo=self.tz))
                 new.append(existing[on])
         with historical_timestamps(Commission):
             Commission.objects.bulk_create(new, batch_size=BATCH)
@@ -629,7 +630,7 @@ class Generator:
             self.plan_intake_before(plan, decided or self.held[-1])
             plan.decision = Decision.REFUSED if target == S.REFUSED else Decision.REORIENTED
             if rng.random() < (0.4 if target == S.REFUSED else 0.35):
-                plan.ineligible = "age" if target == S.REORIENTED else rng.choice(("age", "residence", "situation"))
+                plan.ineligible = "age" if target == S.REORIENTED else rng.choice(("age", "residence"))
         else:
             self._plan_in_pathway(plan, exit_reason)
         if plan.decided_at and not plan.decision:
@@ -726,10 +727,8 @@ class Generator:
             "deld": rng.random() < 0.32, "inactive_12m": rng.random() < 0.45,
             "single_parent": rng.random() < (0.22 if sex == Sex.FEMALE else 0.04), "rqth": rng.random() < 0.09,
         }
-        if plan.ineligible == "situation":
-            flags.update(rsa=False, ass=False, aah=False, inactive_12m=False, single_parent=False, rqth=False)
-            qpv = None
-        elif not qpv and not any(flags[s] for s in Situation.values):
+        # Application.situations may not be empty (blank=False): everyone declares one situation at least.
+        if not any(flags[s] for s in Situation.values):
             flags["inactive_12m"] = True
         participant = Participant(
             territory=self.territory, last_name=last, first_name=first, sex=sex, birth_date=birth,
@@ -797,7 +796,7 @@ class Generator:
         barriers = self._barriers()
         rows.add(Application(
             pathway=pathway, prescriber_organisation=prescriber_org, prescribed_by=prescriber, situations=situations,
-            barriers_seen=[b for b in barriers if rng.random() < 0.6], motivation=rng.choice(MOTIVATIONS),
+            barriers_seen=barriers[:1] + [b for b in barriers[1:] if rng.random() < 0.6], motivation=rng.choice(MOTIVATIONS),
             participant_signed_on=signed, prescriber_signed_on=signed + timedelta(days=min(rng.randint(0, 3),
                                                                                              (plan.app - signed).days)),
             eligibility=self._eligibility(participant, plan.app, situations),
