@@ -35,7 +35,9 @@ def _remember(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=User)
-def _end_sessions(sender, instance, created, update_fields=None, **kwargs):
+def _end_sessions(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
     was_active, old_password = getattr(instance, "_parcours_initial", (None, None))
     if not created:
         disabled = was_active is True and instance.is_active is False

@@ -6,6 +6,8 @@ structure's object is simply not found (404). Rules:
 - the PLIE's animation team (coordinator, director, administrator) sees its whole territory;
 - a referent sees the pathways of the operator structures they belong to as referent;
 - a prescriber sees the applications their structure sent, and their outcome, nothing more.
+
+Archived files (retention, docs/security.md) are hidden here, through `audit.retention.archived_hidden`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def pathways_visible_to(user: User) -> QuerySet:
     operators = user.organisation_ids(Role.REFERENT)
     if operators:
         rule |= Q(operator_id__in=operators) | Q(referent=user)
-    return Pathway.objects.filter(rule)
+    from parcours.audit.retention import archived_hidden
+
+    return archived_hidden(Pathway.objects.filter(rule), user)
 
 
 def applications_visible_to(user: User) -> QuerySet:
@@ -49,7 +53,9 @@ def applications_visible_to(user: User) -> QuerySet:
     rule = Q(pk__in=pathways_visible_to(user).values("pk"))
     if prescribing:
         rule |= Q(application__prescriber_organisation_id__in=prescribing)
-    return Pathway.objects.filter(rule)
+    from parcours.audit.retention import archived_hidden
+
+    return archived_hidden(Pathway.objects.filter(rule), user)
 
 
 def participants_visible_to(user: User) -> QuerySet:

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from parcours.audit.retention import retention_apply
+
+
+class Command(BaseCommand):
+    help = ("Applique la politique de conservation : archive les dossiers sans contact depuis 2 ans, anonymise "
+            "les dossiers archivés depuis PARCOURS_ANONYMISE_AFTER_DAYS, purge le journal des accès de plus d'un an.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Compte sans rien modifier.")
+
+    def handle(self, *args, dry_run=False, **options):
+        report = retention_apply(dry_run=dry_run)
+        prefix = "[simulation] " if dry_run else ""
+        lines = [
+            f"{prefix}Dossiers archivés : {report.archived}",
+            f"{prefix}Dossiers sans contact mais avec un parcours ouvert (à clôturer, non archivés) : "
+            f"{report.open_pathways_skipped}",
+            f"{prefix}Dossiers anonymisés : {report.anonymised}",
+            f"{prefix}Documents supprimés : {report.documents_deleted}",
+            f"{prefix}Notes supprimées : {report.notes_deleted}",
+            f"{prefix}Consultations purgées du journal des accès : {report.access_logs_purged}",
+            f"{prefix}Échecs de connexion purgés : {report.login_failures_purged}",
+        ]
+        self.stdout.write("\n".join(lines))
