@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateField, Exists, Max, OuterRef, QuerySet, Value
+from django.db.models import Case, DateField, Exists, F, Max, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
@@ -38,9 +38,11 @@ def participants_last_contact() -> QuerySet:
     dates = [Max(f"pathways__{name}") for name in
              ("last_contact_date", "exit_date", "application_date", "entry_date", "commission_date")]
     dates.append(Max("pathways__appointments__date"))
-    dates.append(Cast("created_at", DateField()))
+    # A person without any dated pathway counts from the creation of their file.
     return Participant.objects.annotate(
-        last_contact=Greatest(*[Coalesce(d, Value(FAR_PAST), output_field=DateField()) for d in dates]))
+        pathway_contact=Greatest(*[Coalesce(d, Value(FAR_PAST), output_field=DateField()) for d in dates]),
+    ).annotate(last_contact=Case(When(pathway_contact=FAR_PAST, then=Cast("created_at", DateField())),
+                                 default=F("pathway_contact"), output_field=DateField()))
 
 
 @dataclass
