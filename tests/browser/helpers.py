@@ -4,7 +4,8 @@ API (see docs/testing.md, section « tests/browser »):
     visit(page, url, context=...)          goto + HTTP status < 400 + axe audit; returns the Response
     follow(page, action, context=...)      click/submit that loads a new page, same checks as visit
     assert_accessible(page, context=...)   axe audit of the current document (e.g. after an htmx swap)
-    login(page, user, password=...)        signs in through the login page (both pages audited)
+    login(page, user, password=...)        signs in through the login page and, for the roles that require it,
+                                           the second-factor page (device created on the fly; pages audited)
 The `page` fixture fails a test whose loaded pages were not all audited.
 """
 
@@ -140,10 +141,21 @@ def follow(page: Page, action: Locator | Callable[[], object], context: str | No
 
 
 def login(page: Page, user, password: str = DEFAULT_PASSWORD) -> None:
-    """Signs `user` in through the login page; both pages are audited."""
+    """Signs `user` in through the login page, and the second-factor page when the user has (or needs) one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from parcours.accounts import twofactor
+    from tests.accounts.helpers import current_code
+
+    if twofactor.second_factor_required(user) and not twofactor.has_device(user):
+        twofactor.enrolment_confirm(user, twofactor.pending_totp_device(user))
     visit(page, reverse("web:login"), context="connexion")
     page.get_by_label("Courriel", exact=True).fill(user.email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     follow(page, page.get_by_role("button", name="Se connecter"), context=f"après connexion de {user.email}")
+    if urlsplit(page.url).path == reverse("accounts:verify"):
+        TOTPDevice.objects.filter(user=user).update(last_t=-1)  # the same code may serve several logins in a test
+        page.get_by_label("Code à usage unique", exact=True).fill(current_code(TOTPDevice.objects.get(user=user)))
+        follow(page, page.get_by_role("button", name="Valider"), context="double authentification")
     if urlsplit(page.url).path == reverse("web:login"):
         raise AssertionError(f"Login as {user.email} failed: still on the login page.")
