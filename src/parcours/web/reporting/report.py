@@ -1,0 +1,96 @@
+"""One report = the indicators of the selected period plus the year-by-year series, and their layout.
+
+The figures come from `reporting.indicators.indicators_compute` (aggregated in the database): one
+call for the period and one per year of the series (at most SERIES_YEARS), so a page or an export
+costs a fixed number of queries whatever the volume of pathways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from parcours.organisations.models import PLIE_TEAM_ROLES, OrganisationKind, User
+from parcours.reporting.indicators import indicators_compute
+
+from .figures import Section, period_label, sections
+from .forms import Selection
+
+SERIES_YEARS = 5
+
+
+def compute(selection: Selection, date_from: date, date_to: date) -> dict:
+    return indicators_compute(territory_ids=sorted(selection.territory_ids), date_from=date_from, date_to=date_to,
+                              operator=selection.operator, referent=selection.referent)
+
+
+def _has_activity(data: dict) -> bool:
+    return bool(data["participants_in_pathway"] or data["entries"] or data["exits"]["total"]
+                or data["steps"]["started"])
+
+
+def year_series(selection: Selection, today: date) -> list[dict]:
+    """The main figures of each of the last SERIES_YEARS calendar years up to the selected period's end.
+
+    The current year counts up to today; leading years without any activity are left out (the
+    years the data covers), the last year always stays.
+    """
+    last = min(selection.date_to.year, today.year)
+    points = []
+    for year in range(last - SERIES_YEARS + 1, last + 1):
+        start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+        label = str(year) if end.month == 12 and end.day == 31 else _("%(year)s (au %(day)s)") % {
+            "year": year, "day": end.strftime("%d/%m")}
+        points.append({"year": year, "label": label, "from": start, "to": end,
+                       "data": compute(selection, start, end)})
+    while len(points) > 1 and not _has_activity(points[0]["data"]):
+        points.pop(0)
+    return points
+
+
+def plie_name(user: User) -> str:
+    """The PLIE the user works for, from the memberships already loaded for their roles."""
+    names = sorted({m.organisation.name for m in user.active_memberships
+                    if m.role in PLIE_TEAM_ROLES and m.organisation.kind == OrganisationKind.PLIE})
+    return ", ".join(names) or _("PLIE")
+
+
+@dataclass
+class Report:
+    selection: Selection
+    plie: str
+    data: dict
+    series: list[dict]
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return period_label(self.selection.date_from, self.selection.date_to)
+
+    @property
+    def title(self) -> str:
+        return _("Consolidation quantitative — %(plie)s — %(period)s") % {"plie": self.plie, "period": self.period}
+
+    @property
+    def filters(self) -> list[tuple[str, str]]:
+        """The filters applied, as (label, value) pairs; the period always."""
+        applied = [(_("Période"), self.period)]
+        applied.append((_("Structure référente"), self.selection.operator.name if self.selection.operator
+                        else _("toutes les structures")))
+        applied.append((_("Référent·e"), self.selection.referent.get_full_name() if self.selection.referent
+                        else _("tous les référent·es")))
+        return applied
+
+    @property
+    def filename_stem(self) -> str:
+        # Dates only: no name of a structure or a person in a file name.
+        return f"indicateurs-{self.selection.date_from.isoformat()}-{self.selection.date_to.isoformat()}"
+
+
+def build_report(*, user: User, selection: Selection, today: date) -> Report:
+    data = compute(selection, selection.date_from, selection.date_to)
+    series = year_series(selection, today)
+    return Report(selection=selection, plie=plie_name(user), data=data, series=series,
+                  sections=sections(data, series))
