@@ -133,3 +133,12 @@ def test_old_access_log_and_login_failures_are_purged(territory, referent):
     output = _run()
     assert "journal des accès : 1" in output and "Échecs de connexion purgés : 1" in output
     assert list(AccessLog.objects.values_list("screen", flat=True)) == ["recent"]
+
+
+def test_file_without_pathway_counts_from_its_creation(territory):
+    old = factories.ParticipantFactory(territory=territory)
+    new = factories.ParticipantFactory(territory=territory)
+    Participant.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=800))
+    _run()
+    assert Participant.objects.get(pk=old.pk).archived_at is not None
+    assert Participant.objects.get(pk=new.pk).archived_at is None
