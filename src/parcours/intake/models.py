@@ -63,3 +63,16 @@ class Assessment(TimeStamped):
 
     class Meta:
         verbose_name = _("bilan socio-professionnel")
+
+
+class CollectiveActionEntry(TimeStamped):
+    """A person selected for a PLIE collective action: they enter the PLIE directly, without commission."""
+
+    pathway = models.OneToOneField("pathways.Pathway", on_delete=models.CASCADE, related_name="collective_action_entry")
+    action_name = models.CharField(_("action collective"), max_length=200)
+    selected_on = models.DateField(_("retenu·e le"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("entrée par une action collective")
+        verbose_name_plural = _("entrées par une action collective")

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .models import Situation, Territory
+from .models import Situation, Territory, insee_validator
 
 
 class EligibilityInputError(ValueError):
@@ -62,12 +62,25 @@ def eligibility_decide(
     unknown = [s for s in situations if s not in Situation.values]
     if unknown:
         raise EligibilityInputError("situations", _("situation inconnue : %(codes)s.") % {"codes": ", ".join(unknown)})
+    if commune_insee and not insee_validator.regex.match(commune_insee):
+        raise EligibilityInputError(
+            "commune_insee",
+            _("code INSEE « %(code)s » mal formé : 5 caractères attendus (chiffres, ou 2A/2B suivi de 3 chiffres).")
+            % {"code": commune_insee})
     qpv = None
     if qpv_code:
         qpv = territory.qpvs.select_related("commune").filter(code=qpv_code).first()
         if qpv is None:
             raise EligibilityInputError("qpv_code", _("le territoire n'a pas de QPV « %(code)s ».") % {"code": qpv_code})
-    commune = territory.communes.filter(insee=commune_insee).first() if commune_insee else None
+        if commune_insee and commune_insee != qpv.commune.insee:
+            raise EligibilityInputError(
+                "qpv_code", _("le QPV « %(qpv)s » n'est pas situé dans la commune %(insee)s.")
+                % {"qpv": qpv.name, "insee": commune_insee})
+    if commune_insee:
+        commune = territory.communes.filter(insee=commune_insee).first()
+    else:
+        # Living in one of the territory's QPV is living in its commune.
+        commune = qpv.commune if qpv else None
 
     checks: list[Check] = []
     if commune is not None:

@@ -1,0 +1,87 @@
+"""`parcours eligibility [--territory NAME]`: decide a person's eligibility from a JSON object on stdin.
+
+Input:  {"reference_date", "birth_date", "commune_insee", "qpv_code", "situations": [...]}
+Output: {"eligible", "reasons", "checks", "suggested_orientation"} on stdout.
+Bad input exits non-zero with a French message naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.territory.eligibility import EligibilityInputError, eligibility_decide
+from parcours.territory.models import Territory
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(payload: dict, name: str) -> date:
+    value = payload.get(name)
+    if value is None:
+        raise CommandError(f"{name} : champ obligatoire manquant (date au format AAAA-MM-JJ).")
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise CommandError(f"{name} : format de date invalide ({json.dumps(value, ensure_ascii=False)}), "
+                           f"AAAA-MM-JJ attendu.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{name} : date impossible ({value}).") from None
+
+
+def _optional_code(payload: dict, name: str) -> str | None:
+    value = payload.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise CommandError(f"{name} : une chaîne de caractères ou null est attendue.")
+    return value.strip().upper() if name == "commune_insee" else value.strip()
+
+
+class Command(BaseCommand):
+    # Tests hand the input through call_command(..., stdin=...).
+    stealth_options = ("stdin",)
+    help = "Décide l'éligibilité au PLIE d'une personne décrite en JSON sur l'entrée standard."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--territory", help="nom du territoire (obligatoire s'il y en a plusieurs)")
+
+    def _territory(self, name: str | None) -> Territory:
+        if name:
+            territory = Territory.objects.filter(name=name).first()
+            if territory is None:
+                raise CommandError(f"--territory : aucun territoire nommé « {name} ».")
+            return territory
+        territories = list(Territory.objects.order_by("pk")[:2])
+        if not territories:
+            raise CommandError("territoire : aucun territoire n'est chargé (parcours load-territory).")
+        if len(territories) > 1:
+            raise CommandError("--territory : plusieurs territoires sont chargés, précisez lequel.")
+        return territories[0]
+
+    def handle(self, *args, territory: str | None = None, **options):
+        raw = (options.get("stdin") or sys.stdin).read()
+        try:
+            payload = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"entrée : JSON invalide (ligne {error.lineno}, colonne {error.colno}).") from None
+        if not isinstance(payload, dict):
+            raise CommandError("entrée : un objet JSON est attendu.")
+        reference_date = _date(payload, "reference_date")
+        birth_date = _date(payload, "birth_date")
+        situations = payload.get("situations")
+        if not isinstance(situations, list) or not all(isinstance(s, str) for s in situations):
+            raise CommandError("situations : une liste de codes de situation est attendue.")
+        commune_insee = _optional_code(payload, "commune_insee")
+        qpv_code = _optional_code(payload, "qpv_code")
+        rules = self._territory(territory)
+        try:
+            decision = eligibility_decide(rules, reference_date=reference_date, birth_date=birth_date,
+                                          commune_insee=commune_insee, qpv_code=qpv_code, situations=situations)
+        except EligibilityInputError as error:
+            raise CommandError(f"{error.field} : {error.message}") from None
+        self.stdout.write(json.dumps(decision.as_dict(), ensure_ascii=False))
