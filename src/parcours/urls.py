@@ -8,4 +8,6 @@ urlpatterns = [
     path("droits/", include("parcours.web.rights.urls")),
     path("compte/", include("parcours.accounts.urls")),
     path("journal/", include("parcours.audit.urls")),
+    path("parcours/", include("parcours.web.pathways.urls")),
+    path("candidatures/", include("parcours.web.intake.urls")),
 ]

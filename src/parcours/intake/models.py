@@ -17,8 +17,8 @@ class Application(TimeStamped):
                                                 on_delete=models.PROTECT, related_name="applications")
     prescribed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("prescripteur·rice"),
                                       on_delete=models.PROTECT, related_name="applications_sent")
-    situations = models.JSONField(_("situations déclarées"), default=list)
-    barriers_seen = models.JSONField(_("freins repérés par le prescripteur"), default=list)
+    situations = models.JSONField(_("situations déclarées"), default=list, blank=True)
+    barriers_seen = models.JSONField(_("freins repérés par le prescripteur"), default=list, blank=True)
     motivation = models.TextField(_("pourquoi le PLIE"))
     participant_signed_on = models.DateField(_("signé par la personne le"))
     prescriber_signed_on = models.DateField(_("signé par le prescripteur le"))
