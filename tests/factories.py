@@ -94,3 +94,23 @@ class PathwayFactory(DjangoModelFactory):
             commission_date=factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=90)),
             entry_date=factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=80)),
         )
+
+
+# --- intake ------------------------------------------------------------------------------------------------------
+class ApplicationFactory(DjangoModelFactory):
+    """An application on a submitted pathway, sent by a prescriber of `prescriber_organisation`."""
+
+    class Meta:
+        model = "intake.Application"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    prescriber_organisation = factory.SubFactory(
+        OrganisationFactory, prescriber=True, territory=factory.SelfAttribute("..pathway.participant.territory"))
+    prescribed_by = factory.SubFactory(UserFactory)
+    situations = factory.LazyFunction(lambda: ["rsa"])
+    motivation = "Reprendre un emploi avec un accompagnement renforcé."
+    participant_signed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=121))
+    prescriber_signed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=121))
+    eligibility = factory.LazyFunction(lambda: {"eligible": True, "reasons": [], "checks": [],
+                                                "suggested_orientation": None})
+
