@@ -1,0 +1,111 @@
+"""The home pages: each role's work list."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.commissions.models import Commission
+from parcours.intake.models import ReceptionInterview
+from parcours.pathways.models import EmploymentFollowUp, PathwayStatus, Step
+from tests import factories
+
+TODAY = timezone.localdate()
+
+
+def days_ago(n: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def mine(referent, operator):
+    """Pathways of the referent at each stage the home page watches."""
+    def make(**fields):
+        return factories.PathwayFactory(referent=referent, operator=operator, **fields)
+
+    new = make(status=PathwayStatus.ASSIGNED, assigned_at=days_ago(2))
+    overdue = make(status=PathwayStatus.ASSIGNED, assigned_at=days_ago(50))
+    ReceptionInterview.objects.create(pathway=overdue, date=days_ago(45), mode="in_person", duration_minutes=60,
+                                      place="Agence", referent=referent)
+    to_sign = make(status=PathwayStatus.ADMITTED, decision="admitted", commission_date=days_ago(5))
+    silent = make(active=True, last_contact_date=days_ago(90))
+    recent = make(active=True, last_contact_date=days_ago(3))
+    in_job = make(active=True, status=PathwayStatus.FOLLOWUP, last_contact_date=days_ago(1))
+    step = Step.objects.create(pathway=in_job, step_type="unsubsidised_employment", start_date=days_ago(181),
+                               contract_type="cdi")
+    EmploymentFollowUp.objects.create(pathway=in_job, step=step, started_on=days_ago(181), due_on=days_ago(1))
+    return {"new": new, "overdue": overdue, "to_sign": to_sign, "silent": silent, "recent": recent, "in_job": in_job}
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(reverse("web:home")).status_code == 302
+
+
+def test_referent_sees_what_needs_them(client, referent, mine):
+    client.force_login(referent)
+    response = client.get(reverse("web:home"))
+    lists = response.context["referent"]
+    assert lists["new_assignments"].rows == [mine["new"]]
+    assert [p.pk for p in lists["assessments_due"].rows] == [mine["overdue"].pk, mine["new"].pk]
+    assert lists["assessments_due"].rows[0].overdue and not lists["assessments_due"].rows[1].overdue
+    assert lists["contracts_to_sign"].rows == [mine["to_sign"]]
+    assert [f.pathway_id for f in lists["followups_due"].rows] == [mine["in_job"].pk]
+    assert lists["without_contact"].rows == [mine["silent"]]
+    assert "en retard" in response.content.decode()
+    assert "team" not in response.context
+
+
+def test_inactivity_threshold_follows_the_territory(client, referent, mine, territory):
+    territory.inactivity_alert_days = 100
+    territory.save()
+    client.force_login(referent)
+    assert client.get(reverse("web:home")).context["referent"]["without_contact"].total == 0
+
+
+def test_another_referents_files_stay_out(client, operator, mine):
+    colleague = factories.UserFactory(membership=(operator, "referent"))
+    client.force_login(colleague)
+    lists = client.get(reverse("web:home")).context["referent"]
+    assert all(worklist.total == 0 for worklist in lists.values())
+
+
+def test_referent_home_query_count_is_constant(client, referent, operator, mine, django_assert_num_queries):
+    client.force_login(referent)
+    client.get(reverse("web:home"))
+    with django_assert_num_queries(14):
+        client.get(reverse("web:home"))
+    for _ in range(5):
+        factories.PathwayFactory(referent=referent, operator=operator, active=True, last_contact_date=days_ago(80))
+    with django_assert_num_queries(14):
+        client.get(reverse("web:home"))
+
+
+def test_coordinator_sees_intake_commission_and_caseloads(client, coordinator, referent, operator, territory, mine):
+    waiting = factories.PathwayFactory(participant__territory=territory)
+    factories.PathwayFactory(participant__territory=territory, status=PathwayStatus.ASSESSED)
+    Commission.objects.create(territory=territory, date=TODAY + datetime.timedelta(days=3))
+    client.force_login(coordinator)
+    response = client.get(reverse("web:home"))
+    team = response.context["team"]
+    assert team["awaiting_assignment"].rows == [waiting]
+    assert team["next_commission"].date == TODAY + datetime.timedelta(days=3)
+    assert team["ready_for_commission"] == 1
+    (row,) = team["caseloads"].rows
+    assert row.user == referent and row.caseload == 6 and row.band == "low"
+    assert "File active des référent·es (plage cible 60 à 100)" in response.content.decode()
+
+
+def test_coordinator_home_query_count_is_constant(client, coordinator, territory, operator, django_assert_num_queries):
+    client.force_login(coordinator)
+    for _ in range(2):
+        factories.UserFactory(membership=(operator, "referent"))
+        factories.PathwayFactory(participant__territory=territory)
+    client.get(reverse("web:home"))
+    with django_assert_num_queries(9):
+        client.get(reverse("web:home"))
+    for _ in range(4):
+        factories.UserFactory(membership=(operator, "referent"))
+        factories.PathwayFactory(participant__territory=territory)
+    with django_assert_num_queries(9):
+        client.get(reverse("web:home"))
