@@ -114,3 +114,63 @@ class ApplicationFactory(DjangoModelFactory):
     eligibility = factory.LazyFunction(lambda: {"eligible": True, "reasons": [], "checks": [],
                                                 "suggested_orientation": None})
 
+
+# --- pathways: the pathway after admission (contract, steps, appointments, barrier reviews, notes) ---------------
+
+from parcours.pathways.models import (  # noqa: E402
+    Appointment, BarrierReview, EngagementContract, Note, Step,
+)
+
+
+class EngagementContractFactory(DjangoModelFactory):
+    """An unsigned contract; pass the three *_signed_on dates and `director` to sign it."""
+
+    class Meta:
+        model = EngagementContract
+
+    pathway = factory.SubFactory(PathwayFactory)
+    objectives = "Accéder à un emploi durable dans la logistique."
+    participant_commitments = "Venir aux rendez-vous."
+    referent_commitments = "Accompagner la personne."
+    plie_commitments = "Mobiliser l'offre d'étapes."
+
+
+class StepFactory(DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    pathway = factory.SubFactory(PathwayFactory, active=True)
+    step_type = "mobilisation"
+    start_date = factory.LazyAttribute(lambda o: o.pathway.entry_date or datetime.date.today())
+    operator_name = "Organisme de formation"
+
+
+class AppointmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    pathway = factory.SubFactory(PathwayFactory, active=True)
+    date = factory.LazyAttribute(lambda o: o.pathway.entry_date or datetime.date.today())
+    kind = "individual"
+    mode = "in_person"
+    duration_minutes = 60
+
+
+class BarrierReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = BarrierReview
+
+    pathway = factory.SubFactory(PathwayFactory, active=True)
+    barrier = "mobility"
+    level = "major"
+    reviewed_on = factory.LazyAttribute(lambda o: o.pathway.entry_date or datetime.date.today())
+    reviewed_by = factory.SubFactory(UserFactory)
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    pathway = factory.SubFactory(PathwayFactory, active=True)
+    author = factory.SubFactory(UserFactory)
+    body = "La personne est venue au rendez-vous."

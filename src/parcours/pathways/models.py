@@ -151,6 +151,8 @@ class EngagementContract(TimeStamped):
     director_signed_on = models.DateField(_("signé par la direction du PLIE le"), null=True, blank=True)
     director = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pour la direction"), null=True,
                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    # Optimistic locking: a save from a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("contrat d'engagement")
@@ -210,6 +212,8 @@ class Step(TimeStamped):
     social_clause = models.BooleanField(_("issu d'une clause sociale"), null=True, blank=True)
     hours = models.DecimalField(_("heures prévues"), max_digits=7, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
+    # Optimistic locking: a save from a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("étape de parcours")

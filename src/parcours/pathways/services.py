@@ -1,17 +1,493 @@
-"""Writes on pathways. Each service runs in one transaction and leaves a trace."""
+"""Writes on pathways. Each service runs in one transaction and leaves a trace.
+
+State changes go through `pathway_transition` (the workflow engine); the services below wrap it
+with the audit row, and record the pathway's contract, steps, appointments, barrier reviews and notes.
+Refusals are `ValidationError` (French messages keyed by field) or `TransitionRefused`.
+"""
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.audit.services import audit_record, model_snapshot
+from parcours.core.concurrency import StaleObjectError, save_with_version
 from parcours.core.workflow import transition_apply
+from parcours.organisations.models import Membership, Role
 
-from .models import Pathway
-from .workflow import PATHWAY_WORKFLOW
+from .models import (
+    Appointment, BarrierReview, ContractType, EmploymentFollowUp, EngagementContract, ExitReason, FollowUpStatus,
+    IN_PATHWAY_STATES, Note, Pathway, PathwayStatus, Step, StepType,
+)
+from .workflow import FIELD, PATHWAY_WORKFLOW
 
+# Roles that write on a pathway's file (the administrator only reads it).
+WRITE_ROLES = FIELD
+
+# Steps that are a job with an ordinary employer. IAE steps (ACI, EI, ETTI, AI) and the régie de quartier
+# are insertion jobs, stages of the pathway rather than its outcome: their lasting contract does not open
+# the follow-up in employment; the job found after them does. GEIQ contracts (professionalisation,
+# apprenticeship, or a CDI/CDD with the group) and subsidised contracts of the ordinary market do.
+EMPLOYMENT_STEP_TYPES = frozenset({
+    StepType.UNSUBSIDISED_EMPLOYMENT, StepType.SUBSIDISED_CONTRACT, StepType.GEIQ,
+})
+INSERTION_EMPLOYMENT_STEP_TYPES = frozenset({
+    StepType.IAE_ACI, StepType.IAE_EI, StepType.IAE_ETTI, StepType.IAE_AI, StepType.REGIE_QUARTIER,
+})
+# Step types that are a work contract: their contract type is required.
+WORK_STEP_TYPES = EMPLOYMENT_STEP_TYPES | INSERTION_EMPLOYMENT_STEP_TYPES
+FIXED_TERM_CONTRACTS = frozenset({ContractType.CDD, ContractType.CTT})
+LASTING_MONTHS = 6
+
+STEP_FIELDS = ["step_type", "start_date", "end_date", "operator_name", "employer_siret", "contract_type",
+               "social_clause", "hours", "comment"]
+CONTRACT_FIELDS = ["objectives", "participant_commitments", "referent_commitments", "plie_commitments",
+                   "participant_signed_on", "referent_signed_on", "director_signed_on", "director"]
+SIGNATURE_FIELDS = ["participant_signed_on", "referent_signed_on", "director_signed_on"]
+PATHWAY_AUDITED = ["status", "entry_date", "exit_date", "exit_reason", "referent_id", "operator_id",
+                   "commission_date", "decision", "last_contact_date"]
+
+
+# --- dates ----------------------------------------------------------------------------------------------------
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the 31st of a shorter month becomes its last day (31 Aug + 6 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def lasts_six_months(start: date, end: date | None) -> bool:
+    """A fixed-term contract lasts 6 months or more when its last day (inclusive) reaches the day before
+    the same date six months later: 1 January → 30 June is six months, 1 January → 29 June is not.
+    """
+    if end is None:
+        return False
+    return end.toordinal() + 1 >= add_months(start, LASTING_MONTHS).toordinal()
+
+
+def step_opens_followup(step: Step) -> bool:
+    """A CDI (no end date), or a CDD / temporary work lasting 6 months or more, on an employment step."""
+    if step.step_type not in EMPLOYMENT_STEP_TYPES:
+        return False
+    if step.contract_type == ContractType.CDI:
+        return step.end_date is None
+    if step.contract_type in FIXED_TERM_CONTRACTS:
+        return lasts_six_months(step.start_date, step.end_date)
+    return False
+
+
+def _fr(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- common guards --------------------------------------------------------------------------------------------
+
+def _check_writer(by) -> None:
+    if not (set(by.roles) & WRITE_ROLES):
+        raise ValidationError(_("Votre rôle ne permet pas de modifier ce dossier."))
+
+
+def _lock(pathway: Pathway) -> Pathway:
+    """The pathway row, locked until the end of the transaction (state checks then hold)."""
+    return (Pathway.objects.select_for_update().select_related("participant__territory")
+            .get(pk=pathway.pk))
+
+
+def _check_in_pathway(pathway: Pathway, what: str) -> None:
+    if pathway.status not in IN_PATHWAY_STATES:
+        raise ValidationError(
+            _("%(what)s ne s'enregistre que pendant le parcours (en parcours ou en suivi dans l'emploi) ; "
+              "le dossier est à l'état « %(state)s ».") % {"what": what, "state": pathway.get_status_display()})
+
+
+def _audit(by, action: str, obj, participant_id: int, before: dict | None, after: dict | None) -> None:
+    audit_record(actor=by, action=action, obj=obj, participant_id=participant_id, before=before, after=after)
+
+
+# --- transitions ----------------------------------------------------------------------------------------------
 
 def pathway_transition(*, pathway: Pathway, name: str, by, data: dict[str, Any] | None = None) -> Pathway:
     """Apply a transition of PATHWAY_WORKFLOW as `by`, with their roles."""
     payload = dict(data or {})
     payload.setdefault("by", by)
     return transition_apply(PATHWAY_WORKFLOW, pathway, name, by=by, roles=by.roles, data=payload)
+
+
+def pathway_act(*, pathway: Pathway, name: str, by, data: dict[str, Any] | None = None) -> Pathway:
+    """A transition asked from the interface: applied, and its effect on the pathway audited, in one transaction."""
+    with transaction.atomic():
+        before = model_snapshot(Pathway.objects.get(pk=pathway.pk), PATHWAY_AUDITED)
+        locked = pathway_transition(pathway=pathway, name=name, by=by, data=data)
+        _audit(by, f"pathway.{name}", locked, locked.participant_id, before, model_snapshot(locked, PATHWAY_AUDITED))
+    return locked
+
+
+def pathway_exit(*, pathway: Pathway, by, reason: str, exit_date: date) -> Pathway:
+    """Exit for any reason but sustainable employment (that one is the follow-up's validation)."""
+    return pathway_act(pathway=pathway, name="exit", by=by, data={"reason": reason, "exit_date": exit_date})
+
+
+def followup_validate(*, pathway: Pathway, by) -> Pathway:
+    """At the follow-up's due date: exit in sustainable employment (refused before the due date)."""
+    return pathway_act(pathway=pathway, name="validate_sustainable_employment", by=by)
+
+
+def followup_job_ended(*, pathway: Pathway, by, ended_on: date) -> Pathway:
+    """The job ended before the due date: the follow-up closes and the pathway goes on."""
+    return pathway_act(pathway=pathway, name="job_ended", by=by, data={"ended_on": ended_on})
+
+
+# --- engagement contract --------------------------------------------------------------------------------------
+
+def contract_defaults(pathway: Pathway) -> dict[str, str]:
+    """Pre-filled texts: the objectives from the assessment's recommendations, the usual commitments."""
+    assessment = getattr(pathway, "assessment", None)
+    objectives = ""
+    if assessment is not None:
+        objectives = assessment.recommendations.strip()
+        if assessment.professional_project.strip():
+            objectives = _("Projet professionnel : %(project)s\n\n%(recommendations)s") % {
+                "project": assessment.professional_project.strip(), "recommendations": objectives}
+    return {
+        "objectives": objectives,
+        "participant_commitments": _(
+            "Venir aux rendez-vous fixés avec mon / ma référent·e ou le / la prévenir en cas d'empêchement.\n"
+            "Participer activement aux étapes de parcours convenues ensemble.\n"
+            "Informer mon / ma référent·e de tout changement de situation (emploi, formation, adresse).\n"
+            "Rechercher activement un emploi durable."),
+        "referent_commitments": _(
+            "Recevoir la personne régulièrement, au moins une fois par mois, pendant tout le parcours.\n"
+            "Construire avec elle un parcours d'insertion personnalisé et lui proposer les étapes adaptées.\n"
+            "Mobiliser les partenaires utiles pour lever les freins à l'emploi.\n"
+            "Assurer le suivi dans l'emploi pendant les six premiers mois."),
+        "plie_commitments": _(
+            "Mobiliser l'offre d'étapes du PLIE (formations, chantiers, relations entreprises).\n"
+            "Garantir la confidentialité des informations partagées, sous le sceau du secret professionnel partagé.\n"
+            "Veiller à la continuité de l'accompagnement en cas d'absence du / de la référent·e."),
+    }
+
+
+def directors_of(pathway: Pathway):
+    """Users who may sign for the PLIE direction of the pathway's territory."""
+    from parcours.organisations.models import User
+
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.DIRECTOR, memberships__is_active=True,
+        memberships__organisation__territory_id=pathway.participant.territory_id,
+    ).distinct().order_by("last_name", "first_name")
+
+
+def _check_contract(pathway: Pathway, contract: EngagementContract) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    labels = {
+        "participant_signed_on": _("Signature du / de la participant·e"),
+        "referent_signed_on": _("Signature du / de la référent·e"),
+        "director_signed_on": _("Signature de la direction du PLIE"),
+    }
+    for name in SIGNATURE_FIELDS:
+        value = getattr(contract, name)
+        if value is None:
+            continue
+        if value > today:
+            errors.setdefault(name, []).append(
+                _("%(field)s : la date ne peut pas être dans le futur.") % {"field": labels[name]})
+        elif pathway.commission_date and value < pathway.commission_date:
+            errors.setdefault(name, []).append(
+                _("%(field)s : la date ne peut pas précéder la commission d'agrément (%(date)s).")
+                % {"field": labels[name], "date": _fr(pathway.commission_date)})
+    if contract.director_id is not None:
+        is_director = Membership.objects.filter(
+            user_id=contract.director_id, role=Role.DIRECTOR, is_active=True, user__is_active=True,
+            organisation__territory_id=pathway.participant.territory_id).exists()
+        if not is_director:
+            errors.setdefault("director", []).append(
+                _("Pour la direction : cette personne n'a pas le rôle de direction du PLIE."))
+    elif contract.director_signed_on is not None:
+        errors.setdefault("director", []).append(
+            _("Pour la direction : indiquez qui signe pour la direction du PLIE."))
+    for name in ("objectives", "participant_commitments", "referent_commitments", "plie_commitments"):
+        if not (getattr(contract, name) or "").strip():
+            label = EngagementContract._meta.get_field(name).verbose_name
+            errors.setdefault(name, []).append(_("%(field)s : ce champ est obligatoire.") % {"field": label.capitalize()})
+    if errors:
+        raise ValidationError(errors)
+
+
+def contract_save(*, pathway: Pathway, by, values: dict[str, Any],
+                  expected_version: int | None = None) -> EngagementContract:
+    """Create or update the engagement contract; only while the pathway waits for its signature (admitted).
+
+    `expected_version` is the contract's version the form was loaded with (None when creating);
+    a stale save raises `StaleObjectError`.
+    """
+    _check_writer(by)
+    with transaction.atomic():
+        locked = _lock(pathway)
+        if locked.status != PathwayStatus.ADMITTED:
+            if locked.entry_date:
+                raise ValidationError(_("Le contrat d'engagement est signé (entrée le %(date)s) : il n'est plus "
+                                        "modifiable.") % {"date": _fr(locked.entry_date)})
+            raise ValidationError(_("Le contrat d'engagement se prépare après l'agrément de la commission."))
+        contract = EngagementContract.objects.select_for_update().filter(pathway=locked).first()
+        before = model_snapshot(contract, [_attname(n) for n in CONTRACT_FIELDS]) if contract else {}
+        creating = contract is None
+        if creating:
+            contract = EngagementContract(pathway=locked)
+        for name in CONTRACT_FIELDS:
+            if name in values:
+                setattr(contract, name, values[name])
+        _check_contract(locked, contract)
+        contract.full_clean()
+        if creating:
+            contract.save()
+        elif expected_version is None:
+            # The form was opened before someone else created the contract.
+            raise StaleObjectError(contract, 0)
+        else:
+            save_with_version(contract, expected_version, CONTRACT_FIELDS)
+        _audit(by, "contract.create" if creating else "contract.update", contract, locked.participant_id, before,
+               model_snapshot(contract, [_attname(n) for n in CONTRACT_FIELDS]))
+    return contract
+
+
+def contract_sign(*, pathway: Pathway, by) -> Pathway:
+    """The three signatures are recorded: the pathway enters (entry date = the last signature)."""
+    return pathway_act(pathway=pathway, name="sign_contract", by=by)
+
+
+def _attname(name: str) -> str:
+    return "director_id" if name == "director" else name
+
+
+# --- steps ----------------------------------------------------------------------------------------------------
+
+def _check_step(pathway: Pathway, step: Step, *, today: date) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if step.start_date:
+        if pathway.entry_date and step.start_date < pathway.entry_date:
+            add("start_date", _("Début : l'étape ne peut pas commencer avant l'entrée dans le parcours (%(date)s).")
+                % {"date": _fr(pathway.entry_date)})
+        if step.start_date > today:
+            add("start_date", _("Début : l'étape ne peut pas commencer après aujourd'hui."))
+        if step.end_date and step.end_date < step.start_date:
+            add("end_date", _("Fin : la fin de l'étape ne peut pas précéder son début (%(date)s).")
+                % {"date": _fr(step.start_date)})
+    if step.employer_siret and not (len(step.employer_siret) == 14 and step.employer_siret.isdigit()):
+        add("employer_siret", _("SIRET de l'employeur : 14 chiffres attendus, sans espace."))
+    if step.step_type in WORK_STEP_TYPES and not step.contract_type:
+        add("contract_type", _("Type de contrat : obligatoire pour une étape d'emploi."))
+    if step.contract_type in FIXED_TERM_CONTRACTS and step.end_date is None and step.step_type in WORK_STEP_TYPES:
+        add("end_date", _("Fin : un CDD ou une mission d'intérim a une date de fin prévue."))
+    if step.hours is not None and step.hours < Decimal("0"):
+        add("hours", _("Heures prévues : le nombre d'heures ne peut pas être négatif."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open_followup_if_lasting(pathway: Pathway, step: Step, by) -> EmploymentFollowUp | None:
+    """A lasting job opens the 6-month follow-up (one at a time), in the caller's transaction."""
+    if not step_opens_followup(step) or pathway.status != PathwayStatus.ACTIVE:
+        return None
+    if EmploymentFollowUp.objects.filter(pathway=pathway, status=FollowUpStatus.OPEN).exists():
+        return None
+    if EmploymentFollowUp.objects.filter(step=step).exists():
+        return None
+    months = pathway.participant.territory.followup_months
+    followup = EmploymentFollowUp(pathway=pathway, step=step, started_on=step.start_date,
+                                  due_on=add_months(step.start_date, months))
+    followup.full_clean()
+    followup.save()
+    before = model_snapshot(pathway, PATHWAY_AUDITED)
+    moved = pathway_transition(pathway=pathway, name="start_followup", by=by,
+                               data={"step": step.pk, "due_on": followup.due_on})
+    _audit(by, "followup.open", followup, pathway.participant_id, {},
+           model_snapshot(followup, ["step_id", "started_on", "due_on", "status"]))
+    _audit(by, "pathway.start_followup", moved, pathway.participant_id, before,
+           model_snapshot(moved, PATHWAY_AUDITED))
+    pathway.status = moved.status
+    return followup
+
+
+def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
+    """Record a step; a lasting job opens the follow-up in employment in the same transaction."""
+    _check_writer(by)
+    with transaction.atomic():
+        locked = _lock(pathway)
+        _check_in_pathway(locked, _("Une étape"))
+        step = Step(pathway=locked, **{k: v for k, v in values.items() if k in STEP_FIELDS})
+        step.employer_siret = (step.employer_siret or "").strip()
+        _check_step(locked, step, today=timezone.localdate())
+        step.full_clean()
+        step.save()
+        _audit(by, "step.create", step, locked.participant_id, {}, model_snapshot(step, STEP_FIELDS))
+        _open_followup_if_lasting(locked, step, by)
+    return step
+
+
+def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int) -> Step:
+    """Edit a step. While it carries an open follow-up, its type, contract and start stay as they are."""
+    _check_writer(by)
+    with transaction.atomic():
+        locked = _lock(step.pathway)
+        _check_in_pathway(locked, _("Une étape"))
+        current = Step.objects.select_for_update().get(pk=step.pk)
+        before = model_snapshot(current, STEP_FIELDS)
+        for name in STEP_FIELDS:
+            if name in values:
+                setattr(current, name, values[name])
+        current.employer_siret = (current.employer_siret or "").strip()
+        _check_step(locked, current, today=timezone.localdate())
+        followup = EmploymentFollowUp.objects.filter(step=current).first()
+        if followup is not None:
+            _check_followup_step_kept(current, before, followup)
+        current.full_clean()
+        save_with_version(current, expected_version, STEP_FIELDS)
+        _audit(by, "step.update", current, locked.participant_id, before, model_snapshot(current, STEP_FIELDS))
+        if followup is None:
+            _open_followup_if_lasting(locked, current, by)
+    return current
+
+
+def _check_followup_step_kept(step: Step, before: dict, followup: EmploymentFollowUp) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, label in (("step_type", _("Type d'étape")), ("contract_type", _("Type de contrat")),
+                        ("start_date", _("Début"))):
+        if str(getattr(step, name)) != str(before[name]):
+            errors[name] = [_("%(field)s : cet emploi a ouvert le suivi dans l'emploi, il ne peut plus changer.")
+                            % {"field": label}]
+    if followup.status == FollowUpStatus.OPEN and step.end_date and step.end_date < followup.due_on:
+        errors.setdefault("end_date", []).append(
+            _("Fin : le suivi dans l'emploi court jusqu'au %(date)s ; si l'emploi a pris fin, utilisez "
+              "« L'emploi a pris fin » dans le suivi.") % {"date": _fr(followup.due_on)})
+    if errors:
+        raise ValidationError(errors)
+
+
+def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
+    """Close a step on `end_date` (not in the future, not before its start)."""
+    _check_writer(by)
+    with transaction.atomic():
+        locked = _lock(step.pathway)
+        _check_in_pathway(locked, _("La fin d'une étape"))
+        current = Step.objects.select_for_update().get(pk=step.pk)
+        if EmploymentFollowUp.objects.filter(step=current, status=FollowUpStatus.OPEN).exists():
+            raise ValidationError({"end_date": [
+                _("Fin : cet emploi fait l'objet du suivi dans l'emploi ; utilisez « L'emploi a pris fin ».")]})
+        if end_date > timezone.localdate():
+            raise ValidationError({"end_date": [_("Fin : la date ne peut pas être dans le futur.")]})
+        if end_date < current.start_date:
+            raise ValidationError({"end_date": [_("Fin : la fin de l'étape ne peut pas précéder son début (%(date)s).")
+                                                % {"date": _fr(current.start_date)}]})
+        before = model_snapshot(current, ["end_date"])
+        current.end_date = end_date
+        save_with_version(current, expected_version, ["end_date"])
+        _audit(by, "step.end", current, locked.participant_id, before, model_snapshot(current, ["end_date"]))
+    return current
+
+
+# --- appointments, barrier reviews, notes ---------------------------------------------------------------------
+
+APPOINTMENT_FIELDS = ["date", "kind", "mode", "duration_minutes", "place", "summary"]
+MAX_APPOINTMENT_MINUTES = 600
+
+
+def appointment_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Appointment:
+    """Record a contact (ESF-eligible referent time); it moves the pathway's last contact date."""
+    _check_writer(by)
+    with transaction.atomic():
+        locked = _lock(pathway)
+        _check_in_pathway(locked, _("Un rendez-vous"))
+        appointment = Appointment(pathway=locked, referent=by,
+                                  **{k: v for k, v in values.items() if k in APPOINTMENT_FIELDS})
+        errors: dict[str, list[str]] = {}
+        today = timezone.localdate()
+        if appointment.date:
+            if appointment.date > today:
+                errors["date"] = [_("Date : un rendez-vous s'enregistre une fois tenu, pas dans le futur.")]
+            elif locked.entry_date and appointment.date < locked.entry_date:
+                errors["date"] = [_("Date : le rendez-vous ne peut pas précéder l'entrée dans le parcours (%(date)s).")
+                                  % {"date": _fr(locked.entry_date)}]
+        if not appointment.mode:
+            errors["mode"] = [_("Modalité : ce champ est obligatoire.")]
+        minutes = appointment.duration_minutes
+        if minutes is None or minutes <= 0 or minutes > MAX_APPOINTMENT_MINUTES:
+            errors["duration_minutes"] = [_("Durée : entre 1 et %(max)s minutes.") % {"max": MAX_APPOINTMENT_MINUTES}]
+        if errors:
+            raise ValidationError(errors)
+        appointment.full_clean()
+        appointment.save()
+        before = model_snapshot(locked, ["last_contact_date"])
+        if locked.last_contact_date is None or appointment.date > locked.last_contact_date:
+            locked.last_contact_date = appointment.date
+            locked.save(update_fields=["last_contact_date", "updated_at"])
+        _audit(by, "appointment.create", appointment, locked.participant_id, {},
+               model_snapshot(appointment, APPOINTMENT_FIELDS))
+        _audit(by, "pathway.last_contact", locked, locked.participant_id, before,
+               model_snapshot(locked, ["last_contact_date"]))
+    return appointment
+
+
+REVIEW_STATES = (PathwayStatus.ADMITTED, *IN_PATHWAY_STATES)
+
+
+def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> BarrierReview:
+    """Reassess one barrier of the catalogue on a date (one review per barrier and day)."""
+    _check_writer(by)
+    with transaction.atomic():
+        locked = _lock(pathway)
+        if locked.status not in REVIEW_STATES:
+            raise ValidationError(_("Les freins se réévaluent pendant le parcours ; le dossier est à l'état "
+                                    "« %(state)s ».") % {"state": locked.get_status_display()})
+        review = BarrierReview(pathway=locked, reviewed_by=by, barrier=values.get("barrier"),
+                               level=values.get("level"), reviewed_on=values.get("reviewed_on"),
+                               comment=values.get("comment", ""))
+        today = timezone.localdate()
+        floor = locked.entry_date or locked.application_date
+        if review.reviewed_on and review.reviewed_on > today:
+            raise ValidationError({"reviewed_on": [_("Évalué le : la date ne peut pas être dans le futur.")]})
+        if review.reviewed_on and floor and review.reviewed_on < floor:
+            raise ValidationError({"reviewed_on": [_("Évalué le : la date ne peut pas précéder le %(date)s.")
+                                                   % {"date": _fr(floor)}]})
+        if BarrierReview.objects.filter(pathway=locked, barrier=review.barrier,
+                                        reviewed_on=review.reviewed_on).exists():
+            raise ValidationError({"barrier": [_("Frein : ce frein a déjà été évalué ce jour-là.")]})
+        review.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:
+            raise ValidationError({"barrier": [_("Frein : ce frein a déjà été évalué ce jour-là.")]}) from None
+        _audit(by, "barrier_review.create", review, locked.participant_id, {},
+               model_snapshot(review, ["barrier", "level", "reviewed_on", "comment"]))
+    return review
+
+
+def note_create(*, pathway: Pathway, by, body: str) -> Note:
+    """A factual note on the pathway (the person may ask to read it)."""
+    _check_writer(by)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Note : ce champ est obligatoire.")]})
+    with transaction.atomic():
+        locked = _lock(pathway)
+        note = Note(pathway=locked, author=by, body=body)
+        note.full_clean()
+        note.save()
+        _audit(by, "note.create", note, locked.participant_id, {}, {"body": body})
+    return note
+
+
+EXIT_CHOICES = [(value, label) for value, label in ExitReason.choices if value != ExitReason.SUSTAINABLE_EMPLOYMENT]

@@ -142,8 +142,9 @@ def _effect_job_ended(p: Pathway, data: dict) -> None:
     followup.save()
     step = followup.step
     if step.end_date is None or step.end_date > data["ended_on"]:
-        step.end_date = data["ended_on"]
-        step.save(update_fields=["end_date", "updated_at"])
+        # Bump the version so that a step form opened before this is refused as stale.
+        step.end_date, step.version = data["ended_on"], step.version + 1
+        step.save(update_fields=["end_date", "version", "updated_at"])
 
 
 def _check_exit(p: Pathway, data: dict) -> None:

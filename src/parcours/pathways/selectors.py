@@ -1,0 +1,337 @@
+"""Reads on pathways, all starting from `organisations.access.pathways_visible_to`.
+
+For the referent's home page (constant query count, whatever the number of rows):
+
+- `contracts_to_sign(user)` — admitted pathways waiting for their engagement contract;
+- `followups_due(user, within_days=14)` — open follow-ups in employment due within `within_days`;
+- `pathways_without_contact(user)` — active / follow-up pathways with no contact for longer than the
+  territory's `inactivity_alert_days`.
+
+"Caseload" means: for a user holding the referent role, the pathways they follow themselves; for the
+PLIE team, every pathway they may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import (
+    DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.organisations.access import pathways_visible_to, user_territory_ids
+from parcours.organisations.models import Role, User
+from parcours.participants.models import SENSITIVE_BARRIERS, Barrier, Document
+from parcours.territory.models import Territory
+
+from .models import (
+    CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, EmploymentFollowUp, FollowUpStatus, Note, Pathway,
+    PathwayStatus, PathwayTransition, Step,
+)
+
+# Roles that see sensitive details (RQTH, health barrier) and the notes; not the administrator.
+SENSITIVE_ROLES = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
+
+
+def can_see_sensitive(user: User) -> bool:
+    """The one rule for RQTH, health barrier details and notes: referent, coordinator or director."""
+    return bool(set(user.roles) & SENSITIVE_ROLES)
+
+
+def _caseload_scope(user: User) -> QuerySet:
+    """A referent's own pathways; the team's whole visible set."""
+    visible = pathways_visible_to(user)
+    if Role.REFERENT in user.roles and not user.is_plie_team:
+        return visible.filter(referent=user)
+    return visible
+
+
+# --- caseload list --------------------------------------------------------------------------------------------
+
+STATE_OPEN = "open"
+STATE_ALL = "all"
+
+
+def pathway_caseload(user: User, *, state: str = STATE_OPEN, referent_id: int | None = None,
+                     search: str = "") -> QuerySet:
+    """The list of pathways: open ones by default, or one state, or all; by referent; by name (search).
+
+    Related rows used by the list are joined, so a page costs one query whatever its length.
+    """
+    queryset = pathways_visible_to(user).select_related("participant", "referent", "operator")
+    if state == STATE_OPEN:
+        queryset = queryset.exclude(status__in=CLOSED_STATES)
+    elif state in PathwayStatus.values:
+        queryset = queryset.filter(status=state)
+    if referent_id:
+        queryset = queryset.filter(referent_id=referent_id)
+    for word in search.split()[:4]:
+        queryset = queryset.filter(Q(participant__last_name__icontains=word)
+                                   | Q(participant__first_name__icontains=word)
+                                   | Q(participant__birth_name__icontains=word))
+    return queryset.order_by("participant__last_name", "participant__first_name", "-pk")
+
+
+def referents_for_filter(user: User) -> QuerySet:
+    """Referents of the structures and territories the user works with (choices of the list's filter)."""
+    territories = user_territory_ids(user)
+    rule = Q(memberships__role=Role.REFERENT, memberships__is_active=True)
+    if user.is_plie_team:
+        rule &= Q(memberships__organisation__territory_id__in=territories)
+    else:
+        rule &= Q(memberships__organisation_id__in=user.organisation_ids(Role.REFERENT))
+    return User.objects.filter(rule).distinct().order_by("last_name", "first_name")
+
+
+# --- the participant's file -----------------------------------------------------------------------------------
+
+def pathway_file_queryset(user: User) -> QuerySet:
+    """Visible pathways with every related row of the file prefetched (a bounded number of queries)."""
+    return pathways_visible_to(user).select_related(
+        "participant__commune", "participant__qpv", "participant__territory", "referent", "operator",
+        "application__prescriber_organisation", "application__prescribed_by", "assessment__author",
+        "contract__director",
+    ).prefetch_related(
+        Prefetch("transitions", queryset=PathwayTransition.objects.select_related("by")),
+        Prefetch("reception_interviews"),
+        Prefetch("commission_decisions", queryset=_decisions()),
+        Prefetch("steps", queryset=Step.objects.select_related("followup")),
+        Prefetch("appointments", queryset=Appointment.objects.select_related("referent")),
+        Prefetch("barrier_reviews", queryset=BarrierReview.objects.select_related("reviewed_by")),
+        Prefetch("notes", queryset=Note.objects.select_related("author")),
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+        Prefetch("followups", queryset=EmploymentFollowUp.objects.select_related("closed_by", "step")),
+    )
+
+
+def _decisions():
+    from parcours.commissions.models import CommissionDecision
+
+    return CommissionDecision.objects.select_related("commission", "decided_by")
+
+
+def pathway_history(pathway: Pathway, user: User) -> list[Pathway]:
+    """The person's other pathways (re-entry keeps the history), each marked `visible` to the user."""
+    visible = pathways_visible_to(user).filter(pk=OuterRef("pk"))
+    return list(Pathway.objects.filter(participant_id=pathway.participant_id).exclude(pk=pathway.pk)
+                .select_related("operator").annotate(visible=Exists(visible))
+                .order_by("-application_date", "-pk"))
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _related(obj, name: str):
+    """A one-to-one relation that may be missing (select_related leaves it absent)."""
+    try:
+        return getattr(obj, name)
+    except Exception:  # RelatedObjectDoesNotExist differs per relation
+        return None
+
+
+@dataclass
+class TimelineEntry:
+    when: date
+    kind: str
+    title: str
+    detail: str = ""
+    by: str = ""
+    extra: list[str] = field(default_factory=list)
+    # Tie-breaker within a day: creation order.
+    order: Any = 0
+
+
+def _day(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def pathway_timeline(pathway: Pathway, *, sensitive: bool) -> list[TimelineEntry]:
+    """Everything that happened on the pathway, newest first, merged from the prefetched rows."""
+    entries: list[TimelineEntry] = []
+    application = _related(pathway, "application")
+    if application is not None:
+        barriers = [str(Barrier(code).label) for code in application.barriers_seen
+                    if code in Barrier.values and (sensitive or code not in SENSITIVE_BARRIERS)]
+        extra = [_("Freins repérés : %(list)s") % {"list": ", ".join(barriers)}] if barriers else []
+        entries.append(TimelineEntry(
+            application.prescriber_signed_on, "application", _("Candidature"),
+            _("Envoyée par %(org)s") % {"org": application.prescriber_organisation},
+            str(application.prescribed_by), extra, application.created_at))
+    for t in pathway.transitions.all():
+        entries.append(TimelineEntry(_day(t.at), "transition", _transition_label(t),
+                                     _("%(from)s → %(to)s") % {"from": _state(t.from_state), "to": _state(t.to_state)},
+                                     str(t.by), [], t.at))
+    for interview in pathway.reception_interviews.all():
+        entries.append(TimelineEntry(
+            interview.date, "interview", _("Entretien de premier accueil"),
+            interview.summary, "", [_("%(mode)s, %(minutes)s min, %(place)s") % {
+                "mode": interview.get_mode_display(), "minutes": interview.duration_minutes,
+                "place": interview.place}], interview.created_at))
+    assessment = _related(pathway, "assessment")
+    if assessment is not None:
+        entries.append(TimelineEntry(
+            assessment.completed_on or _day(assessment.created_at), "assessment", _("Bilan socio-professionnel"),
+            assessment.recommendations, str(assessment.author),
+            [_("Points d'appui : %(text)s") % {"text": assessment.strengths}], assessment.created_at))
+    for decision in pathway.commission_decisions.all():
+        extra = [text for text in (decision.motive, decision.reoriented_to) if text]
+        entries.append(TimelineEntry(decision.commission.date, "decision",
+                                     _("Commission d'agrément : %(outcome)s") % {"outcome": decision.get_outcome_display()},
+                                     "", str(decision.decided_by), extra, decision.created_at))
+    contract = _related(pathway, "contract")
+    if contract is not None:
+        title = _("Contrat d'engagement signé") if contract.fully_signed else _("Contrat d'engagement préparé")
+        entries.append(TimelineEntry(contract.signature_date or _day(contract.created_at), "contract", title,
+                                     contract.objectives, "", [], contract.created_at))
+    for step in pathway.steps.all():
+        extra = []
+        if step.contract_type:
+            extra.append(step.get_contract_type_display())
+        if step.end_date:
+            extra.append(_("jusqu'au %(date)s") % {"date": step.end_date.strftime("%d/%m/%Y")})
+        entries.append(TimelineEntry(step.start_date, "step", _("Étape : %(type)s") % {"type": step.get_step_type_display()},
+                                     step.operator_name, "", extra, step.created_at))
+    for appointment in pathway.appointments.all():
+        entries.append(TimelineEntry(
+            appointment.date, "appointment", _("Rendez-vous %(kind)s") % {"kind": appointment.get_kind_display().lower()},
+            appointment.summary, str(appointment.referent or ""),
+            [_("%(mode)s, %(minutes)s min") % {"mode": appointment.get_mode_display(),
+                                               "minutes": appointment.duration_minutes or 0}],
+            appointment.created_at))
+    for review in pathway.barrier_reviews.all():
+        if review.barrier in SENSITIVE_BARRIERS and not sensitive:
+            continue
+        entries.append(TimelineEntry(review.reviewed_on, "barrier",
+                                     _("Frein « %(barrier)s » : %(level)s") % {
+                                         "barrier": review.get_barrier_display(), "level": review.get_level_display()},
+                                     review.comment, str(review.reviewed_by), [], review.pk))
+    if sensitive:
+        for note in pathway.notes.all():
+            entries.append(TimelineEntry(_day(note.created_at), "note", _("Note"), note.body, str(note.author), [],
+                                         note.created_at))
+    for document in pathway.documents.all():
+        entries.append(TimelineEntry(_day(document.uploaded_at), "document",
+                                     _("Document : %(title)s") % {"title": document.title},
+                                     document.get_kind_display(), str(document.uploaded_by), [], document.uploaded_at))
+    for followup in pathway.followups.all():
+        entries.append(TimelineEntry(followup.started_on, "followup", _("Suivi dans l'emploi ouvert"),
+                                     _("Échéance le %(date)s") % {"date": followup.due_on.strftime("%d/%m/%Y")},
+                                     "", [], followup.created_at))
+        if followup.closed_on:
+            entries.append(TimelineEntry(followup.closed_on, "followup",
+                                         _("Suivi dans l'emploi : %(status)s") % {"status": followup.get_status_display()},
+                                         "", str(followup.closed_by or ""), [], followup.updated_at))
+    entries.sort(key=lambda e: (e.when, _order_key(e.order)), reverse=True)
+    return entries
+
+
+def _order_key(value: Any) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return float(value or 0)
+
+
+def _state(code: str) -> str:
+    return str(PathwayStatus(code).label) if code in PathwayStatus.values else code
+
+
+def _transition_label(t: PathwayTransition) -> str:
+    from .workflow import PATHWAY_WORKFLOW
+
+    transition = PATHWAY_WORKFLOW.transitions.get(t.transition)
+    return str(transition.label) if transition else t.transition
+
+
+@dataclass
+class BarrierStatus:
+    barrier: str
+    label: str
+    latest: BarrierReview
+    history: list[BarrierReview]
+
+
+def pathway_barriers(pathway: Pathway, *, sensitive: bool) -> list[BarrierStatus]:
+    """The latest level of each barrier assessed, with its history (oldest first), from the prefetched rows."""
+    by_barrier: dict[str, list[BarrierReview]] = {}
+    for review in pathway.barrier_reviews.all():
+        if review.barrier in SENSITIVE_BARRIERS and not sensitive:
+            continue
+        by_barrier.setdefault(review.barrier, []).append(review)
+    result = []
+    for code in Barrier.values:
+        reviews = sorted(by_barrier.get(code, []), key=lambda r: (r.reviewed_on, r.pk))
+        if reviews:
+            result.append(BarrierStatus(code, str(Barrier(code).label), reviews[-1], reviews))
+    return result
+
+
+def pathway_time_spent(pathway: Pathway) -> dict[str, int]:
+    """Referent time on the file, in minutes (ESF-eligible): first reception interviews and appointments."""
+    interviews = sum(i.duration_minutes or 0 for i in pathway.reception_interviews.all())
+    appointments = sum(a.duration_minutes or 0 for a in pathway.appointments.all())
+    return {"interviews": interviews, "appointments": appointments, "total": interviews + appointments}
+
+
+def pathway_open_followup(pathway: Pathway) -> EmploymentFollowUp | None:
+    return next((f for f in pathway.followups.all() if f.status == FollowUpStatus.OPEN), None)
+
+
+# --- referent's home page -------------------------------------------------------------------------------------
+
+def contracts_to_sign(user: User) -> QuerySet:
+    """Admitted pathways of the user's caseload whose engagement contract is still to be signed.
+
+    Returns Pathway rows (participant, referent and contract joined), oldest commission first. One query.
+    """
+    return (_caseload_scope(user).filter(status=PathwayStatus.ADMITTED)
+            .select_related("participant", "referent", "contract")
+            .order_by("commission_date", "pk"))
+
+
+def followups_due(user: User, within_days: int = 14) -> QuerySet:
+    """Open follow-ups in employment of the user's caseload due on or before today + `within_days`
+    (overdue ones included). Returns EmploymentFollowUp rows (pathway, participant, step joined),
+    earliest due date first. One query.
+    """
+    limit = timezone.localdate() + timedelta(days=within_days)
+    return (EmploymentFollowUp.objects
+            .filter(status=FollowUpStatus.OPEN, due_on__lte=limit,
+                    pathway__in=_caseload_scope(user).filter(status=PathwayStatus.FOLLOWUP))
+            .select_related("pathway__participant", "pathway__referent", "step")
+            .order_by("due_on", "pk"))
+
+
+def pathways_without_contact(user: User) -> QuerySet:
+    """Active / follow-up pathways of the user's caseload whose last contact is older than the territory's
+    `inactivity_alert_days` (60 by default).
+
+    The last contact is the latest of: the latest appointment, the recorded `last_contact_date`, the entry.
+    Returns Pathway rows annotated with `last_contact` (participant and referent joined), oldest contact
+    first. Two queries: the user's territories' thresholds, then the list.
+    """
+    today = timezone.localdate()
+    thresholds = dict(Territory.objects.filter(pk__in=user_territory_ids(user))
+                      .values_list("pk", "inactivity_alert_days"))
+    if not thresholds:
+        return Pathway.objects.none()
+    rule = Q(pk__in=[])
+    for territory_id, days in thresholds.items():
+        rule |= Q(participant__territory_id=territory_id, last_contact__lt=today - timedelta(days=days))
+    latest_appointment = Subquery(Appointment.objects.filter(pathway=OuterRef("pk"))
+                                  .order_by("-date").values("date")[:1], output_field=DateField())
+    return (_caseload_scope(user).filter(status__in=IN_PATHWAY_STATES)
+            .annotate(last_contact=Greatest(
+                Coalesce(latest_appointment, "entry_date"),
+                Coalesce("last_contact_date", "entry_date"),
+                "entry_date", output_field=DateField()))
+            .filter(rule)
+            .select_related("participant", "referent")
+            .order_by("last_contact", "pk"))

@@ -1,0 +1,62 @@
+"""Pathways after admission: an admitted pathway (contract to sign), an active one, and other structures' users."""
+
+import datetime
+
+import pytest
+
+from parcours.intake.models import Assessment
+from parcours.pathways.models import PathwayStatus
+from tests import factories
+
+TODAY = datetime.date.today()
+
+
+def days_ago(n: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def administrator(plie):
+    return factories.UserFactory(membership=(plie, "administrator"))
+
+
+@pytest.fixture
+def other_operator(territory):
+    return factories.OrganisationFactory(territory=territory, operator=True)
+
+
+@pytest.fixture
+def other_referent(other_operator):
+    return factories.UserFactory(membership=(other_operator, "referent"))
+
+
+@pytest.fixture
+def foreign_coordinator():
+    territory = factories.TerritoryFactory(name="Autre territoire")
+    plie = factories.OrganisationFactory(territory=territory, plie=True)
+    return factories.UserFactory(membership=(plie, "coordinator"))
+
+
+@pytest.fixture
+def participant(territory):
+    return factories.ParticipantFactory(territory=territory, last_name="Martin", first_name="Léa")
+
+
+@pytest.fixture
+def admitted(participant, operator, referent):
+    """Admitted by the commission ten days ago, with an assessment; the contract is to be signed."""
+    pathway = factories.PathwayFactory(
+        participant=participant, operator=operator, referent=referent, status=PathwayStatus.ADMITTED,
+        decision="admitted", commission_date=days_ago(10), assigned_at=days_ago(60))
+    Assessment.objects.create(pathway=pathway, strengths="Ponctuelle, motivée.",
+                              professional_project="Préparatrice de commandes",
+                              recommendations="Obtenir le CACES 1 ; remobilisation.", completed_on=days_ago(20),
+                              author=referent)
+    return pathway
+
+
+@pytest.fixture
+def active(participant, operator, referent):
+    """In the pathway since 80 days."""
+    return factories.PathwayFactory(participant=participant, operator=operator, referent=referent, active=True,
+                                    assigned_at=days_ago(110))
