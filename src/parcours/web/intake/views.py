@@ -103,15 +103,18 @@ def application_create(request):
 
 
 def _preview(form, territory: Territory) -> dict:
-    """The eligibility panel's context from a bound or initial form: a decision, or what is still missing."""
+    """The eligibility panel's context for the application form, bound or not."""
     if form.is_bound:
-        data = {k: form.data.getlist(k) if k == "situations" else form.data.get(k)
-                for k in ("birth_date", "commune", "qpv", "situations")}
-    else:
-        data = {"birth_date": form.initial.get("birth_date"),
-                "commune": getattr(form.initial.get("commune"), "pk", form.initial.get("commune")),
-                "qpv": getattr(form.initial.get("qpv"), "pk", form.initial.get("qpv")),
-                "situations": form.initial.get("situations", [])}
+        return _decide(form.data, territory)
+    initial = form.initial
+    return _decide({"birth_date": initial.get("birth_date"),
+                    "commune": getattr(initial.get("commune"), "pk", None),
+                    "qpv": getattr(initial.get("qpv"), "pk", None),
+                    "situations": initial.get("situations", [])}, territory)
+
+
+def _decide(data, territory: Territory) -> dict:
+    """A decision from the few fields the panel reads, or nothing while the birth date is missing."""
     preview = EligibilityPreviewForm(data, territory=territory)
     if not preview.is_valid() or preview.cleaned_data["birth_date"] is None:
         return {"decision": None, "error": None}
@@ -130,12 +133,8 @@ def _preview(form, territory: Territory) -> dict:
 @require_POST
 def eligibility_preview(request):
     """The live eligibility panel (htmx): re-rendered when the birth date, commune, QPV or situations change."""
-    territory = _territory(request.user)
-
-    class Bound:
-        is_bound, data = True, request.POST
-
-    return render(request, "intake/_eligibility.html", {"eligibility": _preview(Bound, territory)})
+    return render(request, "intake/_eligibility.html",
+                  {"eligibility": _decide(request.POST, _territory(request.user))})
 
 
 @any_intake_role
