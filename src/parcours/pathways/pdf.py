@@ -38,12 +38,18 @@ def _escape_label(label: str) -> str:
 
 def contract_pdf(pathway: Pathway, contract: EngagementContract) -> bytes:
     """The contract of `pathway` as PDF bytes (A4)."""
-    register_fonts()
-    participant = pathway.participant
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                                  topMargin=18 * mm, bottomMargin=18 * mm,
                                  title=_("Contrat d'engagement"), author="Parcours")
+    document.build(contract_story(pathway, contract))
+    return buffer.getvalue()
+
+
+def contract_story(pathway: Pathway, contract: EngagementContract) -> list:
+    """The flowables of the contract (tests read their plain text)."""
+    register_fonts()
+    participant = pathway.participant
     story = [
         markup(_escape_label(_("Contrat d'engagement dans le parcours PLIE")), "title"),
         text(_("Parcours n° %(pk)s") % {"pk": pathway.pk}, "small"),
@@ -90,5 +96,4 @@ def contract_pdf(pathway: Pathway, contract: EngagementContract) -> bytes:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     story.append(table)
-    document.build(story)
-    return buffer.getvalue()
+    return story

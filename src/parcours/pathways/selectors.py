@@ -1,6 +1,7 @@
 """Reads on pathways, all starting from `organisations.access.pathways_visible_to`.
 
-For the referent's home page (constant query count, whatever the number of rows):
+For the referent's home page (constant query count whatever the number of rows; counts below are on top of
+the user's memberships, read once per request by `user.roles`):
 
 - `contracts_to_sign(user)` — admitted pathways waiting for their engagement contract;
 - `followups_due(user, within_days=14)` — open follow-ups in employment due within `within_days`;

@@ -1,0 +1,193 @@
+"""Forms of the pathway area. They parse and label; the business rules live in pathways.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.participants.models import Barrier, DocumentKind
+from parcours.pathways.models import (
+    AppointmentKind, BarrierLevel, ContactMode, ContractType, PathwayStatus, StepType,
+)
+from parcours.pathways.selectors import STATE_ALL, STATE_OPEN
+from parcours.pathways.services import EXIT_CHOICES
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BaseForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(BaseForm):
+    """A form that edits an existing row: the version it was loaded with travels with it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+# --- caseload ---------------------------------------------------------------------------------------------------
+
+def state_choices() -> list[tuple[str, str]]:
+    return [(STATE_OPEN, _("Dossiers en cours (non clos)")), (STATE_ALL, _("Tous les dossiers")),
+            *PathwayStatus.choices]
+
+
+class CaseloadFilterForm(BaseForm):
+    state = forms.ChoiceField(label=_("État"), required=False)
+    referent = forms.TypedChoiceField(label=_("Référent·e"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, referents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = state_choices()
+        self.fields["referent"].choices = [("", _("Tous les référent·es")),
+                                           *[(u.pk, u.get_full_name() or u.email) for u in referents]]
+
+
+class CaseloadSearchForm(CaseloadFilterForm):
+    """The name search travels by POST so that names never land in URLs or server logs."""
+
+    q = forms.CharField(label=_("Nom ou prénom"), max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+# --- transitions ------------------------------------------------------------------------------------------------
+
+class ExitForm(BaseForm):
+    reason = forms.ChoiceField(label=_("Motif de sortie"), choices=[("", "—"), *EXIT_CHOICES])
+    exit_date = forms.DateField(label=_("Date de sortie"), widget=DateInput())
+
+
+class JobEndedForm(BaseForm):
+    ended_on = forms.DateField(label=_("Date de fin de l'emploi"), widget=DateInput())
+
+
+class AssignForm(BaseForm):
+    membership = forms.TypedChoiceField(label=_("Référent·e de parcours"), coerce=int)
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = {m.pk: m for m in memberships}
+        self.fields["membership"].choices = [("", "—"), *[
+            (m.pk, f"{m.user.get_full_name()} — {m.organisation}") for m in memberships]]
+
+
+TRANSITION_FORMS = {"exit": ExitForm, "job_ended": JobEndedForm}
+
+
+# --- contract ---------------------------------------------------------------------------------------------------
+
+class ContractForm(VersionedForm):
+    objectives = forms.CharField(label=_("Objectifs du parcours"), widget=forms.Textarea(attrs={"rows": 5}),
+                                 help_text=_("Pré-remplis à partir des préconisations du bilan."))
+    participant_commitments = forms.CharField(label=_("Engagements de la personne accompagnée"),
+                                              widget=forms.Textarea(attrs={"rows": 5}))
+    referent_commitments = forms.CharField(label=_("Engagements du / de la référent·e"),
+                                           widget=forms.Textarea(attrs={"rows": 5}))
+    plie_commitments = forms.CharField(label=_("Engagements de la direction du PLIE"),
+                                       widget=forms.Textarea(attrs={"rows": 4}))
+    participant_signed_on = forms.DateField(label=_("Signé par la personne le"), required=False, widget=DateInput())
+    referent_signed_on = forms.DateField(label=_("Signé par le / la référent·e le"), required=False, widget=DateInput())
+    director = forms.ModelChoiceField(label=_("Pour la direction du PLIE"), queryset=None, required=False,
+                                      empty_label="—")
+    director_signed_on = forms.DateField(label=_("Signé par la direction le"), required=False, widget=DateInput())
+
+    def __init__(self, *args, directors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["director"].queryset = directors
+        self.fields["director"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+    def fieldsets(self):
+        return [
+            (_("Objectifs"), [self["objectives"]]),
+            (_("Engagements réciproques"), [self["participant_commitments"], self["referent_commitments"],
+                                            self["plie_commitments"]]),
+            (_("Signatures des trois parties"), [self["participant_signed_on"], self["referent_signed_on"],
+                                                 self["director"], self["director_signed_on"]]),
+        ]
+
+
+# --- steps ------------------------------------------------------------------------------------------------------
+
+class StepForm(VersionedForm):
+    step_type = forms.ChoiceField(label=_("Type d'étape"), choices=[("", "—"), *StepType.choices])
+    operator_name = forms.CharField(label=_("Opérateur ou employeur"), max_length=200, required=False)
+    start_date = forms.DateField(label=_("Début"), widget=DateInput())
+    end_date = forms.DateField(label=_("Fin"), required=False, widget=DateInput(),
+                               help_text=_("Fin prévue pour un CDD ou une mission ; vide pour un CDI."))
+    employer_siret = forms.CharField(label=_("SIRET de l'employeur"), max_length=14, required=False,
+                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                                     help_text=_("14 chiffres, sans espace."))
+    contract_type = forms.ChoiceField(label=_("Type de contrat"), required=False,
+                                      choices=[("", "—"), *ContractType.choices])
+    social_clause = forms.NullBooleanField(label=_("Issu d'une clause sociale"), required=False,
+                                           widget=forms.NullBooleanSelect())
+    hours = forms.DecimalField(label=_("Heures prévues"), required=False, min_value=0, max_digits=7,
+                               decimal_places=2)
+    comment = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def fieldsets(self):
+        return [
+            (_("L'étape"), [self["step_type"], self["operator_name"], self["start_date"], self["end_date"]]),
+            (_("Emploi"), [self["employer_siret"], self["contract_type"], self["social_clause"], self["hours"]]),
+            (_("Observations"), [self["comment"]]),
+        ]
+
+
+class StepEndForm(VersionedForm):
+    end_date = forms.DateField(label=_("Date de fin de l'étape"), widget=DateInput())
+
+    def fieldsets(self):
+        return [(_("Fin de l'étape"), [self["end_date"]])]
+
+
+# --- appointments, barriers, notes, documents -------------------------------------------------------------------
+
+class AppointmentForm(BaseForm):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Type"), choices=AppointmentKind.choices)
+    mode = forms.ChoiceField(label=_("Modalité"), choices=[("", "—"), *ContactMode.choices])
+    duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600,
+                                          help_text=_("Temps du / de la référent·e, éligible au FSE."))
+    place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    summary = forms.CharField(label=_("Compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def fieldsets(self):
+        return [(_("Le rendez-vous"), [self["date"], self["kind"], self["mode"], self["duration_minutes"],
+                                       self["place"]]),
+                (_("Compte rendu"), [self["summary"]])]
+
+
+class BarrierReviewForm(BaseForm):
+    barrier = forms.ChoiceField(label=_("Frein"), choices=[("", "—"), *Barrier.choices])
+    level = forms.ChoiceField(label=_("Niveau"), choices=[("", "—"), *BarrierLevel.choices])
+    reviewed_on = forms.DateField(label=_("Évalué le"), widget=DateInput())
+    comment = forms.CharField(label=_("Observation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def fieldsets(self):
+        return [(_("Réévaluation d'un frein"), [self["barrier"], self["level"], self["reviewed_on"],
+                                                self["comment"]])]
+
+
+class NoteForm(BaseForm):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def fieldsets(self):
+        return [(_("Nouvelle note"), [self["body"]])]
+
+
+class DocumentForm(BaseForm):
+    kind = forms.ChoiceField(label=_("Type de document"), choices=[("", "—"), *DocumentKind.choices])
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    file = forms.FileField(label=_("Fichier"), allow_empty_file=True,
+                           help_text=_("PDF, JPEG, PNG, ODT ou DOCX ; le format est vérifié sur le contenu du fichier."))
+
+    def fieldsets(self):
+        return [(_("Document"), [self["kind"], self["title"], self["file"]])]

@@ -1,0 +1,455 @@
+"""The pathway after admission and the participant's file: caseload, file page, contract, steps, follow-up,
+appointments, barrier reviews, notes, documents, exit. Views fetch through visible querysets and call services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from parcours.audit.services import access_log_record
+from parcours.core.concurrency import StaleObjectError
+from parcours.core.workflow import TransitionRefused
+from parcours.organisations.access import pathways_visible_to, referents_assignable_by
+from parcours.organisations.models import Role
+from parcours.participants.models import Participant
+from parcours.participants.selectors import documents_visible_to
+from parcours.participants.services import document_download_name, document_upload
+from parcours.pathways import selectors, services
+from parcours.pathways.models import EngagementContract, FollowUpStatus, PathwayStatus, Step
+from parcours.pathways.pdf import contract_pdf
+from parcours.pathways.workflow import PATHWAY_WORKFLOW
+
+from ..permissions import roles_required
+from . import forms
+
+PAGE_SIZE = 25
+READ_ROLES = (Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR)
+readers = roles_required(*READ_ROLES)
+writers = roles_required(*services.WRITE_ROLES)
+
+CNIL_REMINDER = _("Les notes doivent être objectives et factuelles ; la personne peut demander à les lire. "
+                  "Les données sensibles (santé, justice…) n'ont pas leur place ici.")
+SITUATION_FIELDS = ("inactive_12m", "rsa", "ass", "aah", "deld", "single_parent", "rqth")
+SENSITIVE_SITUATIONS = frozenset({"rqth"})
+
+
+def _pathway(request, pk: int, queryset=None):
+    base = queryset if queryset is not None else pathways_visible_to(request.user).select_related(
+        "participant__territory", "referent", "operator")
+    return get_object_or_404(base, pk=pk)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _detail_url(pathway) -> str:
+    return reverse("pathways:pathway_detail", args=[pathway.pk])
+
+
+# --- caseload ---------------------------------------------------------------------------------------------------
+
+@readers
+def caseload(request):
+    """Filters (state, referent) by GET; the name search by POST, so that names stay out of URLs."""
+    user = request.user
+    referents = list(selectors.referents_for_filter(user))
+    is_referent_view = Role.REFERENT in user.roles and not user.is_plie_team
+    searching = request.method == "POST"
+    if searching:
+        form = forms.CaseloadSearchForm(request.POST, referents=referents)
+    else:
+        data = request.GET.copy()
+        if is_referent_view and "referent" not in data:
+            data["referent"] = str(user.pk)
+        data.setdefault("state", selectors.STATE_OPEN)
+        form = forms.CaseloadSearchForm(data, referents=referents)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.pathway_caseload(user, state=cleaned.get("state") or selectors.STATE_OPEN,
+                                          referent_id=cleaned.get("referent"), search=cleaned.get("q") or "")
+    number = (cleaned.get("page") if searching else request.GET.get("page")) or 1
+    page = Paginator(queryset, PAGE_SIZE).get_page(number)
+    filters = f"&state={cleaned.get('state') or selectors.STATE_OPEN}"
+    if cleaned.get("referent"):
+        filters += f"&referent={cleaned['referent']}"
+    context = {
+        "form": form, "page": page, "searching": searching, "page_query": filters,
+        "title": _("Mes participants") if is_referent_view else _("Participants du PLIE"),
+        "today": timezone.localdate(),
+    }
+    template = "pathways/_caseload_results.html" if request.htmx else "pathways/caseload.html"
+    return render(request, template, context)
+
+
+# --- the participant's file -------------------------------------------------------------------------------------
+
+def _situations(participant: Participant, sensitive: bool) -> list[str]:
+    labels = []
+    for name in SITUATION_FIELDS:
+        if name in SENSITIVE_SITUATIONS and not sensitive:
+            continue
+        if getattr(participant, name):
+            labels.append(str(Participant._meta.get_field(name).verbose_name))
+    return labels
+
+
+def _action_forms(request, pathway) -> list[dict]:
+    """The manual transitions the user's roles allow from the current state, each with its form."""
+    actions = []
+    for transition in PATHWAY_WORKFLOW.available(pathway, request.user.roles):
+        if transition.name == "assign":
+            form = forms.AssignForm(memberships=list(referents_assignable_by(request.user)), auto_id="id_assign_%s")
+        elif transition.name in forms.TRANSITION_FORMS:
+            form = forms.TRANSITION_FORMS[transition.name](auto_id=f"id_{transition.name}_%s")
+        else:
+            form = None
+        actions.append({"name": transition.name, "label": transition.label, "form": form,
+                        "url": reverse("pathways:pathway_act", args=[pathway.pk, transition.name])})
+    return actions
+
+
+@readers
+@require_GET
+def pathway_detail(request, pk: int):
+    user = request.user
+    pathway = _pathway(request, pk, selectors.pathway_file_queryset(user))
+    participant = pathway.participant
+    sensitive = selectors.can_see_sensitive(user)
+    access_log_record(user=user, participant_id=participant.pk, screen="pathway_detail")
+    today = timezone.localdate()
+    followup = selectors.pathway_open_followup(pathway)
+    contract = selectors._related(pathway, "contract")
+    can_write = bool(set(user.roles) & services.WRITE_ROLES)
+    return render(request, "pathways/detail.html", {
+        "pathway": pathway, "participant": participant, "sensitive": sensitive, "can_write": can_write,
+        "age": selectors.age_on(participant.birth_date, today),
+        "situations": _situations(participant, sensitive),
+        "actions": _action_forms(request, pathway) if can_write or user.is_plie_team else [],
+        "timeline": selectors.pathway_timeline(pathway, sensitive=sensitive),
+        "barriers": selectors.pathway_barriers(pathway, sensitive=sensitive),
+        "time_spent": selectors.pathway_time_spent(pathway),
+        "history": selectors.pathway_history(pathway, user),
+        "contract": contract,
+        "contract_editable": can_write and pathway.status == PathwayStatus.ADMITTED,
+        "followup": followup, "followup_due": bool(followup and followup.due_on <= today),
+        "steps": list(pathway.steps.all()),
+        "appointments": list(pathway.appointments.all()),
+        "notes": list(pathway.notes.all()) if sensitive else [],
+        "documents": list(pathway.documents.all()),
+        "in_pathway": pathway.status in (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP),
+        "cnil_reminder": CNIL_REMINDER,
+    })
+
+
+@writers
+@require_POST
+def pathway_act(request, pk: int, name: str):
+    """Apply one manual transition. A double submission acts once: the engine re-checks the state."""
+    pathway = _pathway(request, pk)
+    transition = PATHWAY_WORKFLOW.transitions.get(name)
+    if transition is None or not transition.manual:
+        raise Http404
+    data: dict = {}
+    if name == "assign":
+        form = forms.AssignForm(request.POST, memberships=list(referents_assignable_by(request.user)))
+        if form.is_valid():
+            membership = form.memberships[form.cleaned_data["membership"]]
+            data = {"referent": membership.user, "operator": membership.organisation}
+    elif name in forms.TRANSITION_FORMS:
+        form = forms.TRANSITION_FORMS[name](request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+    else:
+        form = None
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return redirect(_detail_url(pathway))
+    try:
+        services.pathway_act(pathway=pathway, name=name, by=request.user, data=data)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Action enregistrée : %(action)s.") % {"action": transition.label})
+    return redirect(_detail_url(pathway))
+
+
+# --- shared form page -------------------------------------------------------------------------------------------
+
+def _form_page(request, pathway, form, *, title: str, submit: str, screen: str, status: int = 200, **extra):
+    if request.method == "GET":
+        access_log_record(user=request.user, participant_id=pathway.participant_id, screen=screen)
+    context = {"pathway": pathway, "participant": pathway.participant, "form": form, "title": title,
+               "submit": submit, "back_url": _detail_url(pathway), "multipart": False, "intro": "",
+               "cnil_reminder": "", "pdf_url": "", "readonly": False}
+    context.update(extra)
+    return render(request, "pathways/form.html", context, status=status)
+
+
+def _stale(form_class, request, current_version: int, error: StaleObjectError, **kwargs):
+    """Keep what was typed, carry the current version: a second, informed save applies it."""
+    data = request.POST.copy()
+    data["version"] = str(current_version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form
+
+
+# --- contract ---------------------------------------------------------------------------------------------------
+
+CONTRACT_FORM_FIELDS = ["objectives", "participant_commitments", "referent_commitments", "plie_commitments",
+                        "participant_signed_on", "referent_signed_on", "director", "director_signed_on"]
+
+
+@writers
+def contract_edit(request, pk: int):
+    pathway = _pathway(request, pk)
+    contract = EngagementContract.objects.filter(pathway=pathway).first()
+    directors = services.directors_of(pathway)
+    if request.method == "POST":
+        form = forms.ContractForm(request.POST, directors=directors)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in CONTRACT_FORM_FIELDS}
+            try:
+                services.contract_save(pathway=pathway, by=request.user, values=values,
+                                       expected_version=form.cleaned_data["version"] or None)
+            except StaleObjectError as stale:
+                current = EngagementContract.objects.get(pathway=pathway)
+                form = _stale(forms.ContractForm, request, current.version, stale, directors=directors)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Le contrat d'engagement est enregistré."))
+                return redirect(_detail_url(pathway))
+    else:
+        if contract is not None:
+            initial = {name: getattr(contract, name) for name in CONTRACT_FORM_FIELDS}
+            initial["version"] = contract.version
+        else:
+            initial = services.contract_defaults(pathway)
+            if Role.DIRECTOR in request.user.roles:
+                initial["director"] = request.user.pk
+        form = forms.ContractForm(initial=initial, directors=directors)
+    editable = pathway.status == PathwayStatus.ADMITTED
+    return _form_page(
+        request, pathway, form, title=_("Contrat d'engagement"), submit=_("Enregistrer le contrat"),
+        screen="pathway_contract", status=400 if request.method == "POST" else 200,
+        intro=_("Le contrat est signé par la personne, son / sa référent·e et la direction du PLIE, après "
+                "l'agrément de la commission. Une fois les trois signatures saisies, enregistrez la signature "
+                "depuis le dossier : la date d'entrée est celle de la dernière signature."),
+        pdf_url=reverse("pathways:contract_pdf", args=[pathway.pk]) if contract else "",
+        readonly=not editable,
+    )
+
+
+@readers
+@require_GET
+def contract_pdf_view(request, pk: int):
+    pathway = _pathway(request, pk)
+    contract = get_object_or_404(EngagementContract.objects.select_related("director"), pathway=pathway)
+    access_log_record(user=request.user, participant_id=pathway.participant_id, screen="pathway_contract_pdf")
+    response = HttpResponse(contract_pdf(pathway, contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="contrat-engagement-{pathway.pk}.pdf"'
+    return response
+
+
+# --- steps ------------------------------------------------------------------------------------------------------
+
+STEP_FORM_FIELDS = ["step_type", "start_date", "end_date", "operator_name", "employer_siret", "contract_type",
+                    "social_clause", "hours", "comment"]
+
+
+def _step_values(form) -> dict:
+    return {name: form.cleaned_data[name] for name in STEP_FORM_FIELDS}
+
+
+@writers
+def step_add(request, pk: int):
+    pathway = _pathway(request, pk)
+    if request.method == "POST":
+        form = forms.StepForm(request.POST)
+        if form.is_valid():
+            try:
+                step = services.step_create(pathway=pathway, by=request.user, values=_step_values(form))
+            except (ValidationError, TransitionRefused) as error:
+                _apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
+            else:
+                message = _("L'étape est enregistrée.")
+                if hasattr(step, "followup") and step.followup.status == FollowUpStatus.OPEN:
+                    message += " " + _("Le suivi dans l'emploi est ouvert jusqu'au %(date)s.") % {
+                        "date": step.followup.due_on.strftime("%d/%m/%Y")}
+                messages.success(request, message)
+                return redirect(_detail_url(pathway))
+    else:
+        form = forms.StepForm(initial={"start_date": timezone.localdate()})
+    return _form_page(request, pathway, form, title=_("Nouvelle étape"), submit=_("Enregistrer l'étape"),
+                      screen="pathway_step", status=400 if request.method == "POST" else 200,
+                      intro=_("Un CDI, ou un CDD ou une mission d'intérim de six mois ou plus, chez un employeur "
+                              "ordinaire, en contrat aidé ou en GEIQ, ouvre le suivi dans l'emploi."))
+
+
+def _step(pathway, step_pk: int) -> Step:
+    return get_object_or_404(Step, pk=step_pk, pathway=pathway)
+
+
+@writers
+def step_edit(request, pk: int, step_pk: int):
+    pathway = _pathway(request, pk)
+    step = _step(pathway, step_pk)
+    if request.method == "POST":
+        form = forms.StepForm(request.POST)
+        if form.is_valid():
+            try:
+                services.step_update(step=step, by=request.user, values=_step_values(form),
+                                     expected_version=form.cleaned_data["version"] or 0)
+            except StaleObjectError as stale:
+                form = _stale(forms.StepForm, request, Step.objects.get(pk=step.pk).version, stale)
+            except (ValidationError, TransitionRefused) as error:
+                _apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
+            else:
+                messages.success(request, _("L'étape est modifiée."))
+                return redirect(_detail_url(pathway))
+    else:
+        initial = {name: getattr(step, name) for name in STEP_FORM_FIELDS}
+        initial["version"] = step.version
+        form = forms.StepForm(initial=initial)
+    return _form_page(request, pathway, form, title=_("Modifier l'étape"), submit=_("Enregistrer les modifications"),
+                      screen="pathway_step", status=400 if request.method == "POST" else 200)
+
+
+@writers
+def step_end(request, pk: int, step_pk: int):
+    pathway = _pathway(request, pk)
+    step = _step(pathway, step_pk)
+    if request.method == "POST":
+        form = forms.StepEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.step_end(step=step, by=request.user, end_date=form.cleaned_data["end_date"],
+                                  expected_version=form.cleaned_data["version"] or 0)
+            except StaleObjectError as stale:
+                form = _stale(forms.StepEndForm, request, Step.objects.get(pk=step.pk).version, stale)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("La fin de l'étape est enregistrée."))
+                return redirect(_detail_url(pathway))
+    else:
+        form = forms.StepEndForm(initial={"end_date": timezone.localdate(), "version": step.version})
+    return _form_page(request, pathway, form, title=_("Terminer l'étape : %(step)s") % {"step": step},
+                      submit=_("Enregistrer la fin"), screen="pathway_step",
+                      status=400 if request.method == "POST" else 200)
+
+
+# --- appointments, barriers, notes, documents -------------------------------------------------------------------
+
+@writers
+def appointment_add(request, pk: int):
+    pathway = _pathway(request, pk)
+    if request.method == "POST":
+        form = forms.AppointmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.appointment_create(pathway=pathway, by=request.user, values=form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Le rendez-vous est enregistré."))
+                return redirect(_detail_url(pathway))
+    else:
+        form = forms.AppointmentForm(initial={"date": timezone.localdate(), "duration_minutes": 60})
+    return _form_page(request, pathway, form, title=_("Nouveau rendez-vous"), submit=_("Enregistrer le rendez-vous"),
+                      screen="pathway_appointment", status=400 if request.method == "POST" else 200)
+
+
+@writers
+def barrier_review_add(request, pk: int):
+    pathway = _pathway(request, pk)
+    if request.method == "POST":
+        form = forms.BarrierReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.barrier_review_create(pathway=pathway, by=request.user, values=form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("L'évaluation du frein est enregistrée."))
+                return redirect(_detail_url(pathway))
+    else:
+        form = forms.BarrierReviewForm(initial={"reviewed_on": timezone.localdate()})
+    return _form_page(request, pathway, form, title=_("Réévaluer un frein"), submit=_("Enregistrer l'évaluation"),
+                      screen="pathway_barrier", status=400 if request.method == "POST" else 200)
+
+
+@writers
+def note_add(request, pk: int):
+    pathway = _pathway(request, pk)
+    if request.method == "POST":
+        form = forms.NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.note_create(pathway=pathway, by=request.user, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("La note est enregistrée."))
+                return redirect(_detail_url(pathway))
+    else:
+        form = forms.NoteForm()
+    return _form_page(request, pathway, form, title=_("Nouvelle note"), submit=_("Enregistrer la note"),
+                      screen="pathway_note", status=400 if request.method == "POST" else 200,
+                      cnil_reminder=CNIL_REMINDER)
+
+
+@writers
+def document_add(request, pk: int):
+    pathway = _pathway(request, pk)
+    if request.method == "POST":
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document_upload(participant=pathway.participant, pathway=pathway, by=request.user,
+                                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+                                upload=form.cleaned_data["file"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Le document est enregistré."))
+                return redirect(_detail_url(pathway))
+    else:
+        form = forms.DocumentForm()
+    return _form_page(request, pathway, form, title=_("Ajouter un document"), submit=_("Enregistrer le document"),
+                      screen="pathway_document", status=400 if request.method == "POST" else 200, multipart=True)
+
+
+@readers
+@require_GET
+def document_download(request, pk: int):
+    """The only way to a stored file: visibility checked, attachment, a generated name without personal data."""
+    document = get_object_or_404(documents_visible_to(request.user), pk=pk)
+    access_log_record(user=request.user, participant_id=document.participant_id, screen="document_download")
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document_download_name(document),
+                            content_type=document.content_type)
+    return response
