@@ -1,0 +1,66 @@
+"""Timed in-process measures, run with the database of one benchmark step (see run.py).
+
+    python bench/measure.py indicators YEAR   → {"indicators_s": …, "indicators_floor_s": …, "entries": …}
+    python bench/measure.py targets N_USERS   → the users and pages of the load test (JSON)
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+
+def best_of(runs: int, fn):
+    times, result = [], None
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    return min(times), result
+
+
+def indicators(year: int) -> dict:
+    from django.db import connection
+
+    from floor import floor_queries
+    from parcours.reporting.indicators import indicators_compute
+    from parcours.territory.models import Territory
+
+    date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    territory_ids = list(Territory.objects.values_list("pk", flat=True))
+    connection.ensure_connection()
+    # One warm-up each so both sides read from a warm cache.
+    indicators_compute(territory_ids=territory_ids, date_from=date_from, date_to=date_to)
+    floor_queries(date_from, date_to)
+    app_s, figures = best_of(3, lambda: indicators_compute(territory_ids=territory_ids, date_from=date_from,
+                                                            date_to=date_to))
+    floor_s, _ = best_of(3, lambda: floor_queries(date_from, date_to))
+    return {"indicators_s": round(app_s, 4), "indicators_floor_s": round(floor_s, 4),
+            "ratio": round(app_s / floor_s, 2) if floor_s else None, "entries": figures["entries"],
+            "period": [str(date_from), str(date_to)]}
+
+
+def targets(n_users: int, password: str) -> dict:
+    from targets import build_targets
+
+    return build_targets(n_users, password)
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "indicators":
+        print(json.dumps(indicators(int(sys.argv[2]))))
+    elif command == "targets":
+        print(json.dumps(targets(int(sys.argv[2]), sys.argv[3])))
+    else:
+        raise SystemExit(f"unknown measure {command!r}")

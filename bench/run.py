@@ -1,0 +1,241 @@
+"""`make bench`: how Parcours behaves as data grows, against the floor of what the machine can do.
+
+For each database (PostgreSQL, SQLite) it generates N fictional people with `parcours demo-data`,
+then measures:
+- indicators: `indicators_compute` for the last full year vs. hand-written SQL (bench/floor.py);
+- import: `parcours export` of the whole set, then `parcours import` into an empty database, rows/s;
+- pages under load: gunicorn (several workers) and 50 virtual case workers (bench/loadgen.py),
+  p50/p95/rps/errors per page, and the bare health view as the framework's floor;
+- growth: the same page timings on a data set of N/10.
+It writes bench/results.json and bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / "work"
+VENV_BIN = Path(sys.executable).parent
+PARCOURS = str(VENV_BIN / "parcours")
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+BENCH_PASSWORD = "parcours-demo-2026"
+sys.path.insert(0, str(HERE))
+
+from loadgen import run_load  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def machine() -> dict:
+    memory_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    pg_version = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    import django
+    import sqlite3
+
+    return {"cores": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1), "cpu": cpu,
+            "python": platform.python_version(), "django": django.get_version(), "sqlite": sqlite3.sqlite_version,
+            "postgresql": pg_version, "os": platform.platform()}
+
+
+class Database:
+    """A fresh database of one backend for one step of the benchmark."""
+
+    def __init__(self, backend: str, name: str):
+        self.backend, self.name = backend, name
+        self.data_dir = WORK / name
+        self.url = f"{PG_URL}/{name}" if backend == "postgresql" else ""
+
+    def env(self, **extra) -> dict:
+        env = dict(os.environ, PARCOURS_DATA_DIR=str(self.data_dir), PARCOURS_DEBUG="0",
+                   PARCOURS_SECRET_KEY="bench-only-secret-key", PARCOURS_INSECURE_COOKIES="1",
+                   PARCOURS_ALLOWED_HOSTS="127.0.0.1,localhost", PARCOURS_LOG_LEVEL="WARNING")
+        env.pop("DATABASE_URL", None)
+        if self.url:
+            env["DATABASE_URL"] = self.url
+        env.update(extra)
+        return env
+
+    def recreate(self) -> None:
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        self.data_dir.mkdir(parents=True)
+        if self.backend == "postgresql":
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", self.name], check=True)
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", self.name], check=True)
+        self.parcours("migrate", "--no-input")
+        self.parcours("load-territory")
+
+    def parcours(self, *args: str, capture: bool = False) -> str:
+        result = subprocess.run([PARCOURS, *args], env=self.env(), cwd=ROOT, check=True,
+                                capture_output=capture, text=True)
+        return result.stdout if capture else ""
+
+    def python(self, *args: str) -> str:
+        return subprocess.run([sys.executable, *args], env=self.env(DJANGO_SETTINGS_MODULE="parcours.settings"),
+                              cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def timed(fn) -> float:
+    began = time.perf_counter()
+    fn()
+    return time.perf_counter() - began
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_pages(db: Database, *, users: int, duration: float, workers: int) -> dict:
+    targets = json.loads(db.python(str(HERE / "measure.py"), "targets", str(users), BENCH_PASSWORD))
+    port = free_port()
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "parcours.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning", "--timeout", "60"],
+        env=db.env(), cwd=ROOT, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        pages = run_load(host="127.0.0.1", port=port, users=targets["users"], login_path=targets["login_path"],
+                         password=BENCH_PASSWORD, duration_s=duration)
+        bare_users = [{"email": u["email"], "pages": [("bare", targets["bare_path"])]} for u in targets["users"]]
+        bare = run_load(host="127.0.0.1", port=port, users=bare_users, login_path=targets["login_path"],
+                        password=BENCH_PASSWORD, duration_s=min(duration, 30))["bare"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"pages": pages, "bare": bare}
+
+
+def count_rows(folder: Path) -> int:
+    total = 0
+    for path in folder.glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            total += sum(1 for _ in csv.reader(handle)) - 1
+    return total
+
+
+def bench_backend(backend: str, people: int, *, users: int, duration: float, workers: int, pages: bool) -> dict:
+    result: dict = {}
+    big = Database(backend, f"parcours_bench_{people}")
+    log(f"{backend}: database with {people} people")
+    big.recreate()
+    result["generate_s"] = round(timed(lambda: big.parcours("demo-data", "--people", str(people), "--seed", "1")), 1)
+    log(f"{backend}: generated in {result['generate_s']} s")
+
+    year = datetime.date.today().year - 1
+    measured = json.loads(big.python(str(HERE / "measure.py"), "indicators", str(year)))
+    result.update(indicators_s=measured["indicators_s"], indicators_floor_s=measured["indicators_floor_s"],
+                  indicators_ratio=measured["ratio"], indicators_period=measured["period"])
+    log(f"{backend}: indicators {measured['indicators_s']} s, floor {measured['indicators_floor_s']} s")
+
+    export_dir = WORK / f"export_{backend}_{people}"
+    shutil.rmtree(export_dir, ignore_errors=True)
+    big.parcours("export", str(export_dir))
+    rows = count_rows(export_dir)
+    target = Database(backend, f"parcours_bench_import_{people}")
+    target.recreate()
+    seconds = timed(lambda: target.parcours("import", str(export_dir), capture=True))
+    result.update(import_rows=rows, import_s=round(seconds, 1), import_rows_per_s=round(rows / seconds))
+    log(f"{backend}: imported {rows} rows in {seconds:.1f} s")
+
+    if pages:
+        measured = measure_pages(big, users=users, duration=duration, workers=workers)
+        result["pages"], result["bare_p95_ms"] = measured["pages"], measured["bare"]["p95_ms"]
+        result["bare"] = measured["bare"]
+        small_people = max(people // 10, 50)
+        small = Database(backend, f"parcours_bench_{small_people}")
+        small.recreate()
+        small.parcours("demo-data", "--people", str(small_people), "--seed", "1")
+        result["pages_small"] = measure_pages(small, users=users, duration=duration, workers=workers)["pages"]
+        result["people_small"] = small_people
+    return result
+
+
+def table(results: dict) -> str:
+    lines = [f"# Benchmark — {results['people']} people", "",
+             f"Machine: {results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, "
+             f"{results['machine']['cpu']}; Python {results['machine']['python']}, Django {results['machine']['django']}, "
+             f"{results['machine']['postgresql']}, SQLite {results['machine']['sqlite']}.", ""]
+    for backend in ("postgresql", "sqlite"):
+        if backend not in results:
+            continue
+        r = results[backend]
+        lines += [f"## {backend}", "", "| measure | value |", "| --- | --- |",
+                  f"| demo-data generation | {r['generate_s']} s |",
+                  f"| indicators (one year) | {r['indicators_s']} s |",
+                  f"| indicators floor (hand-written SQL) | {r['indicators_floor_s']} s |",
+                  f"| ratio | {r['indicators_ratio']} |",
+                  f"| import | {r['import_rows_per_s']} rows/s ({r['import_rows']} rows in {r['import_s']} s) |", ""]
+        if "pages" in r:
+            lines += ["| page | p50 ms (N) | p95 ms (N) | rps (N) | errors (N) | p95 ms (N/10) | p95 growth |",
+                      "| --- | --- | --- | --- | --- | --- | --- |"]
+            for name, page in r["pages"].items():
+                small = r["pages_small"].get(name, {})
+                growth = (round(page["p95_ms"] / small["p95_ms"], 2)
+                          if page.get("p95_ms") and small.get("p95_ms") else None)
+                lines.append(f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {page['rps']} | {page['errors']} | "
+                             f"{small.get('p95_ms')} | {growth} |")
+            lines += [f"| bare view (floor) | {r['bare']['p50_ms']} | {r['bare_p95_ms']} | {r['bare']['rps']} | "
+                      f"{r['bare']['errors']} | | |", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=150_000)
+    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--users", type=int, default=50, help="virtual case workers")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per run")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--output", default=str(HERE / "results.json"))
+    args = parser.parse_args()
+
+    WORK.mkdir(exist_ok=True)
+    results: dict = {"people": args.people, "machine": machine(),
+                     "date": datetime.datetime.now().isoformat(timespec="seconds"),
+                     "load": {"users": args.users, "duration_s": args.duration, "workers": args.workers,
+                              "think_time_s": [1, 3]}}
+    for backend in args.backends.split(","):
+        results[backend] = bench_backend(backend, args.people, users=args.users, duration=args.duration,
+                                         workers=args.workers, pages=not args.no_pages)
+        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    Path(args.output).with_suffix(".md").write_text(table(results))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The whole PLIE journey in Chromium, with axe-core on every page it visits.
+
+A prescriber applies → the animation team assigns → the referent receives and assesses → the
+commission admits → the three parties sign the contract (entry) → a CDI opens the follow-up in
+employment → six months later the referent validates the sustainable-employment exit.
+
+Months pass between the steps of a real journey; the test makes them pass by moving the dates
+already recorded back in time (`time_passes`), never by writing a state: every state change goes
+through the interface.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from parcours.pathways.models import Pathway, PathwayStatus
+from tests import factories
+
+from .helpers import follow, login, visit
+
+pytestmark = pytest.mark.browser
+
+TODAY = timezone.localdate()
+SIGNED_SCAN = {"name": "dossier-signe.pdf", "mimeType": "application/pdf",
+               "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}
+
+
+def ago(days: int) -> str:
+    return (TODAY - datetime.timedelta(days=days)).isoformat()
+
+
+def time_passes(pathway: Pathway, **dates: str) -> None:
+    """Move recorded dates back, as if the journey had started months ago."""
+    Pathway.objects.filter(pk=pathway.pk).update(**dates)
+
+
+def switch_to(page, user) -> None:
+    page.context.clear_cookies()
+    login(page, user)
+
+
+def submit(page, name: str, context: str):
+    return follow(page, page.get_by_role("button", name=name, exact=True), context=context)
+
+
+@pytest.fixture
+def world(territory, plie, operator, prescriber_org):
+    clermont = territory.communes.get(insee="63113")
+    return {
+        "prescriber": factories.UserFactory(first_name="Inès", membership=(prescriber_org, "prescriber")),
+        "coordinator": factories.UserFactory(first_name="Claire", membership=(plie, "coordinator")),
+        "director": factories.UserFactory(first_name="Didier", last_name="Morel", membership=(plie, "director")),
+        "referent": factories.UserFactory(first_name="Rachid", last_name="Benali", membership=(operator, "referent")),
+        "commune": clermont,
+    }
+
+
+def test_from_application_to_sustainable_employment(page, world):
+    # 1. The prescriber fills the application; eligibility shows live, criterion by criterion.
+    login(page, world["prescriber"])
+    visit(page, reverse("intake:application_create"), context="candidature")
+    page.get_by_label("Nom", exact=True).fill("Durand")
+    page.get_by_label("Prénom", exact=True).fill("Martine")
+    page.get_by_label("Femme").check()
+    page.get_by_label("Date de naissance").fill("1979-03-14")
+    page.get_by_label("Commune de résidence").select_option(str(world["commune"].pk))
+    page.get_by_label("Bénéficiaire du RSA").check()
+    expect(page.locator("#eligibilite")).to_contain_text("Éligible au PLIE")
+    page.get_by_label("Pourquoi le PLIE ?").fill("Retrouver un emploi stable après une longue période sans activité.")
+    page.get_by_label("Date de signature par la personne").fill(TODAY.isoformat())
+    page.get_by_label("Date de signature par le prescripteur").fill(TODAY.isoformat())
+    page.get_by_label("Dossier signé (scan)").set_input_files(SIGNED_SCAN)
+    submit(page, "Transmettre la candidature", "candidature transmise")
+    pathway = Pathway.objects.get(participant__last_name="Durand")
+    assert pathway.status == PathwayStatus.SUBMITTED
+    time_passes(pathway, application_date=ago(240))
+
+    # 2. The coordinator assigns it to a referent, seeing each referent's caseload.
+    switch_to(page, world["coordinator"])
+    visit(page, reverse("intake:assignment_queue"), context="candidatures à affecter")
+    visit(page, reverse("intake:assign", args=[pathway.pk]), context="affectation")
+    page.get_by_label("Rachid Benali").check()
+    submit(page, "Affecter", "candidature affectée")
+    pathway.refresh_from_db()
+    assert pathway.status == PathwayStatus.ASSIGNED and pathway.referent == world["referent"]
+    time_passes(pathway, assigned_at=ago(235))
+
+    # 3. The referent records the first-reception interview and the assessment, then closes it.
+    switch_to(page, world["referent"])
+    visit(page, reverse("intake:reception", args=[pathway.pk]), context="premier accueil")
+    page.get_by_label("Date de l'entretien").fill(ago(230))
+    page.get_by_label("Modalité").select_option("in_person")
+    page.get_by_label("Durée (minutes)").fill("60")
+    page.get_by_label("Lieu").fill("Agence INFA, Clermont-Ferrand")
+    submit(page, "Enregistrer l'entretien", "entretien enregistré")
+    visit(page, reverse("intake:assessment", args=[pathway.pk]), context="bilan")
+    page.get_by_label("Points d'appui").fill("Expérience en restauration collective, très motivée.")
+    page.get_by_label("Préconisations").fill("Remise à niveau numérique, puis emploi en restauration collective.")
+    page.locator("[name=level_digital_skills]").select_option("major")
+    submit(page, "Enregistrer le bilan", "bilan enregistré")
+    submit(page, "Clore le bilan et présenter en commission", "bilan clos")
+    pathway.refresh_from_db()
+    assert pathway.status == PathwayStatus.ASSESSED
