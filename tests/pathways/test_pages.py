@@ -240,7 +240,7 @@ def test_contract_page_prefills_then_sign_from_the_file(client, admitted, refere
     data = {"objectives": "CACES 1", "participant_commitments": "Venir.", "referent_commitments": "Recevoir.",
             "plie_commitments": "Mobiliser.", "participant_signed_on": days_ago(2).isoformat(),
             "referent_signed_on": days_ago(2).isoformat(), "director": director.pk,
-            "director_signed_on": TODAY.isoformat() if False else days_ago(1).isoformat(), "version": ""}
+            "director_signed_on": days_ago(1).isoformat(), "version": ""}
     assert client.post(url, data).status_code == 302
     response = client.post(reverse("pathways:pathway_act", args=[admitted.pk, "sign_contract"]), follow=True)
     assert "Action enregistrée" in text(response)
@@ -336,7 +336,11 @@ def test_appointment_barrier_and_note_pages(client, active, referent):
 def test_administrator_cannot_reach_write_pages(client, active, administrator):
     client.force_login(administrator)
     assert client.get(reverse("pathways:note_add", args=[active.pk])).status_code == 403
-    assert client.post(reverse("pathways:pathway_act", args=[active.pk, "exit"])).status_code == 403
+    response = client.post(reverse("pathways:pathway_act", args=[active.pk, "exit"]),
+                           {"reason": "moved", "exit_date": TODAY.isoformat()}, follow=True)
+    assert "Votre rôle ne permet pas" in text(response)
+    active.refresh_from_db()
+    assert active.status == PathwayStatus.ACTIVE
 
 
 # --- documents -----------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def pathway_detail(request, pk: int):
         "pathway": pathway, "participant": participant, "sensitive": sensitive, "can_write": can_write,
         "age": selectors.age_on(participant.birth_date, today),
         "situations": _situations(participant, sensitive),
-        "actions": _action_forms(request, pathway) if can_write or user.is_plie_team else [],
+        "actions": _action_forms(request, pathway),
         "timeline": selectors.pathway_timeline(pathway, sensitive=sensitive),
         "barriers": selectors.pathway_barriers(pathway, sensitive=sensitive),
         "time_spent": selectors.pathway_time_spent(pathway),
@@ -153,10 +153,11 @@ def pathway_detail(request, pk: int):
     })
 
 
-@writers
+@readers
 @require_POST
 def pathway_act(request, pk: int, name: str):
-    """Apply one manual transition. A double submission acts once: the engine re-checks the state."""
+    """Apply one manual transition. The engine checks the role (assigning is the team's, administrator included)
+    and re-checks the state, so a double submission acts once."""
     pathway = _pathway(request, pk)
     transition = PATHWAY_WORKFLOW.transitions.get(name)
     if transition is None or not transition.manual:
