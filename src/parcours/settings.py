@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "parcours.intake",
     "parcours.commissions",
     "parcours.reporting",
+    "parcours.interchange",
     "parcours.audit",
     "parcours.accounts",
     "parcours.web",

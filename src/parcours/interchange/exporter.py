@@ -1,0 +1,123 @@
+"""`parcours export DIR`: the territory's people, pathways, steps and appointments in the interchange format.
+
+Every column of the spec, in the spec's order; rows sorted by ref so that the same data always gives
+the same files. Records created in Parcours (no external_ref) get a stable generated ref: P<id>,
+PW<id>, S<id>, A<id>, which `parcours import` recognises (docs/interchange.md).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from parcours.participants.models import Participant
+from parcours.pathways.models import Appointment, Decision, Pathway, Step
+from parcours.territory.models import Territory
+
+from .importer import GENERATED_PREFIX
+from .reader import APPOINTMENTS, BOOLEAN_SITUATIONS, FILES, PARTICIPANTS, PATHWAYS, STEPS, column_names
+
+
+class ExportError(Exception):
+    pass
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        # 35.00 -> "35", 7.50 -> "7.5": the shortest spelling, so that a round trip gives the same text.
+        text = format(value.normalize(), "f")
+        return text
+    return str(value)
+
+
+@dataclass
+class ExportReport:
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return [f"{file} : {count} ligne(s)" for file, count in self.rows.items()]
+
+
+def _ref(file: str, external_ref: str, pk: int) -> str:
+    return external_ref or f"{GENERATED_PREFIX[file]}{pk}"
+
+
+def _check_unique(file: str, rows: list[list[str]]) -> None:
+    seen: set[str] = set()
+    for row in rows:
+        if row[0] in seen:
+            raise ExportError(f"{file} : l'identifiant « {row[0]} » serait en double (un identifiant d'origine "
+                              "ressemble à un identifiant généré) ; corrigez l'identifiant d'origine")
+        seen.add(row[0])
+
+
+def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = False) -> ExportReport:
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, list[list[str]]] = {}
+
+    people = Participant.objects.filter(territory=territory)
+    person_ref = {}
+    rows = []
+    for r in people.values("pk", "external_ref", "last_name", "first_name", "sex", "birth_date", "commune__insee",
+                           "qpv__code", "education_level", *BOOLEAN_SITUATIONS).iterator(chunk_size=5000):
+        ref = person_ref[r["pk"]] = _ref(PARTICIPANTS, r["external_ref"], r["pk"])
+        names = ("", "") if anonymise else (r["last_name"], r["first_name"])
+        rows.append([ref, *names, r["sex"], r["birth_date"], r["commune__insee"], r["qpv__code"],
+                     r["education_level"], *(r[name] for name in BOOLEAN_SITUATIONS)])
+    tables[PARTICIPANTS] = rows
+
+    pathway_ref = {}
+    rows = []
+    for r in (Pathway.objects.filter(participant__territory=territory)
+              .values("pk", "external_ref", "participant_id", "operator__name", "referent__email", "referent_ref",
+                      "prescriber_type", "application_date", "commission_date", "decision", "entry_date",
+                      "exit_date", "exit_reason").iterator(chunk_size=5000)):
+        ref = pathway_ref[r["pk"]] = _ref(PATHWAYS, r["external_ref"], r["pk"])
+        decision = r["decision"]
+        if decision == Decision.ADMITTED and r["entry_date"] is None:
+            # Admitted, contract not signed: the spec requires an entry date with "admitted", so the
+            # decision stays pending in the file (the import keeps the admission it already knows).
+            decision = ""
+        rows.append([ref, person_ref[r["participant_id"]], r["operator__name"],
+                     r["referent__email"] or r["referent_ref"], r["prescriber_type"], r["application_date"],
+                     r["commission_date"], decision, r["entry_date"], r["exit_date"], r["exit_reason"]])
+    tables[PATHWAYS] = rows
+
+    rows = []
+    for r in (Step.objects.filter(pathway__participant__territory=territory)
+              .values("pk", "external_ref", "pathway_id", "step_type", "start_date", "end_date", "operator_name",
+                      "employer_siret", "contract_type", "social_clause", "hours").iterator(chunk_size=5000)):
+        rows.append([_ref(STEPS, r["external_ref"], r["pk"]), pathway_ref[r["pathway_id"]], r["step_type"],
+                     r["start_date"], r["end_date"], r["operator_name"], r["employer_siret"], r["contract_type"],
+                     r["social_clause"], r["hours"]])
+    tables[STEPS] = rows
+
+    rows = []
+    for r in (Appointment.objects.filter(pathway__participant__territory=territory)
+              .values("pk", "external_ref", "pathway_id", "date", "kind", "mode", "duration_minutes", "place")
+              .iterator(chunk_size=5000)):
+        rows.append([_ref(APPOINTMENTS, r["external_ref"], r["pk"]), pathway_ref[r["pathway_id"]], r["date"],
+                     r["kind"], r["mode"], r["duration_minutes"], r["place"]])
+    tables[APPOINTMENTS] = rows
+
+    report = ExportReport()
+    for file in FILES:
+        rows = [[_cell(v) for v in row] for row in tables[file]]
+        _check_unique(file, rows)
+        rows.sort(key=lambda row: row[0])
+        with open(directory / file, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(column_names(file))
+            writer.writerows(rows)
+        report.rows[file] = len(rows)
+    return report

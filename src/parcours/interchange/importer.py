@@ -1,0 +1,385 @@
+"""`parcours import DIR`: check a whole data set, then create or update by refs in one transaction.
+
+Cost: a fixed number of queries whatever the size of the set. The territory's existing records
+are read once each (values lists), rows are matched in memory, and writes go through
+bulk_create / bulk_update in batches. Nothing is written unless every check passes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from parcours.organisations.models import Organisation, OrganisationKind, User
+from parcours.participants.models import Participant
+from parcours.pathways.models import (
+    Appointment, Decision, EntryRoute, Pathway, PathwayStatus, Step,
+)
+from parcours.territory.models import Territory
+
+from .reader import (
+    APPOINTMENTS, BOOLEAN_SITUATIONS, FILES, PARTICIPANTS, PATHWAYS, REF_COLUMN, STEPS, ChildState, DataSet, Existing,
+    ImportError_, ParseContext, PathwayState, dataset_check, dataset_read, errors_sorted,
+)
+
+BATCH = 2000
+IN_CHUNK = 900  # refs per IN (...) query: well under SQLite's parameter limit
+
+PARTICIPANT_FIELDS = ["last_name", "first_name", "sex", "birth_date", "commune_id", "qpv_id", "education_level",
+                      *BOOLEAN_SITUATIONS]
+PATHWAY_FIELDS = ["participant_id", "operator_id", "referent_id", "referent_ref", "prescriber_type",
+                  "application_date", "commission_date", "decision", "entry_date", "exit_date", "exit_reason",
+                  "status", "last_contact_date"]
+STEP_FIELDS = ["pathway_id", "step_type", "start_date", "end_date", "operator_name", "employer_siret",
+               "contract_type", "social_clause", "hours"]
+APPOINTMENT_FIELDS = ["pathway_id", "date", "kind", "mode", "duration_minutes", "place"]
+
+# Refs that `parcours export` generates for records created in Parcours (no external_ref).
+GENERATED = {PARTICIPANTS: re.compile(r"^P(\d+)$"), PATHWAYS: re.compile(r"^PW(\d+)$"),
+             STEPS: re.compile(r"^S(\d+)$"), APPOINTMENTS: re.compile(r"^A(\d+)$")}
+GENERATED_PREFIX = {PARTICIPANTS: "P", PATHWAYS: "PW", STEPS: "S", APPOINTMENTS: "A"}
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors: list[ImportError_]):
+        super().__init__(f"{len(errors)} erreur(s)")
+        self.errors = errors_sorted(errors)
+
+
+@dataclass
+class FileReport:
+    present: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class ImportReport:
+    territory: str
+    files: dict[str, FileReport] = field(default_factory=lambda: {f: FileReport() for f in FILES})
+    organisations_created: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(r.rows for r in self.files.values())
+
+    @property
+    def changed(self) -> bool:
+        return self.organisations_created > 0 or any(r.created or r.updated for r in self.files.values())
+
+    def lines(self) -> list[str]:
+        lines = []
+        for file, r in self.files.items():
+            if not r.present:
+                lines.append(f"{file} : absent")
+            else:
+                lines.append(f"{file} : {r.created} créé(s), {r.updated} modifié(s), {r.unchanged} inchangé(s)")
+        lines.append(f"structures référentes créées : {self.organisations_created}")
+        return lines
+
+
+def derive_status(decision: str, entry: date | None, exit_: date | None, has_referent: bool) -> str:
+    """The pathway's state from the format's columns (spec: interchange.md)."""
+    if decision == Decision.REFUSED:
+        return PathwayStatus.REFUSED
+    if decision == Decision.REORIENTED:
+        return PathwayStatus.REORIENTED
+    if decision == Decision.ADMITTED:
+        if exit_ is not None:
+            return PathwayStatus.EXITED
+        return PathwayStatus.ACTIVE if entry is not None else PathwayStatus.ADMITTED
+    return PathwayStatus.ASSIGNED if has_referent else PathwayStatus.SUBMITTED
+
+
+def _keep_status(current: str, derived: str, db_decision: str) -> bool:
+    """Keep a finer state the format cannot express when it agrees with the file."""
+    if derived == PathwayStatus.ACTIVE:
+        return current == PathwayStatus.FOLLOWUP  # in employment follow-up: still in pathway
+    if derived in (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED):
+        return current == PathwayStatus.ASSESSED or (current == PathwayStatus.ADMITTED
+                                                     and db_decision == Decision.ADMITTED)
+    return False
+
+
+def _chunks(values: list, size: int = IN_CHUNK):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _foreign(model, refs: list[str], territory: Territory, path: str) -> set[str]:
+    """Refs among `refs` already borne by a record of another territory."""
+    found: set[str] = set()
+    for chunk in _chunks(refs):
+        found.update(model.objects.filter(external_ref__in=chunk).exclude(**{path: territory})
+                     .values_list("external_ref", flat=True))
+    return found
+
+
+def _values(qs, fields: list[str]) -> dict[int, dict]:
+    return {row["id"]: row for row in qs.values("id", "external_ref", *fields).iterator(chunk_size=5000)}
+
+
+def territory_resolve(name: str | None) -> Territory:
+    """The territory named, or the only one; ValueError with a French message otherwise."""
+    if name:
+        territory = Territory.objects.filter(name=name).first()
+        if territory is None:
+            raise ValueError(f"--territory : territoire « {name} » introuvable")
+        return territory
+    territories = list(Territory.objects.all()[:2])
+    if not territories:
+        raise ValueError("aucun territoire : chargez-en un (parcours load-territory)")
+    if len(territories) > 1:
+        raise ValueError("plusieurs territoires : précisez lequel avec --territory NOM")
+    return territories[0]
+
+
+class _Matcher:
+    """Existing records of one kind, found by ref, or by the ref `export` generates from their id."""
+
+    def __init__(self, file: str, records: dict[int, dict]):
+        self.file = file
+        self.records = records
+        self.by_ref = {r["external_ref"]: pk for pk, r in records.items() if r["external_ref"]}
+
+    def match(self, ref: str, accept) -> int | None:
+        pk = self.by_ref.get(ref)
+        if pk is not None:
+            return pk
+        generated = GENERATED[self.file].match(ref)
+        if generated:
+            pk = int(generated.group(1))
+            record = self.records.get(pk)
+            # Only a record without a ref of its own, and that fits the row (see docs/interchange.md).
+            if record is not None and not record["external_ref"] and accept(record):
+                return pk
+        return None
+
+    def file_ref(self, pk: int) -> str:
+        return self.records[pk]["external_ref"] or f"{GENERATED_PREFIX[self.file]}{pk}"
+
+
+def dataset_import(directory: Path, *, territory: Territory, today: date | None = None) -> ImportReport:
+    """Check the data set in `directory`, then import it; raises ImportRefused with every error."""
+    today = today or timezone.localdate()
+    communes = dict(territory.communes.values_list("insee", "pk"))
+    qpvs = dict(territory.qpvs.values_list("code", "pk"))
+    ctx = ParseContext(today=today, commune_codes=frozenset(communes), qpv_codes=frozenset(qpvs),
+                       territory_name=territory.name)
+    dataset, errors = dataset_read(directory, ctx)
+    if any(e.line <= 1 for e in errors):
+        # A file that cannot be read (header, encoding, absent) makes cross-file checks meaningless.
+        raise ImportRefused(errors)
+
+    participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
+                                                  PARTICIPANT_FIELDS))
+    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(participant__territory=territory), PATHWAY_FIELDS))
+    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__participant__territory=territory), STEP_FIELDS))
+    appointments = _Matcher(APPOINTMENTS, _values(
+        Appointment.objects.filter(pathway__participant__territory=territory), APPOINTMENT_FIELDS))
+
+    existing = Existing()
+    for row in dataset.rows[PARTICIPANTS]:
+        if row["participant_ref"]:
+            pk = participants.match(row["participant_ref"], lambda r, row=row: r["birth_date"] == row["birth_date"])
+            if pk is not None:
+                existing.participant_pks[row["participant_ref"]] = pk
+    pathway_pks: dict[str, int] = {}
+    for row in dataset.rows[PATHWAYS]:
+        if row["pathway_ref"]:
+            person = existing.participant_pks.get(row["participant_ref"])
+            pk = pathways.match(row["pathway_ref"], lambda r, person=person: r["participant_id"] == person)
+            if pk is not None:
+                pathway_pks[row["pathway_ref"]] = pk
+    in_file = set(pathway_pks.values())
+    # Pathways the file leaves out: they still count for the rules (one open pathway, steps' dates).
+    ref_to_pathway = {}
+    for pk, r in pathways.records.items():
+        if pk not in in_file:
+            ref = pathways.file_ref(pk)
+            ref_to_pathway[ref] = pk
+            existing.other_pathways[ref] = PathwayState(
+                ref=ref, participant_key=("pk", r["participant_id"]), decision=r["decision"],
+                entry_date=r["entry_date"], exit_date=r["exit_date"])
+    ref_to_pathway.update(pathway_pks)
+    pathway_file_ref = {pk: ref for ref, pk in pathway_pks.items()}
+
+    child_pks: dict[str, dict[str, int]] = {STEPS: {}, APPOINTMENTS: {}}
+    for file, matcher in ((STEPS, steps), (APPOINTMENTS, appointments)):
+        for row in dataset.rows[file]:
+            ref = row[REF_COLUMN[file]]
+            if ref:
+                parent = ref_to_pathway.get(row["pathway_ref"])
+                pk = matcher.match(ref, lambda r, parent=parent: r["pathway_id"] == parent)
+                if pk is not None:
+                    child_pks[file][ref] = pk
+        matched = set(child_pks[file].values())
+        kept = existing.steps_kept if file == STEPS else existing.appointments_kept
+        start_field = "start_date" if file == STEPS else "date"
+        for pk, r in matcher.records.items():
+            if pk not in matched and r["pathway_id"] in pathway_file_ref:
+                kept.setdefault(pathway_file_ref[r["pathway_id"]], []).append(
+                    ChildState(ref=matcher.file_ref(pk), pathway_ref=pathway_file_ref[r["pathway_id"]],
+                               start=r[start_field]))
+
+    for file, model, path, matched in ((PATHWAYS, Pathway, "participant__territory", pathway_pks),
+                                       (STEPS, Step, "pathway__participant__territory", child_pks[STEPS]),
+                                       (APPOINTMENTS, Appointment, "pathway__participant__territory",
+                                        child_pks[APPOINTMENTS])):
+        unmatched = [row[REF_COLUMN[file]] for row in dataset.rows[file]
+                     if row[REF_COLUMN[file]] and row[REF_COLUMN[file]] not in matched]
+        existing.foreign_refs[file] = _foreign(model, unmatched, territory, path)
+
+    errors += dataset_check(dataset, existing)
+    if errors:
+        raise ImportRefused(errors)
+
+    report = ImportReport(territory=territory.name)
+    for file in dataset.present:
+        report.files[file].present = True
+    with transaction.atomic():
+        _write(dataset, territory=territory, report=report, communes=communes, qpvs=qpvs,
+               participants=participants, pathways=pathways, steps=steps, appointments=appointments,
+               participant_pks=existing.participant_pks, pathway_pks=pathway_pks, ref_to_pathway=ref_to_pathway,
+               child_pks=child_pks)
+    return report
+
+
+def _changed(existing: dict, values: dict) -> bool:
+    return any(existing[k] != v for k, v in values.items())
+
+
+def _apply(model, rows: list[tuple[dict, int | None, str]], records: dict[int, dict], fields: list[str],
+           file_report: FileReport, *, extra_create: dict, versioned: bool,
+           update_order=None) -> dict[str, int]:
+    """Create or update rows given as (values, existing pk or None, ref); returns ref -> pk."""
+    now = timezone.now()
+    creates, updates, pks = [], [], {}
+    for values, pk, ref in rows:
+        if pk is None:
+            creates.append((ref, model(**extra_create(ref), **values)))
+        elif _changed(records[pk], values):
+            obj = model(pk=pk, updated_at=now, **values)
+            if versioned:
+                obj.version = F("version") + 1
+            updates.append(obj)
+            pks[ref] = pk
+        else:
+            file_report.unchanged += 1
+            pks[ref] = pk
+    if updates:
+        update_fields = fields + ["updated_at"] + (["version"] if versioned else [])
+        for group in (update_order(updates) if update_order else [updates]):
+            for batch in _chunks(group, BATCH):
+                model.objects.bulk_update(batch, update_fields)
+    for batch in _chunks(creates, BATCH):
+        model.objects.bulk_create([obj for _, obj in batch])
+        pks.update((ref, obj.pk) for ref, obj in batch)
+    file_report.created += len(creates)
+    file_report.updated += len(updates)
+    return pks
+
+
+def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
+           participant_pks, pathway_pks, ref_to_pathway, child_pks) -> None:
+    rows = []
+    for row in dataset.rows[PARTICIPANTS]:
+        values = {
+            "last_name": row["last_name"] or "", "first_name": row["first_name"] or "", "sex": row["sex"],
+            "birth_date": row["birth_date"], "commune_id": communes.get(row["commune_insee"]),
+            "qpv_id": qpvs.get(row["qpv_code"]), "education_level": row["education_level"] or "",
+            **{name: row[name] for name in BOOLEAN_SITUATIONS},
+        }
+        rows.append((values, participant_pks.get(row["participant_ref"]), row["participant_ref"]))
+    person_pks = _apply(Participant, rows, participants.records, PARTICIPANT_FIELDS, report.files[PARTICIPANTS],
+                        extra_create=lambda ref: {"territory": territory, "external_ref": ref}, versioned=True)
+
+    organisations = dict(territory.organisations.values_list("name", "pk"))
+    missing = sorted({row["operator"] for row in dataset.rows[PATHWAYS] if row["operator"]} - set(organisations))
+    created = Organisation.objects.bulk_create(
+        [Organisation(territory=territory, name=name, kind=OrganisationKind.OPERATOR) for name in missing])
+    organisations.update((o.name, o.pk) for o in created)
+    report.organisations_created = len(created)
+    users = {email: pk for email, pk in User.objects.annotate(key=Lower("email")).values_list("key", "pk")}
+
+    last_contact: dict[str, date] = {}
+    for row in dataset.rows[APPOINTMENTS]:
+        ref = row["pathway_ref"]
+        if ref not in last_contact or row["date"] > last_contact[ref]:
+            last_contact[ref] = row["date"]
+
+    rows = []
+    for row in dataset.rows[PATHWAYS]:
+        ref, pk = row["pathway_ref"], pathway_pks.get(row["pathway_ref"])
+        record = pathways.records.get(pk) if pk else None
+        referent = row["referent"] or ""
+        user_pk = users.get(referent.lower()) if referent else None
+        decision = row["decision"] or ""
+        if (record and not decision and row["entry_date"] is None and record["decision"] == Decision.ADMITTED
+                and record["entry_date"] is None):
+            # Admitted, contract not signed yet: exported with an empty decision (docs/interchange.md).
+            decision = Decision.ADMITTED
+        status = derive_status(row["decision"] or "", row["entry_date"], row["exit_date"], bool(referent))
+        if record and _keep_status(record["status"], status, record["decision"]):
+            status = record["status"]
+        contact = last_contact.get(ref)
+        if record and record["last_contact_date"] and (contact is None or record["last_contact_date"] > contact):
+            contact = record["last_contact_date"]
+        values = {
+            "participant_id": person_pks[row["participant_ref"]],
+            "operator_id": organisations[row["operator"]] if row["operator"] else None,
+            "referent_id": user_pk, "referent_ref": "" if user_pk else referent,
+            "prescriber_type": row["prescriber_type"] or "", "application_date": row["application_date"],
+            "commission_date": row["commission_date"], "decision": decision, "entry_date": row["entry_date"],
+            "exit_date": row["exit_date"], "exit_reason": row["exit_reason"] or "", "status": status,
+            "last_contact_date": contact,
+        }
+        rows.append((values, pk, ref))
+
+    def opening_last(updates):
+        # PostgreSQL checks "one open pathway per person" row by row: close pathways before opening others.
+        def opens(obj):
+            before = pathways.records[obj.pk]
+            now_open = obj.entry_date is not None and obj.exit_date is None
+            was_open = before["entry_date"] is not None and before["exit_date"] is None
+            return now_open and (not was_open or before["participant_id"] != obj.participant_id)
+        return [[o for o in updates if not opens(o)], [o for o in updates if opens(o)]]
+
+    pathway_refs = _apply(Pathway, rows, pathways.records, PATHWAY_FIELDS, report.files[PATHWAYS],
+                          extra_create=lambda ref: {"external_ref": ref, "entry_route": EntryRoute.IMPORT},
+                          versioned=True, update_order=opening_last)
+    ref_to_pathway = {**ref_to_pathway, **pathway_refs}
+
+    rows = []
+    for row in dataset.rows[STEPS]:
+        values = {
+            "pathway_id": ref_to_pathway[row["pathway_ref"]], "step_type": row["step_type"],
+            "start_date": row["start_date"], "end_date": row["end_date"], "operator_name": row["operator"] or "",
+            "employer_siret": row["employer_siret"] or "", "contract_type": row["contract_type"] or "",
+            "social_clause": row["social_clause"], "hours": row["hours"],
+        }
+        rows.append((values, child_pks[STEPS].get(row["step_ref"]), row["step_ref"]))
+    _apply(Step, rows, steps.records, STEP_FIELDS, report.files[STEPS],
+           extra_create=lambda ref: {"external_ref": ref}, versioned=True)
+
+    rows = []
+    for row in dataset.rows[APPOINTMENTS]:
+        values = {
+            "pathway_id": ref_to_pathway[row["pathway_ref"]], "date": row["date"], "kind": row["kind"],
+            "mode": row["mode"] or "", "duration_minutes": row["duration_minutes"], "place": row["place"] or "",
+        }
+        rows.append((values, child_pks[APPOINTMENTS].get(row["appointment_ref"]), row["appointment_ref"]))
+    _apply(Appointment, rows, appointments.records, APPOINTMENT_FIELDS, report.files[APPOINTMENTS],
+           extra_create=lambda ref: {"external_ref": ref}, versioned=False)

@@ -1,0 +1,507 @@
+"""Reading and checking an interchange data set (docs/spec/interchange.md).
+
+`dataset_read` parses the four files and checks every cell on its own (types, codes, dates, refs
+unique within a file). `dataset_check` checks what spans rows and files, and what is already in the
+database (the importer gathers that state in bulk beforehand). Both return `ImportError_` lists;
+nothing here writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable
+
+from parcours.organisations.models import PrescriberType
+from parcours.participants.models import EducationLevel, Sex
+from parcours.pathways.models import (
+    AppointmentKind, ContactMode, ContractType, Decision, ExitReason, StepType,
+)
+
+PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS = "participants.csv", "pathways.csv", "steps.csv", "appointments.csv"
+FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS)
+REQUIRED_FILES = (PARTICIPANTS, PATHWAYS)
+BOOLEAN_SITUATIONS = ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth")
+
+INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+SIRET_RE = re.compile(r"^\d{14}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DECIMAL_RE = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
+INTEGER_RE = re.compile(r"^\d{1,9}$")
+REF_MAX = 64
+
+
+@dataclass(frozen=True, order=True)
+class ImportError_:
+    """One error, printed as `file:line: column: message` (line = physical line, header = 1)."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+def errors_sorted(errors: list[ImportError_]) -> list[ImportError_]:
+    # By file then line; within a line, the order the checks found them (stable sort).
+    return sorted(errors, key=lambda e: (e.file, e.line))
+
+
+# --- cell parsers: value -> (parsed, error message or None) ---------------------------------------------------------
+
+Parser = Callable[[str, "ParseContext"], tuple[object, str | None]]
+
+
+@dataclass
+class ParseContext:
+    today: date
+    commune_codes: frozenset[str]
+    qpv_codes: frozenset[str]
+    territory_name: str
+
+
+def _text(max_length: int) -> Parser:
+    def parse(raw: str, ctx: ParseContext):
+        if len(raw) > max_length:
+            return raw, f"texte trop long ({len(raw)} caractères, {max_length} au plus)"
+        return raw, None
+    return parse
+
+
+def _ref(raw: str, ctx: ParseContext):
+    if len(raw) > REF_MAX:
+        return raw, f"identifiant trop long ({len(raw)} caractères, {REF_MAX} au plus)"
+    return raw, None
+
+
+def _choice(choices) -> Parser:
+    values = list(choices.values)
+
+    def parse(raw: str, ctx: ParseContext):
+        if raw not in values:
+            return None, f"code « {raw} » inconnu (valeurs admises : {', '.join(values)})"
+        return raw, None
+    return parse
+
+
+def _date(raw: str, ctx: ParseContext):
+    if not DATE_RE.match(raw):
+        return None, f"« {raw} » n'est pas une date au format AAAA-MM-JJ"
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        return None, f"la date « {raw} » n'existe pas"
+    if value > ctx.today:
+        return None, f"la date « {raw} » est dans le futur"
+    return value, None
+
+
+def _boolean(raw: str, ctx: ParseContext):
+    if raw not in ("0", "1"):
+        return None, f"« {raw} » n'est pas un booléen (0 ou 1 attendu)"
+    return raw == "1", None
+
+
+def _integer(raw: str, ctx: ParseContext):
+    if not INTEGER_RE.match(raw):
+        return None, f"« {raw} » n'est pas un nombre entier positif ou nul"
+    return int(raw), None
+
+
+def _decimal(raw: str, ctx: ParseContext):
+    if not DECIMAL_RE.match(raw):
+        return None, f"« {raw} » n'est pas un nombre positif (point décimal, 2 décimales au plus, moins de 100 000)"
+    try:
+        return Decimal(raw), None
+    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
+        return None, f"« {raw} » n'est pas un nombre"
+
+
+def _siret(raw: str, ctx: ParseContext):
+    if not SIRET_RE.match(raw):
+        return None, f"SIRET « {raw} » invalide : 14 chiffres attendus"
+    return raw, None
+
+
+def _insee(raw: str, ctx: ParseContext):
+    if not INSEE_RE.match(raw):
+        return None, (f"code INSEE « {raw} » mal formé : 5 caractères attendus "
+                      "(chiffres, ou 2A/2B suivi de 3 chiffres)")
+    # The commune is stored as a link to the territory's commune list: an unknown one cannot be kept.
+    if raw not in ctx.commune_codes:
+        return None, f"commune « {raw} » inconnue du territoire « {ctx.territory_name} »"
+    return raw, None
+
+
+def _qpv(raw: str, ctx: ParseContext):
+    if raw not in ctx.qpv_codes:
+        return None, f"QPV « {raw} » inconnu du territoire « {ctx.territory_name} »"
+    return raw, None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Parser
+    required: bool = False
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    PARTICIPANTS: (
+        Column("participant_ref", _ref, True),
+        Column("last_name", _text(150)),
+        Column("first_name", _text(150)),
+        Column("sex", _choice(Sex), True),
+        Column("birth_date", _date, True),
+        Column("commune_insee", _insee),
+        Column("qpv_code", _qpv),
+        Column("education_level", _choice(EducationLevel)),
+        *(Column(name, _boolean) for name in BOOLEAN_SITUATIONS),
+    ),
+    PATHWAYS: (
+        Column("pathway_ref", _ref, True),
+        Column("participant_ref", _ref, True),
+        Column("operator", _text(200)),
+        Column("referent", _text(254)),
+        Column("prescriber_type", _choice(PrescriberType)),
+        Column("application_date", _date),
+        Column("commission_date", _date),
+        Column("decision", _choice(Decision)),
+        Column("entry_date", _date),
+        Column("exit_date", _date),
+        Column("exit_reason", _choice(ExitReason)),
+    ),
+    STEPS: (
+        Column("step_ref", _ref, True),
+        Column("pathway_ref", _ref, True),
+        Column("step_type", _choice(StepType), True),
+        Column("start_date", _date, True),
+        Column("end_date", _date),
+        Column("operator", _text(200)),
+        Column("employer_siret", _siret),
+        Column("contract_type", _choice(ContractType)),
+        Column("social_clause", _boolean),
+        Column("hours", _decimal),
+    ),
+    APPOINTMENTS: (
+        Column("appointment_ref", _ref, True),
+        Column("pathway_ref", _ref, True),
+        Column("date", _date, True),
+        Column("kind", _choice(AppointmentKind), True),
+        Column("mode", _choice(ContactMode)),
+        Column("duration_minutes", _integer),
+        Column("place", _text(200)),
+    ),
+}
+REF_COLUMN = {PARTICIPANTS: "participant_ref", PATHWAYS: "pathway_ref", STEPS: "step_ref",
+              APPOINTMENTS: "appointment_ref"}
+
+
+def column_names(file: str) -> list[str]:
+    return [c.name for c in COLUMNS[file]]
+
+
+class Row(dict):
+    """Parsed cells by column name (None = empty or invalid), plus the physical line of the record."""
+
+    __slots__ = ("line", "bad")
+
+    def __init__(self, line: int, values: dict, bad: frozenset = frozenset()):
+        super().__init__(values)
+        self.line = line
+        self.bad = bad  # columns whose cell was refused: rules that read them are skipped
+
+
+@dataclass
+class DataSet:
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {f: [] for f in FILES})
+    present: set[str] = field(default_factory=set)
+
+    def by_ref(self, file: str) -> dict[str, Row]:
+        ref = REF_COLUMN[file]
+        return {row[ref]: row for row in self.rows[file] if row[ref]}
+
+
+def _decode(file: str, data: bytes) -> tuple[str | None, ImportError_ | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, ImportError_(file, line, "-", "encodage invalide : le fichier doit être en UTF-8")
+
+
+def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], errors: list[ImportError_]) -> None:
+    text, error = _decode(file, data)
+    if error:
+        errors.append(error)
+        return
+    columns = {c.name: c for c in COLUMNS[file]}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        errors.append(ImportError_(file, 1, "-", f"ligne d'en-tête illisible ({exc})"))
+        return
+    if not header:
+        errors.append(ImportError_(file, 1, "-", "fichier vide : la ligne d'en-tête manque"))
+        return
+    header_ok = True
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            errors.append(ImportError_(file, 1, name, "colonne en double"))
+            header_ok = False
+        seen.add(name)
+        if name not in columns:
+            errors.append(ImportError_(file, 1, name, "colonne inconnue"))
+            header_ok = False
+    for column in COLUMNS[file]:
+        if column.required and column.name not in seen:
+            errors.append(ImportError_(file, 1, column.name, "colonne obligatoire absente"))
+            header_ok = False
+    if not header_ok:
+        return
+    # An optional column left out of the header reads as empty in every row.
+    absent = [c.name for c in COLUMNS[file] if c.name not in seen]
+    ref_column = REF_COLUMN[file]
+    first_line: dict[str, int] = {}
+    last_line = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(ImportError_(file, last_line + 1, "-", f"guillemets mal placés ({exc})"))
+            return
+        line = last_line + 1  # the physical line where this record starts
+        last_line = reader.line_num
+        if not record:
+            continue  # blank line
+        if len(record) != len(header):
+            errors.append(ImportError_(file, line, "-",
+                                       f"{len(record)} champ(s) au lieu de {len(header)} (selon l'en-tête)"))
+            continue
+        values: dict[str, object] = dict.fromkeys(absent)
+        bad = set()
+        for name, raw in zip(header, record):
+            column = columns[name]
+            if raw == "":
+                values[name] = None
+                if column.required:
+                    errors.append(ImportError_(file, line, name, "valeur obligatoire manquante"))
+                continue
+            value, message = column.parse(raw, ctx)
+            values[name] = value
+            if message:
+                bad.add(name)
+                errors.append(ImportError_(file, line, name, message))
+        ref = values[ref_column]
+        if ref:
+            if ref in first_line:
+                errors.append(ImportError_(file, line, ref_column,
+                                           f"identifiant « {ref} » en double (déjà ligne {first_line[ref]})"))
+                continue
+            first_line[ref] = line
+        rows.append(Row(line, values, frozenset(bad)))
+
+
+def dataset_read(directory: Path, ctx: ParseContext) -> tuple[DataSet, list[ImportError_]]:
+    """Parse the data set's files; every cell is checked on its own."""
+    dataset, errors = DataSet(), []
+    directory = Path(directory)
+    if not directory.is_dir():
+        errors.append(ImportError_(str(directory), 0, "-", "dossier introuvable"))
+        return dataset, errors
+    for file in FILES:
+        path = directory / file
+        if not path.is_file():
+            if file in REQUIRED_FILES:
+                errors.append(ImportError_(file, 0, "-", "fichier obligatoire absent du dossier"))
+            continue
+        dataset.present.add(file)
+        _file_read(file, path.read_bytes(), ctx, dataset.rows[file], errors)
+    return dataset, errors
+
+
+# --- checks across rows, files and the database -----------------------------------------------------------------------
+
+@dataclass
+class PathwayState:
+    """What a check needs of a pathway, whether it comes from the file or from the database."""
+
+    ref: str
+    participant_key: tuple  # ("pk", id) for a person already in Parcours, ("new", ref) for one the file adds
+    decision: str
+    entry_date: date | None
+    exit_date: date | None
+    line: int | None = None  # line in pathways.csv; None when only in the database
+
+
+@dataclass
+class ChildState:
+    """A step or an appointment already in the database (start = start_date or date)."""
+
+    ref: str
+    pathway_ref: str
+    start: date
+
+
+@dataclass
+class Existing:
+    """The database as the checks see it, gathered in bulk by the importer."""
+
+    # participants.csv refs that match a person already in the territory, with that person's id.
+    participant_pks: dict[str, int] = field(default_factory=dict)
+    # Pathways of the territory not in pathways.csv, keyed by the ref the file would use.
+    other_pathways: dict[str, PathwayState] = field(default_factory=dict)
+    # Refs of the files already borne by a record of another territory (refs of pathways, steps and
+    # appointments are unique across the database).
+    foreign_refs: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in FILES})
+    # Steps and appointments of the territory that the files leave out, by the pathway ref they hang on.
+    steps_kept: dict[str, list[ChildState]] = field(default_factory=dict)
+    appointments_kept: dict[str, list[ChildState]] = field(default_factory=dict)
+
+
+def _pathway_rules(row: Row, errors: list[ImportError_]) -> None:
+    line, decision = row.line, row["decision"]
+    entry, exit_ = row["entry_date"], row["exit_date"]
+
+    def error(column, message):
+        errors.append(ImportError_(PATHWAYS, line, column, message))
+
+    if row.bad & {"decision", "entry_date", "exit_date", "exit_reason"}:
+        return  # already reported; the rules below would only echo it
+    closed = decision in (Decision.REFUSED, Decision.REORIENTED)
+    if decision == Decision.ADMITTED and entry is None:
+        error("entry_date", "date d'entrée obligatoire quand la décision est « admitted »")
+    if entry is not None and decision != Decision.ADMITTED:
+        if closed:
+            error("entry_date", f"un parcours « {decision} » n'a pas de date d'entrée")
+        else:
+            error("entry_date", "date d'entrée sans décision « admitted »")
+    if exit_ is not None:
+        if closed:
+            error("exit_date", f"un parcours « {decision} » n'a pas de date de sortie")
+        elif entry is None:
+            error("exit_date", "date de sortie sans date d'entrée")
+        if row["exit_reason"] is None:
+            error("exit_reason", "motif de sortie obligatoire quand la date de sortie est indiquée")
+    elif row["exit_reason"] is not None:
+        error("exit_reason", "motif de sortie sans date de sortie")
+    labels = {"application_date": "la candidature", "commission_date": "la commission",
+              "entry_date": "l'entrée", "exit_date": "la sortie"}
+    previous = None
+    for column in ("application_date", "commission_date", "entry_date", "exit_date"):
+        value = row[column]
+        if value is None:
+            continue
+        if previous is not None and value < row[previous]:
+            error(column, f"{labels[column]} ({value.isoformat()}) précède {labels[previous]} "
+                          f"({row[previous].isoformat()})")
+        previous = column
+
+
+def _child_rules(file: str, row: Row, pathway: PathwayState | None, start_column: str,
+                 errors: list[ImportError_]) -> None:
+    what = "l'étape" if file == STEPS else "le rendez-vous"
+    ref = row["pathway_ref"]
+
+    def error(column, message):
+        errors.append(ImportError_(file, row.line, column, message))
+
+    if pathway is None:
+        error("pathway_ref", f"parcours « {ref} » absent de pathways.csv et de Parcours")
+        return
+    if pathway.decision in (Decision.REFUSED, Decision.REORIENTED):
+        error("pathway_ref", f"le parcours « {ref} » est « {pathway.decision} » : il n'a ni étape ni rendez-vous")
+        return
+    start = row[start_column]
+    if pathway.entry_date is None:
+        error("pathway_ref", f"le parcours « {ref} » n'a pas de date d'entrée : {what} ne peut pas s'y rattacher")
+    elif start is not None:
+        if start < pathway.entry_date:
+            error(start_column, f"{what} ({start.isoformat()}) précède l'entrée en parcours "
+                                f"({pathway.entry_date.isoformat()})")
+        elif pathway.exit_date is not None and start > pathway.exit_date:
+            error(start_column, f"{what} ({start.isoformat()}) suit la sortie du parcours "
+                                f"({pathway.exit_date.isoformat()})")
+    if file == STEPS and start is not None and row["end_date"] is not None and row["end_date"] < start:
+        error("end_date", f"la fin ({row['end_date'].isoformat()}) précède le début ({start.isoformat()})")
+
+
+def dataset_check(dataset: DataSet, existing: Existing) -> list[ImportError_]:
+    """Rules that span rows, files and the database (the spec's 'rules of parcours import')."""
+    errors: list[ImportError_] = []
+    participants = dataset.by_ref(PARTICIPANTS)
+
+    for file, refs in existing.foreign_refs.items():
+        ref_column = REF_COLUMN[file]
+        for row in dataset.rows[file]:
+            if row[ref_column] in refs:
+                errors.append(ImportError_(file, row.line, ref_column,
+                                           f"identifiant « {row[ref_column]} » déjà porté par une fiche "
+                                           "d'un autre territoire"))
+
+    pathways: dict[str, PathwayState] = dict(existing.other_pathways)
+    for row in dataset.rows[PATHWAYS]:
+        if row["participant_ref"] and "participant_ref" not in row.bad and row["participant_ref"] not in participants:
+            errors.append(ImportError_(PATHWAYS, row.line, "participant_ref",
+                                       f"personne « {row['participant_ref']} » absente de participants.csv"))
+        _pathway_rules(row, errors)
+        if row["pathway_ref"]:
+            person = row["participant_ref"]
+            key = ("pk", existing.participant_pks[person]) if person in existing.participant_pks else ("new", person)
+            pathways[row["pathway_ref"]] = PathwayState(
+                ref=row["pathway_ref"], participant_key=key, decision=row["decision"] or "",
+                entry_date=row["entry_date"], exit_date=row["exit_date"], line=row.line)
+
+    # At most one open pathway (entered, not exited) per person, counting those left in the database.
+    open_by_person: dict[tuple, list[PathwayState]] = {}
+    person_ref = {row["pathway_ref"]: row["participant_ref"] for row in dataset.rows[PATHWAYS]}
+    for state in pathways.values():
+        if state.entry_date is not None and state.exit_date is None and state.participant_key[1] is not None:
+            open_by_person.setdefault(state.participant_key, []).append(state)
+    for key, states in open_by_person.items():
+        if len(states) < 2:
+            continue
+        # The one already in Parcours (at most one: a database constraint) sorts first, then file order.
+        states.sort(key=lambda s: (s.line is not None, s.line or 0))
+        first = states[0]
+        where = f"ligne {first.line}" if first.line else "déjà enregistré dans Parcours"
+        for state in states[1:]:
+            errors.append(ImportError_(PATHWAYS, state.line, "participant_ref",
+                                       f"la personne « {person_ref[state.ref]} » a déjà un parcours en cours "
+                                       f"(« {first.ref} », {where})"))
+
+    for file, start_column in ((STEPS, "start_date"), (APPOINTMENTS, "date")):
+        for row in dataset.rows[file]:
+            if row["pathway_ref"] and "pathway_ref" not in row.bad:
+                _child_rules(file, row, pathways.get(row["pathway_ref"]), start_column, errors)
+
+    # Steps and appointments already in Parcours must still fit the pathways the file changes.
+    for kept, what in ((existing.steps_kept, "l'étape"), (existing.appointments_kept, "le rendez-vous")):
+        for pathway_ref, children in kept.items():
+            state = pathways.get(pathway_ref)
+            if state is None or state.line is None:
+                continue
+            for child in children:
+                if state.decision in (Decision.REFUSED, Decision.REORIENTED) or state.entry_date is None:
+                    column, reason = "decision", "le parcours n'aurait plus de date d'entrée"
+                elif child.start < state.entry_date:
+                    column, reason = "entry_date", f"elle précède l'entrée ({state.entry_date.isoformat()})"
+                elif state.exit_date is not None and child.start > state.exit_date:
+                    column, reason = "exit_date", f"elle suit la sortie ({state.exit_date.isoformat()})"
+                else:
+                    continue
+                errors.append(ImportError_(PATHWAYS, state.line, column,
+                                           f"{what} « {child.ref} » déjà enregistré(e) dans Parcours "
+                                           f"({child.start.isoformat()}) ne tiendrait plus : {reason}"))
+    return errors

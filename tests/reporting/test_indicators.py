@@ -1,0 +1,116 @@
+import json
+from datetime import date
+
+import pytest
+
+from parcours.organisations.models import Organisation
+from parcours.pathways.models import Pathway
+from parcours.reporting.indicators import indicators_compute
+from tests.interchange.helpers import run
+from tests.reporting.dataset import EXPECTED, ZERO_REASONS, ZERO_TYPES, import_dataset
+
+D1, D2 = date(2024, 1, 1), date(2024, 12, 31)
+
+
+@pytest.fixture
+def dataset(tmp_path, territory):
+    import_dataset(tmp_path / "set", territory)
+    return territory
+
+
+def test_every_figure_matches_the_hand_computed_expectations(dataset):
+    assert indicators_compute(territory_ids=[dataset.pk], date_from=D1, date_to=D2) == EXPECTED
+
+
+def test_json_command_prints_exactly_the_spec_shape(dataset):
+    code, out, err = run("indicators", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == EXPECTED
+    assert list(json.loads(out)) == ["period", "entries", "participants_in_pathway", "exits", "rates",
+                                     "mean_pathway_duration_days", "entries_profile", "steps",
+                                     "positive_exit_rate_by_category"]
+
+
+def test_empty_period_has_zeros_everywhere_and_null_rates(dataset):
+    data = indicators_compute(territory_ids=[dataset.pk], date_from=date(1990, 1, 1), date_to=date(1990, 12, 31))
+    assert data["entries"] == 0 and data["participants_in_pathway"] == 0
+    assert data["exits"] == {"total": 0, "positive": 0, "neutralised": 0, "by_reason": ZERO_REASONS}
+    assert data["rates"] == {"positive_exit_rate": None, "positive_exit_rate_excluding_moves": None,
+                             "positive_exits_per_entry": None}
+    assert data["mean_pathway_duration_days"] is None
+    assert data["steps"] == {"started": 0, "per_participant": None, "by_type": ZERO_TYPES}
+    assert set(data["positive_exit_rate_by_category"].values()) == {None}
+
+
+def test_one_day_period_counts_entry_and_exit_on_that_day(dataset):
+    data = indicators_compute(territory_ids=[dataset.pk], date_from=D1, date_to=D1)
+    assert data["entries"] == 1  # W1
+    assert data["exits"]["by_reason"]["moved"] == 1 and data["exits"]["total"] == 1  # W4 exits on D1
+    assert data["participants_in_pathway"] == 3  # P1 (entry D1), P4 (exit D1), P8 (W8 open)
+    assert data["mean_pathway_duration_days"] == 306.0
+
+
+def test_filters_by_operator_and_referent(dataset, referent):
+    operator = Organisation.objects.get(territory=dataset, name="Maison de l'emploi")
+    data = indicators_compute(territory_ids=[dataset.pk], date_from=D1, date_to=D2, operator=operator)
+    assert data["entries"] == 1 and data["participants_in_pathway"] == 1 and data["steps"]["started"] == 1
+    Pathway.objects.filter(external_ref="W2").update(referent=referent)
+    data = indicators_compute(territory_ids=[dataset.pk], date_from=D1, date_to=D2, referent=referent.pk)
+    assert data["entries"] == 1 and data["entries_profile"]["age_26_44"] == 1 and data["exits"]["total"] == 0
+
+
+def test_other_territories_are_not_counted(dataset, tmp_path):
+    from tests import factories
+
+    other = factories.TerritoryFactory(name="Autre PLIE")
+    assert indicators_compute(territory_ids=[other.pk], date_from=D1, date_to=D2)["entries"] == 0
+
+
+def test_a_scoped_queryset_can_be_passed_instead_of_territories(dataset):
+    qs = Pathway.objects.filter(external_ref__in=["W3", "W6"])
+    data = indicators_compute(queryset=qs, date_from=D1, date_to=D2)
+    assert data["entries"] == 2 and data["exits"]["positive"] == 2 and data["mean_pathway_duration_days"] == 207.5
+
+
+def test_constant_number_of_queries(dataset, tmp_path, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        indicators_compute(territory_ids=[dataset.pk], date_from=D1, date_to=D2)
+    import_dataset(tmp_path / "more", dataset, prefix="X")
+    with django_assert_num_queries(2):
+        data = indicators_compute(territory_ids=[dataset.pk], date_from=D1, date_to=D2)
+    assert data["entries"] == 10
+
+
+def test_csv_has_one_dotted_row_per_figure(dataset):
+    code, out, err = run("indicators", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "csv")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "key,value"
+    assert "exits.by_reason.moved,1" in lines
+    assert "rates.positive_exit_rate,0.5" in lines
+    assert "positive_exit_rate_by_category.low_qualification," in lines
+    assert "steps.by_type.geiq,0" in lines
+    assert len(lines) == 1 + 2 + 2 + 3 + 9 + 3 + 1 + 12 + 2 + 16 + 7
+
+
+def test_text_is_a_french_report(dataset):
+    code, out, err = run("indicators", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "text")
+    assert code == 0, err
+    assert "Indicateurs du PLIE du 01/01/2024 au 31/12/2024" in out
+    assert "Entrées en parcours : 5" in out
+    assert "Sorties positives / total des sorties : 50,0 %" in out
+    assert "Durée moyenne des parcours : 264,0 jours (8,7 mois)" in out
+    assert "Peu qualifié·es (V) : —" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--to", "2024-12-31"], "--from : argument obligatoire"),
+    (["--from", "2024-01-01"], "--to : argument obligatoire"),
+    (["--from", "2024-02-30", "--to", "2024-12-31"], "--from : « 2024-02-30 » n'est pas une date valide"),
+    (["--from", "2024-01-01", "--to", "31/12/2024"], "--to : « 31/12/2024 » n'est pas une date valide"),
+    (["--from", "2024-12-31", "--to", "2024-01-01"], "--from : le début (2024-12-31) est postérieur à la fin --to"),
+    (["--from", "2024-01-01", "--to", "2024-12-31", "--format", "xml"], "--format : format « xml » inconnu"),
+])
+def test_bad_arguments_are_refused_in_french(territory, args, message):
+    code, out, err = run("indicators", *args)
+    assert code == 1 and message in err and out == ""
