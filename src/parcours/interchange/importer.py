@@ -179,8 +179,7 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     ctx = ParseContext(today=today, commune_codes=frozenset(communes), qpv_codes=frozenset(qpvs),
                        territory_name=territory.name)
     dataset, errors = dataset_read(directory, ctx)
-    if any(e.line <= 1 for e in errors):
-        # A file that cannot be read (header, encoding, absent) makes cross-file checks meaningless.
+    if dataset.unreadable:
         raise ImportRefused(errors)
 
     participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
@@ -314,8 +313,13 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
     report.organisations_created = len(created)
     users = {email: pk for email, pk in User.objects.annotate(key=Lower("email")).values_list("key", "pk")}
 
+    # An appointment the import adds or moves is a contact: it may bring the last contact date forward.
+    # Those already known leave it alone (idempotence; Parcours keeps it up to date itself).
     last_contact: dict[str, date] = {}
     for row in dataset.rows[APPOINTMENTS]:
+        known = child_pks[APPOINTMENTS].get(row["appointment_ref"])
+        if known is not None and appointments.records[known]["date"] == row["date"]:
+            continue
         ref = row["pathway_ref"]
         if ref not in last_contact or row["date"] > last_contact[ref]:
             last_contact[ref] = row["date"]

@@ -223,6 +223,9 @@ class Row(dict):
 class DataSet:
     rows: dict[str, list[Row]] = field(default_factory=lambda: {f: [] for f in FILES})
     present: set[str] = field(default_factory=set)
+    # Files that could not be read to the end (absent, header, encoding, quoting): checks across
+    # files would only pile up consequences of that one error.
+    unreadable: set[str] = field(default_factory=set)
 
     def by_ref(self, file: str) -> dict[str, Row]:
         ref = REF_COLUMN[file]
@@ -237,21 +240,22 @@ def _decode(file: str, data: bytes) -> tuple[str | None, ImportError_ | None]:
         return None, ImportError_(file, line, "-", "encodage invalide : le fichier doit être en UTF-8")
 
 
-def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], errors: list[ImportError_]) -> None:
+def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], errors: list[ImportError_]) -> bool:
+    """Parse one file into `rows`; False when it could not be read to the end."""
     text, error = _decode(file, data)
     if error:
         errors.append(error)
-        return
+        return False
     columns = {c.name: c for c in COLUMNS[file]}
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         errors.append(ImportError_(file, 1, "-", f"ligne d'en-tête illisible ({exc})"))
-        return
+        return False
     if not header:
         errors.append(ImportError_(file, 1, "-", "fichier vide : la ligne d'en-tête manque"))
-        return
+        return False
     header_ok = True
     seen: set[str] = set()
     for name in header:
@@ -267,7 +271,7 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
             errors.append(ImportError_(file, 1, column.name, "colonne obligatoire absente"))
             header_ok = False
     if not header_ok:
-        return
+        return False
     # An optional column left out of the header reads as empty in every row.
     absent = [c.name for c in COLUMNS[file] if c.name not in seen]
     ref_column = REF_COLUMN[file]
@@ -280,7 +284,7 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
             break
         except csv.Error as exc:
             errors.append(ImportError_(file, last_line + 1, "-", f"guillemets mal placés ({exc})"))
-            return
+            return False
         line = last_line + 1  # the physical line where this record starts
         last_line = reader.line_num
         if not record:
@@ -311,6 +315,7 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
                 continue
             first_line[ref] = line
         rows.append(Row(line, values, frozenset(bad)))
+    return True
 
 
 def dataset_read(directory: Path, ctx: ParseContext) -> tuple[DataSet, list[ImportError_]]:
@@ -319,15 +324,18 @@ def dataset_read(directory: Path, ctx: ParseContext) -> tuple[DataSet, list[Impo
     directory = Path(directory)
     if not directory.is_dir():
         errors.append(ImportError_(str(directory), 0, "-", "dossier introuvable"))
+        dataset.unreadable.add(str(directory))
         return dataset, errors
     for file in FILES:
         path = directory / file
         if not path.is_file():
             if file in REQUIRED_FILES:
                 errors.append(ImportError_(file, 0, "-", "fichier obligatoire absent du dossier"))
+                dataset.unreadable.add(file)
             continue
         dataset.present.add(file)
-        _file_read(file, path.read_bytes(), ctx, dataset.rows[file], errors)
+        if not _file_read(file, path.read_bytes(), ctx, dataset.rows[file], errors):
+            dataset.unreadable.add(file)
     return dataset, errors
 
 
