@@ -114,3 +114,26 @@ def test_text_is_a_french_report(dataset):
 def test_bad_arguments_are_refused_in_french(territory, args, message):
     code, out, err = run("indicators", *args)
     assert code == 1 and message in err and out == ""
+
+
+def test_generated_set_agrees_with_a_python_computation(tmp_path, territory):
+    """Ages (29 February included), durations and people in pathway, recomputed row by row in Python."""
+    from parcours.interchange.importer import dataset_import
+    from parcours.territory.eligibility import age_on
+    from tests.interchange.generate import generate_set
+
+    generate_set(tmp_path / "gen", 400, seed=11)
+    dataset_import(tmp_path / "gen", territory=territory)
+    d1, d2 = date(2022, 1, 1), date(2022, 12, 31)
+    rows = list(Pathway.objects.select_related("participant"))
+    entries = [p for p in rows if p.entry_date and d1 <= p.entry_date <= d2]
+    exits = [p for p in rows if p.exit_date and d1 <= p.exit_date <= d2]
+    ages = [age_on(p.participant.birth_date, p.entry_date) for p in entries]
+    data = indicators_compute(territory_ids=[territory.pk], date_from=d1, date_to=d2)
+    assert data["entries"] == len(entries)
+    assert data["entries_profile"]["under_26"] == sum(a < 26 for a in ages)
+    assert data["entries_profile"]["age_26_44"] == sum(26 <= a <= 44 for a in ages)
+    assert data["entries_profile"]["age_45_plus"] == sum(a >= 45 for a in ages)
+    assert data["participants_in_pathway"] == len({p.participant_id for p in rows if p.entry_date
+                                                   and p.entry_date <= d2 and (not p.exit_date or p.exit_date >= d1)})
+    assert data["mean_pathway_duration_days"] == sum((p.exit_date - p.entry_date).days for p in exits) / len(exits)
