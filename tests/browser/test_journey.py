@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from parcours.pathways.models import Pathway, PathwayStatus
 from tests import factories
 
-from .helpers import follow, login, visit
+from .helpers import assert_accessible, follow, login, visit
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +69,7 @@ def test_from_application_to_sustainable_employment(page, world):
     page.get_by_label("Commune de résidence").select_option(str(world["commune"].pk))
     page.get_by_label("Bénéficiaire du RSA").check()
     expect(page.locator("#eligibilite")).to_contain_text("Éligible au PLIE")
+    assert_accessible(page, context="éligibilité mise à jour (htmx)")
     page.get_by_label("Pourquoi le PLIE ?").fill("Retrouver un emploi stable après une longue période sans activité.")
     page.get_by_label("Date de signature par la personne").fill(TODAY.isoformat())
     page.get_by_label("Date de signature par le prescripteur").fill(TODAY.isoformat())

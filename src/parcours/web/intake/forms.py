@@ -37,6 +37,9 @@ def _live(field: forms.Field) -> None:
     field.widget.attrs.update({
         "hx-post": reverse_lazy("intake:eligibility_preview"), "hx-trigger": "change",
         "hx-target": "#eligibilite", "hx-swap": "innerHTML",
+        # One eligibility request at a time for the whole form: a newer change aborts the one in
+        # flight, so a late answer about older values never overwrites the current verdict.
+        "hx-sync": "closest form:replace",
         "hx-include": "#id_birth_date, #id_commune, #id_qpv, [name='situations'], #id_prescriber_organisation",
     })
 
