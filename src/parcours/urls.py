@@ -10,4 +10,5 @@ urlpatterns = [
     path("journal/", include("parcours.audit.urls")),
     path("parcours/", include("parcours.web.pathways.urls")),
     path("candidatures/", include("parcours.web.intake.urls")),
+    path("commissions/", include("parcours.web.commissions.urls")),
 ]

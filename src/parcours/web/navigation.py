@@ -11,11 +11,12 @@ TEAM = {Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}
 
 MENU: list[tuple[str, object, set[str]]] = [
     ("web:home", _("Accueil"), set()),
-    ("administration:overview", _("Administration"), {Role.ADMINISTRATOR}),
     ("pathways:caseload", _("Participants"), {Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}),
     ("intake:application_list", _("Candidatures"), {Role.PRESCRIBER, Role.REFERENT} | TEAM),
     ("intake:assignment_queue", _("Affectation"), TEAM),
     ("intake:assessments_due", _("Bilans à réaliser"), {Role.REFERENT}),
+    ("commissions:commission_list", _("Commissions"), {Role.REFERENT} | TEAM),
+    ("administration:overview", _("Administration"), {Role.ADMINISTRATOR}),
 ]
 
 

@@ -1,0 +1,130 @@
+"""The commission d'agrément in the interface: sessions, agenda with a decision per file, documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.commissions import pdf
+from parcours.commissions.models import CommissionDecision
+from parcours.commissions.selectors import commission_agenda, commission_decisions, commissions_for
+from parcours.commissions.services import (
+    DECIDERS, PLANNERS, commission_close, commission_decide, commission_next_date, commission_plan,
+)
+from parcours.core.workflow import TransitionRefused
+from parcours.organisations.access import team_territory_ids
+from parcours.territory.models import Territory
+
+from .forms import DecisionForm, PlanForm
+
+
+@login_required
+def commission_list(request):
+    page = Paginator(commissions_for(request.user), 25).get_page(request.GET.get("page"))
+    territory = Territory.objects.filter(pk__in=team_territory_ids(request.user)).order_by("pk").first()
+    form = PlanForm(request.POST or None)
+    if request.method == "POST":
+        if territory is None or not (request.user.roles & PLANNERS):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                commission = commission_plan(territory=territory, by=request.user, on=form.cleaned_data["date"])
+            except ValidationError as error:
+                form.add_error("date", error.message_dict.get("date", error.messages))
+            except TransitionRefused as refusal:
+                messages.error(request, refusal.message)
+            else:
+                messages.success(request, _("Commission programmée le %(date)s.")
+                                 % {"date": commission.date.strftime("%d/%m/%Y")})
+                return redirect("commissions:commission_detail", pk=commission.pk)
+    return render(request, "commissions/list.html", {
+        "page": page, "form": form, "can_plan": bool(territory and request.user.roles & PLANNERS),
+        "next_date": commission_next_date(territory) if territory else None,
+    })
+
+
+@login_required
+def commission_detail(request, pk: int):
+    commission = get_object_or_404(commissions_for(request.user).select_related("territory"), pk=pk)
+    agenda = commission_agenda(commission)
+    can_decide = bool(request.user.roles & DECIDERS)
+    forms_by_pathway = {p.pk: DecisionForm(pathway_id=p.pk) for p in agenda} if can_decide else {}
+    return render(request, "commissions/detail.html", {
+        "commission": commission, "agenda": [(p, forms_by_pathway.get(p.pk)) for p in agenda],
+        "decisions": commission_decisions(commission), "can_decide": can_decide,
+        "is_team": request.user.is_plie_team,
+    })
+
+
+@login_required
+@require_POST
+def decide(request, pk: int, pathway_pk: int):
+    commission = get_object_or_404(commissions_for(request.user), pk=pk)
+    if not (request.user.roles & DECIDERS):
+        raise PermissionDenied
+    pathway = next((p for p in commission_agenda(commission) if p.pk == pathway_pk), None)
+    if pathway is None:
+        messages.error(request, _("Ce dossier n'est pas (ou plus) à l'ordre du jour de cette commission."))
+        return redirect("commissions:commission_detail", pk=commission.pk)
+    form = DecisionForm(request.POST, pathway_id=pathway.pk)
+    if form.is_valid():
+        try:
+            commission_decide(commission=commission, pathway=pathway, by=request.user, **form.cleaned_data)
+        except (TransitionRefused, ValidationError) as refusal:
+            messages.error(request, getattr(refusal, "message", None) or " ".join(refusal.messages))
+        else:
+            messages.success(request, _("Décision enregistrée pour %(person)s.") % {"person": pathway.participant})
+            return redirect("commissions:commission_detail", pk=commission.pk)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, _("%(person)s — %(field)s : %(errors)s")
+                           % {"person": pathway.participant, "field": label, "errors": " ".join(errors)})
+    return redirect("commissions:commission_detail", pk=commission.pk)
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    commission = get_object_or_404(commissions_for(request.user), pk=pk)
+    if not (request.user.roles & DECIDERS):
+        raise PermissionDenied
+    try:
+        commission_close(commission=commission, by=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Commission close."))
+    return redirect("commissions:commission_detail", pk=commission.pk)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def decision_record(request, pk: int):
+    commission = get_object_or_404(commissions_for(request.user), pk=pk)
+    if not request.user.is_plie_team:
+        raise PermissionDenied
+    story = pdf.decision_record_story(commission, commission_decisions(commission))
+    return _pdf_response(pdf.render(story), f"releve-decisions-{commission.date.isoformat()}.pdf")
+
+
+@login_required
+def prescriber_letter(request, pk: int):
+    if not request.user.is_plie_team:
+        raise PermissionDenied
+    decision = get_object_or_404(
+        CommissionDecision.objects.filter(commission__in=commissions_for(request.user)).select_related(
+            "commission", "pathway__participant", "pathway__operator",
+            "pathway__application__prescriber_organisation", "pathway__application__prescribed_by"),
+        pk=pk)
+    return _pdf_response(pdf.render(pdf.prescriber_letter_story(decision)),
+                         f"courrier-prescripteur-{decision.pathway_id}.pdf")

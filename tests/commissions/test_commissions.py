@@ -1,0 +1,249 @@
+"""The commission d'agrément: planning, agenda, decisions and their refusals, closing, documents."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.commissions import pdf
+from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.commissions.selectors import commission_agenda, commission_decisions
+from parcours.commissions.services import commission_close, commission_decide, commission_plan
+from parcours.core.workflow import TransitionRefused
+from parcours.intake.models import Assessment
+from parcours.pathways.models import BarrierReview, PathwayStatus, PathwayTransition
+from tests import factories
+
+TODAY = timezone.localdate()
+
+
+def assessed(referent, operator, **participant):
+    pathway = factories.PathwayFactory(status=PathwayStatus.ASSESSED, referent=referent, operator=operator,
+                                       assigned_at=TODAY - datetime.timedelta(days=60),
+                                       participant__territory=operator.territory, **participant)
+    factories.ApplicationFactory(pathway=pathway)
+    Assessment.objects.create(pathway=pathway, strengths="Motivée.", recommendations="Formation numérique.",
+                              completed_on=TODAY - datetime.timedelta(days=5), author=referent)
+    BarrierReview.objects.create(pathway=pathway, barrier="mobility", level="major", reviewed_on=TODAY,
+                                 reviewed_by=referent)
+    return pathway
+
+
+@pytest.fixture
+def commission(territory):
+    return Commission.objects.create(territory=territory, date=TODAY)
+
+
+@pytest.fixture
+def file(referent, operator):
+    return assessed(referent, operator)
+
+
+# --- planning ---------------------------------------------------------------------------------------------
+
+def test_first_session_is_today_then_the_rhythm_follows_the_territory(territory, coordinator):
+    first = commission_plan(territory=territory, by=coordinator)
+    territory.commission_interval_days = 21
+    territory.save()
+    second = commission_plan(territory=territory, by=coordinator)
+    assert first.date == TODAY and second.date == TODAY + datetime.timedelta(days=21)
+
+
+def test_two_sessions_on_one_day_are_refused(territory, coordinator, commission):
+    with pytest.raises(ValidationError, match="déjà programmée"):
+        commission_plan(territory=territory, by=coordinator, on=commission.date)
+
+
+def test_referents_do_not_plan(territory, referent):
+    with pytest.raises(TransitionRefused):
+        commission_plan(territory=territory, by=referent)
+
+
+# --- agenda -----------------------------------------------------------------------------------------------
+
+def test_agenda_holds_the_closed_assessments_of_the_territory(commission, file, referent, operator):
+    factories.PathwayFactory(status=PathwayStatus.ASSIGNED, participant__territory=commission.territory)
+    elsewhere = factories.TerritoryFactory(name="Ailleurs")
+    factories.PathwayFactory(status=PathwayStatus.ASSESSED, participant__territory=elsewhere)
+    (pathway,) = commission_agenda(commission)
+    assert pathway == file
+    assert [r.barrier for r in pathway.major_barriers] == ["mobility"]
+
+
+def test_agenda_query_count_is_constant(commission, referent, operator, django_assert_num_queries):
+    for _ in range(2):
+        assessed(referent, operator)
+    with django_assert_num_queries(2):
+        commission_agenda(commission)
+    for _ in range(4):
+        assessed(referent, operator)
+    with django_assert_num_queries(2):
+        assert len(commission_agenda(commission)) == 6
+
+
+# --- decisions --------------------------------------------------------------------------------------------
+
+def test_admission_stores_the_commission_date_and_logs_the_transition(commission, file, coordinator):
+    commission_decide(commission=commission, pathway=file, outcome="admitted", by=coordinator)
+    file.refresh_from_db()
+    assert (file.status, file.decision, file.commission_date) == (PathwayStatus.ADMITTED, "admitted", TODAY)
+    log = PathwayTransition.objects.get(pathway=file, transition="admit")
+    assert log.by == coordinator and log.from_state == "assessed"
+    assert commission_agenda(commission) == []
+
+
+def test_refusal_needs_a_motive(commission, file, director):
+    with pytest.raises(ValidationError):
+        commission_decide(commission=commission, pathway=file, outcome="refused", by=director)
+    file.refresh_from_db()
+    assert file.status == PathwayStatus.ASSESSED and not CommissionDecision.objects.exists()
+    commission_decide(commission=commission, pathway=file, outcome="refused", motive="Projet hors PLIE.",
+                      by=director)
+    file.refresh_from_db()
+    assert (file.status, file.decision) == (PathwayStatus.REFUSED, "refused")
+
+
+def test_reorientation_names_the_scheme(commission, file, coordinator):
+    with pytest.raises(ValidationError):
+        commission_decide(commission=commission, pathway=file, outcome="reoriented", by=coordinator)
+    commission_decide(commission=commission, pathway=file, outcome="reoriented", reoriented_to="Cap emploi",
+                      by=coordinator)
+    file.refresh_from_db()
+    assert file.status == PathwayStatus.REORIENTED
+
+
+def test_postponed_file_comes_back_at_the_next_session(commission, file, coordinator, territory):
+    commission_decide(commission=commission, pathway=file, outcome="postponed", motive="Bilan à compléter",
+                      by=coordinator)
+    file.refresh_from_db()
+    assert file.status == PathwayStatus.ASSESSED
+    assert commission_agenda(commission) == []
+    next_session = Commission.objects.create(territory=territory, date=TODAY + datetime.timedelta(days=15))
+    assert commission_agenda(next_session) == [file]
+
+
+def test_a_second_decision_in_the_same_session_is_refused(commission, file, coordinator):
+    commission_decide(commission=commission, pathway=file, outcome="postponed", by=coordinator)
+    with pytest.raises(TransitionRefused, match="déjà une décision"):
+        commission_decide(commission=commission, pathway=file, outcome="admitted", by=coordinator)
+
+
+def test_a_future_session_cannot_decide(territory, file, coordinator):
+    future = Commission.objects.create(territory=territory, date=TODAY + datetime.timedelta(days=3))
+    with pytest.raises(TransitionRefused, match="pas encore eu lieu"):
+        commission_decide(commission=future, pathway=file, outcome="admitted", by=coordinator)
+
+
+def test_referents_attend_but_do_not_decide(commission, file, referent):
+    with pytest.raises(TransitionRefused, match="décident"):
+        commission_decide(commission=commission, pathway=file, outcome="admitted", by=referent)
+
+
+def test_a_file_not_ready_is_refused_and_nothing_is_saved(commission, coordinator, referent, operator):
+    pathway = factories.PathwayFactory(status=PathwayStatus.ASSIGNED, referent=referent, operator=operator,
+                                       participant__territory=commission.territory)
+    with pytest.raises(TransitionRefused):
+        commission_decide(commission=commission, pathway=pathway, outcome="admitted", by=coordinator)
+    assert not CommissionDecision.objects.exists()
+
+
+def test_another_territorys_file_is_refused(commission, coordinator):
+    elsewhere = factories.TerritoryFactory(name="Ailleurs")
+    pathway = factories.PathwayFactory(status=PathwayStatus.ASSESSED, participant__territory=elsewhere)
+    with pytest.raises(TransitionRefused, match="ne relève pas"):
+        commission_decide(commission=commission, pathway=pathway, outcome="admitted", by=coordinator)
+
+
+# --- closing ----------------------------------------------------------------------------------------------
+
+def test_closing_waits_for_every_decision_then_freezes_the_session(commission, file, coordinator):
+    with pytest.raises(TransitionRefused, match="1 dossier"):
+        commission_close(commission=commission, by=coordinator)
+    commission_decide(commission=commission, pathway=file, outcome="admitted", by=coordinator)
+    commission_close(commission=commission, by=coordinator)
+    commission.refresh_from_db()
+    assert commission.status == CommissionStatus.HELD
+    other = assessed(file.referent, file.operator)
+    with pytest.raises(TransitionRefused, match="close"):
+        commission_decide(commission=commission, pathway=other, outcome="admitted", by=coordinator)
+
+
+# --- documents --------------------------------------------------------------------------------------------
+
+def test_decision_record_and_letter_say_the_decisions_and_escape_names(commission, coordinator, referent, operator):
+    pathway = assessed(referent, operator, participant__last_name="<script>Dupont & Fils</script>",
+                       participant__first_name="Zoé")
+    commission_decide(commission=commission, pathway=pathway, outcome="refused", motive="Hors territoire",
+                      by=coordinator)
+    decisions = commission_decisions(commission)
+    record = pdf.story_text(pdf.decision_record_story(commission, decisions))
+    assert "<SCRIPT>DUPONT & FILS</SCRIPT> Z." in record
+    assert "Refusé" in record and "Hors territoire" in record and "secret professionnel partagé" in record
+    letter = pdf.story_text(pdf.prescriber_letter_story(decisions[0]))
+    assert pathway.application.prescriber_organisation.name in letter and "Refusé" in letter
+    assert pdf.render(pdf.decision_record_story(commission, decisions)).startswith(b"%PDF")
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+def test_coordinator_plans_decides_and_downloads_from_the_pages(client, coordinator, commission, file):
+    client.force_login(coordinator)
+    page = client.get(reverse("commissions:commission_detail", args=[commission.pk]))
+    assert str(file.participant) in page.content.decode()
+    client.post(reverse("commissions:decide", args=[commission.pk, file.pk]), {f"p{file.pk}-outcome": "admitted"})
+    file.refresh_from_db()
+    assert file.status == PathwayStatus.ADMITTED
+    record = client.get(reverse("commissions:decision_record", args=[commission.pk]))
+    assert record["Content-Disposition"] == f'attachment; filename="releve-decisions-{TODAY.isoformat()}.pdf"'
+    decision = CommissionDecision.objects.get()
+    letter = client.get(reverse("commissions:prescriber_letter", args=[decision.pk]))
+    assert letter["Content-Disposition"] == f'attachment; filename="courrier-prescripteur-{file.pk}.pdf"'
+
+
+def test_refusal_without_motive_on_the_page_says_so(client, coordinator, commission, file):
+    client.force_login(coordinator)
+    response = client.post(reverse("commissions:decide", args=[commission.pk, file.pk]),
+                           {f"p{file.pk}-outcome": "refused"}, follow=True)
+    assert "Un refus doit être motivé." in response.content.decode()
+    file.refresh_from_db()
+    assert file.status == PathwayStatus.ASSESSED
+
+
+def test_referent_reads_the_agenda_but_gets_no_form_nor_documents(client, referent, commission, file):
+    client.force_login(referent)
+    page = client.get(reverse("commissions:commission_detail", args=[commission.pk])).content.decode()
+    assert str(file.participant) in page and "Enregistrer la décision" not in page
+    assert client.post(reverse("commissions:decide", args=[commission.pk, file.pk]),
+                       {f"p{file.pk}-outcome": "admitted"}).status_code == 403
+    assert client.get(reverse("commissions:decision_record", args=[commission.pk])).status_code == 403
+
+
+def test_prescribers_and_other_territories_do_not_find_the_session(client, prescriber, commission):
+    client.force_login(prescriber)
+    assert client.get(reverse("commissions:commission_detail", args=[commission.pk])).status_code == 404
+    other_plie = factories.OrganisationFactory(territory=factories.TerritoryFactory(name="Ailleurs"), plie=True)
+    client.force_login(factories.UserFactory(membership=(other_plie, "coordinator")))
+    assert client.get(reverse("commissions:commission_detail", args=[commission.pk])).status_code == 404
+
+
+def test_plan_from_the_list_page(client, coordinator, territory):
+    client.force_login(coordinator)
+    response = client.post(reverse("commissions:commission_list"), {"date": ""})
+    commission = Commission.objects.get()
+    assert response.status_code == 302 and commission.date == TODAY
+
+
+def test_commission_page_query_count_is_constant(client, coordinator, commission, referent, operator,
+                                                 django_assert_num_queries):
+    client.force_login(coordinator)
+    for _ in range(2):
+        assessed(referent, operator)
+    client.get(reverse("commissions:commission_detail", args=[commission.pk]))
+    with django_assert_num_queries(7):
+        client.get(reverse("commissions:commission_detail", args=[commission.pk]))
+    for _ in range(4):
+        assessed(referent, operator)
+    with django_assert_num_queries(7):
+        client.get(reverse("commissions:commission_detail", args=[commission.pk]))
