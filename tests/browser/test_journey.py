@@ -10,13 +10,14 @@ through the interface.
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.pathways.models import EmploymentFollowUp, Pathway, PathwayStatus
 from tests import factories
 
 from .helpers import assert_accessible, follow, login, visit
@@ -105,3 +106,48 @@ def test_from_application_to_sustainable_employment(page, world):
     submit(page, "Clore le bilan et présenter en commission", "bilan clos")
     pathway.refresh_from_db()
     assert pathway.status == PathwayStatus.ASSESSED
+
+    # 4. The commission d'agrément admits the file; the commission date lands on it.
+    switch_to(page, world["coordinator"])
+    visit(page, reverse("commissions:commission_list"), context="commissions")
+    page.get_by_label("Date de la commission").fill(ago(200))
+    submit(page, "Programmer", "commission programmée")
+    expect(page.get_by_role("heading", level=3, name="Martine Durand")).to_be_visible()
+    page.get_by_role("radio", name="Agréé").check()
+    follow(page, page.get_by_role("button", name=re.compile("^Enregistrer la décision")), context="décision enregistrée")
+    pathway.refresh_from_db()
+    assert (pathway.status, pathway.commission_date.isoformat()) == (PathwayStatus.ADMITTED, ago(200))
+    record = page.request.get(page.get_by_role("link", name="Relevé de décisions (PDF)").get_attribute("href"))
+    assert record.ok and record.body().startswith(b"%PDF")
+
+    # 5. The three parties sign the engagement contract: that signature is the entry into the PLIE.
+    switch_to(page, world["referent"])
+    visit(page, reverse("pathways:pathway_detail", args=[pathway.pk]), context="dossier, contrat à signer")
+    follow(page, page.get_by_role("link", name="Préparer le contrat d'engagement"), context="contrat")
+    page.get_by_label("Signé par la personne le").fill(ago(195))
+    page.get_by_label("Signé par le / la référent·e le").fill(ago(195))
+    page.get_by_label("Pour la direction du PLIE").select_option(label="Didier Morel")
+    page.get_by_label("Signé par la direction le").fill(ago(195))
+    follow(page, page.locator("main form button[type=submit]").first, context="contrat enregistré")
+    visit(page, reverse("pathways:pathway_detail", args=[pathway.pk]), context="dossier, contrat signé")
+    submit(page, "Enregistrer la signature du contrat (entrée)", "entrée dans le PLIE")
+    pathway.refresh_from_db()
+    assert (pathway.status, pathway.entry_date.isoformat()) == (PathwayStatus.ACTIVE, ago(195))
+
+    # 6. A CDI opens the six-month follow-up in employment.
+    follow(page, page.get_by_role("link", name="Ajouter une étape"), context="nouvelle étape")
+    page.get_by_label("Type d'étape").select_option("unsubsidised_employment")
+    page.get_by_label("Opérateur ou employeur").fill("Restaurant d'entreprise du Brézet")
+    page.get_by_label("Début").fill(ago(190))
+    page.get_by_label("Type de contrat").select_option("cdi")
+    follow(page, page.locator("main form button[type=submit]").first, context="emploi enregistré")
+    pathway.refresh_from_db()
+    followup = EmploymentFollowUp.objects.get(pathway=pathway)
+    assert pathway.status == PathwayStatus.FOLLOWUP and followup.due_on <= TODAY
+
+    # 7. At the due date the referent validates the exit in sustainable employment.
+    visit(page, reverse("pathways:pathway_detail", args=[pathway.pk]), context="dossier, suivi dans l'emploi")
+    submit(page, "Valider la sortie en emploi durable", "sortie validée")
+    pathway.refresh_from_db()
+    assert (pathway.status, pathway.exit_reason) == (PathwayStatus.EXITED, "sustainable_employment")
+    assert pathway.exit_date == followup.due_on
