@@ -11,4 +11,5 @@ urlpatterns = [
     path("parcours/", include("parcours.web.pathways.urls")),
     path("candidatures/", include("parcours.web.intake.urls")),
     path("commissions/", include("parcours.web.commissions.urls")),
+    path("indicateurs/", include("parcours.web.reporting.urls")),
 ]

@@ -16,6 +16,7 @@ MENU: list[tuple[str, object, set[str]]] = [
     ("intake:assignment_queue", _("Affectation"), TEAM),
     ("intake:assessments_due", _("Bilans à réaliser"), {Role.REFERENT}),
     ("commissions:commission_list", _("Commissions"), {Role.REFERENT} | TEAM),
+    ("reporting:indicators", _("Indicateurs"), TEAM),
     ("administration:overview", _("Administration"), {Role.ADMINISTRATOR}),
 ]
 

@@ -1,0 +1,95 @@
+"""XLSX, CSV and PDF exports of the indicators page: same selection, same figures, no personal name in file names."""
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from parcours.organisations.models import Organisation
+from tests.interchange.helpers import run
+from tests.reporting_web.conftest import YEAR_2024
+
+SHEETS = ["Synthèse des résultats", "Caractéristiques des entrées", "Caractéristiques des sorties",
+          "Le contenu des parcours", "Évolution année par année"]
+
+
+def export(client, user, fmt, params=YEAR_2024):
+    client.force_login(user)
+    return client.get(f"/indicateurs/export.{fmt}", params)
+
+
+def test_xlsx_has_one_sheet_per_group_with_numbers_and_the_filters(client, coordinator, dataset):
+    response = export(client, coordinator, "xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="indicateurs-2024-01-01-2024-12-31.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == SHEETS
+    cells = {row[0]: row[1:] for row in book["Synthèse des résultats"].iter_rows(values_only=True) if row[0]}
+    assert cells["Entrées en parcours"][0] == 5
+    assert cells["Taux de sorties positives"][0] == 0.5
+    assert any("01/01/2024" in str(value) for value in cells)  # the period in the header rows
+
+
+def test_csv_holds_the_indicators_command_rows_with_a_french_label(client, coordinator, dataset):
+    response = export(client, coordinator, "csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffkey,value,label\r\n")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+    code, out, err = run("indicators", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "csv")
+    assert code == 0, err
+    command_rows = [row for row in csv.reader(io.StringIO(out))][1:]
+    assert [row[:2] for row in rows] == command_rows
+    assert all(row[2] for row in rows), "every key has its French label"
+    assert ["entries", "5"] == rows[[r[0] for r in rows].index("entries")][:2]
+
+
+def test_csv_names_the_filter_applied(client, coordinator, dataset):
+    maison = Organisation.objects.get(name="Maison de l'emploi")
+    response = export(client, coordinator, "csv", {**YEAR_2024, "operator": maison.pk})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["filters.operator", "Maison de l'emploi"] == rows[[r[0] for r in rows].index("filters.operator")][:2]
+    assert rows[[r[0] for r in rows].index("entries")][1] == "1"
+
+
+def test_pdf_is_laid_out_like_the_national_report(client, coordinator, dataset):
+    response = export(client, coordinator, "pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Consolidation quantitative" in text and "du 01/01/2024 au 31/12/2024" in text
+    for heading in ["Synthèse des résultats", "2.1", "2.2", "2.3"]:
+        assert heading in text
+
+
+def test_pdf_prints_a_scripted_structure_name_as_text(client, coordinator, dataset):
+    maison = Organisation.objects.get(name="Maison de l'emploi")
+    Organisation.objects.filter(pk=maison.pk).update(name="<b>Maison</b> & <script>x</script>")
+    response = export(client, coordinator, "pdf", {**YEAR_2024, "operator": maison.pk})
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "<b>Maison</b> & <script>x</script>" in text
+
+
+def test_bad_filters_give_the_page_with_errors_not_a_file(client, coordinator):
+    response = export(client, coordinator, "xlsx", {"date_from": "2024-12-31", "date_to": "2024-01-01"})
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+    assert "La date de fin précède la date de début." in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["json", "exe", "XLSX"])
+def test_an_unknown_format_is_not_found(client, coordinator, fmt):
+    assert export(client, coordinator, fmt).status_code == 404
+
+
+def test_export_json_figures_match_the_command(client, coordinator, dataset):
+    """The PDF/XLSX/CSV come from the same report as the page: cross-check the synthesis against the command."""
+    code, out, _ = run("indicators", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "json")
+    figures = json.loads(out)
+    book = load_workbook(io.BytesIO(export(client, coordinator, "xlsx").content))
+    cells = {row[0]: row[1] for row in book["Synthèse des résultats"].iter_rows(values_only=True) if row[0]}
+    assert cells["Participant·es en parcours sur la période"] == figures["participants_in_pathway"]
+    assert cells["Sorties positives"] == figures["exits"]["positive"]
