@@ -64,3 +64,27 @@ def prescriber_org(territory):
 @pytest.fixture
 def prescriber(prescriber_org):
     return factories.UserFactory(membership=(prescriber_org, "prescriber"))
+
+
+@pytest.fixture
+def administrator(plie):
+    return factories.UserFactory(membership=(plie, "administrator"))
+
+
+@pytest.fixture
+def other_operator(territory):
+    """A second operator structure of the same territory (its users must not see the first one's files)."""
+    return factories.OrganisationFactory(territory=territory, operator=True)
+
+
+@pytest.fixture
+def other_referent(other_operator):
+    return factories.UserFactory(membership=(other_operator, "referent"))
+
+
+@pytest.fixture
+def foreign_coordinator():
+    """A coordinator of another PLIE, on another territory."""
+    elsewhere = factories.TerritoryFactory(name="Autre territoire")
+    return factories.UserFactory(membership=(factories.OrganisationFactory(territory=elsewhere, plie=True),
+                                             "coordinator"))

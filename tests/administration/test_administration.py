@@ -7,11 +7,6 @@ from tests import factories
 
 
 @pytest.fixture
-def administrator(plie):
-    return factories.UserFactory(membership=(plie, "administrator"))
-
-
-@pytest.fixture
 def admin_client(client, administrator):
     client.force_login(administrator)
     return client

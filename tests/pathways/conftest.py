@@ -16,28 +16,6 @@ def days_ago(n: int) -> datetime.date:
 
 
 @pytest.fixture
-def administrator(plie):
-    return factories.UserFactory(membership=(plie, "administrator"))
-
-
-@pytest.fixture
-def other_operator(territory):
-    return factories.OrganisationFactory(territory=territory, operator=True)
-
-
-@pytest.fixture
-def other_referent(other_operator):
-    return factories.UserFactory(membership=(other_operator, "referent"))
-
-
-@pytest.fixture
-def foreign_coordinator():
-    territory = factories.TerritoryFactory(name="Autre territoire")
-    plie = factories.OrganisationFactory(territory=territory, plie=True)
-    return factories.UserFactory(membership=(plie, "coordinator"))
-
-
-@pytest.fixture
 def participant(territory):
     return factories.ParticipantFactory(territory=territory, last_name="Martin", first_name="Léa")
 

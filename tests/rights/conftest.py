@@ -88,25 +88,3 @@ def full_file(operator, referent, coordinator, prescriber, prescriber_org):
 def never_entered(operator, referent, coordinator, prescriber, prescriber_org):
     return build_file(entered=False, operator=operator, referent=referent, coordinator=coordinator,
                       prescriber=prescriber, prescriber_org=prescriber_org)
-
-
-@pytest.fixture
-def administrator(plie):
-    return factories.UserFactory(membership=(plie, "administrator"))
-
-
-@pytest.fixture
-def other_operator(territory):
-    return factories.OrganisationFactory(territory=territory, operator=True)
-
-
-@pytest.fixture
-def other_referent(other_operator):
-    return factories.UserFactory(membership=(other_operator, "referent"))
-
-
-@pytest.fixture
-def foreign_coordinator():
-    elsewhere = factories.TerritoryFactory(name="Autre territoire")
-    return factories.UserFactory(membership=(factories.OrganisationFactory(territory=elsewhere, plie=True),
-                                             "coordinator"))
