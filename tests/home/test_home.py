@@ -47,7 +47,7 @@ def test_referent_sees_what_needs_them(client, referent, mine):
     response = client.get(reverse("web:home"))
     lists = response.context["referent"]
     assert lists["new_assignments"].rows == [mine["new"]]
-    assert [p.pk for p in lists["assessments_due"].rows] == [mine["overdue"].pk, mine["new"].pk]
+    assert [due.pathway.pk for due in lists["assessments_due"].rows] == [mine["overdue"].pk, mine["new"].pk]
     assert lists["assessments_due"].rows[0].overdue and not lists["assessments_due"].rows[1].overdue
     assert lists["contracts_to_sign"].rows == [mine["to_sign"]]
     assert [f.pathway_id for f in lists["followups_due"].rows] == [mine["in_job"].pk]
@@ -73,11 +73,11 @@ def test_another_referents_files_stay_out(client, operator, mine):
 def test_referent_home_query_count_is_constant(client, referent, operator, mine, django_assert_num_queries):
     client.force_login(referent)
     client.get(reverse("web:home"))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(reverse("web:home"))
     for _ in range(5):
         factories.PathwayFactory(referent=referent, operator=operator, active=True, last_contact_date=days_ago(80))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(reverse("web:home"))
 
 
@@ -91,9 +91,22 @@ def test_coordinator_sees_intake_commission_and_caseloads(client, coordinator, r
     assert team["awaiting_assignment"].rows == [waiting]
     assert team["next_commission"].date == TODAY + datetime.timedelta(days=3)
     assert team["ready_for_commission"] == 1
-    (row,) = team["caseloads"].rows
-    assert row.user == referent and row.caseload == 6 and row.band == "low"
-    assert "File active des référent·es (plage cible 60 à 100)" in response.content.decode()
+    (row,) = team["caseloads"]
+    assert row.membership.user == referent and row.count == 6 and row.level == "under"
+    assert "sous la plage (moins de 60)" in response.content.decode()
+
+
+def test_caseloads_count_each_structure_apart_lightest_first(client, coordinator, referent, operator, territory):
+    second = factories.OrganisationFactory(territory=territory, operator=True)
+    referent.memberships.create(organisation=second, role="referent")
+    busy = factories.UserFactory(membership=(operator, "referent"))
+    for _ in range(2):
+        factories.PathwayFactory(referent=busy, operator=operator, active=True)
+    factories.PathwayFactory(referent=referent, operator=second, active=True)
+    client.force_login(coordinator)
+    rows = client.get(reverse("web:home")).context["team"]["caseloads"]
+    counts = [(row.membership.user, row.membership.organisation, row.count) for row in rows]
+    assert counts == [(referent, operator, 0), (referent, second, 1), (busy, operator, 2)]
 
 
 def test_coordinator_home_query_count_is_constant(client, coordinator, territory, operator, django_assert_num_queries):
@@ -102,10 +115,10 @@ def test_coordinator_home_query_count_is_constant(client, coordinator, territory
         factories.UserFactory(membership=(operator, "referent"))
         factories.PathwayFactory(participant__territory=territory)
     client.get(reverse("web:home"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("web:home"))
     for _ in range(4):
         factories.UserFactory(membership=(operator, "referent"))
         factories.PathwayFactory(participant__territory=territory)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("web:home"))

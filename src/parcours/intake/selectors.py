@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from parcours.organisations.access import (
@@ -88,8 +88,9 @@ def referent_caseloads(user: User) -> list[Caseload]:
     """Referents the user may assign to, with their caseload (pathways in CASELOAD_STATES), in one query."""
     rows = (referents_assignable_by(user)
             .select_related("organisation__territory")
-            .annotate(caseload=Count("user__pathways", filter=Q(user__pathways__status__in=CASELOAD_STATES),
-                                     distinct=True))
+            # A referent working for two structures has one caseload in each.
+            .annotate(caseload=Count("user__pathways", filter=Q(user__pathways__status__in=CASELOAD_STATES)
+                                     & Q(user__pathways__operator=F("organisation")), distinct=True))
             .order_by("user__last_name", "user__first_name", "organisation__name"))
     return [Caseload(m, m.caseload, m.organisation.territory.caseload_min, m.organisation.territory.caseload_max)
             for m in rows]

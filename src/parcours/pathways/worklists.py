@@ -1,27 +1,24 @@
-"""What needs a person's attention, for the home pages. Each list is one bounded query.
+"""What needs a person's attention, for the home pages: the first rows of each list and its total.
 
-Referent: new assignments, assessments due (6 weeks after assignment), contracts to sign,
-follow-ups in employment due, people without contact for `inactivity_alert_days`.
-Animation team: applications awaiting assignment, next commission, referents' caseloads.
+The rules live in the domain selectors (`pathways.selectors`, `intake.selectors`); this module only
+bounds them for a page. Referent: new assignments, assessments due, contracts to sign, follow-ups in
+employment due, people without contact. Animation team: applications awaiting assignment, next
+commission, referents' caseloads.
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from parcours.organisations.access import pathways_visible_to, referents_assignable_by, team_territory_ids
-from parcours.territory.models import Territory
+from parcours.organisations.access import pathways_visible_to, team_territory_ids
 
-from .models import EmploymentFollowUp, Pathway, PathwayStatus
+from . import selectors
+from .models import Pathway, PathwayStatus
 
 LIST_LIMIT = 10
-CASELOAD_STATES = (PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED, PathwayStatus.ADMITTED,
-                   PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP)
 
 
 @dataclass
@@ -38,12 +35,6 @@ def _worklist(queryset: QuerySet, order: list[str]) -> WorkList:
     return WorkList(rows=rows, total=total)
 
 
-def territory_rules(user) -> Territory | None:
-    """The territory whose rules (deadlines, thresholds) apply to the user's lists."""
-    ids = {m.organisation.territory_id for m in user.active_memberships}
-    return Territory.objects.filter(pk__in=ids).order_by("pk").first()
-
-
 def _mine(user) -> QuerySet:
     return (pathways_visible_to(user).filter(referent=user)
             .select_related("participant", "participant__commune"))
@@ -57,49 +48,35 @@ def referent_new_assignments(user) -> WorkList:
                      ["assigned_at", "pk"])
 
 
-def referent_assessments_due(user, *, territory: Territory | None = None) -> WorkList:
-    """Assigned files whose assessment is not closed yet, oldest first, with `due_on` and `overdue`."""
-    territory = territory or territory_rules(user)
-    deadline = datetime.timedelta(days=territory.assessment_deadline_days if territory else 42)
-    today = timezone.localdate()
-    worklist = _worklist(_mine(user).filter(status=PathwayStatus.ASSIGNED), ["assigned_at", "pk"])
-    for pathway in worklist.rows:
-        pathway.due_on = pathway.assigned_at + deadline if pathway.assigned_at else None
-        pathway.overdue = bool(pathway.due_on and pathway.due_on < today)
-    return worklist
+def referent_assessments_due(user) -> WorkList:
+    """Assigned files whose assessment is not closed yet, soonest deadline first (`intake.selectors`)."""
+    from parcours.intake.selectors import assessments_due
+
+    due = assessments_due(user)
+    return WorkList(rows=due[:LIST_LIMIT], total=len(due))
 
 
 def referent_contracts_to_sign(user) -> WorkList:
-    return _worklist(_mine(user).filter(status=PathwayStatus.ADMITTED), ["commission_date", "pk"])
+    return _worklist(selectors.contracts_to_sign(user), ["commission_date", "pk"])
 
 
 def referent_followups_due(user, *, within_days: int = 14) -> WorkList:
-    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    followups = (EmploymentFollowUp.objects.filter(status="open", due_on__lte=horizon,
-                                                   pathway__in=_mine(user).filter(status=PathwayStatus.FOLLOWUP))
-                 .select_related("pathway", "pathway__participant"))
-    worklist = _worklist(followups, ["due_on", "pk"])
+    worklist = _worklist(selectors.followups_due(user, within_days=within_days), ["due_on", "pk"])
     today = timezone.localdate()
     for followup in worklist.rows:
         followup.is_due = followup.due_on <= today
     return worklist
 
 
-def referent_without_contact(user, *, territory: Territory | None = None) -> WorkList:
-    territory = territory or territory_rules(user)
-    days = territory.inactivity_alert_days if territory else 60
-    limit = timezone.localdate() - datetime.timedelta(days=days)
-    queryset = (_mine(user).filter(status__in=(PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP))
-                .annotate(last_seen=Coalesce("last_contact_date", "entry_date"))
-                .filter(last_seen__lt=limit))
-    return _worklist(queryset, ["last_seen", "pk"])
+def referent_without_contact(user) -> WorkList:
+    """No contact (appointment, recorded contact, entry) for longer than the territory's threshold."""
+    return _worklist(selectors.pathways_without_contact(user), ["last_contact", "pk"])
 
 
 def team_applications_awaiting_assignment(user) -> WorkList:
-    queryset = (Pathway.objects.filter(participant__territory_id__in=team_territory_ids(user),
-                                       status=PathwayStatus.SUBMITTED)
-                .select_related("participant", "application__prescriber_organisation"))
-    return _worklist(queryset, ["application_date", "pk"])
+    from parcours.intake.selectors import applications_awaiting_assignment
+
+    return _worklist(applications_awaiting_assignment(user), ["application_date", "pk"])
 
 
 def team_next_commission(user):
@@ -113,22 +90,8 @@ def team_next_commission(user):
     return commission, ready
 
 
-@dataclass
-class Caseloads:
-    rows: list
-    low: int
-    high: int
+def team_caseloads(user) -> list:
+    """Each referent of the territory with their caseload (`intake.selectors`), lightest first."""
+    from parcours.intake.selectors import referent_caseloads
 
-
-def team_caseloads(user) -> Caseloads:
-    """Each referent of the territory with their caseload, lightest first, flagged against the range."""
-    territory = territory_rules(user)
-    low, high = (territory.caseload_min, territory.caseload_max) if territory else (60, 100)
-    memberships = (referents_assignable_by(user)
-                   .annotate(caseload=Count("user__pathways", filter=Q(user__pathways__status__in=CASELOAD_STATES)
-                                            & Q(user__pathways__operator=F("organisation")), distinct=True))
-                   .order_by("caseload", "user__last_name"))
-    rows = list(memberships)
-    for membership in rows:
-        membership.band = "low" if membership.caseload < low else "high" if membership.caseload > high else "ok"
-    return Caseloads(rows=rows, low=low, high=high)
+    return sorted(referent_caseloads(user), key=lambda c: (c.count, c.membership.user.last_name))

@@ -12,13 +12,12 @@ def home(request):
     """Each role's work list: what needs this person today."""
     user, context = request.user, {}
     if Role.REFERENT in user.roles:
-        territory = worklists.territory_rules(user)
         context["referent"] = {
             "new_assignments": worklists.referent_new_assignments(user),
-            "assessments_due": worklists.referent_assessments_due(user, territory=territory),
+            "assessments_due": worklists.referent_assessments_due(user),
             "contracts_to_sign": worklists.referent_contracts_to_sign(user),
             "followups_due": worklists.referent_followups_due(user),
-            "without_contact": worklists.referent_without_contact(user, territory=territory),
+            "without_contact": worklists.referent_without_contact(user),
         }
     if user.is_plie_team:
         commission, ready = worklists.team_next_commission(user)
