@@ -113,3 +113,20 @@ def test_prescriber_structure_needs_a_type(admin_client):
     assert response.status_code == 200
     assert "Un prescripteur doit avoir un type de prescripteur." in response.content.decode()
     assert not Organisation.objects.filter(name="Sans type").exists()
+
+
+def test_the_account_list_pages_and_the_next_page_keeps_the_search(admin_client, operator):
+    for n in range(55):
+        factories.UserFactory(last_name=f"Dupont{n:02d}", membership=(operator, "referent"))
+    html = admin_client.get(reverse("administration:user_list"), {"q": "Dupont"}).content.decode()
+    assert 'href="?page=2&amp;q=Dupont"' in html
+    second = admin_client.get(reverse("administration:user_list"), {"q": "Dupont", "page": 2})
+    assert [user.last_name for user, _ in second.context["rows"]] == [f"Dupont{n:02d}" for n in range(50, 55)]
+
+
+def test_the_structure_list_pages(admin_client, territory):
+    for n in range(55):
+        factories.OrganisationFactory(territory=territory, prescriber=True)
+    html = admin_client.get(reverse("administration:overview")).content.decode()
+    assert 'href="?page=2"' in html
+    assert admin_client.get(reverse("administration:overview"), {"page": 2}).status_code == 200

@@ -1,6 +1,7 @@
 """The coordinator's indicators page in the browser: menu, period, filter, quick periods, charts, exports."""
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.reporting.dataset import import_dataset
 
-from .helpers import assert_accessible, follow, login
+from .helpers import NARROWEST, PHONE, assert_accessible, follow, login, visit
 
 pytestmark = pytest.mark.browser
 
@@ -49,8 +50,22 @@ def test_the_coordinator_reads_and_exports_the_indicators(page, coordinator):
         page.get_by_role("link", name="XLSX").click()
     download = download_info.value
     assert download.suggested_filename == "indicateurs-2024-01-01-2024-12-31.xlsx"
-    book = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert "Synthèse des résultats" in book.sheetnames
+    for fmt, start in (("CSV", b"\xef\xbb\xbfkey,value,label"), ("PDF", b"%PDF")):
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=fmt, exact=False).first.click()
+        assert download_info.value.suggested_filename == f"indicateurs-2024-01-01-2024-12-31.{fmt.lower()}"
+        assert Path(download_info.value.path()).read_bytes().startswith(start)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, NARROWEST], ids=["375px", "320px"])
+def test_the_page_reads_on_a_phone_without_scrolling_sideways(page, coordinator, viewport):
+    page.set_viewport_size(viewport)
+    login(page, coordinator)
+    visit(page, "/indicateurs/?date_from=2024-01-01&date_to=2024-12-31", context=f"indicateurs, {viewport['width']}px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    expect(page.get_by_role("img", name="Entrées par sexe — Part des entrées")).to_be_visible()
 
 
 def test_a_bad_period_is_explained_next_to_the_field(page, coordinator):

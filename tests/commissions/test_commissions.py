@@ -247,3 +247,14 @@ def test_commission_page_query_count_is_constant(client, coordinator, commission
         assessed(referent, operator)
     with django_assert_num_queries(7):
         client.get(reverse("commissions:commission_detail", args=[commission.pk]))
+
+
+def test_the_list_pages_through_three_years_of_commissions(client, territory, coordinator):
+    start = timezone.localdate() - datetime.timedelta(days=3 * 365)
+    Commission.objects.bulk_create([Commission(territory=territory, date=start + datetime.timedelta(days=15 * n))
+                                    for n in range(60)])
+    client.force_login(coordinator)
+    first = client.get(reverse("commissions:commission_list"))
+    assert first.status_code == 200 and 'href="?page=2"' in first.content.decode()
+    last = client.get(reverse("commissions:commission_list"), {"page": 3})
+    assert last.status_code == 200 and 'href="?page=2"' in last.content.decode()

@@ -1,5 +1,7 @@
 """Administration of the PLIE: its rules, structures, accounts and roles (administrators only)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -87,9 +89,11 @@ def _users_in_scope(request):
 def user_list(request):
     form = SearchForm(request.GET or None)
     users = _users_in_scope(request).order_by("last_name", "first_name")
+    page_query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
         users = users.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q))
+        page_query = "&" + urlencode({"q": q})  # the next page keeps the search
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     memberships = (Membership.objects.filter(user__in=[u.pk for u in page], is_active=True)
                    .select_related("organisation").order_by("organisation__name"))
@@ -97,7 +101,8 @@ def user_list(request):
     for membership in memberships:
         by_user.setdefault(membership.user_id, []).append(membership)
     rows = [(user, by_user.get(user.pk, [])) for user in page]
-    return render(request, "administration/user_list.html", {"form": form, "page": page, "rows": rows})
+    return render(request, "administration/user_list.html",
+                  {"form": form, "page": page, "rows": rows, "page_query": page_query})
 
 
 @admin_only
