@@ -282,3 +282,11 @@ def test_bad_quoting(tmp_path):
         'pathway_ref,participant_ref\r\nPW-1,P-1\r\nPW-2,"P-1"x\r\n', encoding="utf-8")
     lines = refused(directory)
     assert len(lines) == 1 and lines[0].startswith("pathways.csv:3: -: guillemets mal placés")
+
+
+def test_a_nul_character_is_refused_naming_its_cell(tmp_path, territory):
+    """PostgreSQL cannot store U+0000: refused up front on both databases, not a crash at write time."""
+    folder = write_set(tmp_path / "set", participants=[person(last_name="Mar\x00tin")], pathways=[pathway()])
+    code, _, err = run("import", str(folder))
+    assert code == 1
+    assert "participants.csv:2: last_name: caractère nul (U+0000) interdit" in error_lines(err)

@@ -302,6 +302,11 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
                 if column.required:
                     errors.append(ImportError_(file, line, name, "valeur obligatoire manquante"))
                 continue
+            if "\x00" in raw:  # PostgreSQL cannot store it, and no real value holds it
+                values[name] = None
+                bad.add(name)
+                errors.append(ImportError_(file, line, name, "caractère nul (U+0000) interdit"))
+                continue
             value, message = column.parse(raw, ctx)
             values[name] = value
             if message:
