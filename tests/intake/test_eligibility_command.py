@@ -183,3 +183,9 @@ def test_command_exits_non_zero_from_the_shell(territory, capsys, monkeypatch):
         main()
     assert exited.value.code != 0
     assert "birth_date : date impossible" in capsys.readouterr().err
+
+
+def test_a_nul_character_is_an_unknown_qpv_or_territory_not_a_crash(territory):
+    """PostgreSQL refuses NUL in a query: the answer is the same French refusal as any unknown code."""
+    assert refused(with_(qpv_code="croix\u0000")).startswith("qpv_code : le territoire n'a pas de QPV")
+    assert "aucun territoire nommé" in refused(BASE, "--territory", "Clermont\x00")

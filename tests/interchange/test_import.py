@@ -128,9 +128,9 @@ def test_territory_must_be_named_when_there_are_several(tmp_path, territory):
     factories.TerritoryFactory(name="PLIE voisin")
     directory = full_set(tmp_path / "set")
     code, out, err = run("import", str(directory))
-    assert code == 1 and "plusieurs territoires : précisez lequel avec --territory NOM" in err
+    assert code == 1 and "--territory : plusieurs territoires sont chargés, précisez lequel avec --territory NOM" in err
     code, out, err = run("import", str(directory), "--territory", "Inconnu")
-    assert code == 1 and "--territory : territoire « Inconnu » introuvable" in err
+    assert code == 1 and "--territory : aucun territoire nommé « Inconnu »" in err
     assert run("import", str(directory), "--territory", territory.name)[0] == 0
 
 

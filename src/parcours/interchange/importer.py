@@ -131,21 +131,6 @@ def _values(qs, fields: list[str]) -> dict[int, dict]:
     return {row["id"]: row for row in qs.values("id", "external_ref", *fields).iterator(chunk_size=5000)}
 
 
-def territory_resolve(name: str | None) -> Territory:
-    """The territory named, or the only one; ValueError with a French message otherwise."""
-    if name:
-        territory = Territory.objects.filter(name=name).first()
-        if territory is None:
-            raise ValueError(f"--territory : territoire « {name} » introuvable")
-        return territory
-    territories = list(Territory.objects.all()[:2])
-    if not territories:
-        raise ValueError("aucun territoire : chargez-en un (parcours load-territory)")
-    if len(territories) > 1:
-        raise ValueError("plusieurs territoires : précisez lequel avec --territory NOM")
-    return territories[0]
-
-
 class _Matcher:
     """Existing records of one kind, found by ref, or by the ref `export` generates from their id."""
 

@@ -69,7 +69,8 @@ def eligibility_decide(
             % {"code": commune_insee})
     qpv = None
     if qpv_code:
-        qpv = territory.qpvs.select_related("commune").filter(code=qpv_code).first()
+        # No code holds a NUL character, and PostgreSQL refuses one in a query.
+        qpv = None if "\x00" in qpv_code else territory.qpvs.select_related("commune").filter(code=qpv_code).first()
         if qpv is None:
             raise EligibilityInputError("qpv_code", _("le territoire n'a pas de QPV « %(code)s ».") % {"code": qpv_code})
         if commune_insee and commune_insee != qpv.commune.insee:

@@ -15,7 +15,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.territory.eligibility import EligibilityInputError, eligibility_decide
-from parcours.territory.models import Territory
+from parcours.territory.selectors import territory_resolve
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -50,19 +50,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--territory", help="nom du territoire (obligatoire s'il y en a plusieurs)")
 
-    def _territory(self, name: str | None) -> Territory:
-        if name:
-            territory = Territory.objects.filter(name=name).first()
-            if territory is None:
-                raise CommandError(f"--territory : aucun territoire nommé « {name} ».")
-            return territory
-        territories = list(Territory.objects.order_by("pk")[:2])
-        if not territories:
-            raise CommandError("territoire : aucun territoire n'est chargé (parcours load-territory).")
-        if len(territories) > 1:
-            raise CommandError("--territory : plusieurs territoires sont chargés, précisez lequel.")
-        return territories[0]
-
     def handle(self, *args, territory: str | None = None, **options):
         raw = (options.get("stdin") or sys.stdin).read()
         try:
@@ -78,7 +65,10 @@ class Command(BaseCommand):
             raise CommandError("situations : une liste de codes de situation est attendue.")
         commune_insee = _optional_code(payload, "commune_insee")
         qpv_code = _optional_code(payload, "qpv_code")
-        rules = self._territory(territory)
+        try:
+            rules = territory_resolve(territory)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         try:
             decision = eligibility_decide(rules, reference_date=reference_date, birth_date=birth_date,
                                           commune_insee=commune_insee, qpv_code=qpv_code, situations=situations)

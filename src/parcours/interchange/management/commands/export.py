@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.interchange.exporter import ExportError, dataset_export
-from parcours.interchange.importer import territory_resolve
+from parcours.territory.selectors import territory_resolve
 
 
 class Command(BaseCommand):

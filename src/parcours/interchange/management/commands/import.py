@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.interchange.importer import ImportRefused, dataset_import, territory_resolve
+from parcours.interchange.importer import ImportRefused, dataset_import
+from parcours.territory.selectors import territory_resolve
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.interchange.importer import territory_resolve
+from parcours.territory.selectors import territory_resolve
 from parcours.reporting.consolidation import consolidation_export, period_parse
 
 

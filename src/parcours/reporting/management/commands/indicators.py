@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.interchange.importer import territory_resolve
+from parcours.territory.selectors import territory_resolve
 from parcours.reporting.consolidation import period_parse
 from parcours.reporting.indicators import FORMATS, indicators_compute, indicators_render
 
