@@ -105,6 +105,7 @@ def test_the_error_is_printed_in_french(tmp_path, clermont, capsys):
     (lambda d: d["operators"][4].update(name=""), "operators[4].name : champ obligatoire"),
     (lambda d: d.pop("plie"), "plie : champ obligatoire"),
     (lambda d: d.update(communes={}), "communes : liste attendue"),
+    (lambda d: d["communes"][0].update(name="Aulnat\x00"), "communes[0].name : caractère nul (U+0000) interdit"),
 ])
 def test_each_rule_names_its_field(clermont, change, message):
     change(clermont)

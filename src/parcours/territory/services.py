@@ -88,6 +88,8 @@ def _text(errors: list[str], obj: dict, key: str, where: str, *, required: bool 
         errors.append(_("%(field)s : texte attendu") % {"field": f"{where}.{key}"})
     elif len(value) > max_length:
         errors.append(_("%(field)s : %(max)s caractères au plus") % {"field": f"{where}.{key}", "max": max_length})
+    elif "\x00" in value:  # PostgreSQL cannot store it
+        errors.append(_("%(field)s : caractère nul (U+0000) interdit") % {"field": f"{where}.{key}"})
 
 
 def _object(errors: list[str], data: dict, key: str, *, required: bool = True) -> dict | None:
