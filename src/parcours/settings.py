@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parcours.web.middleware.NoStoreForAuthenticatedMiddleware",
+    "parcours.web.middleware.RefusedAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"

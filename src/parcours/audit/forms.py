@@ -20,3 +20,17 @@ class LogFilterForm(forms.Form):
         data = self.cleaned_data
         return {"participant_id": data["participant"], "user_id": data["user"],
                 "date_from": data["date_from"], "date_to": data["date_to"]}
+
+
+class RefusedAccessFilterForm(LogFilterForm):
+    """The same filters without the participant: a refusal is not tied to a file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["participant"]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"user_id": data["user"], "date_from": data["date_from"], "date_to": data["date_to"]}

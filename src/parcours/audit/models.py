@@ -32,3 +32,25 @@ class AccessLog(models.Model):
     class Meta:
         verbose_name = _("consultation d'un dossier")
         ordering = ["-at", "-pk"]
+
+
+class RefusedAccess(models.Model):
+    """A signed-in user refused by a view: 404 (an object outside their scope) or 403 (an area not theirs).
+
+    Holds the URL's name, never the path or its query string (no personal data in the log).
+    """
+
+    class Kind(models.IntegerChoices):
+        FORBIDDEN = 403, _("403 : espace réservé à d'autres rôles")
+        NOT_FOUND = 404, _("404 : objet hors du périmètre ou inexistant")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    url_name = models.CharField(_("page"), max_length=128)
+    kind = models.PositiveSmallIntegerField(_("réponse"), choices=Kind.choices)
+    method = models.CharField(_("méthode"), max_length=8)
+
+    class Meta:
+        verbose_name = _("refus d'accès")
+        verbose_name_plural = _("refus d'accès")
+        ordering = ["-at", "-pk"]

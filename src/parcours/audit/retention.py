@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from parcours.organisations.models import Role
 
-from .models import AccessLog, AuditEvent
+from .models import AccessLog, AuditEvent, RefusedAccess
 from .services import audit_record
 
 # The role that still sees archived files (litigation, a person's late request).
@@ -53,6 +53,7 @@ class RetentionReport:
     documents_deleted: int = 0
     notes_deleted: int = 0
     access_logs_purged: int = 0
+    refused_accesses_purged: int = 0
     login_failures_purged: int = 0
     files_to_delete: list[str] = field(default_factory=list)
 
@@ -140,6 +141,7 @@ def retention_apply(*, today: datetime.date | None = None, dry_run: bool = False
 
         log_limit = now - datetime.timedelta(days=settings.PARCOURS_ACCESS_LOG_RETENTION_DAYS)
         report.access_logs_purged = AccessLog.objects.filter(at__lt=log_limit).delete()[0]
+        report.refused_accesses_purged = RefusedAccess.objects.filter(at__lt=log_limit).delete()[0]
         report.login_failures_purged = LoginFailure.objects.filter(at__lt=log_limit).delete()[0]
         if dry_run:
             transaction.set_rollback(True)

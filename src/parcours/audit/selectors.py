@@ -10,7 +10,7 @@ from django.utils import timezone
 from parcours.organisations.models import Membership, Role, User
 from parcours.participants.models import Participant
 
-from .models import AccessLog, AuditEvent
+from .models import AccessLog, AuditEvent, RefusedAccess
 
 
 def dpo_territory_ids(user: User) -> set[int]:
@@ -45,6 +45,14 @@ def audit_events_for_dpo(dpo: User, **filters) -> QuerySet:
                                                    organisation__territory_id__in=territories)
     qs = AuditEvent.objects.filter(Exists(in_territory) | Q(participant_id__isnull=True) & Exists(actor_in_territory))
     return _filter(qs.select_related("actor"), "actor_id", **filters)
+
+
+def refused_accesses_for_dpo(dpo: User, **filters) -> QuerySet:
+    """Refused authorisations of the users who work in the DPO's territories (the refusal names no file)."""
+    in_territory = Membership.objects.filter(user=OuterRef("user_id"),
+                                             organisation__territory_id__in=dpo_territory_ids(dpo))
+    qs = RefusedAccess.objects.filter(Exists(in_territory)).select_related("user")
+    return _filter(qs, "user_id", **filters)
 
 
 def users_for_dpo(dpo: User) -> QuerySet:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
-from .models import AccessLog, AuditEvent
+from .models import AccessLog, AuditEvent, RefusedAccess
+
+security_logger = logging.getLogger("parcours.security")
 
 
 def _plain(value: Any) -> Any:
@@ -36,3 +40,13 @@ def audit_record(*, actor, action: str, obj: models.Model, participant_id: int |
 
 def access_log_record(*, user, participant_id: int, screen: str) -> None:
     AccessLog.objects.create(user=user, participant_id=participant_id, screen=screen)
+
+
+def refused_access_record(*, user, url_name: str, kind: int, method: str) -> RefusedAccess:
+    """A refused authorisation (403 or 404 answered to a signed-in user): a row for the DPO and a log line.
+
+    Only ids and the URL's name: no path, no query string, nothing typed by the user.
+    """
+    security_logger.warning("access refused status=%s url_name=%s method=%s user_id=%s", kind, url_name, method,
+                            user.pk)
+    return RefusedAccess.objects.create(user=user, url_name=url_name[:128], kind=kind, method=method[:8])

@@ -10,3 +10,31 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RefusedAccessLogMiddleware:
+    """The one place that logs refused authorisations, for the web interface and the API alike.
+
+    A view answering 404 (an object outside the user's scope: `get_object_or_404` on a visible queryset) or 403
+    (an area reserved to other roles, a refused CSRF check) to a signed-in user leaves an `audit.RefusedAccess`
+    row and a `parcours.security` log line: user id, URL name, status, method; never the path or its query.
+    Placed after the authentication middleware; the API's token user is seen here too, because DRF sets the
+    user it authenticated on the underlying request. Unresolved paths (no URL name) are not authorisations.
+    """
+
+    STATUSES = frozenset({403, 404})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in self.STATUSES:
+            match = getattr(request, "resolver_match", None)
+            user = getattr(request, "user", None)
+            if match is not None and user is not None and user.is_authenticated:
+                from parcours.audit.services import refused_access_record
+
+                refused_access_record(user=user, url_name=match.view_name, kind=response.status_code,
+                                      method=request.method)
+        return response

@@ -5,7 +5,7 @@ from parcours.audit.retention import retention_apply
 
 class Command(BaseCommand):
     help = ("Applique la politique de conservation : archive les dossiers sans contact depuis 2 ans, anonymise "
-            "les dossiers archivés depuis PARCOURS_ANONYMISE_AFTER_DAYS, purge le journal des accès de plus d'un an.")
+            "les dossiers archivés depuis PARCOURS_ANONYMISE_AFTER_DAYS, purge le journal des accès et des refus d'accès de plus d'un an.")
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Compte sans rien modifier.")
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             f"{prefix}Documents supprimés : {report.documents_deleted}",
             f"{prefix}Notes supprimées : {report.notes_deleted}",
             f"{prefix}Consultations purgées du journal des accès : {report.access_logs_purged}",
+            f"{prefix}Refus d'accès purgés du journal : {report.refused_accesses_purged}",
             f"{prefix}Échecs de connexion purgés : {report.login_failures_purged}",
         ]
         self.stdout.write("\n".join(lines))
