@@ -1,0 +1,441 @@
+"""Every URL pattern and API endpoint, walked as users of other structures: nothing of structure A comes out.
+
+How it works (docs/authorisation.md):
+
+- `URLS` classifies every URL name of the project. An object URL says how its kwargs are filled with one of
+  structure A's objects (`Obj`); a page without an object id shows the user's own scope (`Own`); a few are public
+  (`Public`). **A URL name missing from `URLS` fails `test_every_url_is_classified`**: a new view must be
+  classified, and then it is walked like the others.
+- `test_walk` requests every URL by GET and by POST as each attacker (users of other structures, each role, and
+  anonymous). On an object URL the answer must be 404 (another structure's object), 403 (an area of other roles),
+  405, or the sign-in page / 401 for anonymous; never 200, never 500. A POST must change nothing: the row counts
+  of every table stay the same. Every 403/404 answered to a signed-in user leaves one `RefusedAccess` row.
+  On the other URLs, a 200 must not contain any of A's canaries (see world.py).
+- `test_owners_reach_every_object_url` is the control: A's own users do reach each object URL (so the ids used
+  are the right ones), and each POST payload does write when they send it (so "nothing changed" means something).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from parcours.audit.models import AuditEvent, RefusedAccess
+from parcours.participants.models import Participant
+
+from tests.conftest import VerifiedClient
+from tests.security.world import (
+    AGENDA_CANARIES, ALL_CANARIES, ATTACKERS, PRIVATE_CANARIES, SAME_TERRITORY, World, build_world,
+)
+
+Kwargs = Callable[[World], dict]
+Payload = Callable[[World], dict]
+
+
+@dataclass(frozen=True)
+class Obj:
+    """The URL names one of structure A's objects; `owner` is a user of A who may open it (the control)."""
+
+    kind: str
+    kwargs: Kwargs
+    owner: str = "coordinator"
+    payload: Payload | None = None
+    # Roles of the same territory for which the object is shared by design, with the reason; for them the page
+    # may answer 200 but must still hold none of structure A's private texts.
+    shared: tuple[frozenset, str] | None = None
+
+
+@dataclass(frozen=True)
+class Own:
+    """No object in the URL: the page shows the signed-in user's own scope (lists, forms, their account)."""
+
+    reason: str
+    query: Kwargs | None = None   # object ids passed in the query string, filled with A's
+
+
+@dataclass(frozen=True)
+class Public:
+    """Open without signing in, and showing no personal data."""
+
+    reason: str
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _rectification(w: World) -> dict:
+    p = w.participant
+    data = {"version": p.version, "last_name": "Rectifié", "first_name": p.first_name, "sex": p.sex,
+            "birth_date": p.birth_date.isoformat(), "email": p.email, "commune": p.commune_id or "",
+            "education_level": p.education_level or ""}
+    for name in ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth"):
+        value = getattr(p, name)
+        data[name] = {True: "true", False: "false", None: "unknown"}[value]
+    return data
+
+
+PATHWAY = {"pk": lambda w: w.active.pk}
+INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
+PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
+COMMISSION = lambda w: {"pk": w.commission.pk}  # noqa: E731
+COMMISSION_MEMBERS = (frozenset({"referent_same_territory"}),
+                      "every referent of the territory sits on its commission and reads its agenda "
+                      "(docs/authorisation.md: commission agenda, R for referents)")
+
+URLS: dict[str, Obj | Own | Public] = {
+    # --- public ---------------------------------------------------------------------------------------------------
+    "web:login": Public("the sign-in page"),
+    "web:logout": Public("signs out whoever calls it (POST only); nothing to read"),
+    "web:health": Public("liveness probe, 'ok' without database access"),
+    "api:schema": Public("the OpenAPI description of the API: no data"),
+    "api:docs": Public("the Swagger page that reads that description: no data"),
+    # --- own scope ------------------------------------------------------------------------------------------------
+    "web:home": Own("the user's work lists, from the scoped selectors"),
+    "api_access:token": Own("the user's own API token"),
+    "accounts:account": Own("the user's own account"),
+    "accounts:verify": Own("second-factor code of the pending sign-in"),
+    "accounts:reauthenticate": Own("the user's own password"),
+    "accounts:twofactor_enrol": Own("the user's own second factor"),
+    "accounts:recovery_codes": Own("the user's own recovery codes"),
+    "accounts:twofactor_remove": Own("the user's own second factor"),
+    "accounts:email_change": Own("the user's own e-mail"),
+    "accounts:password_change": Own("the user's own password"),
+    "audit:access_log": Own("the DPO's territories only; ?participant= filters within them",
+                            query=lambda w: {"participant": w.participant.pk}),
+    "audit:change_history": Own("the DPO's territories only", query=lambda w: {"participant": w.participant.pk}),
+    "audit:refused_access": Own("the DPO's territories only"),
+    "api:participant-list": Own("participants_visible_to"),
+    "api:pathway-list": Own("pathways_visible_to"),
+    "administration:overview": Own("structures of the administrator's territories"),
+    "administration:organisation_create": Own("creates a structure in the administrator's territory"),
+    "administration:user_list": Own("accounts of the administrator's territories"),
+    "administration:user_create": Own("creates an account"),
+    "rights:guide": Own("a static guide"),
+    "pathways:caseload": Own("pathway_caseload, from pathways_visible_to"),
+    "intake:application_list": Own("application_full / applications_sent"),
+    "intake:application_create": Own("a new application; ?participant= (re-entry) must be visible",
+                                     query=lambda w: {"participant": w.participant.pk}),
+    "intake:eligibility_preview": Own("computes eligibility from what is posted"),
+    "intake:person_search": Own("participants_search, from participants_visible_to"),
+    "intake:assignment_queue": Own("applications_awaiting_assignment, from pathways_visible_to"),
+    "intake:assessments_due": Own("assessments_due, from pathways_visible_to"),
+    "intake:collective_entry": Own("a new entry; ?participant= must be visible",
+                                   query=lambda w: {"participant": w.participant.pk}),
+    "commissions:commission_list": Own("commissions_for, from commissions_visible_to"),
+    "reporting:indicators": Own("aggregated figures of the team's territories"),
+    "reporting:export": Own("the same figures as a file", query=None),
+    # --- objects of structure A -----------------------------------------------------------------------------------
+    "pathways:pathway_detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
+    "pathways:pathway_act": Obj("pathway", lambda w: {"pk": w.active.pk, "name": "exit"},
+                                payload=lambda w: {"reason": "moved", "exit_date": _today()}),
+    # No payload: the contract of a pathway already entered is read-only, even for its owners.
+    "pathways:contract_edit": Obj("contract", lambda w: {"pk": w.active.pk}),
+    "pathways:contract_pdf": Obj("contract", lambda w: {"pk": w.active.pk}),
+    "pathways:step_add": Obj("step", lambda w: {"pk": w.active.pk},
+                             payload=lambda w: {"step_type": "mobilisation", "start_date": _today(),
+                                                "operator_name": "Organisme"}),
+    "pathways:step_edit": Obj("step", lambda w: {"pk": w.active.pk, "step_pk": w.step.pk},
+                              payload=lambda w: {"step_type": "mobilisation", "start_date": _today(),
+                                                 "operator_name": "Changé", "version": w.step.version}),
+    "pathways:step_end": Obj("step", lambda w: {"pk": w.active.pk, "step_pk": w.step.pk},
+                             payload=lambda w: {"end_date": _today(), "version": w.step.version}),
+    "pathways:appointment_add": Obj("appointment", lambda w: {"pk": w.active.pk},
+                                    payload=lambda w: {"date": _today(), "kind": "individual", "mode": "in_person",
+                                                       "duration_minutes": 30}),
+    "pathways:barrier_review_add": Obj("barrier review", lambda w: {"pk": w.active.pk},
+                                       payload=lambda w: {"barrier": "housing", "level": "moderate",
+                                                          "reviewed_on": _today()}),
+    "pathways:note_add": Obj("note", lambda w: {"pk": w.active.pk}, owner="referent",
+                             payload=lambda w: {"body": "Une note de plus."}),
+    "pathways:document_add": Obj("document", lambda w: {"pk": w.active.pk}),
+    "pathways:document_download": Obj("document", lambda w: {"pk": w.document.pk}),
+    "intake:application_detail": Obj("application", INTAKE),
+    "intake:assign": Obj("application", INTAKE,
+                         payload=lambda w: {"membership": w.membership_a.pk}),
+    "intake:reception": Obj("reception interview", INTAKE,
+                            payload=lambda w: {"date": _today(), "mode": "phone", "duration_minutes": 20,
+                                               "place": "Téléphone"}),
+    "intake:assessment": Obj("assessment", INTAKE,
+                             payload=lambda w: {"strengths": "Changé", "recommendations": "Changé"}),
+    "intake:assessment_complete": Obj("assessment", INTAKE),
+    "intake:collective_entry_done": Obj("collective action entry", lambda w: {"pk": w.collective.pk}),
+    "commissions:commission_detail": Obj("commission", COMMISSION, shared=COMMISSION_MEMBERS),
+    "commissions:decide": Obj("commission decision", lambda w: {"pk": w.commission.pk, "pathway_pk": w.agenda.pk},
+                              payload=lambda w: {f"p{w.agenda.pk}-outcome": "admitted"}),
+    "commissions:close": Obj("commission", COMMISSION),
+    "commissions:decision_record": Obj("commission", COMMISSION),
+    "commissions:prescriber_letter": Obj("commission decision", lambda w: {"pk": w.decision.pk}),
+    "rights:participant_rights": Obj("participant", PARTICIPANT),
+    "rights:export": Obj("participant", PARTICIPANT),
+    "rights:rectify": Obj("participant", PARTICIPANT, payload=_rectification),
+    "rights:erase": Obj("participant", PARTICIPANT),
+    "administration:territory_rules": Obj("territory", lambda w: {"pk": w.territory_a.pk}, owner="administrator"),
+    "administration:organisation_edit": Obj("organisation", lambda w: {"pk": w.operator_a.pk},
+                                            owner="administrator",
+                                            payload=lambda w: {"name": "Renommée", "kind": "operator",
+                                                               "is_active": "on"}),
+    "administration:user_edit": Obj("user", lambda w: {"pk": w.users["referent"].pk}, owner="administrator",
+                                     payload=lambda w: {"first_name": "Changé", "last_name": "Changé",
+                                                        "email": w.users["referent"].email, "is_active": "on"}),
+    "administration:membership_create": Obj("membership", lambda w: {"pk": w.users["referent"].pk},
+                                            owner="administrator",
+                                            payload=lambda w: {"organisation": w.plie_a.pk, "role": "coordinator"}),
+    "administration:membership_remove": Obj("membership", lambda w: {"pk": w.membership_a.pk},
+                                            owner="administrator"),
+    "api:participant-detail": Obj("participant", PARTICIPANT),
+    "api:pathway-detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
+    "api:pathway-step-list": Obj("step", lambda w: {"pathway_pk": w.active.pk}),
+    "api:pathway-step-detail": Obj("step", lambda w: {"pathway_pk": w.active.pk, "pk": w.step.pk}),
+    "api:pathway-appointment-list": Obj("appointment", lambda w: {"pathway_pk": w.active.pk}),
+    "api:pathway-appointment-detail": Obj("appointment",
+                                          lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
+}
+
+# reporting:export takes a format, not an object.
+EXPORT_KWARGS = {"fmt": "csv"}
+
+
+def url_names() -> set[str]:
+    """Every named URL of the project, namespaced, API router routes included."""
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"URL pattern {entry.pattern} has no name: name it and classify it in URLS."
+                names.add(namespace + entry.name)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_every_url_is_classified():
+    names = url_names()
+    missing = sorted(names - URLS.keys())
+    assert not missing, (
+        "URL(s) not classified in tests/security/test_url_walk.py: " + ", ".join(missing) + ". Add each to URLS: "
+        "Obj(kind, kwargs filled with one of structure A's objects) if it names an object, Own(reason) if it shows "
+        "the user's own scope, Public(reason) if it is open without signing in. The walk then checks that users "
+        "of other structures get 404/403 from it.")
+    stale = sorted(URLS.keys() - names)
+    assert not stale, "URLS classifies URL names that no longer exist: " + ", ".join(stale)
+
+
+# --- the walk -----------------------------------------------------------------------------------------------------
+
+COUNTED_EXCLUDED = {"audit.refusedaccess", "accounts.loginfailure", "accounts.usersession", "sessions.session",
+                    "authtoken.token", "otp_static.staticdevice", "otp_static.statictoken", "otp_totp.totpdevice"}
+
+
+def row_counts() -> Counter:
+    """The number of rows of every table that a request must not change."""
+    return Counter({m._meta.label_lower: m._default_manager.count() for m in apps.get_models()
+                    if m._meta.label_lower not in COUNTED_EXCLUDED and m._meta.managed})
+
+
+def territory_a_data(world: World) -> dict:
+    """Every row of territory A (people, pathways and all that hangs on them, structures, accounts, logs)."""
+    from parcours.audit.models import AccessLog
+    from parcours.organisations.models import Membership, Organisation, User
+
+    territory = world.territory_a.pk
+    people = {"participant__territory_id": territory}
+    on_pathway = {"pathway__participant__territory_id": territory}
+    data = {}
+    for model, scope in [
+        ("participants.Participant", {"territory_id": territory}), ("pathways.Pathway", people),
+        ("participants.Document", people), ("intake.Application", on_pathway), ("intake.Assessment", on_pathway),
+        ("intake.ReceptionInterview", on_pathway), ("intake.CollectiveActionEntry", on_pathway),
+        ("pathways.EngagementContract", on_pathway), ("pathways.Step", on_pathway),
+        ("pathways.Appointment", on_pathway), ("pathways.BarrierReview", on_pathway), ("pathways.Note", on_pathway),
+        ("pathways.EmploymentFollowUp", on_pathway), ("pathways.PathwayTransition", on_pathway),
+        ("commissions.Commission", {"territory_id": territory}), ("commissions.CommissionDecision", on_pathway),
+        ("territory.Territory", {"pk": territory}),
+    ]:
+        data[model] = list(apps.get_model(model).objects.filter(**scope).order_by("pk").values())
+    data["organisations"] = list(Organisation.objects.filter(territory_id=territory).order_by("pk").values())
+    data["memberships"] = list(Membership.objects.filter(organisation__territory_id=territory).order_by("pk").values())
+    data["users"] = list(User.objects.filter(memberships__organisation__territory_id=territory).order_by("pk")
+                         .values("pk", "email", "first_name", "last_name", "is_active", "password"))
+    ids = list(Participant.objects.filter(territory_id=territory).values_list("pk", flat=True))
+    data["audit_events"] = AuditEvent.objects.filter(participant_id__in=ids).count()
+    data["access_logs"] = AccessLog.objects.filter(participant_id__in=ids).count()
+    return data
+
+
+def _url(name: str, world: World, entry) -> str:
+    if isinstance(entry, Obj):
+        return reverse(name, kwargs=entry.kwargs(world))
+    if name == "reporting:export":
+        return reverse(name, kwargs=EXPORT_KWARGS)
+    return reverse(name)
+
+
+def _client(world: World, key: str):
+    user = world.users[key]
+    client = VerifiedClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _api_headers(world: World, key: str) -> dict:
+    user = world.users[key]
+    if user is None:
+        return {}
+    token, _created = Token.objects.get_or_create(user=user)
+    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api:") and name not in ("api:schema", "api:docs")
+
+
+def _leaks(content: bytes, canaries) -> list[str]:
+    return [c for c in canaries if c.encode() in content]
+
+
+def _signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def _request(client, method: str, url: str, data: dict, headers: dict):
+    if method == "GET":
+        return client.get(url, data, **headers)
+    return client.post(url, data, **headers)
+
+
+def _anonymous_refusal(name: str, response) -> bool:
+    if _is_api(name):
+        return response.status_code in (401, 403)
+    login = resolve_url(settings.LOGIN_URL)
+    return (response.status_code == 302 and response["Location"].startswith(login)) or response.status_code == 405
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def walk(world: World, names=None, attackers=ATTACKERS) -> list[str]:
+    """Request every URL in `names` (all by default) by GET and POST as each attacker; the problems found."""
+    failures: list[str] = []
+    for attacker in attackers:
+        client = _client(world, attacker)
+        headers = _api_headers(world, attacker)
+        for name in sorted(names or URLS):
+            entry = URLS[name]
+            if isinstance(entry, Public):
+                continue
+            url = _url(name, world, entry)
+            for method in ("GET", "POST"):
+                if world.users[attacker] is not None and not _signed_in(client):
+                    client.force_login(world.users[attacker])   # a previous POST (e.g. logout) signed out
+                data = {}
+                if method == "POST" and isinstance(entry, Obj) and entry.payload:
+                    data = entry.payload(world)
+                if method == "GET" and isinstance(entry, Own) and entry.query:
+                    data = entry.query(world)
+                refused_before = RefusedAccess.objects.count()
+                counts_before = row_counts()
+                response = _request(client, method, url, data, headers if _is_api(name) else {})
+                status = response.status_code
+                where = f"{method} {name} as {attacker}: {status}"
+                if status >= 500:
+                    failures.append(f"{where} (server error)")
+                    continue
+                if isinstance(entry, Obj):
+                    shared = entry.shared and attacker in entry.shared[0]
+                    if attacker == "anonymous":
+                        if not _anonymous_refusal(name, response):
+                            failures.append(f"{where}, expected the sign-in page")
+                    elif shared:
+                        leaked = _leaks(response.content, PRIVATE_CANARIES)
+                        if leaked:
+                            failures.append(f"{where} shows {leaked} (shared: {entry.shared[1]})")
+                    elif status not in (403, 404, 405):
+                        failures.append(f"{where}, expected 404 (another structure's {entry.kind}) or 403")
+                    if method == "POST" and row_counts() != counts_before:
+                        changed = {k: (counts_before[k], v) for k, v in row_counts().items() if counts_before[k] != v}
+                        failures.append(f"{where} wrote rows: {changed}")
+                else:
+                    if attacker == "anonymous" and not _anonymous_refusal(name, response) \
+                            and name not in ("accounts:verify",):
+                        failures.append(f"{where}: anonymous must be sent to the sign-in page")
+                    canaries = AGENDA_CANARIES + PRIVATE_CANARIES if attacker not in SAME_TERRITORY \
+                        else PRIVATE_CANARIES
+                    leaked = _leaks(response.content, canaries)
+                    if leaked:
+                        failures.append(f"{where} shows structure A's data {leaked}")
+                if attacker != "anonymous" and status in (403, 404) and _signed_in(client):
+                    rows = list(RefusedAccess.objects.order_by("pk")[refused_before:].values_list("url_name", "kind"))
+                    if rows != [(name, status)]:
+                        failures.append(f"{where}: refused access logged as {rows}, expected [({name!r}, {status})]")
+    return failures
+
+
+def test_walk(world):
+    before_all = territory_a_data(world)
+    failures = walk(world)
+    assert not failures, f"{len(failures)} problem(s):\n" + "\n".join(failures)
+    # Own-scope POSTs may change the attacker's own account (e.g. their token): structure A's data may not change.
+    assert territory_a_data(world) == before_all
+
+
+def test_owners_reach_every_object_url(world):
+    """The control: with the same ids, A's own users get the page (so the walk's 404s are not mere typos), and
+    each POST payload does write (so the walk's unchanged counts mean the scoping stopped it)."""
+    failures = []
+    for name, entry in sorted(URLS.items()):
+        if not isinstance(entry, Obj):
+            continue
+        client = _client(world, entry.owner)
+        headers = _api_headers(world, entry.owner) if _is_api(name) else {}
+        url = _url(name, world, entry)
+        response = client.get(url, **headers)
+        if response.status_code in (403, 404) or response.status_code >= 500:
+            failures.append(f"GET {name} as {entry.owner}: {response.status_code}")
+        if entry.payload:
+            # Each write in a savepoint rolled back: every control starts from the same world.
+            with transaction.atomic():
+                before = row_counts()
+                events = AuditEvent.objects.count()
+                response = client.post(url, entry.payload(world), **headers)
+                if response.status_code >= 400:
+                    failures.append(f"POST {name} as {entry.owner}: {response.status_code}")
+                elif row_counts() == before and AuditEvent.objects.count() == events:
+                    failures.append(f"POST {name} as {entry.owner} with its payload wrote nothing: fix the payload")
+                transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
+
+
+def test_the_walk_catches_a_view_that_skips_the_rule(world, monkeypatch):
+    """A view that fetched with an unscoped queryset would be reported: the walk can fail."""
+    from parcours.pathways.models import Pathway
+    from parcours.web.pathways import views
+
+    monkeypatch.setattr(views, "pathways_visible_to", lambda user: Pathway.objects.all())
+    failures = walk(world, names=["pathways:note_add"], attackers=["referent_same_territory"])
+    assert any(f.startswith("GET pathways:note_add as referent_same_territory: 200, expected 404") for f in failures)
+    assert any(f.startswith("POST pathways:note_add as referent_same_territory") and "'pathways.note': (1, 2)" in f
+               for f in failures), failures
+
+
+def test_a_classification_mistake_is_reported(monkeypatch):
+    """The classification check does fail for an unclassified view (what protects the rule)."""
+    monkeypatch.delitem(URLS, "pathways:note_add")
+    with pytest.raises(AssertionError, match="pathways:note_add"):
+        test_every_url_is_classified()

@@ -1,0 +1,153 @@
+"""Two territories, several structures, and an object of every kind belonging to structure A of territory A.
+
+The attack tests request A's objects as users of other structures; every participant-level text of A holds a
+"canary" (an improbable word) so that a page leaking A's data is caught by searching the response for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.utils import timezone
+
+from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
+from parcours.organisations.models import Membership, Organisation, User
+from parcours.participants.models import Document, Participant
+from parcours.participants.services import document_upload
+from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.territory.models import Territory
+
+from tests import factories
+
+# Texts only structure A (and its PLIE team) may read. P3 (on the commission's agenda) is not here: the agenda is
+# shared by the commission's members, every referent of the territory (docs/authorisation.md).
+PRIVATE_CANARIES = (
+    "Canarivert", "Ombellinea", "canari.vert@exemple.fr", "Canarijaune", "Canarirouge",
+    "Note-canari-7731", "Etape-canari-7732", "Rdv-canari-7733", "Doc-canari-7734", "Contrat-canari-7735",
+    "Frein-canari-7736", "Bilan-canari-7737", "Accueil-canari-7738", "Motivation-canari-7739",
+    "Motif-canari-7740", "Action-canari-7741",
+)
+AGENDA_CANARIES = ("Canaribleu",)
+ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
+
+# Attackers: users of other structures, each role. "same territory" users work in territory A, not in structure A.
+ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "referent_other_territory",
+             "coordinator_other_territory", "director_other_territory", "administrator_other_territory",
+             "dpo_other_territory", "anonymous")
+SAME_TERRITORY = frozenset({"referent_same_territory", "prescriber_same_territory"})
+
+PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    territory_a: Territory
+    territory_b: Territory
+    plie_a: Organisation
+    operator_a: Organisation
+    prescriber_org_a: Organisation
+    users: dict[str, User | None]
+    participant: Participant          # P1: an active pathway with everything
+    active: Pathway
+    intake: Pathway                   # P2: assigned, reception interview and assessment in progress
+    agenda: Pathway                   # P3: assessed, on the planned commission's agenda
+    collective: Pathway               # P4: entered through a collective action
+    commission: Commission            # planned today, territory A
+    decision: CommissionDecision      # in a held commission, on P1's pathway
+    document: Document
+    step: models.Model
+    appointment: models.Model
+    membership_a: Membership          # referent A's role in structure A
+    extra: dict = field(default_factory=dict)
+
+    def user(self, key: str) -> User | None:
+        return self.users[key]
+
+
+def build_world() -> World:
+    today = timezone.localdate()
+    territory_a = factories.TerritoryFactory()
+    territory_b = factories.TerritoryFactory(name="Autre territoire")
+    plie_a = factories.OrganisationFactory(territory=territory_a, plie=True)
+    operator_a = factories.OrganisationFactory(territory=territory_a, operator=True, name="Opérateur A")
+    operator_b = factories.OrganisationFactory(territory=territory_a, operator=True, name="Opérateur B")
+    prescriber_org_a = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="CCAS A")
+    prescriber_org_b = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="CCAS B")
+    plie_b = factories.OrganisationFactory(territory=territory_b, plie=True)
+    operator_tb = factories.OrganisationFactory(territory=territory_b, operator=True, name="Opérateur TB")
+
+    def user(organisation, role):
+        return factories.UserFactory(membership=(organisation, role))
+
+    users = {
+        # Owners (structure A and its PLIE): the positive controls.
+        "coordinator": user(plie_a, "coordinator"),
+        "director": user(plie_a, "director"),
+        "administrator": user(plie_a, "administrator"),
+        "referent": user(operator_a, "referent"),
+        "prescriber": user(prescriber_org_a, "prescriber"),
+        # Attackers.
+        "referent_same_territory": user(operator_b, "referent"),
+        "prescriber_same_territory": user(prescriber_org_b, "prescriber"),
+        "referent_other_territory": user(operator_tb, "referent"),
+        "coordinator_other_territory": user(plie_b, "coordinator"),
+        "director_other_territory": user(plie_b, "director"),
+        "administrator_other_territory": user(plie_b, "administrator"),
+        "dpo_other_territory": user(plie_b, "dpo"),
+        "anonymous": None,
+    }
+    referent = users["referent"]
+
+    def pathway(last_name, first_name, **values):
+        person = factories.ParticipantFactory(territory=territory_a, last_name=last_name, first_name=first_name)
+        return factories.PathwayFactory(participant=person, operator=operator_a, referent=referent, **values)
+
+    def application(on, motivation="Reprendre un emploi."):
+        return factories.ApplicationFactory(pathway=on, prescriber_organisation=prescriber_org_a,
+                                            prescribed_by=users["prescriber"], motivation=motivation)
+
+    active = pathway("Canarivert", "Ombellinea", active=True)
+    Participant.objects.filter(pk=active.participant_id).update(email="canari.vert@exemple.fr")
+    active.participant.refresh_from_db()
+    application(active, "Motivation-canari-7739")
+    factories.EngagementContractFactory(pathway=active, objectives="Contrat-canari-7735")
+    step = factories.StepFactory(pathway=active, comment="Etape-canari-7732")
+    appointment = factories.AppointmentFactory(pathway=active, summary="Rdv-canari-7733")
+    factories.BarrierReviewFactory(pathway=active, comment="Frein-canari-7736", reviewed_by=referent)
+    factories.NoteFactory(pathway=active, author=referent, body="Note-canari-7731")
+    document = document_upload(participant=active.participant, pathway=active, by=referent, kind="cv",
+                               title="Doc-canari-7734",
+                               upload=SimpleUploadedFile("cv.pdf", PDF_BYTES, content_type="application/pdf"))
+    held = Commission.objects.create(territory=territory_a, date=today - datetime.timedelta(days=90),
+                                     status=CommissionStatus.HELD)
+    decision = CommissionDecision.objects.create(commission=held, pathway=active, outcome="admitted",
+                                                 motive="Motif-canari-7740", decided_by=users["coordinator"])
+
+    intake = pathway("Canarijaune", "Anselmea", status=PathwayStatus.ASSIGNED, assigned_at=today)
+    application(intake)
+    ReceptionInterview.objects.create(pathway=intake, date=today, mode="in_person", duration_minutes=45,
+                                      place="Agence A", referent=referent, summary="Accueil-canari-7738")
+    Assessment.objects.create(pathway=intake, strengths="Bilan-canari-7737", recommendations="Formation.",
+                              author=referent)
+
+    agenda = pathway("Canaribleu", "Philomenea", status=PathwayStatus.ASSESSED,
+                     assigned_at=today - datetime.timedelta(days=30))
+    application(agenda)
+    Assessment.objects.create(pathway=agenda, strengths="Ponctualité.", recommendations="Agrément.",
+                              author=referent, completed_on=today - datetime.timedelta(days=2))
+    commission = Commission.objects.create(territory=territory_a, date=today)  # held today: decisions may be taken
+
+    collective = pathway("Canarirouge", "Eudoxiea", active=True, entry_route="collective_action")
+    CollectiveActionEntry.objects.create(pathway=collective, action_name="Action-canari-7741", selected_on=today,
+                                         recorded_by=users["coordinator"])
+    return World(
+        territory_a=territory_a, territory_b=territory_b, plie_a=plie_a, operator_a=operator_a,
+        prescriber_org_a=prescriber_org_a, users=users, participant=active.participant, active=active,
+        intake=intake, agenda=agenda, collective=collective, commission=commission, decision=decision,
+        document=document, step=step, appointment=appointment,
+        membership_a=Membership.objects.get(user=referent, organisation=operator_a),
+    )
