@@ -9,7 +9,8 @@ How it works (docs/authorisation.md):
 - `test_walk` requests every URL by GET and by POST as each attacker (users of other structures, each role, and
   anonymous). On an object URL the answer must be 404 (another structure's object), 403 (an area of other roles),
   405, or the sign-in page / 401 for anonymous; never 200, never 500. A POST must change nothing: the row counts
-  of every table stay the same. Every 403/404 answered to a signed-in user leaves one `RefusedAccess` row.
+  of every table stay the same. Every 403/404 answered to a signed-in user leaves one `RefusedAccess` row. A 403
+  on A's object must also be the answer for a missing object (else the 403 says "this exists": it must be 404).
   On the other URLs, a 200 must not contain any of A's canaries (see world.py).
 - `test_owners_reach_every_object_url` is the control: A's own users do reach each object URL (so the ids used
   are the right ones), and each POST payload does write when they send it (so "nothing changed" means something).
@@ -53,6 +54,8 @@ class Obj:
     # Roles of the same territory for which the object is shared by design, with the reason; for them the page
     # may answer 200 but must still hold none of structure A's private texts.
     shared: tuple[frozenset, str] | None = None
+    # Attackers who know by design that the object exists (they see it elsewhere): a 403 tells them nothing.
+    known_to: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -171,10 +174,12 @@ URLS: dict[str, Obj | Own | Public] = {
     "intake:assessment_complete": Obj("assessment", INTAKE),
     "intake:collective_entry_done": Obj("collective action entry", lambda w: {"pk": w.collective.pk}),
     "commissions:commission_detail": Obj("commission", COMMISSION, shared=COMMISSION_MEMBERS),
+    # The territory's referents see the commission and its agenda: its decision and closing buttons answer 403.
     "commissions:decide": Obj("commission decision", lambda w: {"pk": w.commission.pk, "pathway_pk": w.agenda.pk},
-                              payload=lambda w: {f"p{w.agenda.pk}-outcome": "admitted"}),
-    "commissions:close": Obj("commission", COMMISSION),
-    "commissions:decision_record": Obj("commission", COMMISSION),
+                              payload=lambda w: {f"p{w.agenda.pk}-outcome": "admitted"},
+                              known_to=COMMISSION_MEMBERS[0]),
+    "commissions:close": Obj("commission", COMMISSION, known_to=COMMISSION_MEMBERS[0]),
+    "commissions:decision_record": Obj("commission", COMMISSION, known_to=COMMISSION_MEMBERS[0]),
     "commissions:prescriber_letter": Obj("commission decision", lambda w: {"pk": w.decision.pk}),
     "rights:participant_rights": Obj("participant", PARTICIPANT),
     "rights:export": Obj("participant", PARTICIPANT),
@@ -202,6 +207,7 @@ URLS: dict[str, Obj | Own | Public] = {
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }
 
+MISSING_ID = 10**9   # no row has this id
 # reporting:export takes a format, not an object.
 EXPORT_KWARGS = {"fmt": "csv"}
 
@@ -372,8 +378,7 @@ def walk(world: World, names=None, attackers=ATTACKERS) -> list[str]:
                         changed = {k: (counts_before[k], v) for k, v in row_counts().items() if counts_before[k] != v}
                         failures.append(f"{where} wrote rows: {changed}")
                 else:
-                    if attacker == "anonymous" and not _anonymous_refusal(name, response) \
-                            and name not in ("accounts:verify",):
+                    if attacker == "anonymous" and not _anonymous_refusal(name, response):
                         failures.append(f"{where}: anonymous must be sent to the sign-in page")
                     canaries = AGENDA_CANARIES + PRIVATE_CANARIES if attacker not in SAME_TERRITORY \
                         else PRIVATE_CANARIES
@@ -384,6 +389,14 @@ def walk(world: World, names=None, attackers=ATTACKERS) -> list[str]:
                     rows = list(RefusedAccess.objects.order_by("pk")[refused_before:].values_list("url_name", "kind"))
                     if rows != [(name, status)]:
                         failures.append(f"{where}: refused access logged as {rows}, expected [({name!r}, {status})]")
+                if isinstance(entry, Obj) and status == 403 and attacker not in entry.known_to | {"anonymous"}:
+                    # A 403 is an area gate only if a missing object gets it too; otherwise it says "this exists".
+                    missing = {k: MISSING_ID if isinstance(v, int) else v for k, v in entry.kwargs(world).items()}
+                    other = _request(client, method, reverse(name, kwargs=missing), data,
+                                     headers if _is_api(name) else {})
+                    if other.status_code != 403:
+                        failures.append(f"{where}, but {other.status_code} for a missing {entry.kind}: "
+                                        "the 403 reveals that the object exists")
     return failures
 
 
