@@ -36,7 +36,7 @@ from parcours.participants.models import Participant
 
 from tests.conftest import VerifiedClient
 from tests.security.world import (
-    AGENDA_CANARIES, ALL_CANARIES, ATTACKERS, PRIVATE_CANARIES, SAME_TERRITORY, World, build_world,
+    AGENDA_CANARIES, ATTACKERS, PRIVATE_CANARIES, SAME_TERRITORY, World, build_world,
 )
 
 Kwargs = Callable[[World], dict]

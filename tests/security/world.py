@@ -7,7 +7,7 @@ The attack tests request A's objects as users of other structures; every partici
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -62,7 +62,6 @@ class World:
     step: models.Model
     appointment: models.Model
     membership_a: Membership          # referent A's role in structure A
-    extra: dict = field(default_factory=dict)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
