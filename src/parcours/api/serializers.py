@@ -1,8 +1,14 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from parcours.participants.models import Participant
-from parcours.pathways.models import Appointment, Pathway, Step
+from parcours.participants.models import Barrier, EducationLevel, Participant, Sex
+from parcours.pathways.models import Appointment, Decision, FollowUpStatus, Pathway, PathwayStatus, Step
+from parcours.pathways.services import APPOINTMENT_FIELDS, MAX_APPOINTMENT_MINUTES, STEP_FIELDS
+from parcours.reporting.indicators import CATEGORY_KEYS, EXIT_REASONS, PROFILE_KEYS, STEP_TYPES
+from parcours.territory.models import Situation
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -43,16 +49,275 @@ class PathwaySerializer(serializers.ModelSerializer):
         return pathway.referent_ref or None
 
 
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(FollowUpStatus.values) + ")$",
+                      "description": "open : en cours ; validated : emploi durable validé ; "
+                                     "job_ended : emploi terminé avant l'échéance"})
+class FollowUpStatusField(serializers.ChoiceField):
+    """A pattern, not an enum: drf-spectacular names enums after the field, and `status` is the pathway's."""
+
+
+class FollowUpSerializer(serializers.Serializer):
+    status = FollowUpStatusField(choices=FollowUpStatus.choices)
+    started_on = serializers.DateField()
+    due_on = serializers.DateField()
+
+
 class StepSerializer(serializers.ModelSerializer):
+    followup = serializers.SerializerMethodField()
+
     class Meta:
         model = Step
         fields = ["id", "external_ref", "pathway", "step_type", "start_date", "end_date", "operator_name",
-                  "employer_siret", "contract_type", "social_clause", "hours", "comment"]
-        read_only_fields = ["id", "external_ref", "pathway"]
+                  "employer_siret", "contract_type", "social_clause", "hours", "comment", "version", "followup"]
+        read_only_fields = fields
+
+    @extend_schema_field(FollowUpSerializer(allow_null=True))
+    def get_followup(self, step: Step) -> dict | None:
+        """The follow-up in employment this job opened, if any (a lasting job opens it)."""
+        followup = getattr(step, "followup", None)
+        return FollowUpSerializer(followup).data if followup is not None else None
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = ["id", "external_ref", "pathway", "date", "kind", "mode", "duration_minutes", "place", "summary"]
-        read_only_fields = ["id", "external_ref", "pathway"]
+        read_only_fields = fields
+
+
+# --- steps and appointments: writes ---------------------------------------------------------------------------
+
+class StepWriteSerializer(serializers.ModelSerializer):
+    """A new step; the rules (dates, contract type, SIRET, the follow-up it opens) are the service's."""
+
+    class Meta:
+        model = Step
+        fields = STEP_FIELDS
+        extra_kwargs = {"hours": {"min_value": Decimal("0")}}
+
+
+class StepPatchSerializer(StepWriteSerializer):
+    """Any of the step's fields, with the `version` read from the step (optimistic locking).
+
+    Never partial: each step field is optional by itself, `version` is required. (drf-spectacular marks the
+    serializer of a PATCH partial, which would document `version` as optional: the property keeps it whole.)
+    """
+
+    version = serializers.IntegerField(
+        min_value=1, max_value=2_147_483_647,
+        help_text=_("Version de l'étape lue avant la modification ; si l'étape a changé depuis, la réponse est 409."))
+
+    class Meta(StepWriteSerializer.Meta):
+        fields = STEP_FIELDS + ["version"]
+        extra_kwargs = {**StepWriteSerializer.Meta.extra_kwargs,
+                        **{name: {"required": False} for name in ("step_type", "start_date")}}
+
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+
+class AppointmentWriteSerializer(serializers.ModelSerializer):
+    """A contact held with the person: dated today or before, 1 to 600 minutes."""
+
+    class Meta:
+        model = Appointment
+        fields = APPOINTMENT_FIELDS
+        extra_kwargs = {
+            "mode": {"required": True, "allow_blank": False},
+            "duration_minutes": {"required": True, "allow_null": False, "min_value": 1,
+                                 "max_value": MAX_APPOINTMENT_MINUTES},
+        }
+
+
+# --- applications -----------------------------------------------------------------------------------------------
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ApplicationFileSerializer(serializers.Serializer):
+    """What the application holds, for users who may open the person's file (PLIE team, referents)."""
+
+    participant = serializers.IntegerField(source="participant_id", help_text=_("Voir /api/v1/participants/{id}/."))
+    prescribed_by = serializers.EmailField(source="application.prescribed_by.email")
+    situations = serializers.ListField(child=serializers.ChoiceField(choices=Situation.choices),
+                                       source="application.situations")
+    barriers_seen = serializers.ListField(child=serializers.ChoiceField(choices=Barrier.choices),
+                                          source="application.barriers_seen")
+    motivation = serializers.CharField(source="application.motivation")
+    participant_signed_on = serializers.DateField(source="application.participant_signed_on")
+    prescriber_signed_on = serializers.DateField(source="application.prescriber_signed_on")
+    signed_scan_received = serializers.SerializerMethodField()
+    eligible = serializers.SerializerMethodField()
+    eligibility = serializers.JSONField(source="application.eligibility",
+                                        help_text=_("Décision d'éligibilité enregistrée au dépôt (règles du territoire)."))
+    possible_duplicates = serializers.SerializerMethodField()
+    operator = serializers.CharField(source="operator.name", allow_null=True, default=None)
+    referent = serializers.SerializerMethodField()
+    assigned_at = serializers.DateField(allow_null=True)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_signed_scan_received(self, pathway: Pathway) -> bool:
+        return pathway.application.signed_scan_id is not None
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_eligible(self, pathway: Pathway) -> bool | None:
+        return pathway.application.eligibility.get("eligible")
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True,
+                                               help_text=_("Personnes du territoire de mêmes nom, prénom et date de "
+                                                           "naissance (équipe du PLIE seulement ; null sinon).")))
+    def get_possible_duplicates(self, pathway: Pathway) -> list[int] | None:
+        if not self.context.get("team"):
+            return None
+        return [p.pk for p in pathway.application.possible_duplicate_of.all()]
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_referent(self, pathway: Pathway) -> str | None:
+        return pathway.referent.email if pathway.referent_id else None
+
+
+class ApplicationSerializer(serializers.Serializer):
+    """An application and its outcome. `file` is null for a prescriber: they learn the outcome, not the file."""
+
+    id = serializers.IntegerField(help_text=_("Identifiant du dossier (le même que /api/v1/pathways/{id}/)."))
+    status = serializers.ChoiceField(choices=PathwayStatus.choices)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
+    application_date = serializers.DateField(allow_null=True)
+    commission_date = serializers.DateField(allow_null=True)
+    prescriber_organisation = OrganisationRefSerializer(source="application.prescriber_organisation")
+    last_name = serializers.CharField(source="participant.last_name")
+    first_name = serializers.CharField(source="participant.first_name")
+    file = serializers.SerializerMethodField()
+
+    @extend_schema_field(ApplicationFileSerializer(allow_null=True))
+    def get_file(self, pathway: Pathway) -> dict | None:
+        if not pathway.full_file:
+            return None
+        return ApplicationFileSerializer(pathway, context=self.context).data
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    """An application as the web form takes it (multipart/form-data, the signed scan being a file)."""
+
+    prescriber_organisation = serializers.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647,
+        help_text=_("Structure prescriptrice ; facultatif si vous ne prescrivez que pour une structure."))
+    participant = serializers.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647,
+        help_text=_("Nouvelle candidature d'une personne déjà connue (équipe du PLIE seulement)."))
+    last_name = serializers.CharField(max_length=150)
+    first_name = serializers.CharField(max_length=150)
+    birth_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    birth_date = serializers.DateField()
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True, default="",
+                                         error_messages={"invalid": _("Le code postal compte 5 chiffres.")})
+    commune = serializers.CharField(max_length=5, required=False, allow_blank=True, default="",
+                                    help_text=_("Code INSEE de la commune de résidence, sur le territoire."))
+    qpv = serializers.CharField(max_length=64, required=False, allow_blank=True, default="",
+                                help_text=_("Code du quartier prioritaire de résidence, s'il y a lieu."))
+    education_level = serializers.ChoiceField(choices=EducationLevel.choices, required=False, allow_blank=True,
+                                              default="")
+    situations = serializers.MultipleChoiceField(choices=Situation.choices, required=False)
+    deld = serializers.BooleanField(required=False, default=False)
+    barriers_seen = serializers.MultipleChoiceField(choices=Barrier.choices, required=False)
+    motivation = serializers.CharField(max_length=10_000)
+    participant_signed_on = serializers.DateField()
+    prescriber_signed_on = serializers.DateField()
+    signed_scan = serializers.FileField(help_text=_("Dossier signé par la personne et le prescripteur : PDF, JPEG ou "
+                                                    "PNG (le contenu est vérifié)."))
+
+
+# --- indicators -------------------------------------------------------------------------------------------------
+
+def _figures(name: str, keys, field) -> type[serializers.Serializer]:
+    """A serializer (for the schema) with one field per key, every key always present."""
+    return type(name, (serializers.Serializer,), {key: field() for key in keys})
+
+
+def _count():
+    return serializers.IntegerField(min_value=0)
+
+
+def _rate():
+    return serializers.FloatField(allow_null=True)
+
+
+IndicatorsPeriodSerializer = _figures("IndicatorsPeriod", ["from", "to"], serializers.DateField)
+
+
+class IndicatorsExitsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(min_value=0)
+    positive = serializers.IntegerField(min_value=0)
+    neutralised = serializers.IntegerField(min_value=0)
+    by_reason = _figures("IndicatorsExitsByReason", EXIT_REASONS, _count)()
+
+
+class IndicatorsRatesSerializer(serializers.Serializer):
+    positive_exit_rate = _rate()
+    positive_exit_rate_excluding_moves = _rate()
+    positive_exits_per_entry = _rate()
+
+
+class IndicatorsStepsSerializer(serializers.Serializer):
+    started = serializers.IntegerField(min_value=0)
+    per_participant = _rate()
+    by_type = _figures("IndicatorsStepsByType", STEP_TYPES, _count)()
+
+
+class IndicatorsSerializer(serializers.Serializer):
+    """The JSON of `parcours indicators --format json` (docs/spec/indicators.md)."""
+
+    period = IndicatorsPeriodSerializer()
+    entries = serializers.IntegerField(min_value=0)
+    participants_in_pathway = serializers.IntegerField(min_value=0)
+    exits = IndicatorsExitsSerializer()
+    rates = IndicatorsRatesSerializer()
+    mean_pathway_duration_days = _rate()
+    entries_profile = _figures("IndicatorsEntriesProfile", PROFILE_KEYS, _count)()
+    steps = IndicatorsStepsSerializer()
+    positive_exit_rate_by_category = _figures("IndicatorsPositiveExitRateByCategory", CATEGORY_KEYS, _rate)()
+
+
+class IndicatorsQuerySerializer(serializers.Serializer):
+    """The period, both days included; `from` and `to` are not Python names, hence the mapping."""
+
+    MIN_YEAR, MAX_YEAR = 1990, 2100
+
+    def get_fields(self):
+        return {"from": serializers.DateField(), "to": serializers.DateField()}
+
+    def _in_range(self, value):
+        if not self.MIN_YEAR <= value.year <= self.MAX_YEAR:
+            raise serializers.ValidationError(_("Indiquez une année entre %(min)s et %(max)s.")
+                                              % {"min": self.MIN_YEAR, "max": self.MAX_YEAR})
+        return value
+
+    def validate(self, attrs):
+        errors = {}
+        for name in ("from", "to"):
+            try:
+                self._in_range(attrs[name])
+            except serializers.ValidationError as error:
+                errors[name] = error.detail
+        if not errors and attrs["from"] > attrs["to"]:
+            errors["to"] = [_("La date de fin précède la date de début.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+# --- errors (for the schema) ------------------------------------------------------------------------------------
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -6,13 +6,15 @@ from . import views
 
 router = SimpleRouter()
 router.register("participants", views.ParticipantViewSet, basename="participant")
+router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("pathways", views.PathwayViewSet, basename="pathway")
-router.register(r"pathways/(?P<pathway_pk>\d+)/steps", views.StepViewSet, basename="pathway-step")
-router.register(r"pathways/(?P<pathway_pk>\d+)/appointments", views.AppointmentViewSet, basename="pathway-appointment")
+router.register(r"pathways/(?P<pathway_pk>[^/.]+)/steps", views.StepViewSet, basename="pathway-step")
+router.register(r"pathways/(?P<pathway_pk>[^/.]+)/appointments", views.AppointmentViewSet, basename="pathway-appointment")
 
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path("v1/indicators/", views.IndicatorsView.as_view(), name="indicators"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
