@@ -203,6 +203,9 @@ class ApplicationSerializer(serializers.Serializer):
         return ApplicationFileSerializer(pathway, context=self.context).data
 
 
+SCAN_REQUIRED = _("Joignez le dossier signé par la personne et le prescripteur (PDF, JPEG ou PNG).")
+
+
 class ApplicationCreateSerializer(serializers.Serializer):
     """An application as the web form takes it (multipart/form-data, the signed scan being a file)."""
 
@@ -234,8 +237,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     motivation = serializers.CharField(max_length=10_000)
     participant_signed_on = serializers.DateField()
     prescriber_signed_on = serializers.DateField()
-    signed_scan = serializers.FileField(help_text=_("Dossier signé par la personne et le prescripteur : PDF, JPEG ou "
-                                                    "PNG (le contenu est vérifié)."))
+    signed_scan = serializers.FileField(
+        help_text=_("Dossier signé par la personne et le prescripteur : PDF, JPEG ou PNG (le contenu est vérifié)."),
+        error_messages={"required": SCAN_REQUIRED, "empty": SCAN_REQUIRED})
 
 
 # --- indicators -------------------------------------------------------------------------------------------------
