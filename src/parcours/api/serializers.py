@@ -128,7 +128,8 @@ class AppointmentWriteSerializer(serializers.ModelSerializer):
         model = Appointment
         fields = APPOINTMENT_FIELDS
         extra_kwargs = {
-            "mode": {"required": True, "allow_blank": False},
+            # Blank reaches the service, whose French message is the web form's.
+            "mode": {"required": True},
             "duration_minutes": {"required": True, "allow_null": False, "min_value": 1,
                                  "max_value": MAX_APPOINTMENT_MINUTES},
         }
