@@ -1,0 +1,283 @@
+"""Every page of the interface costs the same number of SQL queries whatever the number of rows it shows.
+
+Each page is requested on the security walk's world (tests/security/world.py: an object of every kind in
+structure A) plus one row of every kind `grow()` adds (pathways in every state with their steps, appointments,
+reviews, notes, documents and decisions, commission agendas, structures, accounts, log rows); then `grow()` adds
+four more of each in the same scope and the page is requested again. Both counts must equal the pinned number
+(docs/testing.md, "Query-count pinning"); no page needed a fix when this test was written. A page that gains a query per row fails here before a case worker with 3,000 pathways
+notices.
+
+`test_every_page_is_pinned_or_excused` lists the URL names of the project: each one is pinned here, pinned in
+another test (named), or excused with its reason (POST only, no rows involved).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess
+from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
+from parcours.participants.services import document_upload
+from parcours.pathways.models import PathwayStatus
+
+from tests import factories
+from tests.conftest import VerifiedClient
+from tests.security.test_url_walk import url_names
+from tests.security.world import PDF_BYTES, World, build_world
+
+MORE = 4   # rows of every kind added between the two measures (1 row, then 5)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    user: str
+    kwargs: object = None    # callable(world) -> URL kwargs
+    query: object = None     # callable(world) -> query string dict
+    status: int = 200
+    data: object = None      # callable(world) -> POST data (pages answered to a POST, e.g. htmx searches)
+
+
+def _active(w: World) -> dict:
+    return {"pk": w.active.pk}
+
+
+def _intake(w: World) -> dict:
+    return {"pk": w.intake.pk}
+
+
+def _participant(w: World) -> dict:
+    return {"pk": w.participant.pk}
+
+
+# Every GET page, the user who opens it, and its pinned number of queries (identical at 1 and 5 rows of a kind).
+PAGES: dict[Page, int] = {
+    Page("web:home", "referent"): 10,
+    Page("web:home", "coordinator"): 8,
+    Page("web:home", "prescriber"): 3,
+    Page("api_access:token", "referent"): 4,
+    Page("accounts:account", "referent"): 5,
+    Page("pathways:caseload", "referent"): 6,
+    Page("pathways:caseload", "coordinator"): 6,
+    Page("pathways:caseload", "referent", query=lambda w: {"q": "a", "state": "all"}): 6,
+    Page("pathways:pathway_detail", "referent", _active): 15,
+    Page("pathways:pathway_detail", "coordinator", _active): 15,
+    Page("pathways:pathway_detail", "referent", _intake): 15,
+    Page("pathways:contract_edit", "referent", _active): 6,
+    Page("pathways:contract_pdf", "referent", _active): 6,
+    Page("pathways:step_add", "referent", _active): 5,
+    Page("pathways:step_edit", "referent", lambda w: {"pk": w.active.pk, "step_pk": w.step.pk}): 6,
+    Page("pathways:step_end", "referent", lambda w: {"pk": w.active.pk, "step_pk": w.step.pk}): 6,
+    Page("pathways:appointment_add", "referent", _active): 5,
+    Page("pathways:barrier_review_add", "referent", _active): 5,
+    Page("pathways:note_add", "referent", _active): 5,
+    Page("pathways:document_add", "referent", _active): 5,
+    Page("pathways:document_download", "referent", lambda w: {"pk": w.document.pk}): 5,
+    Page("intake:application_list", "referent"): 6,
+    Page("intake:application_list", "coordinator"): 6,
+    Page("intake:application_list", "prescriber"): 5,
+    Page("intake:application_create", "prescriber"): 8,
+    Page("intake:application_create", "coordinator", query=lambda w: {"participant": w.participant.pk}): 13,
+    Page("intake:person_search", "coordinator",
+         data=lambda w: {"last_name": "Can", "birth_date": w.participant.birth_date.isoformat(),
+                         "purpose": "application"}): 4,
+    Page("intake:application_detail", "coordinator", _intake): 6,
+    Page("intake:application_detail", "prescriber", _intake): 5,
+    Page("intake:assignment_queue", "coordinator"): 5,
+    Page("intake:assign", "coordinator", _intake): 7,
+    Page("intake:reception", "referent", _intake): 6,
+    Page("intake:assessment", "referent", _intake): 7,
+    Page("intake:assessments_due", "referent"): 4,
+    Page("intake:collective_entry", "coordinator"): 7,
+    Page("intake:collective_entry", "coordinator", query=lambda w: {"participant": w.participant.pk}): 7,
+    Page("intake:collective_entry_done", "coordinator", lambda w: {"pk": w.collective.pk}): 5,
+    Page("commissions:commission_list", "coordinator"): 7,
+    Page("commissions:commission_list", "referent"): 5,
+    Page("commissions:commission_detail", "coordinator", lambda w: {"pk": w.commission.pk}): 7,
+    Page("commissions:commission_detail", "referent", lambda w: {"pk": w.commission.pk}): 7,
+    Page("commissions:decision_record", "coordinator", lambda w: {"pk": w.held.pk}): 6,
+    Page("commissions:prescriber_letter", "coordinator", lambda w: {"pk": w.decision.pk}): 5,
+    Page("rights:guide", "coordinator"): 3,
+    Page("rights:participant_rights", "coordinator", _participant): 5,
+    Page("rights:rectify", "coordinator", _participant): 7,
+    Page("rights:erase", "coordinator", _participant): 6,
+    Page("administration:overview", "administrator"): 6,
+    Page("administration:territory_rules", "administrator", lambda w: {"pk": w.territory_a.pk}): 5,
+    Page("administration:organisation_create", "administrator"): 3,
+    Page("administration:organisation_edit", "administrator", lambda w: {"pk": w.operator_a.pk}): 4,
+    Page("administration:user_list", "administrator"): 6,
+    Page("administration:user_create", "administrator"): 3,
+    Page("administration:user_edit", "administrator", lambda w: {"pk": w.users["referent"].pk}): 6,
+    Page("audit:access_log", "dpo"): 6,
+    Page("audit:access_log", "dpo", query=lambda w: {"participant": w.participant.pk}): 6,
+    Page("audit:change_history", "dpo"): 6,
+    Page("audit:change_history", "dpo", query=lambda w: {"participant": w.participant.pk}): 6,
+    Page("audit:refused_access", "dpo"): 6,
+    Page("api:participant-list", "coordinator"): 5,
+    Page("api:participant-detail", "coordinator", _participant): 4,
+    Page("api:pathway-detail", "coordinator", _active): 4,
+    Page("api:pathway-step-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 6,
+    Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 6,
+    Page("api:indicators", "coordinator",
+         query=lambda w: {"from": f"{timezone.localdate().year}-01-01", "to": timezone.localdate().isoformat()}): 5,
+}
+
+# URL names not pinned here, each with where it is pinned or why it needs no pin.
+ELSEWHERE = {
+    "reporting:indicators": "tests/reporting_web/test_queries.py pins the page at two volumes",
+    "reporting:export": "tests/reporting_web/test_queries.py pins the three exports at two volumes",
+    "api:pathway-list": "tests/api/test_read.py pins the list at two volumes",
+    "rights:export": "tests/rights/test_export.py pins the archive (POST) at two volumes",
+    "web:health": "tests/web/test_login.py: no query at all",
+    "web:login": "the sign-in form shows no rows",
+    "web:logout": "POST only",
+    "api:schema": "the OpenAPI description: no rows",
+    "api:docs": "a static page that reads the schema",
+    "accounts:verify": "the second step of a sign-in in progress: one device, no rows",
+    "accounts:reauthenticate": "a password form: no rows",
+    "accounts:twofactor_enrol": "the user's own device: no rows",
+    "accounts:recovery_codes": "the user's own codes (ten at most): no rows",
+    "accounts:twofactor_remove": "the user's own device: no rows",
+    "accounts:email_change": "a form for the user's own e-mail: no rows",
+    "accounts:password_change": "a password form: no rows",
+    "intake:eligibility_preview": "POST only: computes eligibility from the posted answers",
+    "intake:assessment_complete": "POST only",
+    "pathways:pathway_act": "POST only (the forms are on pathway_detail, pinned)",
+    "commissions:decide": "POST only (the form is on commission_detail, pinned)",
+    "commissions:close": "POST only",
+    "administration:membership_create": "POST only (the form is on user_edit, pinned)",
+    "administration:membership_remove": "POST only",
+    "api:application-list": "tests/api/test_applications.py pins the list at two volumes",
+    "api:application-detail": "one application, no list",
+    "api:pathway-step-detail": "one step, no list",
+    "api:pathway-appointment-detail": "one appointment, no list",
+}
+
+
+def small_world() -> World:
+    """The security walk's world, a DPO of its PLIE, and one more row of every kind `grow()` adds.
+
+    Every list then shows at least one row: an empty list skips its query (a paginator counts 0 and stops), which
+    is not the growth this test is after.
+    """
+    world = build_world()
+    world.held = world.decision.commission    # the commission held earlier (decision record)
+    world.users["dpo"] = factories.UserFactory(membership=(world.plie_a, "dpo"))
+    grow(world, 1)
+    return world
+
+
+def grow(w: World, more: int, start: int = 0) -> None:
+    """`more` rows of every kind shown by some page, all in structure A's scope (`start` keeps dates unique)."""
+    today = timezone.localdate()
+    referent, prescriber, coordinator = w.users["referent"], w.users["prescriber"], w.users["coordinator"]
+    for index in range(start, start + more):
+        # On P1's pathway: steps, appointments, reviews, notes, documents, decisions of held commissions.
+        factories.StepFactory(pathway=w.active)
+        factories.AppointmentFactory(pathway=w.active)
+        factories.BarrierReviewFactory(pathway=w.active, reviewed_by=referent,
+                                       reviewed_on=w.active.entry_date + datetime.timedelta(days=index + 1))
+        factories.NoteFactory(pathway=w.active, author=referent)
+        document_upload(participant=w.participant, pathway=w.active, by=referent, kind="cv", title=f"CV {index}",
+                        upload=SimpleUploadedFile("cv.pdf", PDF_BYTES, content_type="application/pdf"))
+        # P1's earlier pathways (the rights page lists them all).
+        earlier = factories.PathwayFactory(participant=w.participant, operator=w.operator_a, referent=referent,
+                                           status=PathwayStatus.EXITED, decision="admitted",
+                                           commission_date=today - datetime.timedelta(days=1950 + index),
+                                           application_date=today - datetime.timedelta(days=2000 + index),
+                                           entry_date=today - datetime.timedelta(days=1900 + index),
+                                           exit_date=today - datetime.timedelta(days=1500 + index),
+                                           exit_reason="moved")
+        factories.StepFactory(pathway=earlier, start_date=earlier.entry_date)
+        # More people in every state for the same referent.
+        for status, extra in [("active", {"active": True}), ("intake", {"status": PathwayStatus.ASSIGNED,
+                                                                        "assigned_at": today}),
+                              ("agenda", {"status": PathwayStatus.ASSESSED,
+                                          "assigned_at": today - datetime.timedelta(days=30)}),
+                              ("submitted", {"status": PathwayStatus.SUBMITTED}),
+                              ("collective", {"active": True, "entry_route": "collective_action"})]:
+            person = factories.ParticipantFactory(territory=w.territory_a, last_name=f"Canard{status}{index}",
+                                                  birth_date=w.participant.birth_date)
+            assigned = status != "submitted"
+            pathway = factories.PathwayFactory(participant=person, operator=w.operator_a if assigned else None,
+                                               referent=referent if assigned else None, **extra)
+            factories.ApplicationFactory(pathway=pathway, prescriber_organisation=w.prescriber_org_a,
+                                         prescribed_by=prescriber)
+            if status == "active":
+                factories.EngagementContractFactory(pathway=pathway)
+                factories.StepFactory(pathway=pathway)
+                factories.AppointmentFactory(pathway=pathway)
+                factories.NoteFactory(pathway=pathway, author=referent)
+            if status in ("intake", "agenda"):
+                ReceptionInterview.objects.create(pathway=pathway, date=today, mode="in_person",
+                                                  duration_minutes=30, place="Agence", referent=referent)
+                Assessment.objects.create(pathway=pathway, strengths="Ponctualité.", recommendations="Agrément.",
+                                          author=referent, completed_on=today if status == "agenda" else None)
+            if status == "collective":
+                CollectiveActionEntry.objects.create(pathway=pathway, action_name=f"Action {index}",
+                                                     selected_on=today, recorded_by=coordinator)
+        # Held commissions with decisions (the list, the decision record).
+        held = Commission.objects.create(territory=w.territory_a, status=CommissionStatus.HELD,
+                                         date=today - datetime.timedelta(days=60 + index))
+        CommissionDecision.objects.create(commission=held, pathway=w.active, outcome="admitted",
+                                          motive="Motif.", decided_by=coordinator)
+        on_record = factories.PathwayFactory(participant=factories.ParticipantFactory(territory=w.territory_a),
+                                             operator=w.operator_a, referent=referent, active=True)
+        CommissionDecision.objects.create(commission=w.held, pathway=on_record, outcome="admitted",
+                                          motive="Motif.", decided_by=coordinator)
+        Commission.objects.create(territory=w.territory_a, date=today + datetime.timedelta(days=30 + index))
+        # Structures, accounts and roles of the territory (administration pages).
+        organisation = factories.OrganisationFactory(territory=w.territory_a, operator=True)
+        factories.UserFactory(membership=(organisation, "referent"))
+        factories.UserFactory(membership=(w.operator_a, "referent"))
+        factories.OrganisationFactory(territory=w.territory_a, prescriber=True)
+        # Log rows the DPO reads, by several users.
+        author = factories.UserFactory(membership=(w.operator_a, "referent"))
+        AuditEvent.objects.create(participant_id=w.participant.pk, actor=author, action="update",
+                                  object_type="participant", object_id=str(w.participant.pk),
+                                  changes={"last_name": ["A", "B"]})
+        AccessLog.objects.create(participant=w.participant, user=author, screen="pathway_detail")
+        RefusedAccess.objects.create(user=author, url_name="pathways:pathway_detail", kind=404, method="GET")
+
+
+def _url(page: Page, world: World) -> str:
+    url = reverse(page.name, kwargs=page.kwargs(world) if page.kwargs else None)
+    if page.query:
+        url += "?" + urlencode(page.query(world))
+    return url
+
+
+def _get(client, url: str, page: Page, world: World):
+    response = client.post(url, page.data(world)) if page.data else client.get(url)
+    assert response.status_code == page.status, (url, response.status_code)
+
+
+@pytest.mark.parametrize("page", list(PAGES), ids=[f"{p.name}@{p.user}" for p in PAGES])
+def test_page_query_count_does_not_grow(page, django_assert_num_queries):
+    world = small_world()
+    client = VerifiedClient()
+    client.force_login(world.users[page.user])
+    url = _url(page, world)
+    _get(client, url, page, world)   # warm the per-process caches (content types…) before counting
+    with django_assert_num_queries(PAGES[page]):
+        _get(client, url, page, world)
+    grow(world, MORE, start=1)
+    with django_assert_num_queries(PAGES[page]):
+        _get(client, url, page, world)
+
+
+def test_every_page_is_pinned_or_excused():
+    pinned = {page.name for page in PAGES}
+    names = url_names()
+    missing = sorted(names - pinned - ELSEWHERE.keys())
+    assert not missing, "pin these pages in PAGES or say in ELSEWHERE why not: " + ", ".join(missing)
+    assert not (pinned & ELSEWHERE.keys())
+    assert not ((pinned | ELSEWHERE.keys()) - names), "stale names"
