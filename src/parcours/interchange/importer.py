@@ -7,7 +7,10 @@ bulk_create / bulk_update in batches. Nothing is written unless every check pass
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,6 +48,11 @@ APPOINTMENT_FIELDS = ["pathway_id", "date", "kind", "mode", "duration_minutes", 
 GENERATED = {PARTICIPANTS: re.compile(r"^P(\d+)$"), PATHWAYS: re.compile(r"^PW(\d+)$"),
              STEPS: re.compile(r"^S(\d+)$"), APPOINTMENTS: re.compile(r"^A(\d+)$")}
 GENERATED_PREFIX = {PARTICIPANTS: "P", PATHWAYS: "PW", STEPS: "S", APPOINTMENTS: "A"}
+
+
+# progress(step, rows done, rows total), step being one of these; called from the importer's own thread.
+READING, CHECKING, WRITING = "reading", "checking", "writing"
+Progress = Callable[[str, int, int], None]
 
 
 class ImportRefused(Exception):
@@ -156,9 +164,32 @@ class _Matcher:
         return self.records[pk]["external_ref"] or f"{GENERATED_PREFIX[self.file]}{pk}"
 
 
-def dataset_import(directory: Path, *, territory: Territory, today: date | None = None) -> ImportReport:
-    """Check the data set in `directory`, then import it; raises ImportRefused with every error."""
+class _Tracker:
+    """Counts the rows written and reports them to `progress` once per batch (and at the end)."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done, self.reported = progress, total, 0, 0
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        if self.progress and (self.done - self.reported >= BATCH or self.done == self.total):
+            self.reported = self.done
+            self.progress(WRITING, self.done, self.total)
+
+
+def dataset_import(directory: Path, *, territory: Territory, today: date | None = None, dry_run: bool = False,
+                   progress: Progress | None = None,
+                   before_commit: Callable[[ImportReport], None] | None = None) -> ImportReport:
+    """Check the data set in `directory`, then import it; raises ImportRefused with every error.
+
+    `dry_run`: every check, and the report of what would be created, updated or left unchanged, computed by the
+    same code as a real import, but nothing is written (and no write lock is taken). `progress` is told each
+    step. `before_commit(report)` runs inside the import's transaction, after the writes: what it writes commits
+    or rolls back with the data (the interface marks its run done there).
+    """
     today = today or timezone.localdate()
+    if progress:
+        progress(READING, 0, 0)
     communes = dict(territory.communes.values_list("insee", "pk"))
     qpvs = dict(territory.qpvs.values_list("code", "pk"))
     ctx = ParseContext(today=today, commune_codes=frozenset(communes), qpv_codes=frozenset(qpvs),
@@ -166,6 +197,9 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     dataset, errors = dataset_read(directory, ctx)
     if dataset.unreadable:
         raise ImportRefused(errors)
+    total = sum(len(rows) for rows in dataset.rows.values())
+    if progress:
+        progress(CHECKING, 0, total)
 
     participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
                                                   PARTICIPANT_FIELDS))
@@ -233,11 +267,14 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     report = ImportReport(territory=territory.name)
     for file in dataset.present:
         report.files[file].present = True
-    with transaction.atomic():
+    # A dry run writes nothing: no transaction, so no write lock either (SQLite takes it at BEGIN IMMEDIATE).
+    with contextlib.nullcontext() if dry_run else transaction.atomic():
         _write(dataset, territory=territory, report=report, communes=communes, qpvs=qpvs,
                participants=participants, pathways=pathways, steps=steps, appointments=appointments,
                participant_pks=existing.participant_pks, pathway_pks=pathway_pks, ref_to_pathway=ref_to_pathway,
-               child_pks=child_pks)
+               child_pks=child_pks, writer=_Writer(dry_run=dry_run, tracker=_Tracker(progress, total)))
+        if before_commit:
+            before_commit(report)
     return report
 
 
@@ -245,12 +282,21 @@ def _changed(existing: dict, values: dict) -> bool:
     return any(existing[k] != v for k, v in values.items())
 
 
+@dataclass
+class _Writer:
+    """Where `_write` sends its rows: the database, or (dry run) nowhere, new rows getting stand-in keys."""
+
+    dry_run: bool
+    tracker: _Tracker
+    stand_in: itertools.count = field(default_factory=lambda: itertools.count(-1, -1))
+
+
 def _apply(model, rows: list[tuple[dict, int | None, str]], records: dict[int, dict], fields: list[str],
-           file_report: FileReport, *, extra_create: dict, versioned: bool,
+           file_report: FileReport, *, extra_create: dict, versioned: bool, writer: _Writer,
            update_order=None) -> dict[str, int]:
     """Create or update rows given as (values, existing pk or None, ref); returns ref -> pk."""
     now = timezone.now()
-    creates, updates, pks = [], [], {}
+    creates, updates, pks, unchanged = [], [], {}, 0
     for values, pk, ref in rows:
         if pk is None:
             creates.append((ref, model(**extra_create(ref), **values)))
@@ -261,23 +307,32 @@ def _apply(model, rows: list[tuple[dict, int | None, str]], records: dict[int, d
             updates.append(obj)
             pks[ref] = pk
         else:
-            file_report.unchanged += 1
+            unchanged += 1
             pks[ref] = pk
+    file_report.created += len(creates)
+    file_report.updated += len(updates)
+    file_report.unchanged += unchanged
+    writer.tracker.advance(unchanged)
+    if writer.dry_run:
+        # Stand-in keys (negative, never a real row's) so that rows pointing at new ones compare as changed.
+        pks.update((ref, next(writer.stand_in)) for ref, _ in creates)
+        writer.tracker.advance(len(creates) + len(updates))
+        return pks
     if updates:
         update_fields = fields + ["updated_at"] + (["version"] if versioned else [])
         for group in (update_order(updates) if update_order else [updates]):
             for batch in _chunks(group, BATCH):
                 model.objects.bulk_update(batch, update_fields)
+                writer.tracker.advance(len(batch))
     for batch in _chunks(creates, BATCH):
         model.objects.bulk_create([obj for _, obj in batch])
         pks.update((ref, obj.pk) for ref, obj in batch)
-    file_report.created += len(creates)
-    file_report.updated += len(updates)
+        writer.tracker.advance(len(batch))
     return pks
 
 
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
-           participant_pks, pathway_pks, ref_to_pathway, child_pks) -> None:
+           participant_pks, pathway_pks, ref_to_pathway, child_pks, writer: _Writer) -> None:
     rows = []
     for row in dataset.rows[PARTICIPANTS]:
         values = {
@@ -288,14 +343,18 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
         }
         rows.append((values, participant_pks.get(row["participant_ref"]), row["participant_ref"]))
     person_pks = _apply(Participant, rows, participants.records, PARTICIPANT_FIELDS, report.files[PARTICIPANTS],
-                        extra_create=lambda ref: {"territory": territory, "external_ref": ref}, versioned=True)
+                        extra_create=lambda ref: {"territory": territory, "external_ref": ref}, versioned=True,
+                        writer=writer)
 
     organisations = dict(territory.organisations.values_list("name", "pk"))
     missing = sorted({row["operator"] for row in dataset.rows[PATHWAYS] if row["operator"]} - set(organisations))
-    created = Organisation.objects.bulk_create(
-        [Organisation(territory=territory, name=name, kind=OrganisationKind.OPERATOR) for name in missing])
-    organisations.update((o.name, o.pk) for o in created)
-    report.organisations_created = len(created)
+    if writer.dry_run:
+        organisations.update((name, next(writer.stand_in)) for name in missing)
+    else:
+        created = Organisation.objects.bulk_create(
+            [Organisation(territory=territory, name=name, kind=OrganisationKind.OPERATOR) for name in missing])
+        organisations.update((o.name, o.pk) for o in created)
+    report.organisations_created = len(missing)
     users = {email: pk for email, pk in User.objects.annotate(key=Lower("email")).values_list("key", "pk")}
 
     # An appointment the import adds or moves is a contact: it may bring the last contact date forward.
@@ -348,7 +407,7 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
 
     pathway_refs = _apply(Pathway, rows, pathways.records, PATHWAY_FIELDS, report.files[PATHWAYS],
                           extra_create=lambda ref: {"external_ref": ref, "entry_route": EntryRoute.IMPORT},
-                          versioned=True, update_order=opening_last)
+                          versioned=True, writer=writer, update_order=opening_last)
     ref_to_pathway = {**ref_to_pathway, **pathway_refs}
 
     rows = []
@@ -361,7 +420,7 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
         }
         rows.append((values, child_pks[STEPS].get(row["step_ref"]), row["step_ref"]))
     _apply(Step, rows, steps.records, STEP_FIELDS, report.files[STEPS],
-           extra_create=lambda ref: {"external_ref": ref}, versioned=True)
+           extra_create=lambda ref: {"external_ref": ref}, versioned=True, writer=writer)
 
     rows = []
     for row in dataset.rows[APPOINTMENTS]:
@@ -371,4 +430,4 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
         }
         rows.append((values, child_pks[APPOINTMENTS].get(row["appointment_ref"]), row["appointment_ref"]))
     _apply(Appointment, rows, appointments.records, APPOINTMENT_FIELDS, report.files[APPOINTMENTS],
-           extra_create=lambda ref: {"external_ref": ref}, versioned=False)
+           extra_create=lambda ref: {"external_ref": ref}, versioned=False, writer=writer)
