@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,7 +13,28 @@ from parcours.reporting.indicators import CATEGORY_KEYS, EXIT_REASONS, PROFILE_K
 from parcours.territory.models import Situation
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class OutputModelSerializer(serializers.ModelSerializer):
+    """A read-only model serializer whose description admits the blank texts the model admits.
+
+    DRF drops `allow_blank` from read-only fields, so the OpenAPI description said that a blank value (no exit
+    reason yet, no e-mail, no contract type) could not be answered; the schemathesis run found it.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not isinstance(field, serializers.CharField | serializers.ChoiceField):
+                continue
+            try:
+                model_field = self.Meta.model._meta.get_field(field.source or name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(model_field, models.CharField | models.TextField) and model_field.blank:
+                field.allow_blank = True
+        return fields
+
+
+class ParticipantSerializer(OutputModelSerializer):
     commune_insee = serializers.CharField(source="commune.insee", read_only=True, allow_null=True, default=None)
     qpv_code = serializers.CharField(source="qpv.code", read_only=True, allow_null=True, default=None)
 
@@ -31,7 +54,7 @@ class SensitiveHiddenParticipantSerializer(ParticipantSerializer):
         read_only_fields = fields
 
 
-class PathwaySerializer(serializers.ModelSerializer):
+class PathwaySerializer(OutputModelSerializer):
     operator = serializers.CharField(source="operator.name", read_only=True, allow_null=True, default=None)
     referent = serializers.SerializerMethodField()
 
@@ -62,7 +85,7 @@ class FollowUpSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
-class StepSerializer(serializers.ModelSerializer):
+class StepSerializer(OutputModelSerializer):
     followup = serializers.SerializerMethodField()
 
     class Meta:
@@ -78,7 +101,7 @@ class StepSerializer(serializers.ModelSerializer):
         return FollowUpSerializer(followup).data if followup is not None else None
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(OutputModelSerializer):
     class Meta:
         model = Appointment
         fields = ["id", "external_ref", "pathway", "date", "kind", "mode", "duration_minutes", "place", "summary"]

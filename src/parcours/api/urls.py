@@ -8,8 +8,8 @@ router = SimpleRouter()
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("pathways", views.PathwayViewSet, basename="pathway")
-router.register(r"pathways/(?P<pathway_pk>[^/.]+)/steps", views.StepViewSet, basename="pathway-step")
-router.register(r"pathways/(?P<pathway_pk>[^/.]+)/appointments", views.AppointmentViewSet, basename="pathway-appointment")
+router.register(r"pathways/(?P<pathway_pk>" + views.ID_SEGMENT + ")/steps", views.StepViewSet, basename="pathway-step")
+router.register(r"pathways/(?P<pathway_pk>" + views.ID_SEGMENT + ")/appointments", views.AppointmentViewSet, basename="pathway-appointment")
 
 app_name = "api"
 urlpatterns = [

@@ -43,6 +43,11 @@ APPLICATION_READERS = frozenset({Role.PRESCRIBER, Role.REFERENT}) | PLIE_TEAM_RO
 APPLICATION_SENDERS = frozenset({Role.PRESCRIBER}) | PLIE_TEAM_ROLES
 # Who writes on a pathway's file: the services' rule, the same as the web forms'.
 PATHWAY_WRITERS = frozenset(pathway_services.WRITE_ROLES)
+# Any id segment reaches the view, whose lookup answers a JSON 404 for what is not a visible row's id ("0.5",
+# "abc"); DRF's default pattern leaves dots out, and such a URL got Django's HTML 404 page instead.
+ID_SEGMENT = r"[^/]+"
+# …while the description still says what an id is (a pattern would otherwise replace the model's integer).
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("Identifiant."))
 
 VALIDATION_ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -64,11 +69,12 @@ def errors(*codes: int) -> dict:
 
 @extend_schema_view(
     list=extend_schema(responses={200: ParticipantSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(responses={200: ParticipantSerializer, **errors(401, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: ParticipantSerializer, **errors(401, 404)}),
 )
 class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
     """People whose file the token's user may open."""
 
+    lookup_value_regex = ID_SEGMENT
 
     def get_queryset(self):
         return participants_visible_to(self.request.user).select_related("commune", "qpv").order_by("pk")
@@ -81,10 +87,11 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(responses={200: PathwaySerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(responses={200: PathwaySerializer, **errors(401, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: PathwaySerializer, **errors(401, 404)}),
 )
 class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PathwaySerializer
+    lookup_value_regex = ID_SEGMENT
 
     def get_queryset(self):
         return pathways_visible_to(self.request.user).select_related("operator", "referent").order_by("pk")
@@ -98,7 +105,7 @@ class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
         description=_("Un·e prescripteur·rice voit les candidatures envoyées par sa structure et leur issue "
                       "(file = null) ; l'équipe du PLIE et les référent·es voient aussi le dossier."),
         responses={200: ApplicationSerializer(many=True), **errors(401, 403, 404)}),
-    retrieve=extend_schema(summary=_("Une candidature"),
+    retrieve=extend_schema(parameters=[ID], summary=_("Une candidature"),
                            responses={200: ApplicationSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
         summary=_("Adresser une candidature au PLIE"),
@@ -115,6 +122,7 @@ class ApplicationViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     serializer_class = ApplicationSerializer
     parser_classes = [MultiPartParser]
+    lookup_value_regex = ID_SEGMENT
     action_roles = {"list": APPLICATION_READERS, "retrieve": APPLICATION_READERS, "create": APPLICATION_SENDERS}
 
     def get_queryset(self):
@@ -223,6 +231,7 @@ class _PathwayChildViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.Retriev
 
     model: type[Model]
     related_name = ""
+    lookup_value_regex = ID_SEGMENT
     action_roles = {"create": PATHWAY_WRITERS, "partial_update": PATHWAY_WRITERS}
     action_refusals = {"create": _("Votre rôle ne permet pas de modifier un dossier de parcours."),
                        "partial_update": _("Votre rôle ne permet pas de modifier un dossier de parcours.")}
@@ -239,14 +248,14 @@ class _PathwayChildViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.Retriev
 
 @extend_schema_view(
     list=extend_schema(responses={200: StepSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(responses={200: StepSerializer, **errors(401, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: StepSerializer, **errors(401, 404)}),
     create=extend_schema(
         summary=_("Enregistrer une étape"),
         description=_("Un emploi durable (CDI, ou CDD / intérim de six mois ou plus, en emploi non aidé, contrat "
                       "aidé ou GEIQ) ouvre le suivi dans l'emploi : la réponse le montre dans followup."),
         request=StepWriteSerializer, responses={201: StepSerializer, **errors(400, 401, 403, 404, 409)}),
     partial_update=extend_schema(
-        summary=_("Modifier une étape"),
+        parameters=[ID], summary=_("Modifier une étape"),
         description=_("Envoyez la version lue : si l'étape a changé depuis, la réponse est 409 et rien n'est "
                       "écrit."),
         request=StepPatchSerializer, responses={200: StepSerializer, **errors(400, 401, 403, 404, 409)}),
@@ -281,7 +290,7 @@ class StepViewSet(_PathwayChildViewSet):
 
 @extend_schema_view(
     list=extend_schema(responses={200: AppointmentSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(responses={200: AppointmentSerializer, **errors(401, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: AppointmentSerializer, **errors(401, 404)}),
     create=extend_schema(
         summary=_("Enregistrer un rendez-vous tenu"),
         description=_("Le rendez-vous avance la date du dernier contact du parcours."),
