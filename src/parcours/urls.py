@@ -12,4 +12,5 @@ urlpatterns = [
     path("candidatures/", include("parcours.web.intake.urls")),
     path("commissions/", include("parcours.web.commissions.urls")),
     path("indicateurs/", include("parcours.web.reporting.urls")),
+    path("imports/", include("parcours.web.imports.urls")),
 ]

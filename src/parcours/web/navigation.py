@@ -17,6 +17,7 @@ MENU: list[tuple[str, object, set[str]]] = [
     ("intake:assessments_due", _("Bilans à réaliser"), {Role.REFERENT}),
     ("commissions:commission_list", _("Commissions"), {Role.REFERENT} | TEAM),
     ("reporting:indicators", _("Indicateurs"), TEAM),
+    ("imports:import_list", _("Imports"), TEAM),
     ("administration:overview", _("Administration"), {Role.ADMINISTRATOR}),
 ]
 

@@ -1,0 +1,70 @@
+"""Data sets as bytes, zips of them, and depositing them through the import pages."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from parcours.interchange.models import ImportRun
+from tests.interchange.helpers import appointment, pathway, person, step, write_set
+
+
+def set_files(directory, **files) -> dict[str, bytes]:
+    """The CSV files of a data set (see tests.interchange.helpers.write_set), by file name."""
+    write_set(directory, **files)
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def zip_of(members: dict[str, bytes], *, encrypted: frozenset = frozenset()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 2, 3, 4, 5))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if name in encrypted:
+                info.flag_bits |= 0x1  # marked as password-protected
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def deposit(client, *uploads, territory=None):
+    data = {"files": list(uploads)}
+    if territory is not None:
+        data["territory"] = territory.pk
+    return client.post(reverse("imports:import_create"), data)
+
+
+def last_run() -> ImportRun:
+    return ImportRun.objects.order_by("-pk").first()
+
+
+@pytest.fixture
+def small_set(tmp_path, territory) -> dict[str, bytes]:
+    """Two people, two pathways, a step, two appointments: 7 rows, all valid in `territory`."""
+    return set_files(tmp_path / "small",
+                     participants=[person("P-1", qpv_code="croix-de-neyrat"), person("P-2", sex="M")],
+                     pathways=[pathway("PW-1", "P-1"), pathway("PW-2", "P-2", decision="", entry_date="")],
+                     steps=[step("S-1", "PW-1")],
+                     appointments=[appointment("A-1", "PW-1"), appointment("A-2", "PW-1", date="2023-03-02")])
+
+
+@pytest.fixture
+def bad_set(tmp_path, territory) -> dict[str, bytes]:
+    """Line 3 of participants.csv has an unknown sex; line 2 of pathways.csv an entry before the application."""
+    return set_files(tmp_path / "bad",
+                     participants=[person("P-1"), person("P-2", sex="X")],
+                     pathways=[pathway("PW-1", "P-1", entry_date="2022-01-01")])
+
+
+@pytest.fixture
+def team_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
