@@ -20,15 +20,20 @@ def set_files(directory, **files) -> dict[str, bytes]:
 
 
 def zip_of(members: dict[str, bytes], *, encrypted: frozenset = frozenset()) -> bytes:
+    """A zip of `members`; those named in `encrypted` are marked as password-protected (flag bit 0)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            info = zipfile.ZipInfo(name, date_time=(2025, 1, 2, 3, 4, 5))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if name in encrypted:
-                info.flag_bits |= 0x1  # marked as password-protected
-            archive.writestr(info, content)
-    return buffer.getvalue()
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 2, 3, 4, 5)), content,
+                             compress_type=zipfile.ZIP_DEFLATED)
+    data = bytearray(buffer.getvalue())
+    position = data.find(b"PK\x01\x02")  # central directory entries: flags at +8, name length at +28, name at +46
+    while position != -1:
+        length = int.from_bytes(data[position + 28:position + 30], "little")
+        if data[position + 46:position + 46 + length].decode() in encrypted:
+            data[position + 8] |= 0x1
+        position = data.find(b"PK\x01\x02", position + 46)
+    return bytes(data)
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

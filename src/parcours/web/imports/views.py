@@ -51,7 +51,8 @@ def import_list(request):
 @team_only
 def import_create(request):
     territories = Territory.objects.filter(pk__in=team_territory_ids(request.user)).order_by("name")
-    form = ImportForm(request.POST or None, request.FILES or None, territories=territories)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = ImportForm(*bound, territories=territories)
     status = 200
     if request.method == "POST":
         status = 400
