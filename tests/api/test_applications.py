@@ -283,3 +283,14 @@ def test_list_query_count_does_not_grow(request, who, territory, prescriber_org,
     add(9)
     with django_assert_num_queries(expected):
         assert len(client.get(URL).json()["results"]) == 10
+
+
+def test_opening_a_participant_or_a_pathway_is_in_the_access_log(referent, world):
+    own = world[0]
+    client = api_for(referent)
+    assert client.get(f"/api/v1/participants/{own.participant_id}/").status_code == 200
+    assert client.get(f"/api/v1/pathways/{own.pk}/").status_code == 200
+    client.get("/api/v1/participants/")                       # a list opens no one's file
+    rows = list(AccessLog.objects.order_by("pk").values_list("user_id", "participant_id", "screen"))
+    assert rows == [(referent.pk, own.participant_id, "api_participant"),
+                    (referent.pk, own.participant_id, "api_pathway")]

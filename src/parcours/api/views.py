@@ -84,6 +84,12 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
             return ParticipantSerializer
         return SensitiveHiddenParticipantSerializer
 
+    def retrieve(self, request, *args, **kwargs):
+        participant = self.get_object()
+        # Opening a person's file is logged, through the API as in the interface.
+        access_log_record(user=request.user, participant_id=participant.pk, screen="api_participant")
+        return Response(self.get_serializer(participant).data)
+
 
 @extend_schema_view(
     list=extend_schema(responses={200: PathwaySerializer(many=True), **errors(401, 404)}),
@@ -95,6 +101,11 @@ class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return pathways_visible_to(self.request.user).select_related("operator", "referent").order_by("pk")
+
+    def retrieve(self, request, *args, **kwargs):
+        pathway = self.get_object()
+        access_log_record(user=request.user, participant_id=pathway.participant_id, screen="api_pathway")
+        return Response(self.get_serializer(pathway).data)
 
 
 # --- applications -----------------------------------------------------------------------------------------------
