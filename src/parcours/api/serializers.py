@@ -179,8 +179,9 @@ class ApplicationFileSerializer(serializers.Serializer):
     prescriber_signed_on = serializers.DateField(source="application.prescriber_signed_on")
     signed_scan_received = serializers.SerializerMethodField()
     eligible = serializers.SerializerMethodField()
-    eligibility = serializers.JSONField(source="application.eligibility",
-                                        help_text=_("Décision d'éligibilité enregistrée au dépôt (règles du territoire)."))
+    eligibility = serializers.JSONField(
+        source="application.eligibility",
+        help_text=_("Décision d'éligibilité enregistrée au dépôt (règles du territoire)."))
     possible_duplicates = serializers.SerializerMethodField()
     operator = serializers.CharField(source="operator.name", allow_null=True, default=None)
     referent = serializers.SerializerMethodField()

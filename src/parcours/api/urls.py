@@ -8,8 +8,9 @@ router = SimpleRouter()
 router.register("participants", views.ParticipantViewSet, basename="participant")
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("pathways", views.PathwayViewSet, basename="pathway")
-router.register(r"pathways/(?P<pathway_pk>" + views.ID_SEGMENT + ")/steps", views.StepViewSet, basename="pathway-step")
-router.register(r"pathways/(?P<pathway_pk>" + views.ID_SEGMENT + ")/appointments", views.AppointmentViewSet, basename="pathway-appointment")
+PATHWAY = r"pathways/(?P<pathway_pk>" + views.ID_SEGMENT + ")"
+router.register(PATHWAY + "/steps", views.StepViewSet, basename="pathway-step")
+router.register(PATHWAY + "/appointments", views.AppointmentViewSet, basename="pathway-appointment")
 
 app_name = "api"
 urlpatterns = [
