@@ -267,6 +267,8 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     report = ImportReport(territory=territory.name)
     for file in dataset.present:
         report.files[file].present = True
+    if progress:
+        progress(WRITING, 0, total)  # before the transaction: the last progress others can read on SQLite
     # A dry run writes nothing: no transaction, so no write lock either (SQLite takes it at BEGIN IMMEDIATE).
     with contextlib.nullcontext() if dry_run else transaction.atomic():
         _write(dataset, territory=territory, report=report, communes=communes, qpvs=qpvs,
