@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,7 +96,8 @@ class _ProgressWriter:
             return
         self.last = now
         if self.side is None:
-            self.side = connection.__class__(dict(connection.settings_dict), alias="interchange-progress")
+            primary = connections[DEFAULT_DB_ALIAS]
+            self.side = type(primary)(dict(primary.settings_dict), DEFAULT_DB_ALIAS)  # a connection of its own
         quote = connection.ops.quote_name
         with self.side.cursor() as cursor:
             cursor.execute(f"UPDATE {quote(ImportRun._meta.db_table)} SET {quote('step')} = %s, "
