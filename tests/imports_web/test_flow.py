@@ -86,7 +86,8 @@ def test_a_refused_run_cannot_be_confirmed(team_client, bad_set):
     response = _confirm(team_client, run)
     run.refresh_from_db()
     assert run.state == ImportState.REFUSED and run.confirmed_by is None
-    assert "Action impossible : l'import n° %d est à l'état « Refusé »." % run.pk in html.unescape(response.content.decode())
+    expected = f"Action impossible : l'import n° {run.pk} est à l'état « Refusé »."
+    assert expected in html.unescape(response.content.decode())
     assert Participant.objects.count() == 0
 
 
