@@ -35,8 +35,9 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not browser" -x $(PYTEST_ARGS)
 
+# PostgreSQL and SQLite, N = PEOPLE (default 150,000); e.g. make bench PEOPLE=2000 BENCH_ARGS="--backends sqlite".
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --people $(PEOPLE)
+	$(BIN)/python bench/run.py --people $(PEOPLE) $(BENCH_ARGS)
 
 messages: $(STAMP)
 	cd src/parcours && ../../$(PARCOURS) makemessages -l fr --no-obsolete && ../../$(PARCOURS) compilemessages
