@@ -115,8 +115,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def measure_pages(db: Database, *, users: int, duration: float, workers: int) -> dict:
+def measure_pages(db: Database, *, users: int, duration: float, workers: int, exclude: frozenset = frozenset()) -> dict:
     targets = json.loads(db.python(str(HERE / "measure.py"), "targets", str(users), BENCH_PASSWORD))
+    for user in [*targets["users"], targets["solo"]]:
+        user["pages"] = [page for page in user["pages"] if page[0] not in exclude]
     port = free_port()
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "parcours.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -190,6 +192,19 @@ def bench_backend(backend: str, people: int, *, users: int, duration: float, wor
     return result
 
 
+def pages_again(backend: str, people: int, *, users: int, duration: float, workers: int, exclude: frozenset) -> dict:
+    """The load test alone on the databases of an earlier run at the same N (kept in PostgreSQL / bench/work)."""
+    small_people = max(people // 10, 50)
+    big, small = Database(backend, f"parcours_bench_{people}"), Database(backend, f"parcours_bench_{small_people}")
+    log(f"{backend}: pages again on the existing data sets, without {sorted(exclude) or 'nothing'}")
+    measured = measure_pages(big, users=users, duration=duration, workers=workers, exclude=exclude)
+    return {"excluded": sorted(exclude), "pages": measured["pages"], "bare": measured["bare"],
+            "bare_p95_ms": measured["bare"].get("p95_ms"), "pages_unloaded": measured["unloaded"],
+            "pages_small": measure_pages(small, users=users, duration=duration, workers=workers,
+                                         exclude=exclude)["pages"],
+            "people_small": small_people}
+
+
 BUDGETS = "indicators < 3x floor and < 2 s; import >= 5,000 rows/s; pages p95 < 300 ms, no error, p95(N) <= 1.5 x p95(N/10)"
 
 
@@ -205,6 +220,22 @@ def budgets(r: dict) -> dict:
         met["growth"] = all(p.get("p95_ms") and r["pages_small"].get(name, {}).get("p95_ms")
                             and p["p95_ms"] <= 1.5 * r["pages_small"][name]["p95_ms"] for name, p in pages.items())
     return met
+
+
+def pages_table(r: dict, people: int, title: str) -> list[str]:
+    unloaded = r.get("pages_unloaded", {})
+    lines = [f"{title} (N = {people}, N/10 = {r['people_small']}); last column: p50 of the same page requested "
+             "alone by one coordinator (service time, no queue).", "",
+             "| page | p50 ms (N) | p95 ms (N) | rps (N) | errors (N) | p95 ms (N/10) | p95 growth | alone p50 ms |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, page in r["pages"].items():
+        small = r["pages_small"].get(name, {})
+        growth = round(page["p95_ms"] / small["p95_ms"], 2) if page.get("p95_ms") and small.get("p95_ms") else None
+        lines.append(f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {page['rps']} | {page['errors']} | "
+                     f"{small.get('p95_ms')} | {growth} | {unloaded.get(name, {}).get('p50_ms')} |")
+    lines += [f"| bare view (floor) | {r['bare'].get('p50_ms')} | {r['bare_p95_ms']} | {r['bare'].get('rps')} | "
+              f"{r['bare'].get('errors')} | | | {unloaded.get('bare', {}).get('p50_ms')} |", ""]
+    return lines
 
 
 def table(results: dict) -> str:
@@ -226,21 +257,10 @@ def table(results: dict) -> str:
                   f"| ratio | {r['indicators_ratio']} |",
                   f"| import | {r['import_rows_per_s']} rows/s ({r['import_rows']} rows in {r['import_s']} s) |", ""]
         if "pages" in r:
-            unloaded = r.get("pages_unloaded", {})
-            lines += [f"Pages under load (N = {results['people']}, N/10 = {r['people_small']}); last column: "
-                      "p50 of the same page requested alone by one coordinator (service time, no queue).", "",
-                      "| page | p50 ms (N) | p95 ms (N) | rps (N) | errors (N) | p95 ms (N/10) | p95 growth "
-                      "| alone p50 ms |",
-                      "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-            for name, page in r["pages"].items():
-                small = r["pages_small"].get(name, {})
-                growth = (round(page["p95_ms"] / small["p95_ms"], 2)
-                          if page.get("p95_ms") and small.get("p95_ms") else None)
-                lines.append(f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {page['rps']} | {page['errors']} | "
-                             f"{small.get('p95_ms')} | {growth} | {unloaded.get(name, {}).get('p50_ms')} |")
-            lines += [f"| bare view (floor) | {r['bare'].get('p50_ms')} | {r['bare_p95_ms']} | "
-                      f"{r['bare'].get('rps')} | {r['bare'].get('errors')} | | | "
-                      f"{unloaded.get('bare', {}).get('p50_ms')} |", ""]
+            lines += pages_table(r, results["people"], "Pages under load")
+        for name, variant in r.get("variants", {}).items():
+            lines += pages_table(variant, results["people"], f"Pages under load, {name} (run of {variant['date']}, "
+                                 f"load average {variant['loadavg_start']} at start)")
         lines += ["Budgets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in budgets(r).items()), ""]
     return "\n".join(lines) + "\n"
 
@@ -253,6 +273,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per run")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--pages-again", action="store_true",
+                        help="only the load test, on the data sets of an earlier run at the same N; stored as a "
+                             "variant of that run")
+    parser.add_argument("--exclude", default="", help="page names left out of the load test (with --pages-again)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     args = parser.parse_args()
 
@@ -267,6 +291,19 @@ def main() -> None:
     if previous.get("people") == args.people:
         results.update({b: previous[b] for b in ("postgresql", "sqlite") if b in previous})
     for backend in args.backends.split(","):
+        if args.pages_again:
+            exclude = frozenset(filter(None, args.exclude.split(",")))
+            variant = pages_again(backend, args.people, users=args.users, duration=args.duration,
+                                  workers=args.workers, exclude=exclude)
+            variant["loadavg_start"] = results["machine"]["loadavg_start"]
+            variant["loadavg_end"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+            variant["date"] = results["date"]
+            results = {**previous, backend: previous[backend]}
+            name = "without " + ", ".join(sorted(exclude)) if exclude else "again"
+            results[backend].setdefault("variants", {})[name] = variant
+            output.write_text(json.dumps(results, indent=2) + "\n")
+            output.with_suffix(".md").write_text(table(results))
+            continue
         results[backend] = bench_backend(backend, args.people, users=args.users, duration=args.duration,
                                          workers=args.workers, pages=not args.no_pages)
         results[backend]["budgets_met"] = budgets(results[backend])
