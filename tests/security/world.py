@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+
+from parcours.interchange.models import ImportRun, ImportState
 from django.utils import timezone
 
 from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
@@ -62,6 +64,7 @@ class World:
     step: models.Model
     appointment: models.Model
     membership_a: Membership          # referent A's role in structure A
+    import_run: models.Model          # a checked import of territory A, waiting for its confirmation
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -149,4 +152,7 @@ def build_world() -> World:
         intake=intake, agenda=agenda, collective=collective, commission=commission, decision=decision,
         document=document, step=step, appointment=appointment,
         membership_a=Membership.objects.get(user=referent, organisation=operator_a),
+        import_run=ImportRun.objects.create(territory=territory_a, created_by=users["coordinator"],
+                                            state=ImportState.VALIDATED,
+                                            report={"files": {}, "organisations_created": 0, "rows": 0, "changed": 0}),
     )
