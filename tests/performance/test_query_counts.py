@@ -122,8 +122,9 @@ PAGES: dict[Page, int] = {
     Page("audit:change_history", "dpo", query=lambda w: {"participant": w.participant.pk}): 6,
     Page("audit:refused_access", "dpo"): 6,
     Page("api:participant-list", "coordinator"): 5,
-    Page("api:participant-detail", "coordinator", _participant): 4,
-    Page("api:pathway-detail", "coordinator", _active): 4,
+    # Opening a file through the API writes its access-log row, as the interface does.
+    Page("api:participant-detail", "coordinator", _participant): 5,
+    Page("api:pathway-detail", "coordinator", _active): 5,
     Page("api:pathway-step-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 6,
     Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 6,
     Page("api:indicators", "coordinator",
@@ -132,6 +133,12 @@ PAGES: dict[Page, int] = {
 
 # URL names not pinned here, each with where it is pinned or why it needs no pin.
 ELSEWHERE = {
+    "imports:import_list": "tests/imports_web/test_pages.py pins the list at two volumes",
+    "imports:import_detail": "tests/imports_web/test_pages.py pins the report and the result at two volumes",
+    "imports:import_progress": "tests/imports_web/test_pages.py pins the progress fragment",
+    "imports:import_create": "tests/imports_web/test_pages.py pins the upload form",
+    "imports:import_confirm": "POST only: starts the background import (tests/imports_web/test_flow.py)",
+    "imports:import_cancel": "POST only: cancels a checked import (tests/imports_web/test_flow.py)",
     "reporting:indicators": "tests/reporting_web/test_queries.py pins the page at two volumes",
     "reporting:export": "tests/reporting_web/test_queries.py pins the three exports at two volumes",
     "api:pathway-list": "tests/api/test_read.py pins the list at two volumes",
