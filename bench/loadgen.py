@@ -162,13 +162,19 @@ def run_unloaded(*, host: str, port: int, user: dict, login_path: str, password:
     stats: dict[str, PageStats] = {}
     began = time.monotonic()
     for name, path in dict(user["pages"]).items():   # one path per page name
-        browser.request("GET", path)                 # warm this worker's caches
+        try:
+            browser.request("GET", path)             # warm this worker's caches
+        except (http.client.HTTPException, OSError):
+            pass
         page_began = time.monotonic()
         for _ in range(repeat):
             if time.monotonic() - page_began > budget_s:
                 break
             start = time.perf_counter()
-            status, _ = browser.request("GET", path)
+            try:
+                status, _ = browser.request("GET", path)
+            except (http.client.HTTPException, OSError):   # a timeout is an error of that page, not of the run
+                status = 0
             page = stats.setdefault(name, PageStats())
             if status == 200:
                 page.latencies_ms.append((time.perf_counter() - start) * 1000)

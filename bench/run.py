@@ -57,12 +57,15 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     pg_version = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    autovacuum = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show autovacuum"],
+                                capture_output=True, text=True).stdout.strip()
     import django
     import sqlite3
 
     return {"loadavg_start": " ".join(Path("/proc/loadavg").read_text().split()[:3]), "cores": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1), "cpu": cpu,
             "python": platform.python_version(), "django": django.get_version(), "sqlite": sqlite3.sqlite_version,
-            "postgresql": pg_version, "os": platform.platform()}
+            "postgresql": pg_version,
+            "postgresql_autovacuum": autovacuum, "os": platform.platform()}
 
 
 class Database:
@@ -155,19 +158,28 @@ def count_rows(folder: Path) -> int:
     return total
 
 
-def bench_backend(backend: str, people: int, *, users: int, duration: float, workers: int, pages: bool) -> dict:
-    result: dict = {}
+def bench_backend(backend: str, people: int, *, users: int, duration: float, workers: int, pages: bool,
+                  result: dict, save, reuse_data: bool = False) -> dict:
+    """Fills `result` step by step and calls save() after each step, so that a failure keeps what was measured."""
     big = Database(backend, f"parcours_bench_{people}")
-    log(f"{backend}: database with {people} people")
-    big.recreate()
-    result["generate_s"] = round(timed(lambda: big.parcours("demo-data", "--people", str(people), "--seed", "1")), 1)
-    log(f"{backend}: generated in {result['generate_s']} s")
+    if reuse_data:
+        log(f"{backend}: reusing the data set of {people} people of an earlier run")
+        result.setdefault("generate_s", None)
+    else:
+        log(f"{backend}: database with {people} people")
+        big.recreate()
+        result["generate_s"] = round(timed(lambda: big.parcours("demo-data", "--people", str(people), "--seed", "1")),
+                                     1)
+        log(f"{backend}: generated in {result['generate_s']} s")
+    result["analyze_s"] = json.loads(big.python(str(HERE / "measure.py"), "analyze"))["analyze_s"]
+    save()
 
     year = datetime.date.today().year - 1
     measured = json.loads(big.python(str(HERE / "measure.py"), "indicators", str(year)))
     result.update(indicators_s=measured["indicators_s"], indicators_floor_s=measured["indicators_floor_s"],
                   indicators_ratio=measured["ratio"], indicators_period=measured["period"])
     log(f"{backend}: indicators {measured['indicators_s']} s, floor {measured['indicators_floor_s']} s")
+    save()
 
     export_dir = WORK / f"export_{backend}_{people}"
     shutil.rmtree(export_dir, ignore_errors=True)
@@ -178,17 +190,21 @@ def bench_backend(backend: str, people: int, *, users: int, duration: float, wor
     seconds = timed(lambda: target.parcours("import", str(export_dir), capture=True))
     result.update(import_rows=rows, import_s=round(seconds, 1), import_rows_per_s=round(rows / seconds))
     log(f"{backend}: imported {rows} rows in {seconds:.1f} s")
+    save()
 
     if pages:
         measured = measure_pages(big, users=users, duration=duration, workers=workers)
         result["pages"], result["bare_p95_ms"] = measured["pages"], measured["bare"].get("p95_ms")
         result["bare"], result["pages_unloaded"] = measured["bare"], measured["unloaded"]
+        save()
         small_people = max(people // 10, 50)
         small = Database(backend, f"parcours_bench_{small_people}")
         small.recreate()
         small.parcours("demo-data", "--people", str(small_people), "--seed", "1")
+        small.python(str(HERE / "measure.py"), "analyze")
         result["pages_small"] = measure_pages(small, users=users, duration=duration, workers=workers)["pages"]
         result["people_small"] = small_people
+        save()
     return result
 
 
@@ -276,6 +292,10 @@ def main() -> None:
     parser.add_argument("--pages-again", action="store_true",
                         help="only the load test, on the data sets of an earlier run at the same N; stored as a "
                              "variant of that run")
+    parser.add_argument("--reuse-data", action="store_true",
+                        help="keep the data set of N people of an earlier run (no generation); --generated-in "
+                             "records how long that earlier generation took")
+    parser.add_argument("--generated-in", type=float, default=None)
     parser.add_argument("--exclude", default="", help="page names left out of the load test (with --pages-again)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     args = parser.parse_args()
@@ -304,11 +324,16 @@ def main() -> None:
             output.write_text(json.dumps(results, indent=2) + "\n")
             output.with_suffix(".md").write_text(table(results))
             continue
-        results[backend] = bench_backend(backend, args.people, users=args.users, duration=args.duration,
-                                         workers=args.workers, pages=not args.no_pages)
+        results[backend] = {"generate_s": args.generated_in} if args.reuse_data else {}
+
+        def save() -> None:
+            output.write_text(json.dumps(results, indent=2) + "\n")
+
+        bench_backend(backend, args.people, users=args.users, duration=args.duration, workers=args.workers,
+                      pages=not args.no_pages, result=results[backend], save=save, reuse_data=args.reuse_data)
         results[backend]["budgets_met"] = budgets(results[backend])
         results[backend]["loadavg_end"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        output.write_text(json.dumps(results, indent=2) + "\n")
+        save()
         output.with_suffix(".md").write_text(table(results))
     print(table(results))
 
