@@ -76,7 +76,7 @@ def test_agenda_query_count_is_constant(commission, referent, operator, django_a
     for _ in range(2):
         assessed(referent, operator)
     with django_assert_num_queries(2):
-        commission_agenda(commission)
+        list(commission_agenda(commission))
     for _ in range(4):
         assessed(referent, operator)
     with django_assert_num_queries(2):
@@ -91,7 +91,7 @@ def test_admission_stores_the_commission_date_and_logs_the_transition(commission
     assert (file.status, file.decision, file.commission_date) == (PathwayStatus.ADMITTED, "admitted", TODAY)
     log = PathwayTransition.objects.get(pathway=file, transition="admit")
     assert log.by == coordinator and log.from_state == "assessed"
-    assert commission_agenda(commission) == []
+    assert list(commission_agenda(commission)) == []
 
 
 def test_refusal_needs_a_motive(commission, file, director):
@@ -119,9 +119,9 @@ def test_postponed_file_comes_back_at_the_next_session(commission, file, coordin
                       by=coordinator)
     file.refresh_from_db()
     assert file.status == PathwayStatus.ASSESSED
-    assert commission_agenda(commission) == []
+    assert list(commission_agenda(commission)) == []
     next_session = Commission.objects.create(territory=territory, date=TODAY + datetime.timedelta(days=15))
-    assert commission_agenda(next_session) == [file]
+    assert list(commission_agenda(next_session)) == [file]
 
 
 def test_a_second_decision_in_the_same_session_is_refused(commission, file, coordinator):
@@ -241,11 +241,11 @@ def test_commission_page_query_count_is_constant(client, coordinator, commission
     for _ in range(2):
         assessed(referent, operator)
     client.get(reverse("commissions:commission_detail", args=[commission.pk]))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("commissions:commission_detail", args=[commission.pk]))
     for _ in range(4):
         assessed(referent, operator)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("commissions:commission_detail", args=[commission.pk]))
 
 
@@ -258,3 +258,60 @@ def test_the_list_pages_through_three_years_of_commissions(client, territory, co
     assert first.status_code == 200 and 'href="?page=2"' in first.content.decode()
     last = client.get(reverse("commissions:commission_list"), {"page": 3})
     assert last.status_code == 200 and 'href="?page=2"' in last.content.decode()
+
+
+def test_a_long_agenda_is_read_page_by_page_oldest_assessment_first(client, coordinator, commission, referent,
+                                                                    operator, monkeypatch):
+    from parcours.web.commissions import views
+
+    monkeypatch.setattr(views, "AGENDA_PAGE_SIZE", 2)
+    files = [assessed(referent, operator) for _ in range(5)]
+    for age, pathway in enumerate(files):   # the first created has the most recent assessment
+        Assessment.objects.filter(pathway=pathway).update(completed_on=TODAY - datetime.timedelta(days=10 - age))
+    client.force_login(coordinator)
+    url = reverse("commissions:commission_detail", args=[commission.pk])
+    first = client.get(url).content.decode()
+    assert "Ordre du jour : 5 dossiers" in first      # the whole backlog is counted, not the page
+    assert f'id="dossier-{files[0].pk}"' in first and f'id="dossier-{files[2].pk}"' not in first
+    assert 'aria-label="Pages de l\'ordre du jour"' in first and 'href="?page=2"' in first
+    third = client.get(url, {"page": 3}).content.decode()
+    assert f'id="dossier-{files[4].pk}"' in third and f'id="dossier-{files[0].pk}"' not in third
+    # A decision taken on page 2 brings the coordinator back to page 2 (the next files are there).
+    response = client.post(reverse("commissions:decide", args=[commission.pk, files[2].pk]) + "?page=2",
+                           {f"p{files[2].pk}-outcome": "admitted"})
+    assert response.status_code == 302 and response["Location"] == f"{url}?page=2"
+    assert "Ordre du jour : 4 dossiers" in client.get(url).content.decode()
+    # Out of range or not a number: the nearest valid page, never an error.
+    assert client.get(url, {"page": 99}).status_code == 200
+    assert client.get(url, {"page": "x"}).status_code == 200
+
+
+def test_a_decision_on_a_file_of_another_territory_is_refused(client, coordinator, commission):
+    elsewhere = factories.PathwayFactory(status=PathwayStatus.ASSESSED,
+                                         participant__territory=factories.TerritoryFactory(name="Ailleurs"))
+    client.force_login(coordinator)
+    response = client.post(reverse("commissions:decide", args=[commission.pk, elsewhere.pk]),
+                           {f"p{elsewhere.pk}-outcome": "admitted"}, follow=True)
+    assert "pas (ou plus) à l&#x27;ordre du jour" in response.content.decode()
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == PathwayStatus.ASSESSED and not CommissionDecision.objects.exists()
+
+
+def test_the_decisions_of_a_session_are_paged_apart_from_the_agenda(client, coordinator, commission, referent,
+                                                                    operator, monkeypatch):
+    from parcours.web.commissions import views
+
+    monkeypatch.setattr(views, "DECISIONS_PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "AGENDA_PAGE_SIZE", 1)
+    decided = [assessed(referent, operator) for _ in range(3)]
+    waiting = [assessed(referent, operator) for _ in range(2)]
+    for pathway in decided:
+        commission_decide(commission=commission, pathway=pathway, outcome="admitted", by=coordinator)
+    client.force_login(coordinator)
+    url = reverse("commissions:commission_detail", args=[commission.pk])
+    page = client.get(url, {"page": 2, "decisions": 2}).content.decode()
+    assert 'aria-label="Pages des décisions"' in page
+    assert 'href="?decisions=1&amp;page=2"' in page       # the agenda keeps its page
+    assert 'href="?page=1&amp;decisions=2"' in page       # and the decisions theirs
+    assert page.count("<th scope=\"row\">") == 1          # the third decision alone on page 2
+    assert len(waiting) == 2 and "Ordre du jour : 2 dossiers" in page

@@ -24,17 +24,26 @@ def commission_pending(commission: Commission) -> QuerySet[Pathway]:
             .exclude(Exists(decided_here)))
 
 
-def commission_agenda(commission: Commission) -> list[Pathway]:
-    """The pending files with what the commission reads: person, referent, assessment, major barriers."""
+def commission_agenda(commission: Commission) -> QuerySet[Pathway]:
+    """The pending files with what the commission reads: person, referent, assessment, major barriers.
+
+    Oldest assessment first. A queryset, so that the page reads one page of it: a backlog can hold thousands of
+    files when sessions are missed, and the page must cost the same whatever its length.
+    """
     major = BarrierReview.objects.filter(level=BarrierLevel.MAJOR).order_by("barrier")
-    return list(commission_pending(commission)
-                .select_related("participant", "referent", "operator", "assessment",
-                                "application__prescriber_organisation")
-                .prefetch_related(Prefetch("barrier_reviews", queryset=major, to_attr="major_barriers"))
-                .order_by("assessment__completed_on", "pk"))
+    return (commission_pending(commission)
+            .select_related("participant", "referent", "operator", "assessment",
+                            "application__prescriber_organisation")
+            .prefetch_related(Prefetch("barrier_reviews", queryset=major, to_attr="major_barriers"))
+            .order_by("assessment__completed_on", "pk"))
 
 
-def commission_decisions(commission: Commission) -> list[CommissionDecision]:
-    return list(commission.decisions.select_related(
+def commission_agenda_file(commission: Commission, pathway_id: int) -> Pathway | None:
+    """One file of the agenda (to decide on it), or None when it is not, or no longer, on it."""
+    return commission_agenda(commission).filter(pk=pathway_id).first()
+
+
+def commission_decisions(commission: Commission) -> QuerySet[CommissionDecision]:
+    return commission.decisions.select_related(
         "pathway__participant", "pathway__operator", "pathway__application__prescriber_organisation", "decided_by",
-    ).order_by("pk"))
+    ).order_by("pk")

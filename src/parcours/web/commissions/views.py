@@ -6,12 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.commissions import pdf
 from parcours.commissions.models import CommissionDecision
-from parcours.commissions.selectors import commission_agenda, commission_decisions, commissions_for
+from parcours.commissions.selectors import (
+    commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
+)
 from parcours.commissions.services import (
     DECIDERS, PLANNERS, commission_close, commission_decide, commission_next_date, commission_plan,
 )
@@ -20,6 +23,9 @@ from parcours.organisations.access import team_territory_ids
 from parcours.territory.models import Territory
 
 from .forms import DecisionForm, PlanForm
+
+AGENDA_PAGE_SIZE = 20      # files per page of the agenda, each with its decision form
+DECISIONS_PAGE_SIZE = 50
 
 
 @login_required
@@ -50,14 +56,23 @@ def commission_list(request):
 @login_required
 def commission_detail(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user).select_related("territory"), pk=pk)
-    agenda = commission_agenda(commission)
+    agenda_page = Paginator(commission_agenda(commission), AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
+    decisions_page = Paginator(commission_decisions(commission), DECISIONS_PAGE_SIZE).get_page(
+        request.GET.get("decisions"))
     can_decide = bool(request.user.roles & DECIDERS)
-    forms_by_pathway = {p.pk: DecisionForm(pathway_id=p.pk) for p in agenda} if can_decide else {}
+    agenda = [(p, DecisionForm(pathway_id=p.pk) if can_decide else None) for p in agenda_page]
     return render(request, "commissions/detail.html", {
-        "commission": commission, "agenda": [(p, forms_by_pathway.get(p.pk)) for p in agenda],
-        "decisions": commission_decisions(commission), "can_decide": can_decide,
-        "is_team": request.user.is_plie_team,
+        "commission": commission, "agenda": agenda, "page": agenda_page, "decisions_page": decisions_page,
+        "page_query": f"&decisions={decisions_page.number}" if decisions_page.number > 1 else "",
+        "decisions_query": f"&page={agenda_page.number}" if agenda_page.number > 1 else "",
+        "can_decide": can_decide, "is_team": request.user.is_plie_team,
     })
+
+
+def _back_to_agenda(commission, page: str | None):
+    """The agenda again, on the page the decision was taken from (the next files are there)."""
+    url = reverse("commissions:commission_detail", args=[commission.pk])
+    return redirect(f"{url}?page={int(page)}" if page and page.isdigit() and int(page) > 1 else url)
 
 
 @login_required
@@ -66,10 +81,11 @@ def decide(request, pk: int, pathway_pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
     if not (request.user.roles & DECIDERS):
         raise PermissionDenied
-    pathway = next((p for p in commission_agenda(commission) if p.pk == pathway_pk), None)
+    page = request.GET.get("page")
+    pathway = commission_agenda_file(commission, pathway_pk)
     if pathway is None:
         messages.error(request, _("Ce dossier n'est pas (ou plus) à l'ordre du jour de cette commission."))
-        return redirect("commissions:commission_detail", pk=commission.pk)
+        return _back_to_agenda(commission, page)
     form = DecisionForm(request.POST, pathway_id=pathway.pk)
     if form.is_valid():
         try:
@@ -78,13 +94,13 @@ def decide(request, pk: int, pathway_pk: int):
             messages.error(request, getattr(refusal, "message", None) or " ".join(refusal.messages))
         else:
             messages.success(request, _("Décision enregistrée pour %(person)s.") % {"person": pathway.participant})
-            return redirect("commissions:commission_detail", pk=commission.pk)
+            return _back_to_agenda(commission, page)
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, _("%(person)s — %(field)s : %(errors)s")
                            % {"person": pathway.participant, "field": label, "errors": " ".join(errors)})
-    return redirect("commissions:commission_detail", pk=commission.pk)
+    return _back_to_agenda(commission, page)
 
 
 @login_required
