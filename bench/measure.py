@@ -3,6 +3,8 @@
     python bench/measure.py indicators YEAR   → {"indicators_s": …, "indicators_floor_s": …, "entries": …}
     python bench/measure.py targets N_USERS   → the users and pages of the load test (JSON)
     python bench/measure.py analyze           → planner statistics refreshed after a bulk load
+    python bench/measure.py export DIR        → each territory's interchange files in DIR/<n>/ (not timed)
+    python bench/measure.py import DIR        → those files imported, territory by territory: rows and seconds
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
@@ -65,6 +68,36 @@ def analyze() -> dict:
     return {"analyze_s": round(time.perf_counter() - began, 1)}
 
 
+def export_all(folder: str) -> dict:
+    """The interchange files of every territory (the format holds one territory per set), in DIR/<n>/."""
+    from parcours.interchange.exporter import dataset_export
+    from parcours.territory.models import Territory
+
+    names = []
+    for number, territory in enumerate(Territory.objects.order_by("pk"), start=1):
+        target = Path(folder) / f"{number:03d}"
+        dataset_export(str(target), territory=territory)
+        (target / "territory.txt").write_text(territory.name, encoding="utf-8")
+        names.append(territory.name)
+    return {"territories": names}
+
+
+def import_all(folder: str) -> dict:
+    """Each territory's set imported into its territory of this database: rows and seconds of the imports alone
+    (the process starts once, as the web import's worker does)."""
+    from parcours.interchange.importer import dataset_import
+    from parcours.territory.models import Territory
+
+    rows, seconds = 0, 0.0
+    for target in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
+        territory = Territory.objects.get(name=(target / "territory.txt").read_text(encoding="utf-8"))
+        began = time.perf_counter()
+        report = dataset_import(str(target), territory=territory)
+        seconds += time.perf_counter() - began
+        rows += report.rows
+    return {"rows": rows, "seconds": round(seconds, 1)}
+
+
 def targets(n_users: int, password: str) -> dict:
     from targets import build_targets
 
@@ -77,6 +110,10 @@ if __name__ == "__main__":
         print(json.dumps(indicators(int(sys.argv[2]))))
     elif command == "analyze":
         print(json.dumps(analyze()))
+    elif command == "export":
+        print(json.dumps(export_all(sys.argv[2])))
+    elif command == "import":
+        print(json.dumps(import_all(sys.argv[2])))
     elif command == "targets":
         print(json.dumps(targets(int(sys.argv[2]), sys.argv[3])))
     else:

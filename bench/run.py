@@ -3,7 +3,8 @@
 For each database (PostgreSQL, SQLite) it generates N fictional people with `parcours demo-data`,
 then measures:
 - indicators: `indicators_compute` for the last full year vs. hand-written SQL (bench/floor.py);
-- import: `parcours export` of the whole set, then `parcours import` into an empty database, rows/s;
+- import: each territory's interchange files (`parcours export`), imported into a database holding only the
+  territories and structures (`parcours demo-data --structures-only`): rows/s of the imports;
 - pages under load: gunicorn (several workers) and 50 virtual case workers (bench/loadgen.py),
   p50/p95/rps/errors per page, and the bare health view as the framework's floor;
 - growth: the same page timings on a data set of N/10.
@@ -13,7 +14,6 @@ It writes bench/results.json and bench/results.md.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import json
 import os
@@ -150,14 +150,6 @@ def measure_pages(db: Database, *, users: int, duration: float, workers: int, ex
     return {"pages": pages, "bare": bare, "unloaded": unloaded}
 
 
-def count_rows(folder: Path) -> int:
-    total = 0
-    for path in folder.glob("*.csv"):
-        with path.open(newline="", encoding="utf-8") as handle:
-            total += sum(1 for _ in csv.reader(handle)) - 1
-    return total
-
-
 def bench_backend(backend: str, people: int, *, users: int, duration: float, workers: int, pages: bool,
                   result: dict, save, reuse_data: bool = False) -> dict:
     """Fills `result` step by step and calls save() after each step, so that a failure keeps what was measured."""
@@ -183,13 +175,16 @@ def bench_backend(backend: str, people: int, *, users: int, duration: float, wor
 
     export_dir = WORK / f"export_{backend}_{people}"
     shutil.rmtree(export_dir, ignore_errors=True)
-    big.parcours("export", str(export_dir))
-    rows = count_rows(export_dir)
+    exported = json.loads(big.python(str(HERE / "measure.py"), "export", str(export_dir)))
     target = Database(backend, f"parcours_bench_import_{people}")
     target.recreate()
-    seconds = timed(lambda: target.parcours("import", str(export_dir), capture=True))
-    result.update(import_rows=rows, import_s=round(seconds, 1), import_rows_per_s=round(rows / seconds))
-    log(f"{backend}: imported {rows} rows in {seconds:.1f} s")
+    # The same territories and structures, no people: the import then creates every person, file and step.
+    target.parcours("demo-data", "--people", str(people), "--structures-only", capture=True)
+    imported = json.loads(target.python(str(HERE / "measure.py"), "import", str(export_dir)))
+    rows, seconds = imported["rows"], imported["seconds"]
+    result.update(import_rows=rows, import_s=seconds, import_rows_per_s=round(rows / seconds),
+                  import_territories=len(exported["territories"]))
+    log(f"{backend}: imported {rows} rows of {len(exported['territories'])} territories in {seconds:.1f} s")
     save()
 
     if pages:

@@ -3,9 +3,10 @@
     build_targets(n_users, password) -> {"users": [{"email", "pages": [(name, path), …], "totp_key"?}],
                                          "solo": {…}, "login_path", "bare_path"}
 
-Most virtual users are referents of the demo data (the ones with the largest caseloads): their home, their caseload,
-files of their own participants, and the agenda of the territory's next commission. One in ten is a member of the
-PLIE's animation team (home, the whole PLIE's caseload, any file, the agenda, the indicators page). The team's roles
+Most virtual users are referents of the demo data (the ones with the largest caseloads, whatever their territory):
+their home, their caseload, files of their own participants, and the agenda of their territory's next commission.
+One in ten is a member of the demo PLIE's animation team (home, the whole PLIE's caseload, any file of the PLIE, the
+agenda, the indicators page). At scale the data set holds several PLIE (core/demo.py): each sees only its own. The team's roles
 must sign in with a second factor: the benchmark gives each team virtual user its own bench account in the PLIE
 with a confirmed TOTP device whose key is handed to the load generator, which then passes the real second step
 (bench/loadgen.py computes the codes, RFC 6238). A TOTP code is accepted once per 30-second step and per device, so
@@ -60,12 +61,15 @@ def build_targets(n_users: int, password: str) -> dict:
 
     plie = Organisation.objects.filter(kind=OrganisationKind.PLIE).order_by("pk").first()
     agenda = _agenda_path(plie.territory_id)
+    agendas = {plie.territory_id: agenda}
     busiest = list(Pathway.objects.filter(status__in=IN_PLIE, referent__isnull=False).values("referent")
                    .annotate(caseload=Count("pk")).order_by("-caseload", "referent")
                    .values_list("referent", flat=True)[:n_referents])
     if not busiest:
         raise SystemExit("no referent has a caseload: generate the demo data first (parcours demo-data)")
     emails = dict(User.objects.filter(pk__in=busiest).values_list("pk", "email"))
+    territory_of = dict(Membership.objects.filter(user_id__in=busiest, role=Role.REFERENT)
+                        .values_list("user_id", "organisation__territory_id"))
 
     users = []
     for index in range(n_referents):
@@ -75,8 +79,11 @@ def build_targets(n_users: int, password: str) -> dict:
                      .order_by("pk").values_list("pk", flat=True)[:FILES_PER_USER])
         pages = [("home", home), ("caseload", caseload)]
         pages += [("participant_file", reverse("pathways:pathway_detail", args=[pk])) for pk in files]
-        if agenda:
-            pages.append(("commission_agenda", agenda))
+        territory = territory_of[referent]
+        if territory not in agendas:
+            agendas[territory] = _agenda_path(territory)
+        if agendas[territory]:
+            pages.append(("commission_agenda", agendas[territory]))
         users.append({"email": emails[referent], "pages": pages})
 
     password_hash = make_password(password)

@@ -1,5 +1,10 @@
 """The fictional demo PLIE of Clermont Auvergne Métropole (`parcours demo-data`).
 
+A PLIE follows a few thousand people over three years. A larger data set is what an instance serving a group
+of PLIE (or the national consolidation: 150 PLIE, 130,000 people a year) holds: beyond PEOPLE_PER_TERRITORY
+people, the others are spread over fictional twins of the demo territory (same communes, QPV and structures,
+their own staff), each team seeing only its own territory.
+
 Structures and staff accounts are created idempotently. People are simulated in memory, a chunk
 at a time, and written with `bulk_create`: no service call and no query per person, so that
 150,000 people take minutes. The rows are those the services would have written (same states,
@@ -40,7 +45,7 @@ from parcours.pathways.models import (
     PathwayTransition, Step, StepType,
 )
 from parcours.territory.eligibility import age_on, eligibility_decide
-from parcours.territory.models import Situation, Territory
+from parcours.territory.models import Commune, Helpdesk, Qpv, Situation, Territory
 from parcours.web.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 TERRITORY_NAME = "Clermont Auvergne Métropole"
@@ -48,6 +53,7 @@ PLIE_NAME = "PLIE de Clermont Auvergne Métropole"
 CHUNK = 2000
 BATCH = 2000
 DEMO_DOMAIN = "demo.parcours.fr"
+PEOPLE_PER_TERRITORY = 5000   # Clermont: about 1,600 people a year, over the three years of the demo
 S = PathwayStatus
 E = ExitReason
 
@@ -389,13 +395,65 @@ def _member(user: User, organisation: Organisation, role: str) -> None:
         membership.save(update_fields=["is_active"])
 
 
-def demo_cast(*, people: int = 0) -> Cast:
-    """Create (or find) the demo structures and accounts; idempotent. `people` sizes the referent team."""
-    territory = Territory.objects.filter(name=TERRITORY_NAME).first()
-    plie = Organisation.objects.filter(territory=territory, kind=OrganisationKind.PLIE).first() if territory else None
+def demo_territory_split(people: int) -> list[int]:
+    """How many people each territory gets: the demo territory alone up to PEOPLE_PER_TERRITORY, else as many
+    territories as needed, evenly (the demo territory first)."""
+    count = max(1, -(-people // PEOPLE_PER_TERRITORY))
+    base, extra = divmod(people, count)
+    return [base + (1 if index < extra else 0) for index in range(count)]
+
+
+def twin_names(number: int) -> tuple[str, str, str]:
+    """The territory, its PLIE and the e-mail domain of its staff, for the demo territory (1) or a twin (2, 3…)."""
+    if number == 1:
+        return TERRITORY_NAME, PLIE_NAME, DEMO_DOMAIN
+    return f"PLIE fictif n° {number:03d}", f"PLIE fictif n° {number:03d}", f"plie{number:03d}.{DEMO_DOMAIN}"
+
+
+def _twin_territory(source: Territory, number: int) -> Territory:
+    """A fictional twin of the demo territory: its rules, communes, QPV, structures and places; created once."""
+    name, plie_name, _domain = twin_names(number)
+    twin = Territory.objects.filter(name=name).first()
+    if twin is not None:
+        return twin
+    with transaction.atomic():
+        twin = Territory.objects.get(pk=source.pk)
+        twin.pk, twin.name, twin.siren = None, name, ""
+        twin.save(force_insert=True)
+        communes = {c.pk: Commune(territory=twin, insee=c.insee, name=c.name, postal_codes=c.postal_codes)
+                    for c in source.communes.order_by("pk")}
+        Commune.objects.bulk_create(communes.values())
+        Qpv.objects.bulk_create([Qpv(territory=twin, code=q.code, name=q.name, commune=communes[q.commune_id])
+                                 for q in source.qpvs.order_by("pk")])
+        organisations = {}
+        for organisation in Organisation.objects.filter(territory=source).order_by("pk"):
+            copy = Organisation.objects.get(pk=organisation.pk)
+            copy.pk, copy.territory = None, twin
+            if copy.kind == OrganisationKind.PLIE:
+                copy.name = plie_name
+            copy.save(force_insert=True)
+            organisations[organisation.pk] = copy
+        Helpdesk.objects.bulk_create([
+            Helpdesk(territory=twin, name=h.name, address=h.address, phone=h.phone,
+                     organisation=organisations.get(h.organisation_id)) for h in source.helpdesks.order_by("pk")])
+    return twin
+
+
+def demo_cast(*, people: int = 0, number: int = 1) -> Cast:
+    """Create (or find) the demo structures and accounts; idempotent. `people` sizes the referent team.
+
+    `number` 1 is the demo territory itself (Clermont, with the accounts of the login page); 2, 3… its twins.
+    """
+    clermont = Territory.objects.filter(name=TERRITORY_NAME).first()
+    plie = Organisation.objects.filter(territory=clermont, kind=OrganisationKind.PLIE).first() if clermont else None
     if plie is None:
         raise DemoError("Le territoire de Clermont Auvergne Métropole n'est pas chargé : lancez d'abord "
                         "« parcours load-territory ».")
+    if number > 1:
+        demo_cast(number=1)   # the twin copies the demo territory's structures, the demo prescribers included
+    territory = clermont if number == 1 else _twin_territory(clermont, number)
+    _name, plie_name, domain = twin_names(number)
+    plie = Organisation.objects.get(territory=territory, kind=OrganisationKind.PLIE)
     operators = list(Organisation.objects.filter(territory=territory, kind=OrganisationKind.OPERATOR).order_by("pk"))
     by_name = {o.name: o for o in Organisation.objects.filter(territory=territory)}
     missing = [name for name in EXTRA_REFERENTS if name not in by_name]
@@ -414,19 +472,22 @@ def demo_cast(*, people: int = 0) -> Cast:
                 organisation.full_clean()
                 organisation.save()
                 by_name[name] = organisation
+        cast_emails = {}
         for email, (first, last, org_name, role) in DEMO_CAST.items():
-            _member(_staff(email, first, last, password_hash), by_name[org_name], role)
+            email = email.replace(f"@{DEMO_DOMAIN}", f"@{domain}")
+            cast_emails[email] = _staff(email, first, last, password_hash)
+            _member(cast_emails[email], by_name[plie_name if org_name == PLIE_NAME else org_name], role)
 
         # Staff names come from their own generator: the same accounts whatever the --seed.
-        names = random.Random(2026)
-        used = set(DEMO_CAST)
+        names = random.Random(2026 if number == 1 else 2026 * 1000 + number)
+        used = set(cast_emails)
 
         def new_staff(organisation: Organisation, role: str, index: int, numbered: bool = False) -> User:
             first = names.choice(FEMALE_NAMES if names.random() < 0.7 else MALE_NAMES)
             last = names.choice(LAST_NAMES)
-            email = f"{_ascii(first)}.{_ascii(last)}@{DEMO_DOMAIN}"
+            email = f"{_ascii(first)}.{_ascii(last)}@{domain}"
             if numbered or email in used:
-                email = f"{_ascii(first)}.{_ascii(last)}{index}@{DEMO_DOMAIN}"
+                email = f"{_ascii(first)}.{_ascii(last)}{index}@{domain}"
             used.add(email)
             user = _staff(email, first, last, password_hash)
             _member(user, organisation, role)
@@ -472,8 +533,8 @@ def demo_cast(*, people: int = 0) -> Cast:
             team.append(m.user)
     return Cast(
         territory=territory, plie=plie,
-        coordinator=User.objects.get(email="coordination@demo.parcours.fr"),
-        director=User.objects.get(email="direction@demo.parcours.fr"),
+        coordinator=User.objects.get(email=f"coordination@{domain}"),
+        director=User.objects.get(email=f"direction@{domain}"),
         team=team, operators=[o for o in operators if o.pk in referents], referents=referents,
         prescribers=prescribers,
     )
@@ -1041,15 +1102,36 @@ def step_ref(step: Step) -> str:
     return f"{step.get_step_type_display()} — {step.operator_name} ({step.start_date.isoformat()})"
 
 
+def demo_casts(people: int) -> list[tuple[Cast, int]]:
+    """The cast of each territory a data set of `people` people uses, with its share of the people."""
+    return [(demo_cast(people=share, number=number), share)
+            for number, share in enumerate(demo_territory_split(people), start=1)]
+
+
 def demo_generate(*, people: int = 400, seed: int = 1, today: date | None = None,
                   progress: Callable[[str], None] | None = None) -> Counter:
-    """Generate `people` fictional people on the Clermont territory; returns counts per kind."""
+    """Generate `people` fictional people on the Clermont territory (and its twins beyond PEOPLE_PER_TERRITORY);
+    returns counts per kind."""
     if people < 0:
         raise DemoError("Le nombre de personnes doit être positif.")
     progress = progress or (lambda message: None)
     started = time.monotonic()
     today = today or timezone.localdate()
-    cast = demo_cast(people=people)
+    casts = demo_casts(people)
+    counts: Counter = Counter()
+    for number, (cast, share) in enumerate(casts, start=1):
+        if len(casts) > 1:
+            progress(f"{cast.territory.name} : {share} personnes")
+        # The demo territory keeps the seed's draw: its data do not depend on how many twins follow.
+        counts += _generate_territory(cast, share, seed=seed if number == 1 else seed * 1000 + number,
+                                      today=today, progress=progress, started=started)
+    counts["territories"] = len(casts)
+    counts["seconds"] = round(time.monotonic() - started)
+    return counts
+
+
+def _generate_territory(cast: Cast, people: int, *, seed: int, today: date, progress: Callable[[str], None],
+                        started: float) -> Counter:
     generator = Generator(cast, seed=seed, today=today)
     rng = generator.rng
     states = quota(people, STATE_MIX)
@@ -1070,5 +1152,4 @@ def demo_generate(*, people: int = 400, seed: int = 1, today: date | None = None
             generator.person(rows, state, reason, i in reentries)
         generator.write(rows)
         progress(f"  {min(people, begin + CHUNK):>7} / {people} personnes ({time.monotonic() - started:.0f} s)")
-    generator.counts["seconds"] = round(time.monotonic() - started)
     return generator.counts
