@@ -137,3 +137,38 @@ def test_generated_set_agrees_with_a_python_computation(tmp_path, territory):
     assert data["participants_in_pathway"] == len({p.participant_id for p in rows if p.entry_date
                                                    and p.entry_date <= d2 and (not p.exit_date or p.exit_date >= d1)})
     assert data["mean_pathway_duration_days"] == sum((p.exit_date - p.entry_date).days for p in exits) / len(exits)
+
+
+def test_the_series_gives_each_period_the_figures_of_indicators_compute(tmp_path, territory,
+                                                                       django_assert_num_queries):
+    """Year by year (the page's evolution), plus one-day and empty periods, on a generated set of 400 people."""
+    from parcours.interchange.importer import dataset_import
+    from parcours.reporting.indicators import indicators_main_by_period
+    from tests.interchange.generate import generate_set
+
+    generate_set(tmp_path / "gen", 400, seed=11)
+    dataset_import(tmp_path / "gen", territory=territory)
+    periods = [(date(year, 1, 1), date(year, 12, 31)) for year in range(2019, 2025)]
+    periods += [(date(2022, 3, 1), date(2022, 3, 1)), (date(1990, 1, 1), date(1990, 12, 31))]
+    with django_assert_num_queries(2):
+        series = indicators_main_by_period(periods=periods, territory_ids=[territory.pk])
+    assert sum(point["entries"] for point in series) > 0
+    for (date_from, date_to), point in zip(periods, series, strict=True):
+        full = indicators_compute(territory_ids=[territory.pk], date_from=date_from, date_to=date_to)
+        assert point == {"period": full["period"], "entries": full["entries"],
+                         "participants_in_pathway": full["participants_in_pathway"],
+                         "exits": {"total": full["exits"]["total"], "positive": full["exits"]["positive"]},
+                         "rates": {"positive_exit_rate": full["rates"]["positive_exit_rate"]},
+                         "steps": {"started": full["steps"]["started"]}}, (date_from, date_to)
+    assert indicators_main_by_period(periods=[], territory_ids=[territory.pk]) == []
+
+
+def test_the_series_applies_the_operator_and_referent_filters(dataset, referent):
+    from parcours.reporting.indicators import indicators_main_by_period
+
+    operator = Organisation.objects.get(territory=dataset, name="Maison de l'emploi")
+    (point,) = indicators_main_by_period(periods=[(D1, D2)], territory_ids=[dataset.pk], operator=operator)
+    assert point["entries"] == 1 and point["participants_in_pathway"] == 1 and point["steps"]["started"] == 1
+    Pathway.objects.filter(external_ref="W2").update(referent=referent)
+    (point,) = indicators_main_by_period(periods=[(D1, D2)], territory_ids=[dataset.pk], referent=referent.pk)
+    assert point["entries"] == 1 and point["exits"]["total"] == 0

@@ -4,7 +4,8 @@ Two queries whatever the volume: one conditional aggregate over the pathways (en
 pathway, exits by reason, durations, profile of the entries, exits by category), one over the steps.
 `indicators_counts` returns the additive counts (what consolidation sums across PLIE);
 `indicators_from_counts` derives the spec's JSON from them (rates, mean duration), so a single PLIE
-and a consolidation compute their rates the same way.
+and a consolidation compute their rates the same way. `indicators_main_by_period` gives the main figures of
+several periods (the indicators page's year-by-year series) in two queries for all of them.
 """
 
 from __future__ import annotations
@@ -137,6 +138,43 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
         "exits_by_category": {k: {"exits": row[f"category__{k}__exits"], "positive": row[f"category__{k}__positive"]}
                               for k in CATEGORY_KEYS},
     }
+
+
+def indicators_main_by_period(*, periods: list[tuple[date, date]], territory_ids=None, queryset=None, operator=None,
+                              referent=None) -> list[dict]:
+    """The main figures of several periods (a year-by-year series), two queries for all of them.
+
+    The same definitions as `indicators_counts`, restricted to what a series shows: entries, people in
+    pathway, exits, positive exits and their rate, steps started. One conditional aggregate per period and
+    figure, so the database reads the pathways once, not once per period.
+    """
+    if not periods:
+        return []
+    pathways = pathways_in_scope(territory_ids=territory_ids, queryset=queryset, operator=operator,
+                                 referent=referent).using(reporting_alias())
+    aggregates, reached, step_counts = {}, Q(), {}
+    for index, (date_from, date_to) in enumerate(periods):
+        in_pathway = Q(entry_date__lte=date_to) & (Q(exit_date__isnull=True) | Q(exit_date__gte=date_from))
+        exited = Q(exit_date__gte=date_from, exit_date__lte=date_to)
+        aggregates[f"entries_{index}"] = Count("pk", filter=Q(entry_date__gte=date_from, entry_date__lte=date_to))
+        aggregates[f"people_{index}"] = Count("participant_id", distinct=True, filter=in_pathway)
+        aggregates[f"exits_{index}"] = Count("pk", filter=exited)
+        aggregates[f"positive_{index}"] = Count("pk", filter=exited & Q(exit_reason__in=POSITIVE_EXITS))
+        step_counts[f"steps_{index}"] = Count("pk", filter=Q(start_date__gte=date_from, start_date__lte=date_to))
+        reached |= in_pathway
+    row = pathways.filter(reached).aggregate(**aggregates)
+    first, last = min(p[0] for p in periods), max(p[1] for p in periods)
+    steps = (Step.objects.using(reporting_alias())
+             .filter(pathway__in=pathways.values("pk"), start_date__gte=first, start_date__lte=last)
+             .aggregate(**step_counts))
+    return [{
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "entries": row[f"entries_{index}"],
+        "participants_in_pathway": row[f"people_{index}"],
+        "exits": {"total": row[f"exits_{index}"], "positive": row[f"positive_{index}"]},
+        "rates": {"positive_exit_rate": _rate(row[f"positive_{index}"], row[f"exits_{index}"])},
+        "steps": {"started": steps[f"steps_{index}"]},
+    } for index, (date_from, date_to) in enumerate(periods)]
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -24,7 +24,7 @@ from parcours.territory.models import Territory
 
 from .forms import DecisionForm, PlanForm
 
-AGENDA_PAGE_SIZE = 20      # files per page of the agenda, each with its decision form
+AGENDA_PAGE_SIZE = 10      # files per page of the agenda, each with its decision form (the costly part of the page)
 DECISIONS_PAGE_SIZE = 50
 
 

@@ -1,8 +1,8 @@
 """One report = the indicators of the selected period plus the year-by-year series, and their layout.
 
-The figures come from `reporting.indicators.indicators_compute` (aggregated in the database): one
-call for the period and one per year of the series (at most SERIES_YEARS), so a page or an export
-costs a fixed number of queries whatever the volume of pathways.
+The figures come from `reporting.indicators` (aggregated in the database): `indicators_compute` for the
+period, `indicators_main_by_period` for the year-by-year series (at most SERIES_YEARS, in one pass), so a page
+or an export costs a fixed number of queries whatever the volume of pathways.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from parcours.organisations.models import PLIE_TEAM_ROLES, OrganisationKind, User
-from parcours.reporting.indicators import indicators_compute
+from parcours.reporting.indicators import indicators_compute, indicators_main_by_period
 
 from .figures import Section, period_label, sections
 from .forms import Selection
@@ -38,13 +38,16 @@ def year_series(selection: Selection, today: date) -> list[dict]:
     years the data covers), the last year always stays.
     """
     last = min(selection.date_to.year, today.year)
+    years = [(year, date(year, 1, 1), min(date(year, 12, 31), today))
+             for year in range(last - SERIES_YEARS + 1, last + 1)]
+    figures = indicators_main_by_period(periods=[(start, end) for _year, start, end in years],
+                                        territory_ids=sorted(selection.territory_ids), operator=selection.operator,
+                                        referent=selection.referent)
     points = []
-    for year in range(last - SERIES_YEARS + 1, last + 1):
-        start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+    for (year, start, end), data in zip(years, figures, strict=True):
         label = str(year) if end.month == 12 and end.day == 31 else _("%(year)s (au %(day)s)") % {
             "year": year, "day": end.strftime("%d/%m")}
-        points.append({"year": year, "label": label, "from": start, "to": end,
-                       "data": compute(selection, start, end)})
+        points.append({"year": year, "label": label, "from": start, "to": end, "data": data})
     while len(points) > 1 and not _has_activity(points[0]["data"]):
         points.pop(0)
     return points
