@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS, ExitReason, StepType
 
@@ -32,7 +33,9 @@ RATE_KEYS = ["positive_exit_rate", "positive_exit_rate_excluding_moves", "positi
 CATEGORY_KEYS = ["men", "women", "deld", "rsa", "no_qualification", "low_qualification", "qualified"]
 
 
-def _labels() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _labels(language: str | None) -> dict[str, str]:
+    """All labels in one language, built once per language (a report asks for about seventy of them)."""
     labels = {
         "period.from": _("Début de la période"),
         "period.to": _("Fin de la période"),
@@ -76,7 +79,7 @@ def _labels() -> dict[str, str]:
 
 def label(key: str) -> str:
     """French label of a dotted indicator key (the key itself when unknown)."""
-    return _labels().get(key, key)
+    return _labels(get_language()).get(key, key)
 
 
 def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
