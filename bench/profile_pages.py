@@ -1,6 +1,6 @@
 """Where the time of each benchmarked page goes, one request at a time (no load), on a benchmark database.
 
-    PARCOURS_DATA_DIR=… DATABASE_URL=… python bench/profile_pages.py [REPEAT]
+    PARCOURS_DATA_DIR=… DATABASE_URL=… python bench/profile_pages.py [REPEAT] [--json]
 
 For each page of bench/targets.py (as a referent, then as a coordinator for the team pages) it prints the median
 wall time, the time spent in SQL (as seen by Django's query log), the number of queries, the time in template
@@ -11,6 +11,7 @@ costs and why.
 from __future__ import annotations
 
 import cProfile
+import json
 import os
 import pstats
 import statistics
@@ -80,23 +81,33 @@ def measure(client: Client, path: str, repeat: int) -> dict:
             "top_own_time": top}
 
 
-def main() -> None:
-    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+def profile(repeat: int) -> list[dict]:
+    """One row per page and role: the medians of `measure`."""
     Template.render = _timed_render
     targets = build_targets(10, "parcours-demo-2026")   # the bench password (bench/run.py)
     referent, team = targets["users"][0], targets["solo"]
-    seen = set()
+    seen, rows = set(), []
     for who, user in (("referent", referent), ("coordinator", team)):
         client = client_for(user["email"])
         for name, path in user["pages"]:
             if (who, name) in seen:
                 continue
             seen.add((who, name))
-            row = measure(client, path, repeat)
-            print(f"{name} as {who} ({path}): {row['wall_ms']} ms, SQL {row['sql_ms']} ms in {row['queries']} "
-                  f"queries, templates {row['render_ms']} ms, {row['bytes']} bytes")
-            for line in row["top_own_time"]:
-                print(f"    {line}")
+            rows.append({"page": name, "as": who, **measure(client, path, repeat)})
+    return rows
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    rows = profile(int(args[0]) if args else 5)
+    if "--json" in sys.argv:
+        print(json.dumps(rows))
+        return
+    for row in rows:
+        print(f"{row['page']} as {row['as']}: {row['wall_ms']} ms, SQL {row['sql_ms']} ms in {row['queries']} "
+              f"queries, templates {row['render_ms']} ms, {row['bytes']} bytes")
+        for line in row["top_own_time"]:
+            print(f"    {line}")
 
 
 if __name__ == "__main__":

@@ -191,6 +191,8 @@ def bench_backend(backend: str, people: int, *, users: int, duration: float, wor
         measured = measure_pages(big, users=users, duration=duration, workers=workers)
         result["pages"], result["bare_p95_ms"] = measured["pages"], measured["bare"].get("p95_ms")
         result["bare"], result["pages_unloaded"] = measured["bare"], measured["unloaded"]
+        # Where each page's time goes, one request at a time: SQL, templates, the rest (Python).
+        result["profile"] = json.loads(big.python(str(HERE / "profile_pages.py"), "5", "--json"))
         save()
         small_people = max(people // 10, 50)
         small = Database(backend, f"parcours_bench_{small_people}")
@@ -249,6 +251,19 @@ def pages_table(r: dict, people: int, title: str) -> list[str]:
     return lines
 
 
+def profile_table(rows: list[dict], people: int) -> list[str]:
+    lines = [f"Where the time goes (N = {people}, one request at a time, median of 5, bench/profile_pages.py): "
+             "SQL as timed by Django, templates as rendered, the rest is Python (views, forms, middleware).", "",
+             "| page | as | wall ms | SQL ms | queries | templates ms | rest ms | most own time |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        rest = round(row["wall_ms"] - row["sql_ms"] - row["render_ms"], 1)
+        top = "; ".join(row["top_own_time"][:2])
+        lines.append(f"| {row['page']} | {row['as']} | {row['wall_ms']} | {row['sql_ms']} | {row['queries']} | "
+                     f"{row['render_ms']} | {rest} | {top} |")
+    return lines + [""]
+
+
 def table(results: dict) -> str:
     m = results["machine"]
     lines = [f"# Benchmark — {results['people']} people", "",
@@ -269,6 +284,8 @@ def table(results: dict) -> str:
                   f"| import | {r['import_rows_per_s']} rows/s ({r['import_rows']} rows in {r['import_s']} s) |", ""]
         if "pages" in r:
             lines += pages_table(r, results["people"], "Pages under load")
+        if r.get("profile"):
+            lines += profile_table(r["profile"], results["people"])
         for name, variant in r.get("variants", {}).items():
             lines += pages_table(variant, results["people"], f"Pages under load, {name} (run of {variant['date']}, "
                                  f"load average {variant['loadavg_start']} at start)")

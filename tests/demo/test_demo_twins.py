@@ -54,6 +54,7 @@ def test_people_are_spread_over_the_demo_territory_and_its_twins(twins):
         assert not pathways.exclude(participant__commune__territory=twin).exists()
         assert not pathways.exclude(application__prescriber_organisation__territory=twin).exists()
         assert not pathways.filter(operator__isnull=False).exclude(operator__territory=twin).exists()
+        assert pathways.filter(territory=twin).count() == pathways.count()
 
 
 def test_each_twin_has_its_own_team_who_sees_only_its_territory(twins):

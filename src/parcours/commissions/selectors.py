@@ -20,7 +20,7 @@ def commission_pending(commission: Commission) -> QuerySet[Pathway]:
     A file postponed by an earlier session is back in `assessed`, so it comes again.
     """
     decided_here = CommissionDecision.objects.filter(commission=commission, pathway=OuterRef("pk"))
-    return (Pathway.objects.filter(participant__territory_id=commission.territory_id, status=PathwayStatus.ASSESSED)
+    return (Pathway.objects.filter(territory_id=commission.territory_id, status=PathwayStatus.ASSESSED)
             .exclude(Exists(decided_here)))
 
 

@@ -827,7 +827,7 @@ class Generator:
         status = plan.target
         assigned = plan.assigned is not None
         pathway = Pathway(
-            participant=participant, status=status, operator=operator if assigned else None,
+            participant=participant, territory=self.territory, status=status, operator=operator if assigned else None,
             referent=referent if assigned else None, assigned_at=plan.assigned,
             prescriber_type=prescriber_org.prescriber_type, application_date=plan.app,
             commission_date=plan.decided_at or plan.postponed_at, decision=plan.decision,

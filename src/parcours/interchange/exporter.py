@@ -78,7 +78,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
 
     pathway_ref = {}
     rows = []
-    for r in (Pathway.objects.filter(participant__territory=territory)
+    for r in (Pathway.objects.filter(territory=territory)
               .values("pk", "external_ref", "participant_id", "operator__name", "referent__email", "referent_ref",
                       "prescriber_type", "application_date", "commission_date", "decision", "entry_date",
                       "exit_date", "exit_reason").iterator(chunk_size=5000)):
@@ -94,7 +94,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     tables[PATHWAYS] = rows
 
     rows = []
-    for r in (Step.objects.filter(pathway__participant__territory=territory)
+    for r in (Step.objects.filter(pathway__territory=territory)
               .values("pk", "external_ref", "pathway_id", "step_type", "start_date", "end_date", "operator_name",
                       "employer_siret", "contract_type", "social_clause", "hours").iterator(chunk_size=5000)):
         rows.append([_ref(STEPS, r["external_ref"], r["pk"]), pathway_ref[r["pathway_id"]], r["step_type"],
@@ -103,7 +103,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     tables[STEPS] = rows
 
     rows = []
-    for r in (Appointment.objects.filter(pathway__participant__territory=territory)
+    for r in (Appointment.objects.filter(pathway__territory=territory)
               .values("pk", "external_ref", "pathway_id", "date", "kind", "mode", "duration_minutes", "place")
               .iterator(chunk_size=5000)):
         rows.append([_ref(APPOINTMENTS, r["external_ref"], r["pk"]), pathway_ref[r["pathway_id"]], r["date"],

@@ -203,10 +203,10 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
 
     participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
                                                   PARTICIPANT_FIELDS))
-    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(participant__territory=territory), PATHWAY_FIELDS))
-    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__participant__territory=territory), STEP_FIELDS))
+    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory), PATHWAY_FIELDS))
+    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__territory=territory), STEP_FIELDS))
     appointments = _Matcher(APPOINTMENTS, _values(
-        Appointment.objects.filter(pathway__participant__territory=territory), APPOINTMENT_FIELDS))
+        Appointment.objects.filter(pathway__territory=territory), APPOINTMENT_FIELDS))
 
     existing = Existing()
     for row in dataset.rows[PARTICIPANTS]:
@@ -252,9 +252,9 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
                     ChildState(ref=matcher.file_ref(pk), pathway_ref=pathway_file_ref[r["pathway_id"]],
                                start=r[start_field]))
 
-    for file, model, path, matched in ((PATHWAYS, Pathway, "participant__territory", pathway_pks),
-                                       (STEPS, Step, "pathway__participant__territory", child_pks[STEPS]),
-                                       (APPOINTMENTS, Appointment, "pathway__participant__territory",
+    for file, model, path, matched in ((PATHWAYS, Pathway, "territory", pathway_pks),
+                                       (STEPS, Step, "pathway__territory", child_pks[STEPS]),
+                                       (APPOINTMENTS, Appointment, "pathway__territory",
                                         child_pks[APPOINTMENTS])):
         unmatched = [row[REF_COLUMN[file]] for row in dataset.rows[file]
                      if row[REF_COLUMN[file]] and row[REF_COLUMN[file]] not in matched]
@@ -408,7 +408,8 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
         return [[o for o in updates if not opens(o)], [o for o in updates if opens(o)]]
 
     pathway_refs = _apply(Pathway, rows, pathways.records, PATHWAY_FIELDS, report.files[PATHWAYS],
-                          extra_create=lambda ref: {"external_ref": ref, "entry_route": EntryRoute.IMPORT},
+                          extra_create=lambda ref: {"external_ref": ref, "entry_route": EntryRoute.IMPORT,
+                                                      "territory": territory},
                           versioned=True, writer=writer, update_order=opening_last)
     ref_to_pathway = {**ref_to_pathway, **pathway_refs}
 

@@ -34,7 +34,7 @@ def pathways_visible_to(user: User) -> QuerySet:
     rule = Q(pk__in=[])
     territories = team_territory_ids(user)
     if territories:
-        rule |= Q(participant__territory_id__in=territories)
+        rule |= Q(territory_id__in=territories)
     operators = user.organisation_ids(Role.REFERENT)
     if operators:
         rule |= Q(operator_id__in=operators) | Q(referent=user)

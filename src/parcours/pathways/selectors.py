@@ -325,7 +325,7 @@ def pathways_without_contact(user: User) -> QuerySet:
         return Pathway.objects.none()
     rule = Q(pk__in=[])
     for territory_id, days in thresholds.items():
-        rule |= Q(participant__territory_id=territory_id, last_contact__lt=today - timedelta(days=days))
+        rule |= Q(territory_id=territory_id, last_contact__lt=today - timedelta(days=days))
     latest_appointment = Subquery(Appointment.objects.filter(pathway=OuterRef("pk"))
                                   .order_by("-date").values("date")[:1], output_field=DateField())
     return (_caseload_scope(user).filter(status__in=IN_PATHWAY_STATES)

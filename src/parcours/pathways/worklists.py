@@ -86,7 +86,7 @@ def team_next_commission(user):
     territories = team_territory_ids(user)
     commission = (Commission.objects.filter(territory_id__in=territories, status=CommissionStatus.PLANNED,
                                             date__gte=timezone.localdate()).order_by("date").first())
-    ready = Pathway.objects.filter(participant__territory_id__in=territories, status=PathwayStatus.ASSESSED).count()
+    ready = Pathway.objects.filter(territory_id__in=territories, status=PathwayStatus.ASSESSED).count()
     return commission, ready
 
 

@@ -68,7 +68,7 @@ def _pk(value):
 
 def pathways_in_scope(*, territory_ids=None, queryset=None, operator=None, referent=None):
     """The pathways counted: a queryset given by the caller (already scoped), or the territories'."""
-    qs = queryset if queryset is not None else Pathway.objects.filter(participant__territory_id__in=territory_ids)
+    qs = queryset if queryset is not None else Pathway.objects.filter(territory_id__in=territory_ids)
     if operator is not None:
         qs = qs.filter(operator_id=_pk(operator))
     if referent is not None:
