@@ -142,3 +142,18 @@ def test_indicators_read_the_replica_and_nothing_from_the_primary(territory, ope
     assert figures["participants_in_pathway"] == 1
     assert len(on_replica) >= 1
     assert len(on_primary) == 0
+
+
+def test_the_benchmark_runs_postgresql_with_the_settings_the_deployment_asks_for():
+    """docs/deployment.md, "PostgreSQL settings": the bench measures the server as deployed."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    tree = ast.parse((root / "bench" / "run.py").read_text(encoding="utf-8"))
+    (settings,) = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                   and any(getattr(t, "id", "") == "PG_SETTINGS" for t in node.targets)]
+    documented = dict(re.findall(r"ALTER DATABASE parcours SET (\w+) = ([\w.]+);",
+                                 (root / "docs" / "deployment.md").read_text(encoding="utf-8")))
+    assert settings == documented == {"random_page_cost": "1.1"}
