@@ -130,8 +130,11 @@ def _foreign(model, refs: list[str], territory: Territory, path: str) -> set[str
     """Refs among `refs` already borne by a record of another territory."""
     found: set[str] = set()
     for chunk in _chunks(refs):
-        found.update(model.objects.filter(external_ref__in=chunk).exclude(**{path: territory})
-                     .values_list("external_ref", flat=True))
+        # The unique index on external_ref is partial (non-empty refs): the query repeats its condition so that the
+        # planner uses it (PostgreSQL cannot infer it from an IN list of more than 100 values) instead of reading
+        # every row of the instance for each chunk.
+        found.update(model.objects.filter(external_ref__in=chunk).exclude(external_ref="")
+                     .exclude(**{path: territory}).values_list("external_ref", flat=True))
     return found
 
 
