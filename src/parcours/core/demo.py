@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
@@ -395,6 +396,12 @@ def _member(user: User, organisation: Organisation, role: str) -> None:
         membership.save(update_fields=["is_active"])
 
 
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    """One hash of the public demo password per process: hashing costs about half a second, once per territory."""
+    return make_password(DEMO_PASSWORD)
+
+
 def demo_territory_split(people: int) -> list[int]:
     """How many people each territory gets: the demo territory alone up to PEOPLE_PER_TERRITORY, else as many
     territories as needed, evenly (the demo territory first)."""
@@ -449,7 +456,7 @@ def demo_cast(*, people: int = 0, number: int = 1) -> Cast:
     if plie is None:
         raise DemoError("Le territoire de Clermont Auvergne Métropole n'est pas chargé : lancez d'abord "
                         "« parcours load-territory ».")
-    if number > 1:
+    if number > 1 and not Territory.objects.filter(name=twin_names(number)[0]).exists():
         demo_cast(number=1)   # the twin copies the demo territory's structures, the demo prescribers included
     territory = clermont if number == 1 else _twin_territory(clermont, number)
     _name, plie_name, domain = twin_names(number)
@@ -462,7 +469,7 @@ def demo_cast(*, people: int = 0, number: int = 1) -> Cast:
     if set(DEMO_CAST) != {a["email"] for a in DEMO_ACCOUNTS}:
         raise DemoError("La liste des comptes de démonstration (web/demo_accounts.py) a changé : "
                         "complétez DEMO_CAST dans core/demo.py.")
-    password_hash = make_password(DEMO_PASSWORD)
+    password_hash = _demo_password_hash()
     with transaction.atomic():
         for name, ptype, town in PRESCRIBERS:
             organisation = by_name.get(name)

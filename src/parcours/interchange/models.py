@@ -66,6 +66,8 @@ class ImportRun(models.Model):
                             blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
+    # The last sign of life of the task working on the run (progress written), to tell a dead worker from a slow one.
+    progress_at = models.DateTimeField(_("dernière progression"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import de données")

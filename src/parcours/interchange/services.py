@@ -12,10 +12,13 @@ import logging
 import tempfile
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,11 @@ logger = logging.getLogger(__name__)
 
 ERRORS_KEPT = 1000          # errors stored on the run (and shown); the count is always exact
 PROGRESS_INTERVAL = 1.0     # seconds between two progress writes during the writes
+# A run whose task has shown no progress for that long lost its worker (killed, host restarted). Generous: on SQLite
+# the progress is not written during the writes, and two hours hold 30 million rows at the measured speed.
+STALE_AFTER = timedelta(hours=2)
+# Checked files neither confirmed nor cancelled are given up after a week: they hold personal data.
+UNCONFIRMED_KEPT = timedelta(days=7)
 
 
 # --- reports --------------------------------------------------------------------------------------------------------
@@ -89,7 +97,8 @@ class _ProgressWriter:
         inside = self.transactional and step == WRITING and self.writing_began
         self.writing_began = self.writing_began or step == WRITING
         if not inside:
-            ImportRun.objects.filter(pk=self.run_pk).update(step=step, rows_done=done, rows_total=total)
+            ImportRun.objects.filter(pk=self.run_pk).update(step=step, rows_done=done, rows_total=total,
+                                                            progress_at=timezone.now())
             return
         now = time.monotonic()
         if connection.vendor != "postgresql" or (now - self.last < PROGRESS_INTERVAL and done < total):
@@ -101,8 +110,8 @@ class _ProgressWriter:
         quote = connection.ops.quote_name
         with self.side.cursor() as cursor:
             cursor.execute(f"UPDATE {quote(ImportRun._meta.db_table)} SET {quote('step')} = %s, "
-                           f"{quote('rows_done')} = %s, {quote('rows_total')} = %s WHERE {quote('id')} = %s",
-                           [step, done, total, self.run_pk])
+                           f"{quote('rows_done')} = %s, {quote('rows_total')} = %s, {quote('progress_at')} = %s "
+                           f"WHERE {quote('id')} = %s", [step, done, total, timezone.now(), self.run_pk])
 
     def close(self) -> None:
         if self.side is not None:
@@ -147,6 +156,7 @@ def import_confirm(*, run: ImportRun, by) -> ImportRun:
     """Start the import of checked files; a second click (or a refused run) raises TransitionRefused."""
     from .tasks import import_run_task
 
+    import_runs_housekeep(territory_id=run.territory_id)   # a dead run must not block the territory
     with transaction.atomic():
         busy = (ImportRun.objects.filter(territory_id=run.territory_id, state=ImportState.RUNNING)
                 .exclude(pk=run.pk).values_list("pk", flat=True).first())
@@ -154,7 +164,7 @@ def import_confirm(*, run: ImportRun, by) -> ImportRun:
             raise TransitionRefused(_("L'import n° %(number)s du même territoire est en cours : attendez qu'il se "
                                       "termine avant d'en lancer un autre.") % {"number": busy})
         run = _transition(run.pk, "start", confirmed_by=by, confirmed_at=timezone.now(), step=ImportStep.WAITING,
-                          rows_done=0)
+                          rows_done=0, progress_at=timezone.now())
         audit_record(actor=by, action="import.confirm", obj=run, participant_id=None,
                      after={"territory_id": run.territory_id, "rows": run.rows_total})
     import_run_task.enqueue(run.pk)
@@ -226,3 +236,48 @@ def import_run(*, run_pk: int) -> ImportRun:
         progress.close()
     _discard_upload(run)
     return run
+
+
+# --- housekeeping (parcours retention, and before each confirmation) ------------------------------------------------
+
+def import_runs_housekeep(*, now: datetime | None = None, territory_id: int | None = None,
+                          dry_run: bool = False) -> dict[str, int]:
+    """Close the runs nobody will finish.
+
+    - Checks or an import whose task shows no progress for STALE_AFTER lost their worker: the run fails, saying so.
+      Nothing was written (an import is one transaction: a killed worker's is rolled back).
+    - Files checked but neither confirmed nor cancelled within UNCONFIRMED_KEPT are given up.
+    Either way the deposited files are deleted. Returns the counts {"interrupted": …, "expired": …} (with
+    `dry_run`, what would be closed, nothing changed).
+    """
+    now = now or timezone.now()
+    runs = ImportRun.objects.all() if territory_id is None else ImportRun.objects.filter(territory_id=territory_id)
+    last_sign = Coalesce(F("progress_at"), F("confirmed_at"), F("created_at"))
+    stale = (runs.filter(state__in=[ImportState.UPLOADED, ImportState.RUNNING])
+             .alias(last_sign=last_sign).filter(last_sign__lt=now - STALE_AFTER).values_list("pk", flat=True))
+    expired = (runs.filter(state=ImportState.VALIDATED).alias(last_sign=last_sign)
+               .filter(last_sign__lt=now - UNCONFIRMED_KEPT).values_list("pk", flat=True))
+    if dry_run:
+        return {"interrupted": stale.count(), "expired": expired.count()}
+    counts = {"interrupted": 0, "expired": 0}
+    for pk in list(stale):
+        message = _("Interrompu : le traitement ne donnait plus signe de vie depuis plus de %(hours)s heures "
+                    "(serveur arrêté ?). Rien n'a été enregistré ; déposez de nouveau les fichiers.") % {
+            "hours": int(STALE_AFTER.total_seconds() // 3600)}
+        counts["interrupted"] += _close(pk, "fail", "import.interrupted", now, failure=message,
+                                        step=ImportStep.WAITING)
+    for pk in list(expired):
+        counts["expired"] += _close(pk, "cancel", "import.expired", now)
+    return counts
+
+
+def _close(run_pk: int, transition: str, action: str, now: datetime, **fields) -> int:
+    try:
+        with transaction.atomic():
+            run = _transition(run_pk, transition, finished_at=now, **fields)
+            audit_record(actor=None, action=action, obj=run, participant_id=None,
+                         after={"territory_id": run.territory_id})
+    except TransitionRefused:
+        return 0   # its task moved it meanwhile: alive after all
+    _discard_upload(run)
+    return 1
