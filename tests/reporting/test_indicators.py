@@ -172,3 +172,22 @@ def test_the_series_applies_the_operator_and_referent_filters(dataset, referent)
     Pathway.objects.filter(external_ref="W2").update(referent=referent)
     (point,) = indicators_main_by_period(periods=[(D1, D2)], territory_ids=[dataset.pk], referent=referent.pk)
     assert point["entries"] == 1 and point["exits"]["total"] == 0
+
+
+def test_the_period_and_its_series_come_from_the_same_two_queries(tmp_path, territory, django_assert_num_queries):
+    """What the page computes: the period's indicators exactly as indicators_compute, each year as the series."""
+    from parcours.interchange.importer import dataset_import
+    from parcours.reporting.indicators import indicators_compute_with_series, indicators_main_by_period
+    from tests.interchange.generate import generate_set
+
+    generate_set(tmp_path / "gen", 400, seed=12)
+    dataset_import(tmp_path / "gen", territory=territory)
+    period = (date(2022, 3, 1), date(2023, 2, 28))
+    years = [(date(year, 1, 1), date(year, 12, 31)) for year in range(2018, 2025)]
+    with django_assert_num_queries(2):
+        data, series = indicators_compute_with_series(date_from=period[0], date_to=period[1], periods=years,
+                                                      territory_ids=[territory.pk])
+    assert data == indicators_compute(territory_ids=[territory.pk], date_from=period[0], date_to=period[1])
+    assert series == indicators_main_by_period(periods=years, territory_ids=[territory.pk])
+    assert indicators_compute_with_series(date_from=period[0], date_to=period[1], periods=[],
+                                          territory_ids=[territory.pk]) == (data, [])

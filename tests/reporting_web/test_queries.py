@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from tests.reporting.dataset import import_dataset
 from tests.reporting_web.conftest import YEAR_2024
 
-# Session, user and memberships, the period's indicators (2 queries) and the year-by-year series
-# (2 queries for all its years); the page also lists the form's choices, the exports do not.
-PAGE_QUERIES = 9
-EXPORT_QUERIES = 7
+# Session, user and memberships, the period's indicators with the year-by-year series (2 queries for
+# all of them); the page also lists the form's choices, the exports do not.
+PAGE_QUERIES = 7
+EXPORT_QUERIES = 5
 
 
 def count(client, url):

@@ -77,8 +77,12 @@ def pathways_in_scope(*, territory_ids=None, queryset=None, operator=None, refer
 
 
 def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, queryset=None, operator=None,
-                      referent=None) -> dict:
-    """The additive counts for the period [date_from, date_to] (both included)."""
+                      referent=None, periods: list[tuple[date, date]] | tuple = ()) -> dict:
+    """The additive counts for the period [date_from, date_to] (both included).
+
+    With `periods`, the same two queries also give the main figures of each of them (under "series", see
+    `indicators_main_by_period`): the page's year-by-year series costs no extra read of the pathways.
+    """
     pathways = pathways_in_scope(territory_ids=territory_ids, queryset=queryset, operator=operator,
                                  referent=referent).using(reporting_alias())
     entered = Q(entry_date__gte=date_from, entry_date__lte=date_to)
@@ -114,13 +118,16 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
         **{f"category__{k}__exits": Count("pk", filter=exited & q) for k, q in categories.items()},
         **{f"category__{k}__positive": Count("pk", filter=exited & positive & q) for k, q in categories.items()},
     }
-    # Every pathway counted by some figure has begun by D2 and not ended before D1.
-    row = (pathways.filter(in_pathway)
+    series_aggregates, series_steps, reached = _series_aggregates(periods)
+    # Every pathway counted by some figure has begun by D2 and not ended before D1 (of its period).
+    row = (pathways.filter(in_pathway | reached)
            .alias(age_key=DateNumber(F("entry_date")) - DateNumber(F("participant__birth_date")))
-           .aggregate(**aggregates))
+           .aggregate(**aggregates, **series_aggregates))
+    started = Q(start_date__gte=date_from, start_date__lte=date_to)
     steps = (Step.objects.using(reporting_alias())
-             .filter(pathway__in=pathways.values("pk"), start_date__gte=date_from, start_date__lte=date_to)
-             .aggregate(**{t: Count("pk", filter=Q(step_type=t)) for t in STEP_TYPES}))
+             .filter(pathway__in=pathways.values("pk"), start_date__gte=min([date_from, *(p[0] for p in periods)]),
+                     start_date__lte=max([date_to, *(p[1] for p in periods)]))
+             .aggregate(**{t: Count("pk", filter=started & Q(step_type=t)) for t in STEP_TYPES}, **series_steps))
 
     by_reason = {r: row[f"exit__{r}"] for r in EXIT_REASONS}
     return {
@@ -137,7 +144,37 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
         "steps": {"started": sum(steps.values()), "by_type": {t: steps[t] for t in STEP_TYPES}},
         "exits_by_category": {k: {"exits": row[f"category__{k}__exits"], "positive": row[f"category__{k}__positive"]}
                               for k in CATEGORY_KEYS},
+        **({"series": _series_from(row, steps, periods)} if periods else {}),
     }
+
+
+def _series_aggregates(periods) -> tuple[dict, dict, Q]:
+    """Per period: entries, people in pathway, exits, positive exits (pathways) and steps started; and the
+    condition a pathway meets when some period counts it."""
+    aggregates, step_counts, reached = {}, {}, Q()
+    for index, (date_from, date_to) in enumerate(periods):
+        in_pathway = Q(entry_date__lte=date_to) & (Q(exit_date__isnull=True) | Q(exit_date__gte=date_from))
+        exited = Q(exit_date__gte=date_from, exit_date__lte=date_to)
+        aggregates[f"series_entries_{index}"] = Count("pk", filter=Q(entry_date__gte=date_from,
+                                                                      entry_date__lte=date_to))
+        aggregates[f"series_people_{index}"] = Count("participant_id", distinct=True, filter=in_pathway)
+        aggregates[f"series_exits_{index}"] = Count("pk", filter=exited)
+        aggregates[f"series_positive_{index}"] = Count("pk", filter=exited & Q(exit_reason__in=POSITIVE_EXITS))
+        step_counts[f"series_steps_{index}"] = Count("pk", filter=Q(start_date__gte=date_from,
+                                                                     start_date__lte=date_to))
+        reached |= in_pathway
+    return aggregates, step_counts, reached
+
+
+def _series_from(row: dict, steps: dict, periods) -> list[dict]:
+    return [{
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "entries": row[f"series_entries_{index}"],
+        "participants_in_pathway": row[f"series_people_{index}"],
+        "exits": {"total": row[f"series_exits_{index}"], "positive": row[f"series_positive_{index}"]},
+        "rates": {"positive_exit_rate": _rate(row[f"series_positive_{index}"], row[f"series_exits_{index}"])},
+        "steps": {"started": steps[f"series_steps_{index}"]},
+    } for index, (date_from, date_to) in enumerate(periods)]
 
 
 def indicators_main_by_period(*, periods: list[tuple[date, date]], territory_ids=None, queryset=None, operator=None,
@@ -152,29 +189,13 @@ def indicators_main_by_period(*, periods: list[tuple[date, date]], territory_ids
         return []
     pathways = pathways_in_scope(territory_ids=territory_ids, queryset=queryset, operator=operator,
                                  referent=referent).using(reporting_alias())
-    aggregates, reached, step_counts = {}, Q(), {}
-    for index, (date_from, date_to) in enumerate(periods):
-        in_pathway = Q(entry_date__lte=date_to) & (Q(exit_date__isnull=True) | Q(exit_date__gte=date_from))
-        exited = Q(exit_date__gte=date_from, exit_date__lte=date_to)
-        aggregates[f"entries_{index}"] = Count("pk", filter=Q(entry_date__gte=date_from, entry_date__lte=date_to))
-        aggregates[f"people_{index}"] = Count("participant_id", distinct=True, filter=in_pathway)
-        aggregates[f"exits_{index}"] = Count("pk", filter=exited)
-        aggregates[f"positive_{index}"] = Count("pk", filter=exited & Q(exit_reason__in=POSITIVE_EXITS))
-        step_counts[f"steps_{index}"] = Count("pk", filter=Q(start_date__gte=date_from, start_date__lte=date_to))
-        reached |= in_pathway
+    aggregates, step_counts, reached = _series_aggregates(periods)
     row = pathways.filter(reached).aggregate(**aggregates)
-    first, last = min(p[0] for p in periods), max(p[1] for p in periods)
     steps = (Step.objects.using(reporting_alias())
-             .filter(pathway__in=pathways.values("pk"), start_date__gte=first, start_date__lte=last)
+             .filter(pathway__in=pathways.values("pk"), start_date__gte=min(p[0] for p in periods),
+                     start_date__lte=max(p[1] for p in periods))
              .aggregate(**step_counts))
-    return [{
-        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
-        "entries": row[f"entries_{index}"],
-        "participants_in_pathway": row[f"people_{index}"],
-        "exits": {"total": row[f"exits_{index}"], "positive": row[f"positive_{index}"]},
-        "rates": {"positive_exit_rate": _rate(row[f"positive_{index}"], row[f"exits_{index}"])},
-        "steps": {"started": steps[f"steps_{index}"]},
-    } for index, (date_from, date_to) in enumerate(periods)]
+    return _series_from(row, steps, periods)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -220,6 +241,16 @@ def indicators_compute(*, date_from: date, date_to: date, territory_ids=None, qu
 
 FORMATS = ("json", "csv", "text")
 DAYS_PER_MONTH = 30.4375
+
+
+def indicators_compute_with_series(*, date_from: date, date_to: date, periods: list[tuple[date, date]],
+                                   territory_ids=None, queryset=None, operator=None, referent=None
+                                   ) -> tuple[dict, list[dict]]:
+    """`indicators_compute` for the period and `indicators_main_by_period` for `periods`, in the same two queries."""
+    counts = indicators_counts(date_from=date_from, date_to=date_to, territory_ids=territory_ids, queryset=queryset,
+                               operator=operator, referent=referent, periods=periods)
+    series = counts.pop("series", [])
+    return indicators_from_counts(counts, date_from=date_from, date_to=date_to), series
 
 
 def indicators_flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:

@@ -1,8 +1,8 @@
 """One report = the indicators of the selected period plus the year-by-year series, and their layout.
 
-The figures come from `reporting.indicators` (aggregated in the database): `indicators_compute` for the
-period, `indicators_main_by_period` for the year-by-year series (at most SERIES_YEARS, in one pass), so a page
-or an export costs a fixed number of queries whatever the volume of pathways.
+The figures come from `reporting.indicators.indicators_compute_with_series` (aggregated in the database): the
+period's indicators and the year-by-year series (at most SERIES_YEARS) in the same two queries, so a page or an
+export costs a fixed number of queries whatever the volume of pathways.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from parcours.organisations.models import PLIE_TEAM_ROLES, OrganisationKind, User
-from parcours.reporting.indicators import indicators_compute, indicators_main_by_period
+from parcours.reporting.indicators import indicators_compute_with_series
 
 from .figures import Section, period_label, sections
 from .forms import Selection
@@ -21,28 +21,21 @@ from .forms import Selection
 SERIES_YEARS = 5
 
 
-def compute(selection: Selection, date_from: date, date_to: date) -> dict:
-    return indicators_compute(territory_ids=sorted(selection.territory_ids), date_from=date_from, date_to=date_to,
-                              operator=selection.operator, referent=selection.referent)
-
-
 def _has_activity(data: dict) -> bool:
     return bool(data["participants_in_pathway"] or data["entries"] or data["exits"]["total"]
                 or data["steps"]["started"])
 
 
-def year_series(selection: Selection, today: date) -> list[dict]:
-    """The main figures of each of the last SERIES_YEARS calendar years up to the selected period's end.
-
-    The current year counts up to today; leading years without any activity are left out (the
-    years the data covers), the last year always stays.
-    """
+def series_years(selection: Selection, today: date) -> list[tuple[int, date, date]]:
+    """The last SERIES_YEARS calendar years up to the selected period's end; the current year up to today."""
     last = min(selection.date_to.year, today.year)
-    years = [(year, date(year, 1, 1), min(date(year, 12, 31), today))
-             for year in range(last - SERIES_YEARS + 1, last + 1)]
-    figures = indicators_main_by_period(periods=[(start, end) for _year, start, end in years],
-                                        territory_ids=sorted(selection.territory_ids), operator=selection.operator,
-                                        referent=selection.referent)
+    return [(year, date(year, 1, 1), min(date(year, 12, 31), today))
+            for year in range(last - SERIES_YEARS + 1, last + 1)]
+
+
+def year_points(years: list[tuple[int, date, date]], figures: list[dict]) -> list[dict]:
+    """The series' points with their labels; leading years without any activity are left out (the years the
+    data covers), the last year always stays."""
     points = []
     for (year, start, end), data in zip(years, figures, strict=True):
         label = str(year) if end.month == 12 and end.day == 31 else _("%(year)s (au %(day)s)") % {
@@ -93,7 +86,10 @@ class Report:
 
 
 def build_report(*, user: User, selection: Selection, today: date) -> Report:
-    data = compute(selection, selection.date_from, selection.date_to)
-    series = year_series(selection, today)
+    years = series_years(selection, today)
+    data, figures = indicators_compute_with_series(
+        date_from=selection.date_from, date_to=selection.date_to, periods=[(start, end) for _y, start, end in years],
+        territory_ids=sorted(selection.territory_ids), operator=selection.operator, referent=selection.referent)
+    series = year_points(years, figures)
     return Report(selection=selection, plie=plie_name(user), data=data, series=series,
                   sections=sections(data, series))
