@@ -141,7 +141,7 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
         },
         "pathway_duration_days_sum": row["duration_sum"] or 0,
         "entries_profile": {k: row[f"profile__{k}"] for k in PROFILE_KEYS},
-        "steps": {"started": sum(steps.values()), "by_type": {t: steps[t] for t in STEP_TYPES}},
+        "steps": {"started": sum(steps[t] for t in STEP_TYPES), "by_type": {t: steps[t] for t in STEP_TYPES}},
         "exits_by_category": {k: {"exits": row[f"category__{k}__exits"], "positive": row[f"category__{k}__positive"]}
                               for k in CATEGORY_KEYS},
         **({"series": _series_from(row, steps, periods)} if periods else {}),
