@@ -139,55 +139,47 @@ def test_generated_set_agrees_with_a_python_computation(tmp_path, territory):
     assert data["mean_pathway_duration_days"] == sum((p.exit_date - p.entry_date).days for p in exits) / len(exits)
 
 
-def test_the_series_gives_each_period_the_figures_of_indicators_compute(tmp_path, territory,
-                                                                       django_assert_num_queries):
-    """Year by year (the page's evolution), plus one-day and empty periods, on a generated set of 400 people."""
-    from parcours.interchange.importer import dataset_import
-    from parcours.reporting.indicators import indicators_main_by_period
-    from tests.interchange.generate import generate_set
-
-    generate_set(tmp_path / "gen", 400, seed=11)
-    dataset_import(tmp_path / "gen", territory=territory)
-    periods = [(date(year, 1, 1), date(year, 12, 31)) for year in range(2019, 2025)]
-    periods += [(date(2022, 3, 1), date(2022, 3, 1)), (date(1990, 1, 1), date(1990, 12, 31))]
-    with django_assert_num_queries(2):
-        series = indicators_main_by_period(periods=periods, territory_ids=[territory.pk])
-    assert sum(point["entries"] for point in series) > 0
-    for (date_from, date_to), point in zip(periods, series, strict=True):
-        full = indicators_compute(territory_ids=[territory.pk], date_from=date_from, date_to=date_to)
-        assert point == {"period": full["period"], "entries": full["entries"],
-                         "participants_in_pathway": full["participants_in_pathway"],
-                         "exits": {"total": full["exits"]["total"], "positive": full["exits"]["positive"]},
-                         "rates": {"positive_exit_rate": full["rates"]["positive_exit_rate"]},
-                         "steps": {"started": full["steps"]["started"]}}, (date_from, date_to)
-    assert indicators_main_by_period(periods=[], territory_ids=[territory.pk]) == []
-
-
-def test_the_series_applies_the_operator_and_referent_filters(dataset, referent):
-    from parcours.reporting.indicators import indicators_main_by_period
-
-    operator = Organisation.objects.get(territory=dataset, name="Maison de l'emploi")
-    (point,) = indicators_main_by_period(periods=[(D1, D2)], territory_ids=[dataset.pk], operator=operator)
-    assert point["entries"] == 1 and point["participants_in_pathway"] == 1 and point["steps"]["started"] == 1
-    Pathway.objects.filter(external_ref="W2").update(referent=referent)
-    (point,) = indicators_main_by_period(periods=[(D1, D2)], territory_ids=[dataset.pk], referent=referent.pk)
-    assert point["entries"] == 1 and point["exits"]["total"] == 0
+def _main_figures(full: dict) -> dict:
+    """What a point of the series holds, taken from indicators_compute's output."""
+    return {"period": full["period"], "entries": full["entries"],
+            "participants_in_pathway": full["participants_in_pathway"],
+            "exits": {"total": full["exits"]["total"], "positive": full["exits"]["positive"]},
+            "rates": {"positive_exit_rate": full["rates"]["positive_exit_rate"]},
+            "steps": {"started": full["steps"]["started"]}}
 
 
 def test_the_period_and_its_series_come_from_the_same_two_queries(tmp_path, territory, django_assert_num_queries):
-    """What the page computes: the period's indicators exactly as indicators_compute, each year as the series."""
+    """What the page computes: the period exactly as indicators_compute; each year (plus one-day and empty
+    periods) with indicators_compute's main figures for that year; on a generated set of 400 people."""
     from parcours.interchange.importer import dataset_import
-    from parcours.reporting.indicators import indicators_compute_with_series, indicators_main_by_period
+    from parcours.reporting.indicators import indicators_compute_with_series
     from tests.interchange.generate import generate_set
 
     generate_set(tmp_path / "gen", 400, seed=12)
     dataset_import(tmp_path / "gen", territory=territory)
     period = (date(2022, 3, 1), date(2023, 2, 28))
-    years = [(date(year, 1, 1), date(year, 12, 31)) for year in range(2018, 2025)]
+    periods = [(date(year, 1, 1), date(year, 12, 31)) for year in range(2018, 2025)]
+    periods += [(date(2022, 3, 1), date(2022, 3, 1)), (date(1990, 1, 1), date(1990, 12, 31))]
     with django_assert_num_queries(2):
-        data, series = indicators_compute_with_series(date_from=period[0], date_to=period[1], periods=years,
+        data, series = indicators_compute_with_series(date_from=period[0], date_to=period[1], periods=periods,
                                                       territory_ids=[territory.pk])
     assert data == indicators_compute(territory_ids=[territory.pk], date_from=period[0], date_to=period[1])
-    assert series == indicators_main_by_period(periods=years, territory_ids=[territory.pk])
+    assert sum(point["entries"] for point in series) > 0
+    for (date_from, date_to), point in zip(periods, series, strict=True):
+        full = indicators_compute(territory_ids=[territory.pk], date_from=date_from, date_to=date_to)
+        assert point == _main_figures(full), (date_from, date_to)
     assert indicators_compute_with_series(date_from=period[0], date_to=period[1], periods=[],
                                           territory_ids=[territory.pk]) == (data, [])
+
+
+def test_the_series_applies_the_operator_and_referent_filters(dataset, referent):
+    from parcours.reporting.indicators import indicators_compute_with_series
+
+    operator = Organisation.objects.get(territory=dataset, name="Maison de l'emploi")
+    _data, (point,) = indicators_compute_with_series(date_from=D1, date_to=D2, periods=[(D1, D2)],
+                                                     territory_ids=[dataset.pk], operator=operator)
+    assert point["entries"] == 1 and point["participants_in_pathway"] == 1 and point["steps"]["started"] == 1
+    Pathway.objects.filter(external_ref="W2").update(referent=referent)
+    _data, (point,) = indicators_compute_with_series(date_from=D1, date_to=D2, periods=[(D1, D2)],
+                                                     territory_ids=[dataset.pk], referent=referent.pk)
+    assert point["entries"] == 1 and point["exits"]["total"] == 0

@@ -4,8 +4,8 @@ Two queries whatever the volume: one conditional aggregate over the pathways (en
 pathway, exits by reason, durations, profile of the entries, exits by category), one over the steps.
 `indicators_counts` returns the additive counts (what consolidation sums across PLIE);
 `indicators_from_counts` derives the spec's JSON from them (rates, mean duration), so a single PLIE
-and a consolidation compute their rates the same way. `indicators_main_by_period` gives the main figures of
-several periods (the indicators page's year-by-year series) in two queries for all of them.
+and a consolidation compute their rates the same way. `indicators_compute_with_series` gives the main figures of
+several periods (the indicators page's year-by-year series) in the same two queries as the period's.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
     """The additive counts for the period [date_from, date_to] (both included).
 
     With `periods`, the same two queries also give the main figures of each of them (under "series", see
-    `indicators_main_by_period`): the page's year-by-year series costs no extra read of the pathways.
+    `indicators_compute_with_series`): the page's year-by-year series costs no extra read of the pathways.
     """
     pathways = pathways_in_scope(territory_ids=territory_ids, queryset=queryset, operator=operator,
                                  referent=referent).using(reporting_alias())
@@ -177,27 +177,6 @@ def _series_from(row: dict, steps: dict, periods) -> list[dict]:
     } for index, (date_from, date_to) in enumerate(periods)]
 
 
-def indicators_main_by_period(*, periods: list[tuple[date, date]], territory_ids=None, queryset=None, operator=None,
-                              referent=None) -> list[dict]:
-    """The main figures of several periods (a year-by-year series), two queries for all of them.
-
-    The same definitions as `indicators_counts`, restricted to what a series shows: entries, people in
-    pathway, exits, positive exits and their rate, steps started. One conditional aggregate per period and
-    figure, so the database reads the pathways once, not once per period.
-    """
-    if not periods:
-        return []
-    pathways = pathways_in_scope(territory_ids=territory_ids, queryset=queryset, operator=operator,
-                                 referent=referent).using(reporting_alias())
-    aggregates, step_counts, reached = _series_aggregates(periods)
-    row = pathways.filter(reached).aggregate(**aggregates)
-    steps = (Step.objects.using(reporting_alias())
-             .filter(pathway__in=pathways.values("pk"), start_date__gte=min(p[0] for p in periods),
-                     start_date__lte=max(p[1] for p in periods))
-             .aggregate(**step_counts))
-    return _series_from(row, steps, periods)
-
-
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -246,7 +225,9 @@ DAYS_PER_MONTH = 30.4375
 def indicators_compute_with_series(*, date_from: date, date_to: date, periods: list[tuple[date, date]],
                                    territory_ids=None, queryset=None, operator=None, referent=None
                                    ) -> tuple[dict, list[dict]]:
-    """`indicators_compute` for the period and `indicators_main_by_period` for `periods`, in the same two queries."""
+    """`indicators_compute` for the period and, for each of `periods`, its main figures (entries, people in pathway,
+    exits, positive exits and their rate, steps started: what a year-by-year series shows), in the same two queries:
+    one conditional aggregate per figure and period, so the pathways are read once, not once per period."""
     counts = indicators_counts(date_from=date_from, date_to=date_to, territory_ids=territory_ids, queryset=queryset,
                                operator=operator, referent=referent, periods=periods)
     series = counts.pop("series", [])
