@@ -434,12 +434,12 @@ def _twin_territory(source: Territory, number: int) -> Territory:
                                  for q in source.qpvs.order_by("pk")])
         organisations = {}
         for organisation in Organisation.objects.filter(territory=source).order_by("pk"):
-            copy = Organisation.objects.get(pk=organisation.pk)
-            copy.pk, copy.territory = None, twin
-            if copy.kind == OrganisationKind.PLIE:
-                copy.name = plie_name
-            copy.save(force_insert=True)
-            organisations[organisation.pk] = copy
+            source_pk = organisation.pk
+            organisation.pk, organisation.territory = None, twin   # a fresh row, saved as the twin's copy
+            if organisation.kind == OrganisationKind.PLIE:
+                organisation.name = plie_name
+            organisation.save(force_insert=True)
+            organisations[source_pk] = organisation
         Helpdesk.objects.bulk_create([
             Helpdesk(territory=twin, name=h.name, address=h.address, phone=h.phone,
                      organisation=organisations.get(h.organisation_id)) for h in source.helpdesks.order_by("pk")])
