@@ -8,7 +8,7 @@ PEOPLE ?= 150000
 
 export PARCOURS_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run test test-fast bench install demo clean messages
+.PHONY: run test test-fast lint bench install demo clean messages
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
@@ -27,8 +27,12 @@ run: $(STAMP)
 	PARCOURS_DEBUG=1 $(PARCOURS) demo-data --if-empty
 	PARCOURS_DEBUG=1 PARCOURS_DEMO=1 $(PARCOURS) runserver 127.0.0.1:8000
 
+# The layers of docs/architecture.md, checked on every run of the suite.
+lint: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
 # The whole suite; browser tests need Debian's chromium (installed here when root, skipped loudly otherwise).
-test: $(STAMP)
+test: lint
 	@bash scripts/ensure-chromium.sh
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 

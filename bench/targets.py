@@ -6,7 +6,7 @@
 Most virtual users are referents of the demo data (the ones with the largest caseloads, whatever their territory):
 their home, their caseload, files of their own participants, and the agenda of their territory's next commission.
 One in ten is a member of the demo PLIE's animation team (home, the whole PLIE's caseload, any file of the PLIE, the
-agenda, the indicators page). At scale the data set holds several PLIE (core/demo.py): each sees only its own. The team's roles
+agenda, the indicators page). At scale the data set holds several PLIE (demo/generator.py): each sees only its own. The team's roles
 must sign in with a second factor: the benchmark gives each team virtual user its own bench account in the PLIE
 with a confirmed TOTP device whose key is handed to the load generator, which then passes the real second step
 (bench/loadgen.py computes the codes, RFC 6238). A TOTP code is accepted once per 30-second step and per device, so
@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from parcours.commissions.models import Commission
+from parcours.plie.commissions.models import Commission
 from parcours.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from parcours.pathways.models import Pathway, PathwayStatus
 

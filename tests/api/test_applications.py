@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from parcours.audit.models import AccessLog, AuditEvent
-from parcours.intake import selectors
-from parcours.intake.models import Application
+from parcours.plie.intake import selectors
+from parcours.plie.intake.models import Application
 from parcours.participants.models import DocumentKind, Participant
 from parcours.pathways.models import Pathway, PathwayStatus, PathwayTransition
 from tests import factories

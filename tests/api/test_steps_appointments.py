@@ -6,7 +6,8 @@ import pytest
 
 from parcours.audit.models import AuditEvent
 from parcours.pathways.models import Appointment, EmploymentFollowUp, Pathway, PathwayStatus, Step
-from parcours.pathways.selectors import pathway_file_queryset, pathway_open_followup, pathway_timeline
+from parcours.pathways.selectors import pathway_open_followup, pathway_timeline
+from parcours.plie.selectors import pathway_file_queryset
 from tests import factories
 
 from .helpers import api_for, today

@@ -83,7 +83,7 @@ def test_logs_cannot_be_altered_through_the_views(client, dpo, logs, method):
 
 
 def test_dpo_has_no_access_to_files(dpo):
-    from parcours.organisations.access import participants_visible_to, pathways_visible_to
+    from parcours.pathways.access import participants_visible_to, pathways_visible_to
 
     factories.PathwayFactory()
     assert not pathways_visible_to(dpo).exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from parcours.accounts.models import LoginFailure
 from parcours.audit.models import AccessLog, AuditEvent
 from parcours.audit.services import access_log_record, audit_record
-from parcours.organisations.access import participants_visible_to, pathways_visible_to
+from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.participants.models import Document, Participant
 from parcours.pathways.models import Appointment, Note, Pathway, PathwayStatus
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from parcours.organisations.models import User
-from parcours.web.demo_accounts import DEMO_PASSWORD
+from parcours.demo.accounts import DEMO_PASSWORD
 
 from .helpers import NARROWEST, PHONE, login, visit
 

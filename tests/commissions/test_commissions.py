@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.commissions import pdf
-from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
-from parcours.commissions.selectors import commission_agenda, commission_decisions
-from parcours.commissions.services import commission_close, commission_decide, commission_plan
+from parcours.plie.commissions import pdf
+from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.plie.commissions.selectors import commission_agenda, commission_decisions
+from parcours.plie.commissions.services import commission_close, commission_decide, commission_plan
 from parcours.core.workflow import TransitionRefused
-from parcours.intake.models import Assessment
+from parcours.plie.intake.models import Assessment
 from parcours.pathways.models import BarrierReview, PathwayStatus, PathwayTransition
 from tests import factories
 

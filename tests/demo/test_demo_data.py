@@ -9,9 +9,9 @@ from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.commissions.models import Commission, CommissionDecision, CommissionOutcome
-from parcours.core.demo import EXIT_MIX, STATE_MIX, add_months, quota
-from parcours.intake.models import Application, Assessment, ReceptionInterview
+from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionOutcome
+from parcours.demo.generator import EXIT_MIX, STATE_MIX, add_months, quota
+from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from parcours.participants.models import Participant
 from parcours.pathways.models import (
@@ -19,7 +19,7 @@ from parcours.pathways.models import (
     PathwayStatus, PathwayTransition, Step,
 )
 from parcours.pathways.workflow import PATHWAY_WORKFLOW
-from parcours.web.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 PEOPLE = 60
 

@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from parcours.commissions.models import Commission
-from parcours.core import demo
-from parcours.organisations.access import pathways_visible_to
+from parcours.plie.commissions.models import Commission
+from parcours.demo import generator as demo
+from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from parcours.participants.models import Participant
 from parcours.pathways.models import Pathway

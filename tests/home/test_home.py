@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.commissions.models import Commission
-from parcours.intake.models import ReceptionInterview
+from parcours.plie.commissions.models import Commission
+from parcours.plie.intake.models import ReceptionInterview
 from parcours.pathways.models import EmploymentFollowUp, PathwayStatus, Step
 from tests import factories
 

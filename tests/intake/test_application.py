@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from parcours.audit.models import AccessLog, AuditEvent
-from parcours.intake.models import Application
-from parcours.intake.services import name_key
+from parcours.plie.intake.models import Application
+from parcours.plie.intake.services import name_key
 from parcours.participants.models import Document, Participant
 from parcours.pathways.models import Pathway, PathwayTransition
 from tests import factories

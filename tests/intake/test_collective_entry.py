@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
 from parcours.core.workflow import TransitionRefused
-from parcours.intake.models import CollectiveActionEntry
-from parcours.intake.services import pathway_enter_via_collective_action
+from parcours.plie.intake.models import CollectiveActionEntry
+from parcours.plie.intake.services import pathway_enter_via_collective_action
 from parcours.organisations.models import Membership
 from parcours.participants.models import Participant
 from parcours.pathways.models import Pathway, PathwayTransition

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
 from parcours.core.workflow import TransitionRefused
-from parcours.intake import selectors
-from parcours.intake.services import application_assign
+from parcours.plie.intake import selectors
+from parcours.plie.intake.services import application_assign
 from parcours.organisations.models import Membership
 from parcours.pathways.models import PathwayTransition
 from tests import factories

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
 from parcours.core.workflow import TransitionRefused
-from parcours.intake import selectors
-from parcours.intake.models import Assessment, ReceptionInterview
-from parcours.intake.services import (
+from parcours.plie.intake import selectors
+from parcours.plie.intake.models import Assessment, ReceptionInterview
+from parcours.plie.intake.services import (
     BarrierAssessed, assessment_complete, assessment_save, reception_interview_record,
 )
 from parcours.pathways.models import BarrierReview, PathwayTransition

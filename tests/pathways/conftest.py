@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from parcours.intake.models import Assessment
+from parcours.plie.intake.models import Assessment
 from parcours.pathways.models import PathwayStatus
 from tests import factories
 

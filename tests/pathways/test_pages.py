@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parcours.audit.models import AccessLog
-from parcours.commissions.models import Commission, CommissionDecision
-from parcours.intake.models import Application, ReceptionInterview
+from parcours.plie.commissions.models import Commission, CommissionDecision
+from parcours.plie.intake.models import Application, ReceptionInterview
 from parcours.participants.models import Document
 from parcours.pathways import services
 from parcours.pathways.models import (

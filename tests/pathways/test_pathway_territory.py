@@ -2,8 +2,8 @@
 
 from django.db.models import F
 
-from parcours.intake.services import pathway_enter_via_collective_action
-from parcours.organisations.access import pathways_visible_to
+from parcours.plie.intake.services import pathway_enter_via_collective_action
+from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.models import Membership
 from parcours.pathways.models import Pathway
 from parcours.reporting.indicators import pathways_in_scope

@@ -13,6 +13,7 @@ from parcours.audit.models import AuditEvent
 from parcours.participants.models import Document
 from parcours.participants.services import document_download_name, document_upload
 from parcours.pathways import selectors, services
+from parcours.plie import selectors as plie_selectors
 from parcours.pathways.models import Appointment, BarrierReview, Note
 from tests import factories
 
@@ -33,7 +34,7 @@ def test_appointment_moves_the_last_contact_and_counts_time(active, referent):
     assert active.last_contact_date == days_ago(5)  # an older appointment does not move it back
     assert Appointment.objects.get(date=days_ago(5)).referent == referent
     assert AuditEvent.objects.filter(action="appointment.create").count() == 2
-    file = selectors.pathway_file_queryset(referent).get(pk=active.pk)
+    file = plie_selectors.pathway_file_queryset(referent).get(pk=active.pk)
     assert selectors.pathway_time_spent(file) == {"interviews": 0, "appointments": 75, "total": 75}
 
 
@@ -74,7 +75,7 @@ def test_barrier_reviews_latest_level_with_history(active, referent):
     services.barrier_review_create(pathway=active, by=referent, values=review(level="moderate", reviewed_on=days_ago(5)))
     services.barrier_review_create(pathway=active, by=referent, values=review(barrier="health", level="moderate",
                                                                              comment="Suivi médical."))
-    file = selectors.pathway_file_queryset(referent).get(pk=active.pk)
+    file = plie_selectors.pathway_file_queryset(referent).get(pk=active.pk)
     status = {b.barrier: b for b in selectors.pathway_barriers(file, sensitive=True)}
     assert status["mobility"].latest.level == "moderate"
     assert [r.level for r in status["mobility"].history] == ["major", "moderate"]

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess
-from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
-from parcours.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
+from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
 from parcours.participants.services import document_upload
 from parcours.pathways.models import PathwayStatus
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from parcours.audit.models import AuditEvent
-from parcours.commissions.models import Commission, CommissionDecision
-from parcours.intake.models import Application, Assessment, ReceptionInterview
+from parcours.plie.commissions.models import Commission, CommissionDecision
+from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.participants.models import Document
 from parcours.pathways.models import (
     Appointment, BarrierReview, EngagementContract, Note, PathwayStatus, PathwayTransition, Step,

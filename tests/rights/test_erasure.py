@@ -8,10 +8,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from parcours.audit.models import AccessLog, AuditEvent
-from parcours.commissions.models import Commission, CommissionDecision
-from parcours.intake.models import Application, Assessment, ReceptionInterview
+from parcours.plie.commissions.models import Commission, CommissionDecision
+from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.participants.models import Document, Participant
-from parcours.participants.rights import participant_erase
+from parcours.privacy.rights import participant_erase
 from parcours.pathways.models import BarrierReview, Note, Pathway
 from tests import factories
 

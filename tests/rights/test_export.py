@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.audit.models import AccessLog, AuditEvent
-from parcours.intake.models import Application
-from parcours.participants.rights import participant_export_data
-from parcours.participants.rights_pdf import build_story, render_export_pdf
+from parcours.plie.intake.models import Application
+from parcours.privacy.rights import participant_export_data
+from parcours.privacy.rights_pdf import build_story, render_export_pdf
 from tests import factories
 
 from .conftest import add_document, build_file

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
 from parcours.participants.models import Participant
-from parcours.participants.rights import StaleVersion, participant_rectify
+from parcours.privacy.rights import StaleVersion, participant_rectify
 from parcours.territory.models import Commune, Qpv
 from tests import factories
 

@@ -20,8 +20,8 @@ from rest_framework.test import APIClient
 
 from parcours.accounts.models import LoginFailure
 from parcours.audit.models import AuditEvent
-from parcours.commissions.models import Commission, CommissionDecision
-from parcours.intake.models import Assessment
+from parcours.plie.commissions.models import Commission, CommissionDecision
+from parcours.plie.intake.models import Assessment
 from parcours.participants.models import Document
 from parcours.pathways.models import Note, PathwayStatus
 

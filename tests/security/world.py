@@ -15,8 +15,8 @@ from django.db import models
 from parcours.interchange.models import ImportRun, ImportState
 from django.utils import timezone
 
-from parcours.commissions.models import Commission, CommissionDecision, CommissionStatus
-from parcours.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
+from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import document_upload

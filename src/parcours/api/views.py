@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parcours.audit.services import access_log_record
-from parcours.intake.services import application_submit
-from parcours.organisations.access import (
-    applications_visible_to, participants_visible_to, pathways_visible_to, team_territory_ids,
-)
+from parcours.plie.intake.services import application_submit
+from parcours.organisations.access import team_territory_ids
+from parcours.pathways.access import participants_visible_to, pathways_visible_to
+from parcours.plie.intake.access import applications_visible_to
 from parcours.organisations.models import PLIE_TEAM_ROLES, Organisation, Role
 from parcours.participants.models import Participant
 from parcours.pathways import services as pathway_services

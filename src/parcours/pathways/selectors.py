@@ -25,7 +25,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.organisations.access import pathways_visible_to, user_territory_ids
+from parcours.organisations.access import user_territory_ids
+from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.models import Role, User
 from parcours.participants.models import SENSITIVE_BARRIERS, Barrier, Document
 from parcours.territory.models import Territory
@@ -90,31 +91,6 @@ def referents_for_filter(user: User) -> QuerySet:
 
 
 # --- the participant's file -----------------------------------------------------------------------------------
-
-def pathway_file_queryset(user: User) -> QuerySet:
-    """Visible pathways with every related row of the file prefetched (a bounded number of queries)."""
-    return pathways_visible_to(user).select_related(
-        "participant__commune", "participant__qpv", "participant__territory", "referent", "operator",
-        "application__prescriber_organisation", "application__prescribed_by", "assessment__author",
-        "contract__director",
-    ).prefetch_related(
-        Prefetch("transitions", queryset=PathwayTransition.objects.select_related("by")),
-        Prefetch("reception_interviews"),
-        Prefetch("commission_decisions", queryset=_decisions()),
-        Prefetch("steps", queryset=Step.objects.select_related("followup")),
-        Prefetch("appointments", queryset=Appointment.objects.select_related("referent")),
-        Prefetch("barrier_reviews", queryset=BarrierReview.objects.select_related("reviewed_by")),
-        Prefetch("notes", queryset=Note.objects.select_related("author")),
-        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
-        Prefetch("followups", queryset=EmploymentFollowUp.objects.select_related("closed_by", "step")),
-    )
-
-
-def _decisions():
-    from parcours.commissions.models import CommissionDecision
-
-    return CommissionDecision.objects.select_related("commission", "decided_by")
-
 
 def pathway_history(pathway: Pathway, user: User) -> list[Pathway]:
     """The person's other pathways (re-entry keeps the history), each marked `visible` to the user."""

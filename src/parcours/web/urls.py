@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from parcours.accounts.views import LoginView
+from parcours.web.accounts.views import LoginView
 
 from . import views
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from parcours.organisations.models import Role
-from parcours.pathways import worklists
+from parcours.plie import worklists
 
 
 @login_required

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.commissions import pdf
-from parcours.commissions.models import CommissionDecision
-from parcours.commissions.selectors import (
+from parcours.plie.commissions import pdf
+from parcours.plie.commissions.models import CommissionDecision
+from parcours.plie.commissions.selectors import (
     commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
 )
-from parcours.commissions.services import (
+from parcours.plie.commissions.services import (
     DECIDERS, PLANNERS, commission_close, commission_decide, commission_next_date, commission_plan,
 )
 from parcours.core.workflow import TransitionRefused

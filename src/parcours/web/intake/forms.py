@@ -1,4 +1,4 @@
-"""Forms of the intake. They shape the input; the rules live in parcours.intake.services."""
+"""Forms of the intake. They shape the input; the rules live in parcours.plie.intake.services."""
 
 from __future__ import annotations
 
@@ -196,7 +196,7 @@ class AssessmentForm(IntakeForm):
         return cleaned
 
     def barriers(self) -> dict:
-        from parcours.intake.services import BarrierAssessed
+        from parcours.plie.intake.services import BarrierAssessed
 
         return {code: BarrierAssessed(self.cleaned_data[f"level_{code}"], self.cleaned_data[f"comment_{code}"])
                 for code, _label in Barrier.choices if self.cleaned_data.get(f"level_{code}")}

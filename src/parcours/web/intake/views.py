@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from parcours.audit.services import access_log_record
 from parcours.core.workflow import TransitionRefused
-from parcours.intake import selectors, services
-from parcours.organisations.access import participants_visible_to
+from parcours.plie.intake import selectors, services
+from parcours.pathways.access import participants_visible_to
 from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, Role
 from parcours.participants.models import Barrier
 from parcours.pathways.models import PathwayStatus

@@ -17,12 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from parcours.audit.services import access_log_record
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
-from parcours.organisations.access import pathways_visible_to, referents_assignable_by
+from parcours.organisations.access import referents_assignable_by
+from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.models import Role
 from parcours.participants.models import Participant
-from parcours.participants.selectors import documents_visible_to
+from parcours.pathways.access import documents_visible_to
 from parcours.participants.services import document_download_name, document_upload
 from parcours.pathways import selectors, services
+from parcours.plie import selectors as plie_selectors
 from parcours.pathways.models import EngagementContract, FollowUpStatus, PathwayStatus, Step
 from parcours.pathways.pdf import contract_pdf
 from parcours.pathways.workflow import PATHWAY_WORKFLOW
@@ -124,7 +126,7 @@ def _action_forms(request, pathway) -> list[dict]:
 @require_GET
 def pathway_detail(request, pk: int):
     user = request.user
-    pathway = _pathway(request, pk, selectors.pathway_file_queryset(user))
+    pathway = _pathway(request, pk, plie_selectors.pathway_file_queryset(user))
     participant = pathway.participant
     sensitive = selectors.can_see_sensitive(user)
     access_log_record(user=user, participant_id=participant.pk, screen="pathway_detail")

@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from parcours.participants.models import Participant
-from parcours.participants.rights import RECTIFIABLE_FIELDS
+from parcours.privacy.rights import RECTIFIABLE_FIELDS
 from parcours.territory.models import Commune, Qpv
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.audit.services import access_log_record
 from parcours.participants.models import Participant
-from parcours.participants.rights import (
+from parcours.privacy.rights import (
     ERASURE_COUNTED, ERASURE_ROLES, RECTIFIABLE_FIELDS, RIGHTS_ROLES, StaleVersion, participant_can_erase,
     participant_erase, participant_erasure_counts, participant_erasure_refusal, participant_export,
     participant_rectify, participant_rights_scope, stale_message,

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class IntakeConfig(AppConfig):
-    name = "parcours.intake"
-    label = "intake"

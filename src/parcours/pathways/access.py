@@ -1,0 +1,44 @@
+"""What a user may open of the pathways, and so of the people: every view, endpoint and command starts here.
+
+- the PLIE's animation team (coordinator, director, administrator) sees its whole territory;
+- a referent sees the pathways of the operator structures they belong to as referent, and their own;
+- prescribers see applications only (`plie.intake.access`).
+
+Another structure's object is simply not found (404). Archived files are hidden (`participants.access`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from parcours.organisations.access import team_territory_ids
+from parcours.organisations.models import Role, User
+from parcours.participants.access import archived_hidden
+from parcours.participants.models import Document, Participant
+
+from .models import Pathway
+
+
+def pathways_visible_to(user: User) -> QuerySet:
+    """Pathways whose full file the user may open (not prescribers: they see applications only)."""
+    if not user.is_authenticated or not user.is_active:
+        return Pathway.objects.none()
+    rule = Q(pk__in=[])
+    territories = team_territory_ids(user)
+    if territories:
+        rule |= Q(territory_id__in=territories)
+    operators = user.organisation_ids(Role.REFERENT)
+    if operators:
+        rule |= Q(operator_id__in=operators) | Q(referent=user)
+    return archived_hidden(Pathway.objects.filter(rule), user)
+
+
+def participants_visible_to(user: User) -> QuerySet:
+    visible = pathways_visible_to(user).filter(participant=OuterRef("pk"))
+    return Participant.objects.filter(Exists(visible))
+
+
+def documents_visible_to(user: User) -> QuerySet:
+    """Documents of a person whose pathway the user may open (the file's own documents, and the person's history)."""
+    visible = pathways_visible_to(user)
+    return Document.objects.filter(participant_id__in=visible.values("participant_id")).select_related("participant")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlieConfig(AppConfig):
+    name = "parcours.plie"
+    label = "plie"

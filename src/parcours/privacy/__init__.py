@@ -1,0 +1,1 @@
+"""The person's rights (access, rectification, objection, erasure), retention, and the DPO's reads."""
