@@ -8,6 +8,8 @@ from factory.django import DjangoModelFactory
 from parcours.organisations.models import Membership, Organisation, OrganisationKind, PrescriberType, User
 from parcours.participants.models import Participant, Sex
 from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.plie.definition import PLIE
+from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Qpv, Territory
 
 
@@ -29,6 +31,8 @@ class TerritoryFactory(DjangoModelFactory):
                                       defaults={"name": "Cournon-d'Auvergne", "postal_codes": ["63800"]})
         Qpv.objects.get_or_create(territory=obj, code="croix-de-neyrat",
                                   defaults={"name": "Croix-de-Neyrat", "commune": clermont})
+        # Every territory of the suite has its PLIE (the programme the PLIE's pathways belong to).
+        Programme.objects.get_or_create(territory=obj, kind=PLIE, defaults={"name": f"PLIE {obj.name}"})
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -85,6 +89,8 @@ class PathwayFactory(DjangoModelFactory):
         model = Pathway
 
     participant = factory.SubFactory(ParticipantFactory)
+    programme = factory.LazyAttribute(lambda o: Programme.objects.get(territory_id=o.participant.territory_id,
+                                                                       kind=PLIE))
     status = PathwayStatus.SUBMITTED
     application_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=120))
 
@@ -174,3 +180,16 @@ class NoteFactory(DjangoModelFactory):
     pathway = factory.SubFactory(PathwayFactory, active=True)
     author = factory.SubFactory(UserFactory)
     body = "La personne est venue au rendez-vous."
+
+
+def plie_rules_set(territory, **values):
+    """Set rules of the territory's PLIE programme (common columns or its definition's parameters)."""
+    programme = Programme.objects.get(territory=territory, kind=PLIE)
+    for name, value in values.items():
+        if name in ("inactivity_alert_days", "caseload_min", "caseload_max"):
+            setattr(programme, name, value)
+        else:
+            programme.parameters = {**programme.parameters, name: value}
+    programme.full_clean()
+    programme.save()
+    return programme

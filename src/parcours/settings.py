@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "parcours.territory",
     "parcours.organisations",
     "parcours.participants",
+    "parcours.programmes",
     "parcours.pathways",
     "parcours.plie",
     "parcours.plie.intake",

@@ -30,35 +30,39 @@ def test_overview_lists_structures_with_constant_queries(admin_client, territory
         admin_client.get(reverse("administration:overview"))
 
 
-def test_territory_rules_change_is_audited(admin_client, territory):
-    response = admin_client.post(reverse("administration:territory_rules", args=[territory.pk]), {
+def test_programme_rules_change_is_audited(admin_client, territory):
+    programme = territory.programmes.get(kind="plie")
+    response = admin_client.post(reverse("administration:programme_rules", args=[programme.pk]), {
         "min_age": 26, "youth_min_age": 16, "youth_max_age": 25, "eligible_situations": ["rsa", "rqth"],
         "qpv_residence_eligible": "on", "commission_interval_days": 21, "assessment_deadline_days": 42,
         "inactivity_alert_days": 45, "caseload_min": 60, "caseload_max": 100, "followup_months": 6,
     })
     assert response.status_code == 302
-    territory.refresh_from_db()
-    assert territory.commission_interval_days == 21
-    assert territory.eligible_situations == ["rsa", "rqth"]
-    event = AuditEvent.objects.get(action="territory_configure")
+    programme.refresh_from_db()
+    assert programme.parameter("commission_interval_days") == 21
+    assert programme.parameter("eligible_situations") == ["rsa", "rqth"]
+    assert programme.inactivity_alert_days == 45
+    event = AuditEvent.objects.get(action="programme_configure")
     assert event.changes["commission_interval_days"] == [15, 21]
+    assert event.changes["inactivity_alert_days"] == [60, 45]
 
 
 def test_incoherent_caseload_range_is_refused_naming_the_rule(admin_client, territory):
-    response = admin_client.post(reverse("administration:territory_rules", args=[territory.pk]), {
+    programme = territory.programmes.get(kind="plie")
+    response = admin_client.post(reverse("administration:programme_rules", args=[programme.pk]), {
         "min_age": 26, "youth_min_age": 16, "youth_max_age": 25, "eligible_situations": ["rsa"],
         "commission_interval_days": 15, "assessment_deadline_days": 42, "inactivity_alert_days": 60,
         "caseload_min": 120, "caseload_max": 100, "followup_months": 6,
     })
     assert response.status_code == 200
     assert "La file active minimale dépasse la maximale." in response.content.decode()
-    territory.refresh_from_db()
-    assert territory.caseload_min == 60
+    programme.refresh_from_db()
+    assert programme.caseload_min == 60
 
 
 def test_other_territory_rules_are_not_found(admin_client):
-    other = factories.TerritoryFactory(name="Autre PLIE")
-    assert admin_client.get(reverse("administration:territory_rules", args=[other.pk])).status_code == 404
+    other = factories.TerritoryFactory(name="Autre PLIE").programmes.get(kind="plie")
+    assert admin_client.get(reverse("administration:programme_rules", args=[other.pk])).status_code == 404
 
 
 def test_create_account_then_give_a_role(admin_client, operator):

@@ -45,8 +45,7 @@ def file(referent, operator):
 
 def test_first_session_is_today_then_the_rhythm_follows_the_territory(territory, coordinator):
     first = commission_plan(territory=territory, by=coordinator)
-    territory.commission_interval_days = 21
-    territory.save()
+    factories.plie_rules_set(territory, commission_interval_days=21)
     second = commission_plan(territory=territory, by=coordinator)
     assert first.date == TODAY and second.date == TODAY + datetime.timedelta(days=21)
 

@@ -18,7 +18,7 @@ from parcours.pathways.models import (
     Appointment, BarrierReview, Decision, EmploymentFollowUp, EngagementContract, ExitReason, Note, Pathway,
     PathwayStatus, PathwayTransition, Step,
 )
-from parcours.pathways.workflow import PATHWAY_WORKFLOW
+from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 PEOPLE = 60

@@ -41,7 +41,9 @@ def test_people_are_spread_over_the_demo_territory_and_its_twins(twins):
     assert counts == {clermont: 24, second: 23, third: 23}
     for twin in (second, third):
         # The same rules and reference data as the demo territory, held apart.
-        assert (twin.min_age, twin.caseload_max) == (clermont.min_age, clermont.caseload_max)
+        twin_plie, clermont_plie = twin.programmes.get(kind="plie"), clermont.programmes.get(kind="plie")
+        assert (twin_plie.parameters, twin_plie.caseload_max) == (clermont_plie.parameters, clermont_plie.caseload_max)
+        assert twin_plie.organisation.territory_id == twin.pk
         assert (set(twin.communes.values_list("insee", flat=True))
                 == set(clermont.communes.values_list("insee", flat=True)))
         assert twin.qpvs.count() == clermont.qpvs.count() > 0

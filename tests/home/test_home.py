@@ -57,8 +57,7 @@ def test_referent_sees_what_needs_them(client, referent, mine):
 
 
 def test_inactivity_threshold_follows_the_territory(client, referent, mine, territory):
-    territory.inactivity_alert_days = 100
-    territory.save()
+    factories.plie_rules_set(territory, inactivity_alert_days=100)
     client.force_login(referent)
     assert client.get(reverse("web:home")).context["referent"]["without_contact"].total == 0
 

@@ -93,8 +93,7 @@ def test_qpv_without_commune_implies_residence(territory):
 
 
 def test_qpv_does_not_count_when_the_territory_says_so(territory):
-    territory.qpv_residence_eligible = False
-    territory.save()
+    factories.plie_rules_set(territory, qpv_residence_eligible=False)
     assert run(with_(situations=[], qpv_code="croix-de-neyrat"))["reasons"] == ["situation"]
 
 
@@ -103,8 +102,7 @@ def test_no_situation_fails(territory):
 
 
 def test_situation_not_accepted_by_the_territory_fails(territory):
-    territory.eligible_situations = ["rsa"]
-    territory.save()
+    factories.plie_rules_set(territory, eligible_situations=["rsa"])
     assert run(with_(situations=["rqth"]))["reasons"] == ["situation"]
 
 
@@ -166,8 +164,7 @@ def test_no_territory_loaded():
 
 def test_territory_chosen_by_name_when_several(territory):
     other = factories.TerritoryFactory(name="Autre PLIE")
-    other.min_age = 50
-    other.save()
+    factories.plie_rules_set(other, min_age=50)
     assert "plusieurs territoires" in refused(BASE)
     assert run(BASE, "--territory", "Autre PLIE")["reasons"] == ["age"]
     assert run(BASE, "--territory", territory.name)["eligible"] is True

@@ -123,8 +123,7 @@ def test_caseloads_count_open_pathways_in_one_query(coordinator, referent, opera
     busy = factories.UserFactory(membership=(operator, "referent"))
     for status in ("assigned", "assessed", "admitted", "active", "followup", "submitted", "refused", "exited"):
         factories.PathwayFactory(participant__territory=territory, status=status, referent=busy, operator=operator)
-    territory.caseload_min, territory.caseload_max = 2, 4
-    territory.save()
+    factories.plie_rules_set(territory, caseload_min=2, caseload_max=4)
     over = factories.UserFactory(membership=(operator, "referent"))
     for _ in range(5):
         factories.PathwayFactory(participant__territory=territory, status="active", referent=over, operator=operator)

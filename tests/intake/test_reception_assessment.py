@@ -245,8 +245,7 @@ def test_assessments_due_lists_the_users_assigned_pathways(referent, operator, d
 
 
 def test_assessment_deadline_follows_the_territory(referent, operator, territory):
-    territory.assessment_deadline_days = 10
-    territory.save()
+    factories.plie_rules_set(territory, assessment_deadline_days=10)
     pathway = assigned(referent, operator, days_ago=11)
     assert selectors.assessments_due(referent)[0].overdue is True
     assert selectors.assessment_due_on(pathway) == pathway.assigned_at + datetime.timedelta(days=10)

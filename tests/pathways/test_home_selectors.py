@@ -70,6 +70,5 @@ def test_pathways_without_contact(referent, operator, territory, django_assert_n
         rows = list(pathways_without_contact(user))
     assert [p.pk for p in rows] == [silent.pk, old_appointment.pk]
     assert rows[0].last_contact == silent.entry_date
-    territory.inactivity_alert_days = 90
-    territory.save()
+    factories.plie_rules_set(territory, inactivity_alert_days=90)
     assert list(pathways_without_contact(referent)) == []

@@ -118,8 +118,7 @@ def test_cdi_opens_the_followup_and_moves_the_pathway(active, referent):
 
 
 def test_followup_months_come_from_the_territory(active, referent, territory):
-    territory.followup_months = 3
-    territory.save()
+    factories.plie_rules_set(territory, followup_months=3)
     step = services.step_create(pathway=active, by=referent, values=job(contract_type="cdi"))
     assert step.followup.due_on == add_months(step.start_date, 3)
 

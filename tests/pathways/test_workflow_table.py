@@ -11,7 +11,7 @@ import pytest
 from parcours.core.workflow import Transition, TransitionRefused, Workflow, transition_apply
 from parcours.organisations.models import Role
 from parcours.pathways.models import Pathway, PathwayStatus, PathwayTransition
-from parcours.pathways.workflow import PATHWAY_WORKFLOW
+from parcours.plie.workflow import PATHWAY_WORKFLOW
 from tests import factories
 
 TRANSITIONS = list(PATHWAY_WORKFLOW.transitions.values())

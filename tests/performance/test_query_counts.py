@@ -85,7 +85,8 @@ PAGES: dict[Page, int] = {
     Page("intake:application_list", "coordinator"): 6,
     Page("intake:application_list", "prescriber"): 5,
     Page("intake:application_create", "prescriber"): 8,
-    Page("intake:application_create", "coordinator", query=lambda w: {"participant": w.participant.pk}): 13,
+    # 13 + the rules of the territory's PLIE programme, read by the eligibility panel (they left the territory row).
+    Page("intake:application_create", "coordinator", query=lambda w: {"participant": w.participant.pk}): 14,
     Page("intake:person_search", "coordinator",
          data=lambda w: {"last_name": "Can", "birth_date": w.participant.birth_date.isoformat(),
                          "purpose": "application"}): 4,
@@ -110,7 +111,8 @@ PAGES: dict[Page, int] = {
     Page("rights:rectify", "coordinator", _participant): 7,
     Page("rights:erase", "coordinator", _participant): 6,
     Page("administration:overview", "administrator"): 6,
-    Page("administration:territory_rules", "administrator", lambda w: {"pk": w.territory_a.pk}): 5,
+    # The programme is read with its territory in one query (it was the territory, then its row again).
+    Page("administration:programme_rules", "administrator", lambda w: {"pk": w.programme_a.pk}): 4,
     Page("administration:organisation_create", "administrator"): 3,
     Page("administration:organisation_edit", "administrator", lambda w: {"pk": w.operator_a.pk}): 4,
     Page("administration:user_list", "administrator"): 6,

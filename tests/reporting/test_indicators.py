@@ -119,7 +119,7 @@ def test_bad_arguments_are_refused_in_french(territory, args, message):
 def test_generated_set_agrees_with_a_python_computation(tmp_path, territory):
     """Ages (29 February included), durations and people in pathway, recomputed row by row in Python."""
     from parcours.interchange.importer import dataset_import
-    from parcours.territory.eligibility import age_on
+    from parcours.plie.eligibility import age_on
     from tests.interchange.generate import generate_set
 
     generate_set(tmp_path / "gen", 400, seed=11)

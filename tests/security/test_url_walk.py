@@ -185,7 +185,7 @@ URLS: dict[str, Obj | Own | Public] = {
     "rights:export": Obj("participant", PARTICIPANT),
     "rights:rectify": Obj("participant", PARTICIPANT, payload=_rectification),
     "rights:erase": Obj("participant", PARTICIPANT),
-    "administration:territory_rules": Obj("territory", lambda w: {"pk": w.territory_a.pk}, owner="administrator"),
+    "administration:programme_rules": Obj("programme", lambda w: {"pk": w.programme_a.pk}, owner="administrator"),
     "administration:organisation_edit": Obj("organisation", lambda w: {"pk": w.operator_a.pk},
                                             owner="administrator",
                                             payload=lambda w: {"name": "Renommée", "kind": "operator",

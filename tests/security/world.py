@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
+from parcours.programmes.models import Programme
 from parcours.interchange.models import ImportRun, ImportState
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n
 class World:
     territory_a: Territory
     territory_b: Territory
+    programme_a: Programme            # territory A's PLIE
     plie_a: Organisation
     operator_a: Organisation
     prescriber_org_a: Organisation
@@ -147,7 +149,7 @@ def build_world() -> World:
     CollectiveActionEntry.objects.create(pathway=collective, action_name="Action-canari-7741", selected_on=today,
                                          recorded_by=users["coordinator"])
     return World(
-        territory_a=territory_a, territory_b=territory_b, plie_a=plie_a, operator_a=operator_a,
+        territory_a=territory_a, territory_b=territory_b, programme_a=territory_a.programmes.get(), plie_a=plie_a, operator_a=operator_a,
         prescriber_org_a=prescriber_org_a, users=users, participant=active.participant, active=active,
         intake=intake, agenda=agenda, collective=collective, commission=commission, decision=decision,
         document=document, step=step, appointment=appointment,

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from parcours.audit.models import AuditEvent
 from parcours.organisations.models import Organisation, OrganisationKind, PrescriberType
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
-from parcours.organisations.territory_loader import DEFAULT_TERRITORY_FILE, territory_file_check
+from parcours.plie.territory_loader import DEFAULT_TERRITORY_FILE, territory_file_check
 
 
 @pytest.fixture

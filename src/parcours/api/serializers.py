@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parcours.plie.definition import PLIE_DEFINITION
 from parcours.participants.models import Barrier, EducationLevel, Participant, Sex
 from parcours.pathways.models import Appointment, Decision, FollowUpStatus, Pathway, PathwayStatus, Step
 from parcours.pathways.services import APPOINTMENT_FIELDS, MAX_APPOINTMENT_MINUTES, STEP_FIELDS
@@ -113,6 +114,9 @@ class AppointmentSerializer(OutputModelSerializer):
 class StepWriteSerializer(serializers.ModelSerializer):
     """A new step; the rules (dates, contract type, SIRET, the follow-up it opens) are the service's."""
 
+    # The API writes the PLIE's pathways: its step types (the model checks them against the pathway's programme).
+    step_type = serializers.ChoiceField(choices=PLIE_DEFINITION.step_types)
+
     class Meta:
         model = Step
         fields = STEP_FIELDS
@@ -126,6 +130,7 @@ class StepPatchSerializer(StepWriteSerializer):
     serializer of a PATCH partial, which would document `version` as optional: the property keeps it whole.)
     """
 
+    step_type = serializers.ChoiceField(choices=PLIE_DEFINITION.step_types, required=False)
     version = serializers.IntegerField(
         min_value=1, max_value=2_147_483_647,
         help_text=_("Version de l'étape lue avant la modification ; si l'étape a changé depuis, la réponse est 409."))

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from parcours.audit.services import access_log_record
 from parcours.plie.intake.services import application_submit
+from parcours.plie.definition import PLIE_DEFINITION
 from parcours.organisations.access import team_territory_ids
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
@@ -42,7 +43,7 @@ SENSITIVE_READERS = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
 APPLICATION_READERS = frozenset({Role.PRESCRIBER, Role.REFERENT}) | PLIE_TEAM_ROLES
 APPLICATION_SENDERS = frozenset({Role.PRESCRIBER}) | PLIE_TEAM_ROLES
 # Who writes on a pathway's file: the services' rule, the same as the web forms'.
-PATHWAY_WRITERS = frozenset(pathway_services.WRITE_ROLES)
+PATHWAY_WRITERS = frozenset(PLIE_DEFINITION.write_roles)
 # Any id segment reaches the view, whose lookup answers a JSON 404 for what is not a visible row's id ("0.5",
 # "abc"); DRF's default pattern leaves dots out, and such a URL got Django's HTML 404 page instead.
 ID_SEGMENT = r"[^/]+"

@@ -46,10 +46,19 @@ class Workflow:
     state_field: str
     log_model: type[models.Model]
     log_object_field: str
+    # The workflow's own states (code -> label) and the state a new object starts in.
+    states: dict[str, Any] = field(default_factory=dict)
+    initial: str = ""
     transitions: dict[str, Transition] = field(default_factory=dict)
 
     def add(self, transition: Transition) -> None:
+        unknown = (set(transition.sources) | {transition.target}) - set(self.states)
+        if self.states and unknown:
+            raise ValueError(f"transition {transition.name} names unknown states: {sorted(unknown)}")
         self.transitions[transition.name] = transition
+
+    def state_label(self, state: str) -> str:
+        return str(self.states.get(state, state))
 
     def available(self, obj: Any, roles: Iterable[str]) -> list[Transition]:
         """The manual transitions the user's roles may apply from the object's current state."""
@@ -82,7 +91,7 @@ def transition_apply(
         if source not in transition.sources:
             raise TransitionRefused(
                 _("Action « %(action)s » impossible : le dossier est à l'état « %(state)s ».")
-                % {"action": transition.label, "state": _state_label(locked, workflow.state_field)}
+                % {"action": transition.label, "state": workflow.state_label(source)}
             )
         if not (set(roles) & transition.roles):
             raise TransitionRefused(
@@ -104,10 +113,6 @@ def transition_apply(
             data={k: _jsonable(v) for k, v in data.items()},
         )
     return locked
-
-
-def _state_label(obj: models.Model, field_name: str) -> str:
-    return str(getattr(obj, f"get_{field_name}_display")())
 
 
 def _jsonable(value: Any) -> Any:

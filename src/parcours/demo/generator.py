@@ -45,7 +45,9 @@ from parcours.pathways.models import (
     EmploymentFollowUp, EngagementContract, ExitReason, FollowUpStatus, Note, Pathway, PathwayStatus,
     PathwayTransition, Step, StepType,
 )
-from parcours.territory.eligibility import age_on, eligibility_decide
+from parcours.plie.definition import PLIE
+from parcours.plie.eligibility import age_on, eligibility_decide
+from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Helpdesk, Qpv, Situation, Territory
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -440,6 +442,11 @@ def _twin_territory(source: Territory, number: int) -> Territory:
                 organisation.name = plie_name
             organisation.save(force_insert=True)
             organisations[source_pk] = organisation
+        # The twin's PLIE: the same rules as the demo's.
+        programme = Programme.objects.get(territory=source, kind=PLIE)
+        programme.pk, programme.territory, programme.name = None, twin, plie_name
+        programme.organisation_id = organisations.get(programme.organisation_id, programme.organisation).pk
+        programme.save(force_insert=True)
         Helpdesk.objects.bulk_create([
             Helpdesk(territory=twin, name=h.name, address=h.address, phone=h.phone,
                      organisation=organisations.get(h.organisation_id)) for h in source.helpdesks.order_by("pk")])
@@ -593,9 +600,10 @@ class Generator:
     def __init__(self, cast: Cast, *, seed: int, today: date):
         self.cast, self.today, self.rng = cast, today, random.Random(seed)
         self.territory = cast.territory
+        self.programme = Programme.objects.get(territory_id=cast.territory.pk, kind=PLIE)
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.window_start = today - timedelta(days=3 * 365)
-        self.interval = self.territory.commission_interval_days
+        self.interval = self.programme.parameter("commission_interval_days")
         self.communes = list(self.territory.communes.all())
         self.commune_weights = [c.name == "Clermont-Ferrand" and 50 or 4 for c in self.communes]
         self.qpvs_by_commune: dict[int, list] = {}
@@ -671,7 +679,7 @@ class Generator:
             plan.postponed_at = first
         plan.decided_at = decided_at
         plan.completed = first - self.days(1, 12)
-        plan.assigned = plan.completed - self.days(14, self.territory.assessment_deadline_days)
+        plan.assigned = plan.completed - self.days(14, self.programme.parameter("assessment_deadline_days"))
         plan.app = plan.assigned - self.days(2, 12)
 
     def plan_main(self, target: str, exit_reason: str = "") -> Plan:
@@ -689,7 +697,7 @@ class Generator:
             if rng.random() < 0.2 and len(self.held) > 1:
                 plan.postponed_at = last
                 plan.completed = last - self.days(1, 12)
-            plan.assigned = plan.completed - self.days(14, self.territory.assessment_deadline_days)
+            plan.assigned = plan.completed - self.days(14, self.programme.parameter("assessment_deadline_days"))
             plan.app = plan.assigned - self.days(2, 12)
         elif target == S.ADMITTED:
             self.plan_intake_before(plan, self.held[-1 - rng.randint(0, min(1, len(self.held) - 1))])
@@ -729,8 +737,8 @@ class Generator:
             plan.exit = today - timedelta(days=exit_ago)
             if positive_job:
                 # The exit is the follow-up's term (workflow: validate_sustainable_employment).
-                start = add_months(plan.exit, -self.territory.followup_months)
-                plan.exit = add_months(start, self.territory.followup_months)
+                start = add_months(plan.exit, -self.programme.parameter("followup_months"))
+                plan.exit = add_months(start, self.programme.parameter("followup_months"))
                 roll = rng.random()
                 contract = ContractType.CDI if roll < 0.53 else ContractType.CDD if roll < 0.93 else ContractType.CTT
                 end = None if contract == ContractType.CDI else start + self.days(183, 400)
@@ -818,7 +826,7 @@ class Generator:
         if key not in self.eligibility_cache:
             self.eligibility_cache[key] = eligibility_decide(
                 self.rules, reference_date=app, birth_date=participant.birth_date, commune_insee=key[1],
-                qpv_code=key[2], situations=situations).as_dict()
+                qpv_code=key[2], situations=situations, programme=self.programme).as_dict()
         return self.eligibility_cache[key]
 
     def pathway(self, rows: Rows, participant: Participant, plan: Plan, age: int) -> None:
@@ -834,7 +842,8 @@ class Generator:
         status = plan.target
         assigned = plan.assigned is not None
         pathway = Pathway(
-            participant=participant, territory=self.territory, status=status, operator=operator if assigned else None,
+            participant=participant, territory=self.territory, programme=self.programme,
+            programme_kind=self.programme.kind, status=status, operator=operator if assigned else None,
             referent=referent if assigned else None, assigned_at=plan.assigned,
             prescriber_type=prescriber_org.prescriber_type, application_date=plan.app,
             commission_date=plan.decided_at or plan.postponed_at, decision=plan.decision,
@@ -968,14 +977,14 @@ class Generator:
                                   rng.choice((ContractType.CDD, ContractType.CTT)))
                 rows.add(EmploymentFollowUp(
                     pathway=pathway, step=step, started_on=start,
-                    due_on=add_months(start, self.territory.followup_months), status=FollowUpStatus.JOB_ENDED,
+                    due_on=add_months(start, self.programme.parameter("followup_months")), status=FollowUpStatus.JOB_ENDED,
                     closed_on=stop, closed_by=referent, created_at=self._at(start), updated_at=self._at(stop)))
                 transition("start_followup", S.ACTIVE, S.FOLLOWUP, start, referent, step=step_ref(step))
                 transition("job_ended", S.FOLLOWUP, S.ACTIVE, stop, referent, ended_on=stop)
         if plan.job:
             start, stop, contract_type = plan.job
             step = self._step(rows, pathway, StepType.UNSUBSIDISED_EMPLOYMENT, start, stop, contract_type)
-            due = add_months(start, self.territory.followup_months)
+            due = add_months(start, self.programme.parameter("followup_months"))
             validated = plan.exit_reason == E.SUSTAINABLE_EMPLOYMENT
             rows.add(EmploymentFollowUp(
                 pathway=pathway, step=step, started_on=start, due_on=due,

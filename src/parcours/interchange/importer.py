@@ -25,6 +25,7 @@ from parcours.participants.models import Participant
 from parcours.pathways.models import (
     Appointment, Decision, EntryRoute, Pathway, PathwayStatus, Step,
 )
+from parcours.plie.definition import plie_programme_of
 from parcours.territory.models import Territory
 
 from .reader import (
@@ -206,10 +207,14 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
 
     participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
                                                   PARTICIPANT_FIELDS))
-    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory), PATHWAY_FIELDS))
-    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__territory=territory), STEP_FIELDS))
+    # The interchange format is the PLIE's: its pathways are those of the territory's PLIE programme.
+    programme = plie_programme_of(territory.pk)
+    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory, programme=programme),
+                                          PATHWAY_FIELDS))
+    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__territory=territory, pathway__programme=programme),
+                                    STEP_FIELDS))
     appointments = _Matcher(APPOINTMENTS, _values(
-        Appointment.objects.filter(pathway__territory=territory), APPOINTMENT_FIELDS))
+        Appointment.objects.filter(pathway__territory=territory, pathway__programme=programme), APPOINTMENT_FIELDS))
 
     existing = Existing()
     for row in dataset.rows[PARTICIPANTS]:
@@ -338,6 +343,7 @@ def _apply(model, rows: list[tuple[dict, int | None, str]], records: dict[int, d
 
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
            participant_pks, pathway_pks, ref_to_pathway, child_pks, writer: _Writer) -> None:
+    programme = plie_programme_of(territory.pk)
     rows = []
     for row in dataset.rows[PARTICIPANTS]:
         values = {
@@ -412,7 +418,8 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
 
     pathway_refs = _apply(Pathway, rows, pathways.records, PATHWAY_FIELDS, report.files[PATHWAYS],
                           extra_create=lambda ref: {"external_ref": ref, "entry_route": EntryRoute.IMPORT,
-                                                      "territory": territory},
+                                                      "territory": territory, "programme": programme,
+                                                      "programme_kind": programme.kind},
                           versioned=True, writer=writer, update_order=opening_last)
     ref_to_pathway = {**ref_to_pathway, **pathway_refs}
 

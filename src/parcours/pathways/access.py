@@ -30,7 +30,8 @@ def pathways_visible_to(user: User) -> QuerySet:
     operators = user.organisation_ids(Role.REFERENT)
     if operators:
         rule |= Q(operator_id__in=operators) | Q(referent=user)
-    return archived_hidden(Pathway.objects.filter(rule), user)
+    # The programme comes with every pathway read: its rules (deadlines, durations) are shown with the file.
+    return archived_hidden(Pathway.objects.filter(rule).select_related("programme"), user)
 
 
 def participants_visible_to(user: User) -> QuerySet:

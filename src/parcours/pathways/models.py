@@ -1,10 +1,12 @@
 """A pathway (parcours): from the application to the exit, with its steps, appointments and follow-up.
 
-A pathway is created when an application reaches the PLIE; its state machine is in
-pathways/workflow.py. Its dates are those of the interchange format (pathways.csv).
+A pathway belongs to a programme (programmes.Programme); its states, step types and exit reasons are its
+programme's definition's (programmes.registry), checked in clean(). The PLIE's are in plie/workflow.py and
+plie/definition.py. Its dates are those of the interchange format (pathways.csv).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import TimeStamped, TransitionLog
 from parcours.organisations.models import PrescriberType
 from parcours.participants.models import Barrier
+from parcours.programmes.registry import definition_of
 
 
 class PathwayStatus(models.TextChoices):
@@ -64,14 +67,20 @@ class EntryRoute(models.TextChoices):
 class Pathway(TimeStamped):
     participant = models.ForeignKey("participants.Participant", verbose_name=_("participant·e"),
                                     on_delete=models.PROTECT, related_name="pathways")
+    programme = models.ForeignKey("programmes.Programme", verbose_name=_("dispositif"), on_delete=models.PROTECT,
+                                  related_name="pathways")
+    # The programme's kind, kept on the pathway as its territory is: the labels of its states, steps and exits come
+    # from its definition (programmes.registry), read for every pathway of a list without fetching its programme.
+    # Set from the programme when the pathway is written; a pathway never changes programme.
+    programme_kind = models.CharField(_("type de dispositif"), max_length=32, editable=False)
     # The participant's territory, kept on the pathway: every list and count of a PLIE is scoped by territory, and a
     # condition on the pathway's own indexed column reads that territory's rows only, where a join through the
     # participant reads every pathway of the instance (30 PLIE: 30 times more). Set from the participant when the
     # pathway is created (save(), and the bulk writers: import, demo); a person never changes territory.
     territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
                                   related_name="pathways", editable=False, db_index=False)
-    status = models.CharField(_("état"), max_length=16, choices=PathwayStatus.choices,
-                              default=PathwayStatus.SUBMITTED)
+    # A state of the programme's workflow (checked in clean()); a new pathway starts in the workflow's initial state.
+    status = models.CharField(_("état"), max_length=16, blank=True)
     entry_route = models.CharField(_("voie d'entrée"), max_length=20, choices=EntryRoute.choices,
                                    default=EntryRoute.APPLICATION)
     external_ref = models.CharField(_("identifiant d'origine"), max_length=64, blank=True)
@@ -90,7 +99,8 @@ class Pathway(TimeStamped):
     decision = models.CharField(_("décision"), max_length=12, choices=Decision.choices, blank=True)
     entry_date = models.DateField(_("date d'entrée"), null=True, blank=True)
     exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
-    exit_reason = models.CharField(_("motif de sortie"), max_length=32, choices=ExitReason.choices, blank=True)
+    # One of the programme's exit reasons (checked in clean()).
+    exit_reason = models.CharField(_("motif de sortie"), max_length=32, blank=True)
     last_contact_date = models.DateField(_("dernier contact"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -99,8 +109,9 @@ class Pathway(TimeStamped):
         verbose_name_plural = _("parcours")
         ordering = ["-application_date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["participant"], condition=Q(entry_date__isnull=False, exit_date__isnull=True),
-                                    name="pathway_one_open_per_participant",
+            models.UniqueConstraint(fields=["participant", "programme"],
+                                    condition=Q(entry_date__isnull=False, exit_date__isnull=True),
+                                    name="pathway_one_open_per_participant_and_programme",
                                     violation_error_message=_("Cette personne a déjà un parcours en cours.")),
             models.UniqueConstraint(fields=["external_ref"], condition=~Q(external_ref=""),
                                     name="pathway_unique_external_ref"),
@@ -108,9 +119,13 @@ class Pathway(TimeStamped):
                                    | Q(exit_date__isnull=False) & ~Q(exit_reason=""),
                                    name="pathway_exit_reason_iff_exit_date",
                                    violation_error_message=_("Une sortie a une date et un motif, ou ni l'une ni l'autre.")),
-            models.CheckConstraint(condition=Q(entry_date__isnull=True) | Q(decision=Decision.ADMITTED),
+            # Where a programme decides on admission (the PLIE's commission), only an admitted pathway enters; a
+            # programme without such a decision enters without one.
+            models.CheckConstraint(condition=Q(entry_date__isnull=True) | Q(decision=Decision.ADMITTED)
+                                   | Q(decision="", commission_date__isnull=True),
                                    name="pathway_entry_needs_admission",
                                    violation_error_message=_("Seul un parcours agréé a une date d'entrée.")),
+            models.CheckConstraint(condition=~Q(status=""), name="pathway_has_a_state"),
             models.CheckConstraint(condition=Q(exit_date__isnull=True) | Q(entry_date__isnull=False),
                                    name="pathway_exit_needs_entry",
                                    violation_error_message=_("Une sortie suppose une entrée.")),
@@ -132,6 +147,7 @@ class Pathway(TimeStamped):
             models.Index(fields=["status", "referent"], name="pathway_status_referent_idx"),
             models.Index(fields=["status", "operator"], name="pathway_status_operator_idx"),
             models.Index(fields=["territory", "status"], name="pathway_territory_status_idx"),
+            models.Index(fields=["programme", "status"], name="pathway_programme_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +156,33 @@ class Pathway(TimeStamped):
     def save(self, *args, **kwargs):
         if self.territory_id is None and self.participant_id is not None:
             self.territory_id = self.participant.territory_id
+        if not self.programme_kind and self.programme_id is not None:
+            self.programme_kind = self.programme.kind
+        if not self.status and self.programme_id is not None:
+            self.status = definition_of(self).workflow.initial
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.programme_id is None:
+            return
+        self.programme_kind = self.programme_kind or self.programme.kind
+        definition = definition_of(self)
+        errors = {}
+        if self.status and self.status not in definition.workflow.states:
+            errors["status"] = _("État inconnu du dispositif : %(state)s.") % {"state": self.status}
+        if self.exit_reason and self.exit_reason not in dict(definition.exit_reasons):
+            errors["exit_reason"] = _("Motif de sortie inconnu du dispositif : %(reason)s.") % {"reason": self.exit_reason}
+        if self.participant_id is not None and self.programme.territory_id != self.participant.territory_id:
+            errors["programme"] = _("Le dispositif n'est pas celui du territoire de la personne.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_status_display(self) -> str:
+        return definition_of(self).state_label(self.status)
+
+    def get_exit_reason_display(self) -> str:
+        return definition_of(self).exit_reason_label(self.exit_reason) if self.exit_reason else ""
 
 
 class PathwayTransition(TransitionLog):
@@ -215,7 +257,8 @@ class ContractType(models.TextChoices):
 class Step(TimeStamped):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="steps")
     external_ref = models.CharField(_("identifiant d'origine"), max_length=64, blank=True)
-    step_type = models.CharField(_("type d'étape"), max_length=32, choices=StepType.choices)
+    # One of the step types of the pathway's programme (checked in clean()).
+    step_type = models.CharField(_("type d'étape"), max_length=32)
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True)
     operator_name = models.CharField(_("opérateur"), max_length=200, blank=True)
@@ -244,6 +287,15 @@ class Step(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_step_type_display()} ({self.start_date:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pathway_id is not None and self.step_type not in dict(definition_of(self.pathway).step_types):
+            raise ValidationError({"step_type": _("Type d'étape inconnu du dispositif : %(type)s.")
+                                   % {"type": self.step_type}})
+
+    def get_step_type_display(self) -> str:
+        return definition_of(self.pathway).step_type_label(self.step_type)
 
 
 class AppointmentKind(models.TextChoices):

@@ -29,7 +29,8 @@ from parcours.organisations.access import user_territory_ids
 from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.models import Role, User
 from parcours.participants.models import SENSITIVE_BARRIERS, Barrier, Document
-from parcours.territory.models import Territory
+from parcours.programmes.models import Programme
+from parcours.programmes.registry import definition_of
 
 from .models import (
     CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, EmploymentFollowUp, FollowUpStatus, Note, Pathway,
@@ -143,8 +144,9 @@ def pathway_timeline(pathway: Pathway, *, sensitive: bool) -> list[TimelineEntry
             _("Envoyée par %(org)s") % {"org": application.prescriber_organisation},
             str(application.prescribed_by), extra, application.created_at))
     for t in pathway.transitions.all():
-        entries.append(TimelineEntry(_day(t.at), "transition", _transition_label(t),
-                                     _("%(from)s → %(to)s") % {"from": _state(t.from_state), "to": _state(t.to_state)},
+        entries.append(TimelineEntry(_day(t.at), "transition", _transition_label(t, pathway),
+                                     _("%(from)s → %(to)s") % {"from": _state(t.from_state, pathway),
+                                                                "to": _state(t.to_state, pathway)},
                                      str(t.by), [], t.at))
     for interview in pathway.reception_interviews.all():
         entries.append(TimelineEntry(
@@ -216,14 +218,12 @@ def _order_key(value: Any) -> float:
     return float(value or 0)
 
 
-def _state(code: str) -> str:
-    return str(PathwayStatus(code).label) if code in PathwayStatus.values else code
+def _state(code: str, pathway: Pathway) -> str:
+    return definition_of(pathway).state_label(code)
 
 
-def _transition_label(t: PathwayTransition) -> str:
-    from .workflow import PATHWAY_WORKFLOW
-
-    transition = PATHWAY_WORKFLOW.transitions.get(t.transition)
+def _transition_label(t: PathwayTransition, pathway: Pathway) -> str:
+    transition = definition_of(pathway).workflow.transitions.get(t.transition)
     return str(transition.label) if transition else t.transition
 
 
@@ -287,7 +287,7 @@ def followups_due(user: User, within_days: int = 14) -> QuerySet:
 
 
 def pathways_without_contact(user: User) -> QuerySet:
-    """Active / follow-up pathways of the user's caseload whose last contact is older than the territory's
+    """Active / follow-up pathways of the user's caseload whose last contact is older than their programme's
     `inactivity_alert_days` (60 by default).
 
     The last contact is the latest of: the latest appointment, the recorded `last_contact_date`, the entry.
@@ -295,13 +295,13 @@ def pathways_without_contact(user: User) -> QuerySet:
     first. Two queries: the user's territories' thresholds, then the list.
     """
     today = timezone.localdate()
-    thresholds = dict(Territory.objects.filter(pk__in=user_territory_ids(user))
+    thresholds = dict(Programme.objects.filter(territory_id__in=user_territory_ids(user))
                       .values_list("pk", "inactivity_alert_days"))
     if not thresholds:
         return Pathway.objects.none()
     rule = Q(pk__in=[])
-    for territory_id, days in thresholds.items():
-        rule |= Q(territory_id=territory_id, last_contact__lt=today - timedelta(days=days))
+    for programme_id, days in thresholds.items():
+        rule |= Q(programme_id=programme_id, last_contact__lt=today - timedelta(days=days))
     latest_appointment = Subquery(Appointment.objects.filter(pathway=OuterRef("pk"))
                                   .order_by("-date").values("date")[:1], output_field=DateField())
     return (_caseload_scope(user).filter(status__in=IN_PATHWAY_STATES)

@@ -26,10 +26,7 @@ from .models import (
     Appointment, BarrierReview, ContractType, EmploymentFollowUp, EngagementContract, ExitReason, FollowUpStatus,
     IN_PATHWAY_STATES, Note, Pathway, PathwayStatus, Step, StepType,
 )
-from .workflow import FIELD, PATHWAY_WORKFLOW
-
-# Roles that write on a pathway's file (the administrator only reads it).
-WRITE_ROLES = FIELD
+from parcours.programmes.registry import definition_of
 
 # Steps that are a job with an ordinary employer. IAE steps (ACI, EI, ETTI, AI) and the régie de quartier
 # are insertion jobs, stages of the pathway rather than its outcome: their lasting contract does not open
@@ -90,19 +87,19 @@ def _fr(day: date) -> str:
 
 # --- common guards --------------------------------------------------------------------------------------------
 
-def _check_writer(by) -> None:
-    if not (set(by.roles) & WRITE_ROLES):
+def _check_writer(by, pathway: Pathway) -> None:
+    """The roles that write on a pathway's file are its programme's (the administrator only reads it)."""
+    if not (set(by.roles) & definition_of(pathway).write_roles):
         raise ValidationError(_("Votre rôle ne permet pas de modifier ce dossier."))
 
 
 def _lock(pathway: Pathway) -> Pathway:
     """The pathway row, locked until the end of the transaction (state checks then hold)."""
-    return (Pathway.objects.select_for_update().select_related("participant__territory")
-            .get(pk=pathway.pk))
+    return Pathway.objects.select_for_update().get(pk=pathway.pk)
 
 
 def _check_in_pathway(pathway: Pathway, what: str) -> None:
-    if pathway.status not in IN_PATHWAY_STATES:
+    if pathway.status not in definition_of(pathway).in_pathway_states:
         raise ValidationError(
             _("%(what)s ne s'enregistre que pendant le parcours (en parcours ou en suivi dans l'emploi) ; "
               "le dossier est à l'état « %(state)s ».") % {"what": what, "state": pathway.get_status_display()})
@@ -115,10 +112,10 @@ def _audit(by, action: str, obj, participant_id: int, before: dict | None, after
 # --- transitions ----------------------------------------------------------------------------------------------
 
 def pathway_transition(*, pathway: Pathway, name: str, by, data: dict[str, Any] | None = None) -> Pathway:
-    """Apply a transition of PATHWAY_WORKFLOW as `by`, with their roles."""
+    """Apply a transition of the pathway's programme's workflow as `by`, with their roles."""
     payload = dict(data or {})
     payload.setdefault("by", by)
-    return transition_apply(PATHWAY_WORKFLOW, pathway, name, by=by, roles=by.roles, data=payload)
+    return transition_apply(definition_of(pathway).workflow, pathway, name, by=by, roles=by.roles, data=payload)
 
 
 def pathway_act(*, pathway: Pathway, name: str, by, data: dict[str, Any] | None = None) -> Pathway:
@@ -229,7 +226,7 @@ def contract_save(*, pathway: Pathway, by, values: dict[str, Any],
     `expected_version` is the contract's version the form was loaded with (None when creating);
     a stale save raises `StaleObjectError`.
     """
-    _check_writer(by)
+    _check_writer(by, pathway)
     with transaction.atomic():
         locked = _lock(pathway)
         if locked.status != PathwayStatus.ADMITTED:
@@ -305,7 +302,7 @@ def _open_followup_if_lasting(pathway: Pathway, step: Step, by) -> EmploymentFol
         return None
     if EmploymentFollowUp.objects.filter(step=step).exists():
         return None
-    months = pathway.participant.territory.followup_months
+    months = pathway.programme.parameter("followup_months")
     followup = EmploymentFollowUp(pathway=pathway, step=step, started_on=step.start_date,
                                   due_on=add_months(step.start_date, months))
     followup.full_clean()
@@ -323,7 +320,7 @@ def _open_followup_if_lasting(pathway: Pathway, step: Step, by) -> EmploymentFol
 
 def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
     """Record a step; a lasting job opens the follow-up in employment in the same transaction."""
-    _check_writer(by)
+    _check_writer(by, pathway)
     with transaction.atomic():
         locked = _lock(pathway)
         _check_in_pathway(locked, _("Une étape"))
@@ -339,7 +336,7 @@ def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
 
 def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int) -> Step:
     """Edit a step. While it carries an open follow-up, its type, contract and start stay as they are."""
-    _check_writer(by)
+    _check_writer(by, step.pathway)
     with transaction.atomic():
         locked = _lock(step.pathway)
         _check_in_pathway(locked, _("Une étape"))
@@ -378,7 +375,7 @@ def _check_followup_step_kept(step: Step, before: dict, followup: EmploymentFoll
 
 def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
     """Close a step on `end_date` (not in the future, not before its start)."""
-    _check_writer(by)
+    _check_writer(by, step.pathway)
     with transaction.atomic():
         locked = _lock(step.pathway)
         _check_in_pathway(locked, _("La fin d'une étape"))
@@ -406,7 +403,7 @@ MAX_APPOINTMENT_MINUTES = 600
 
 def appointment_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Appointment:
     """Record a contact (ESF-eligible referent time); it moves the pathway's last contact date."""
-    _check_writer(by)
+    _check_writer(by, pathway)
     with transaction.atomic():
         locked = _lock(pathway)
         _check_in_pathway(locked, _("Un rendez-vous"))
@@ -445,7 +442,7 @@ REVIEW_STATES = (PathwayStatus.ADMITTED, *IN_PATHWAY_STATES)
 
 def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> BarrierReview:
     """Reassess one barrier of the catalogue on a date (one review per barrier and day)."""
-    _check_writer(by)
+    _check_writer(by, pathway)
     with transaction.atomic():
         locked = _lock(pathway)
         if locked.status not in REVIEW_STATES:
@@ -477,7 +474,7 @@ def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Ba
 
 def note_create(*, pathway: Pathway, by, body: str) -> Note:
     """A factual note on the pathway (the person may ask to read it)."""
-    _check_writer(by)
+    _check_writer(by, pathway)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": [_("Note : ce champ est obligatoire.")]})

@@ -1,6 +1,6 @@
-"""The territory a PLIE covers, and its eligibility rules, as data."""
+"""Geography: the territory, its communes, QPV and helpdesks."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,39 +20,19 @@ insee_validator = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Code INSEE invalide
 
 
 def default_situations() -> list[str]:
+    """Kept for migration 0001 (the rules now live on the programme: plie.definition)."""
     return [s.value for s in Situation]
 
 
 class Territory(models.Model):
+    """An area: its communes, QPV and helpdesks. The rules of each programme on it are the programme's
+    (programmes.Programme): a Mission Locale and a PLIE on the same area each have their own."""
+
     name = models.CharField(_("nom"), max_length=200, unique=True)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
-    # Eligibility rules (see territory.eligibility).
-    min_age = models.PositiveSmallIntegerField(_("âge minimum à l'entrée"), default=26)
-    youth_min_age = models.PositiveSmallIntegerField(_("âge minimum orienté vers la Mission Locale"), default=16)
-    youth_max_age = models.PositiveSmallIntegerField(_("âge maximum orienté vers la Mission Locale"), default=25)
-    eligible_situations = models.JSONField(_("situations ouvrant droit"), default=default_situations)
-    qpv_residence_eligible = models.BooleanField(_("résider en QPV ouvre droit"), default=True)
-    # Rhythm of the pathway.
-    commission_interval_days = models.PositiveSmallIntegerField(
-        _("intervalle entre commissions (jours)"), default=15, validators=[MinValueValidator(1)])
-    assessment_deadline_days = models.PositiveSmallIntegerField(
-        _("délai du bilan socio-professionnel (jours)"), default=42, validators=[MinValueValidator(1)])
-    inactivity_alert_days = models.PositiveSmallIntegerField(
-        _("alerte sans contact après (jours)"), default=60, validators=[MinValueValidator(1)])
-    caseload_min = models.PositiveSmallIntegerField(_("file active minimale d'un référent"), default=60)
-    caseload_max = models.PositiveSmallIntegerField(_("file active maximale d'un référent"), default=100)
-    followup_months = models.PositiveSmallIntegerField(_("durée du suivi dans l'emploi (mois)"), default=6)
 
     class Meta:
         verbose_name = _("territoire")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(caseload_min__lte=models.F("caseload_max")),
-                                   name="territory_caseload_range",
-                                   violation_error_message=_("La file active minimale dépasse la maximale.")),
-            models.CheckConstraint(condition=models.Q(youth_min_age__lte=models.F("youth_max_age")),
-                                   name="territory_youth_age_range",
-                                   violation_error_message=_("Tranche d'âge Mission Locale incohérente.")),
-        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,6 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ from parcours.core.workflow import TransitionRefused
 from parcours.organisations.models import Role
 from parcours.pathways.models import Pathway
 from parcours.pathways.services import pathway_act
+from parcours.plie.definition import PLIE
+from parcours.programmes.models import Programme
 from parcours.territory.models import Territory
 
 from .models import Commission, CommissionDecision, CommissionOutcome, CommissionStatus
@@ -33,11 +36,12 @@ TRANSITION_OF_OUTCOME = {
 
 
 def commission_next_date(territory: Territory) -> datetime.date:
-    """The day after the latest session by the territory's interval, or today for the first one."""
-    latest = territory.commissions.order_by("-date").values_list("date", flat=True).first()
-    if latest is None:
+    """The day after the latest session by the PLIE's interval, or today for the first one (one query)."""
+    programme = (Programme.objects.filter(territory_id=territory.pk, kind=PLIE)
+                 .annotate(latest=Max("territory__commissions__date")).get())
+    if programme.latest is None:
         return timezone.localdate()
-    return latest + datetime.timedelta(days=territory.commission_interval_days)
+    return programme.latest + datetime.timedelta(days=programme.parameter("commission_interval_days"))
 
 
 def commission_plan(*, territory: Territory, by, on: datetime.date | None = None) -> Commission:

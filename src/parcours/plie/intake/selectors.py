@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from parcours.organisations.access import referents_assignable_by
@@ -24,6 +24,8 @@ from parcours.plie.intake.access import applications_visible_to
 from parcours.organisations.models import Membership, Role, User
 from parcours.participants.models import Participant
 from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.plie.definition import PLIE
+from parcours.programmes.models import Programme
 
 # States in which a pathway counts in its referent's caseload (file active).
 CASELOAD_STATES = (PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED, PathwayStatus.ADMITTED, PathwayStatus.ACTIVE,
@@ -35,7 +37,7 @@ def applications_sent(user: User) -> QuerySet:
     return (applications_visible_to(user)
             .filter(application__prescriber_organisation_id__in=user.organisation_ids(Role.PRESCRIBER))
             .select_related("application__prescriber_organisation")
-            .only("pk", "status", "decision", "commission_date", "application_date",
+            .only("pk", "status", "programme_kind", "decision", "commission_date", "application_date",
                   "application__id", "application__prescriber_organisation__name")
             .order_by("-application_date", "-pk"))
 
@@ -49,7 +51,7 @@ def application_full(user: User) -> QuerySet:
     """Applications whose whole file the user may open (team, operator referents), with what the page shows."""
     return (pathways_visible_to(user)
             .filter(application__isnull=False)
-            .select_related("participant__commune", "participant__qpv", "participant__territory", "referent",
+            .select_related("participant__commune", "participant__qpv", "participant__territory", "programme", "referent",
                             "operator", "application__prescriber_organisation", "application__prescribed_by",
                             "application__signed_scan")
             .prefetch_related(Prefetch("application__possible_duplicate_of",
@@ -86,14 +88,17 @@ class Caseload:
 
 def referent_caseloads(user: User) -> list[Caseload]:
     """Referents the user may assign to, with their caseload (pathways in CASELOAD_STATES), in one query."""
+    plie = Programme.objects.filter(territory_id=OuterRef("organisation__territory_id"), kind=PLIE)
     rows = (referents_assignable_by(user)
             .select_related("organisation__territory")
             # A referent working for two structures has one caseload in each.
             .annotate(caseload=Count("user__pathways", filter=Q(user__pathways__status__in=CASELOAD_STATES)
-                                     & Q(user__pathways__operator=F("organisation")), distinct=True))
+                                     & Q(user__pathways__operator=F("organisation")), distinct=True),
+                      # The range is the PLIE's of the structure's territory (programmes.Programme).
+                      caseload_min=Subquery(plie.values("caseload_min")[:1]),
+                      caseload_max=Subquery(plie.values("caseload_max")[:1]))
             .order_by("user__last_name", "user__first_name", "organisation__name"))
-    return [Caseload(m, m.caseload, m.organisation.territory.caseload_min, m.organisation.territory.caseload_max)
-            for m in rows]
+    return [Caseload(m, m.caseload, m.caseload_min, m.caseload_max) for m in rows]
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def assessment_due_on(pathway: Pathway) -> date | None:
     """The assessment's deadline: `assessment_deadline_days` after the assignment."""
     if pathway.assigned_at is None:
         return None
-    return pathway.assigned_at + timedelta(days=pathway.participant.territory.assessment_deadline_days)
+    return pathway.assigned_at + timedelta(days=pathway.programme.parameter("assessment_deadline_days"))
 
 
 def assessments_due(user: User, *, today: date | None = None) -> list[AssessmentDue]:

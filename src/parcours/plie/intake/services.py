@@ -29,7 +29,8 @@ from parcours.pathways.models import (
     BarrierLevel, BarrierReview, Decision, EntryRoute, Pathway, PathwayStatus, PathwayTransition, CLOSED_STATES,
 )
 from parcours.pathways.services import pathway_transition
-from parcours.territory.eligibility import EligibilityInputError, eligibility_decide
+from parcours.plie.definition import plie_programme_of
+from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
 from parcours.territory.models import Situation
 
 from .models import Application, Assessment, CollectiveActionEntry, ReceptionInterview
@@ -221,7 +222,8 @@ def application_submit(
                                      exclude_pk=participant.pk if participant else None)
         participant = _participant_write(by=by, territory_id=territory.pk, participant=participant, person=person,
                                          situations=situations, deld=deld)
-        pathway = Pathway(participant=participant, status=PathwayStatus.SUBMITTED, entry_route=EntryRoute.APPLICATION,
+        pathway = Pathway(participant=participant, programme=plie_programme_of(territory.pk),
+                          status=PathwayStatus.SUBMITTED, entry_route=EntryRoute.APPLICATION,
                           application_date=today,
                           prescriber_type=prescriber_organisation.prescriber_type or PrescriberType.OTHER)
         pathway.full_clean()
@@ -421,7 +423,7 @@ def pathway_enter_via_collective_action(
         else:
             participant = _participant_write(by=by, territory_id=territory_id, participant=None, person=person,
                                              situations=situations or [], deld=deld)
-        pathway = Pathway(participant=participant, status=PathwayStatus.ACTIVE,
+        pathway = Pathway(participant=participant, programme=plie_programme_of(territory_id), status=PathwayStatus.ACTIVE,
                           entry_route=EntryRoute.COLLECTIVE_ACTION, decision=Decision.ADMITTED,
                           entry_date=selected_on, assigned_at=selected_on, referent=membership.user,
                           operator=membership.organisation, prescriber_type=PrescriberType.PLIE)

@@ -2,18 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Organisation, Role, User
-from parcours.territory.models import Situation, Territory
-from parcours.territory.configuration import CONFIGURABLE_FIELDS
+from parcours.programmes.models import Programme
+from parcours.programmes.services import COMMON_RULES, programme_rules
 
 
-class TerritoryRulesForm(forms.ModelForm):
-    eligible_situations = forms.MultipleChoiceField(
-        label=_("Situations ouvrant droit au PLIE"), choices=Situation.choices,
-        widget=forms.CheckboxSelectMultiple, required=False)
+class ProgrammeRulesForm(forms.Form):
+    """The rules of a programme: the common ones, then those its definition declares (programmes.registry)."""
 
-    class Meta:
-        model = Territory
-        fields = CONFIGURABLE_FIELDS
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, initial=programme_rules(programme), **kwargs)
+        for name in COMMON_RULES:
+            self.fields[name] = Programme._meta.get_field(name).formfield()
+        for parameter in programme.definition.parameters:
+            self.fields[parameter.name] = parameter.field()
 
 
 class OrganisationForm(forms.ModelForm):

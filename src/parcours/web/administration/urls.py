@@ -5,7 +5,7 @@ from . import views
 app_name = "administration"
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("territoire/<int:pk>/regles/", views.territory_rules, name="territory_rules"),
+    path("dispositif/<int:pk>/regles/", views.programme_rules, name="programme_rules"),
     path("structures/nouvelle/", views.organisation_edit, name="organisation_create"),
     path("structures/<int:pk>/", views.organisation_edit, name="organisation_edit"),
     path("comptes/", views.user_list, name="user_list"),

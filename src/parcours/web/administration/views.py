@@ -14,11 +14,12 @@ from parcours.organisations.models import Membership, Organisation, Role, User
 from parcours.organisations.services import (
     membership_add, membership_deactivate, organisation_save, user_save,
 )
-from parcours.territory.configuration import CONFIGURABLE_FIELDS, territory_configure
+from parcours.programmes.models import Programme
+from parcours.programmes.services import programme_configure
 from parcours.territory.models import Territory
 
 from ..permissions import roles_required
-from .forms import MembershipForm, NewUserForm, OrganisationForm, SearchForm, TerritoryRulesForm, UserForm
+from .forms import MembershipForm, NewUserForm, OrganisationForm, ProgrammeRulesForm, SearchForm, UserForm
 
 admin_only = roles_required(Role.ADMINISTRATOR)
 PAGE_SIZE = 50
@@ -40,23 +41,24 @@ def overview(request):
                      .annotate(members=Count("memberships", filter=Q(memberships__is_active=True)))
                      .order_by("kind", "name"))
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "administration/overview.html", {"territories": territories, "page": page})
+    programmes = Programme.objects.filter(territory__in=territories).select_related("territory")
+    return render(request, "administration/overview.html", {"programmes": programmes, "page": page})
 
 
 @admin_only
-def territory_rules(request, pk: int):
-    territory = get_object_or_404(_territories(request), pk=pk)
-    form = TerritoryRulesForm(request.POST or None, instance=Territory.objects.get(pk=territory.pk))
+def programme_rules(request, pk: int):
+    programme = get_object_or_404(Programme.objects.filter(territory__in=_territories(request))
+                                  .select_related("territory"), pk=pk)
+    form = ProgrammeRulesForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            territory_configure(territory=territory, by=request.user,
-                                **{name: form.cleaned_data[name] for name in CONFIGURABLE_FIELDS})
+            programme_configure(programme=programme, by=request.user, values=dict(form.cleaned_data))
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Les règles du territoire sont enregistrées."))
+            messages.success(request, _("Les règles du dispositif sont enregistrées."))
             return redirect("administration:overview")
-    return render(request, "administration/territory_rules.html", {"territory": territory, "form": form})
+    return render(request, "administration/programme_rules.html", {"programme": programme, "form": form})
 
 
 @admin_only

@@ -19,8 +19,8 @@ from parcours.pathways.access import participants_visible_to
 from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, Role
 from parcours.participants.models import Barrier
 from parcours.pathways.models import PathwayStatus
-from parcours.pathways.workflow import PATHWAY_WORKFLOW
-from parcours.territory.eligibility import EligibilityInputError, eligibility_decide
+from parcours.programmes.registry import definition_of
+from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
 from parcours.territory.models import Situation, Territory
 
 from ..permissions import roles_required
@@ -144,7 +144,7 @@ def application_list(request):
         rows, full = selectors.application_full(user).order_by("-application_date", "-pk"), True
     else:
         rows, full = selectors.applications_sent(user).select_related("participant").only(
-            "pk", "status", "decision", "commission_date", "application_date", "participant__first_name",
+            "pk", "status", "programme_kind", "decision", "commission_date", "application_date", "participant__first_name",
             "participant__last_name", "application__id", "application__prescriber_organisation__name"), False
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "intake/application_list.html", {"page": page, "full": full})
@@ -156,7 +156,7 @@ def application_detail(request, pk: int):
     pathway = selectors.application_full(user).filter(pk=pk).first()
     if pathway is None:
         pathway = get_object_or_404(selectors.applications_sent(user).select_related("participant").only(
-            "pk", "status", "decision", "commission_date", "application_date", "participant__first_name",
+            "pk", "status", "programme_kind", "decision", "commission_date", "application_date", "participant__first_name",
             "participant__last_name", "application__id", "application__prescriber_organisation__name"), pk=pk)
         access_log_record(user=user, participant_id=pathway.participant_id, screen="intake_application_status")
         return render(request, "intake/application_status.html", {"pathway": pathway})
@@ -222,7 +222,7 @@ def assign(request, pk: int):
         form = AssignForm(initial={"membership": current}, caseloads=caseloads)
         access_log_record(user=request.user, participant_id=pathway.participant_id, screen="intake_assign")
     return render(request, "intake/assign.html", {"pathway": pathway, "form": form, "caseloads": caseloads,
-                                                   "territory": pathway.participant.territory})
+                                                   "programme": pathway.programme})
 
 
 # --- first reception and assessment ------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def assessment(request, pk: int):
         form = AssessmentForm(initial=AssessmentForm.initial_from(current, reviews))
         access_log_record(user=request.user, participant_id=pathway.participant_id, screen="intake_assessment")
     due = selectors.assessment_due_on(pathway)
-    can_complete = any(t.name == "complete_assessment" for t in PATHWAY_WORKFLOW.available(pathway, request.user.roles))
+    can_complete = any(t.name == "complete_assessment" for t in definition_of(pathway).workflow.available(pathway, request.user.roles))
     return render(request, "intake/assessment.html", {
         "pathway": pathway, "form": form, "assessment": current, "reviews": reviews, "due": due,
         "overdue": bool(due and pathway.status == PathwayStatus.ASSIGNED and due < timezone.localdate()),

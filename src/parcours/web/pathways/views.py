@@ -27,7 +27,8 @@ from parcours.pathways import selectors, services
 from parcours.plie import selectors as plie_selectors
 from parcours.pathways.models import EngagementContract, FollowUpStatus, PathwayStatus, Step
 from parcours.pathways.pdf import contract_pdf
-from parcours.pathways.workflow import PATHWAY_WORKFLOW
+from parcours.plie.definition import PLIE_DEFINITION
+from parcours.programmes.registry import definition_of
 
 from ..permissions import roles_required
 from . import forms
@@ -35,7 +36,7 @@ from . import forms
 PAGE_SIZE = 25
 READ_ROLES = (Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR)
 readers = roles_required(*READ_ROLES)
-writers = roles_required(*services.WRITE_ROLES)
+writers = roles_required(*PLIE_DEFINITION.write_roles)
 
 CNIL_REMINDER = _("Les notes doivent être objectives et factuelles ; la personne peut demander à les lire. "
                   "Les données sensibles (santé, justice…) n'ont pas leur place ici.")
@@ -110,7 +111,7 @@ def _situations(participant: Participant, sensitive: bool) -> list[str]:
 def _action_forms(request, pathway) -> list[dict]:
     """The manual transitions the user's roles allow from the current state, each with its form."""
     actions = []
-    for transition in PATHWAY_WORKFLOW.available(pathway, request.user.roles):
+    for transition in definition_of(pathway).workflow.available(pathway, request.user.roles):
         if transition.name == "assign":
             form = forms.AssignForm(memberships=list(referents_assignable_by(request.user)), auto_id="id_assign_%s")
         elif transition.name in forms.TRANSITION_FORMS:
@@ -133,7 +134,7 @@ def pathway_detail(request, pk: int):
     today = timezone.localdate()
     followup = selectors.pathway_open_followup(pathway)
     contract = selectors._related(pathway, "contract")
-    can_write = bool(set(user.roles) & services.WRITE_ROLES)
+    can_write = bool(set(user.roles) & definition_of(pathway).write_roles)
     return render(request, "pathways/detail.html", {
         "pathway": pathway, "participant": participant, "sensitive": sensitive, "can_write": can_write,
         "age": selectors.age_on(participant.birth_date, today),
@@ -161,7 +162,7 @@ def pathway_act(request, pk: int, name: str):
     """Apply one manual transition. The engine checks the role (assigning is the team's, administrator included)
     and re-checks the state, so a double submission acts once."""
     pathway = _pathway(request, pk)
-    transition = PATHWAY_WORKFLOW.transitions.get(name)
+    transition = definition_of(pathway).workflow.transitions.get(name)
     if transition is None or not transition.manual:
         raise Http404
     data: dict = {}
@@ -310,7 +311,9 @@ def step_add(request, pk: int):
 
 
 def _step(pathway, step_pk: int) -> Step:
-    return get_object_or_404(Step, pk=step_pk, pathway=pathway)
+    step = get_object_or_404(Step, pk=step_pk, pathway=pathway)
+    step.pathway = pathway  # the file's pathway, already read: its programme names the step's type
+    return step
 
 
 @writers

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.territory.eligibility import EligibilityInputError, eligibility_decide
+from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
 from parcours.territory.selectors import territory_resolve
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

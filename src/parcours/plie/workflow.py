@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from parcours.core.workflow import Transition, TransitionRefused, Workflow
 from parcours.organisations.models import Role
 
-from .models import Decision, ExitReason, Pathway, PathwayStatus, PathwayTransition
+from parcours.pathways.models import Decision, ExitReason, Pathway, PathwayStatus, PathwayTransition
 
 S = PathwayStatus
 TEAM = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
@@ -98,7 +98,7 @@ def _check_sign_contract(p: Pathway, data: dict) -> None:
         raise TransitionRefused(_("Une date de signature est dans le futur."))
     if p.commission_date and contract.signature_date < p.commission_date:
         raise TransitionRefused(_("Le contrat ne peut pas être signé avant la commission d'agrément."))
-    if Pathway.objects.filter(participant_id=p.participant_id, entry_date__isnull=False,
+    if Pathway.objects.filter(participant_id=p.participant_id, programme_id=p.programme_id, entry_date__isnull=False,
                               exit_date__isnull=True).exclude(pk=p.pk).exists():
         raise TransitionRefused(_("Cette personne a déjà un parcours en cours."))
 
@@ -166,7 +166,8 @@ def _effect_exit(p: Pathway, data: dict) -> None:
     p.followups.filter(status="open").update(status="job_ended", closed_on=data["exit_date"])
 
 
-PATHWAY_WORKFLOW = Workflow(state_field="status", log_model=PathwayTransition, log_object_field="pathway")
+PATHWAY_WORKFLOW = Workflow(state_field="status", log_model=PathwayTransition, log_object_field="pathway",
+                            states=dict(PathwayStatus.choices), initial=PathwayStatus.SUBMITTED)
 for _t in [
     Transition("assign", frozenset({S.SUBMITTED, S.ASSIGNED}), S.ASSIGNED, _l("Affecter à un·e référent·e"), TEAM,
                _check_assign, _effect_assign),

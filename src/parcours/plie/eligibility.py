@@ -1,4 +1,4 @@
-"""Eligibility to the PLIE, decided criterion by criterion from the territory's rules."""
+"""Eligibility to the PLIE, decided criterion by criterion from the rules of the territory's PLIE (its programme)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .models import Situation, Territory, insee_validator
+from parcours.programmes.models import Programme
+from parcours.territory.models import Situation, Territory, insee_validator
+
+from .definition import plie_programme_of
 
 
 class EligibilityInputError(ValueError):
@@ -55,8 +58,13 @@ def eligibility_decide(
     commune_insee: str | None,
     qpv_code: str | None,
     situations: list[str],
+    programme: Programme | None = None,
 ) -> EligibilityDecision:
-    """Decide eligibility; raises EligibilityInputError on input the rules cannot judge."""
+    """Decide eligibility; raises EligibilityInputError on input the rules cannot judge.
+
+    The rules are those of `programme`, the territory's PLIE (fetched when not given)."""
+    programme = programme or plie_programme_of(territory.pk)
+    rules = {p.name: programme.parameter(p.name) for p in programme.definition.parameters}
     if birth_date > reference_date:
         raise EligibilityInputError("birth_date", _("la date de naissance est postérieure à la date de référence."))
     unknown = [s for s in situations if s not in Situation.values]
@@ -92,14 +100,14 @@ def eligibility_decide(
         checks.append(Check("residence", False, _("Commune de résidence non renseignée.")))
 
     age = age_on(birth_date, reference_date)
-    age_ok = age >= territory.min_age
+    age_ok = age >= rules["min_age"]
     checks.append(Check(
         "age", age_ok,
-        _("%(age)s ans à la date de référence ; %(min)s ans minimum.") % {"age": age, "min": territory.min_age},
+        _("%(age)s ans à la date de référence ; %(min)s ans minimum.") % {"age": age, "min": rules["min_age"]},
     ))
 
-    accepted = [s for s in situations if s in territory.eligible_situations]
-    in_qpv = bool(qpv and territory.qpv_residence_eligible)
+    accepted = [s for s in situations if s in rules["eligible_situations"]]
+    in_qpv = bool(qpv and rules["qpv_residence_eligible"])
     if accepted or in_qpv:
         labels = [str(Situation(s).label) for s in accepted]
         if in_qpv:
@@ -110,6 +118,6 @@ def eligibility_decide(
 
     reasons = [c.criterion for c in checks if not c.passed]
     orientation = None
-    if commune is not None and territory.youth_min_age <= age <= territory.youth_max_age:
+    if commune is not None and rules["youth_min_age"] <= age <= rules["youth_max_age"]:
         orientation = "mission_locale"
     return EligibilityDecision(eligible=not reasons, reasons=reasons, checks=checks, suggested_orientation=orientation)

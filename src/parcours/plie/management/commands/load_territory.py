@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.organisations.territory_loader import DEFAULT_TERRITORY_FILE, TerritoryFileError, territory_file_read, territory_load
+from parcours.plie.territory_loader import DEFAULT_TERRITORY_FILE, TerritoryFileError, territory_file_read, territory_load
 
 
 class Command(BaseCommand):

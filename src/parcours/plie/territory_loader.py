@@ -1,4 +1,5 @@
-"""Loading a territory's reference file (communes, QPV, helpdesks, the PLIE and its structures).
+"""Loading a territory's reference file (communes, QPV, helpdesks, the PLIE — its structure and its programme —
+and the other structures).
 
 The file shape is documented in docs/domain.md. `territory_file_check` lists every problem
 before anything is written; `territory_load` writes in one transaction, keyed by natural keys
@@ -19,9 +20,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record
-from .models import Organisation, OrganisationKind, PrescriberType
-
+from parcours.organisations.models import Organisation, OrganisationKind, PrescriberType
+from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
+
+from .definition import PLIE
 
 DEFAULT_TERRITORY_FILE = Path(__file__).resolve().parent.parent / "territory" / "data" / "territory-clermont.json"
 
@@ -255,6 +258,20 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
             "phone": plie_data.get("phone") or agency.get("phone", ""),
         })
         report.add(_("Structures"), outcome)
+        # The PLIE's programme: created with its definition's rules; a reload keeps the rules set since.
+        programme = Programme.objects.filter(territory=territory, kind=PLIE).first()
+        if programme is None:
+            programme = Programme(territory=territory, kind=PLIE, name=plie_data["name"], organisation=plie)
+            programme.full_clean()
+            programme.save()
+            report.add(_("Dispositifs"), "created")
+        elif (programme.name, programme.organisation_id) != (plie_data["name"], plie.pk):
+            programme.name, programme.organisation = plie_data["name"], plie
+            programme.full_clean()
+            programme.save()
+            report.add(_("Dispositifs"), "updated")
+        else:
+            report.add(_("Dispositifs"), "unchanged")
         if agency:
             _unused, outcome = _upsert(Helpdesk, {"territory": territory, "name": agency["name"]},
                                  {"address": agency.get("address", ""), "phone": agency.get("phone", ""),

@@ -1,0 +1,67 @@
+"""The PLIE as a programme definition: its workflow, step types, exit reasons and the rules a territory sets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from parcours.pathways.models import ExitReason, PathwayStatus, StepType
+from parcours.programmes.models import Programme
+from parcours.programmes.registry import Parameter, ProgrammeDefinition
+from parcours.territory.models import Situation
+
+from .workflow import FIELD, PATHWAY_WORKFLOW
+
+PLIE = "plie"
+
+
+def _days(label) -> forms.Field:
+    return forms.IntegerField(label=label, min_value=1, max_value=32767)
+
+
+def _age(label) -> forms.Field:
+    return forms.IntegerField(label=label, min_value=0, max_value=120)
+
+
+PARAMETERS = (
+    Parameter("min_age", 26, lambda: _age(_("Âge minimum à l'entrée"))),
+    Parameter("youth_min_age", 16, lambda: _age(_("Âge minimum orienté vers la Mission Locale"))),
+    Parameter("youth_max_age", 25, lambda: _age(_("Âge maximum orienté vers la Mission Locale"))),
+    Parameter("eligible_situations", [s.value for s in Situation],
+              lambda: forms.MultipleChoiceField(label=_("Situations ouvrant droit au PLIE"), choices=Situation.choices,
+                                                widget=forms.CheckboxSelectMultiple,
+                                                required=False)),
+    Parameter("qpv_residence_eligible", True,
+              lambda: forms.BooleanField(label=_("Résider en QPV ouvre droit"), required=False)),
+    Parameter("commission_interval_days", 15, lambda: _days(_("Intervalle entre commissions (jours)"))),
+    Parameter("assessment_deadline_days", 42, lambda: _days(_("Délai du bilan socio-professionnel (jours)"))),
+    Parameter("followup_months", 6,
+              lambda: forms.IntegerField(label=_("Durée du suivi dans l'emploi (mois)"), min_value=1, max_value=60)),
+)
+
+
+def _parameters_check(values: Mapping[str, Any]) -> None:
+    if values["youth_min_age"] > values["youth_max_age"]:
+        raise ValidationError({"youth_max_age": _("Tranche d'âge Mission Locale incohérente.")})
+
+
+PLIE_DEFINITION = ProgrammeDefinition(
+    kind=PLIE,
+    label=_("PLIE"),
+    workflow=PATHWAY_WORKFLOW,
+    step_types=tuple(StepType.choices),
+    exit_reasons=tuple(ExitReason.choices),
+    write_roles=FIELD,
+    in_pathway_states=frozenset({PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP}),
+    parameters=PARAMETERS,
+    parameters_check=_parameters_check,
+)
+
+
+def plie_programme_of(territory_id: int) -> Programme:
+    """The PLIE programme of a territory (each territory that has a PLIE has exactly one)."""
+    return Programme.objects.get(territory_id=territory_id, kind=PLIE)

@@ -1,0 +1,128 @@
+"""The registry of programme definitions.
+
+A definition is code: the programme's workflow (its states and transitions), its step types and exit reasons,
+the parameters a territory sets for it. Each programme app registers its definition in its `AppConfig.ready()`;
+the generic code (pathways, reporting, interchange, web) asks `definition_of(...)` and never imports a programme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+
+from parcours.core.workflow import Workflow
+
+Choices = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One rule a territory sets for a programme: its name, default, and the form field that edits it."""
+
+    name: str
+    default: Any
+    field: Callable[[], forms.Field]
+
+    def clean(self, value: Any) -> Any:
+        """The value as the form field would clean it; raises ValidationError (French) otherwise."""
+        form_field = self.field()
+        if isinstance(form_field, forms.MultipleChoiceField):
+            return list(form_field.clean(value))
+        if isinstance(form_field, forms.BooleanField):
+            if not isinstance(value, bool):
+                raise ValidationError(form_field.error_messages.get("invalid", "invalid"))
+            return value
+        return form_field.clean(value)
+
+
+@dataclass(frozen=True)
+class ProgrammeDefinition:
+    kind: str
+    label: str | Promise
+    workflow: Workflow
+    step_types: Choices
+    exit_reasons: Choices
+    # Roles that write on a pathway of this programme (steps, appointments, notes…).
+    write_roles: frozenset[str]
+    # States in which the person is in the programme (entered, not exited): steps and appointments are recorded.
+    in_pathway_states: frozenset[str]
+    parameters: tuple[Parameter, ...] = ()
+    # Checks across parameters (a range whose bounds are two parameters…): raise ValidationError keyed by name.
+    parameters_check: Callable[[Mapping[str, Any]], None] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def state_label(self, state: str) -> str:
+        return str(self.workflow.states.get(state, state))
+
+    def step_type_label(self, code: str) -> str:
+        return str(dict(self.step_types).get(code, code))
+
+    def exit_reason_label(self, code: str) -> str:
+        return str(dict(self.exit_reasons).get(code, code))
+
+    def parameter_defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters}
+
+    def parameters_clean(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Every parameter of the definition, cleaned (defaults for the missing); unknown names are refused."""
+        known = {p.name: p for p in self.parameters}
+        errors: dict[str, list] = {}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            errors["parameters"] = [ValidationError("Paramètre inconnu : %(names)s.",
+                                                    params={"names": ", ".join(unknown)})]
+        cleaned: dict[str, Any] = {}
+        for name, parameter in known.items():
+            try:
+                cleaned[name] = parameter.clean(values.get(name, parameter.default))
+            except ValidationError as error:
+                errors[name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+        if self.parameters_check:
+            self.parameters_check(cleaned)
+        return cleaned
+
+
+_definitions: dict[str, ProgrammeDefinition] = {}
+
+
+def programme_register(definition: ProgrammeDefinition) -> None:
+    """Register a definition (at start-up); registering a kind twice replaces nothing and is refused."""
+    existing = _definitions.get(definition.kind)
+    if existing is not None and existing is not definition:
+        raise ValueError(f"programme kind already registered: {definition.kind}")
+    _definitions[definition.kind] = definition
+
+
+def programme_unregister(kind: str) -> None:
+    """For tests that register a definition of their own."""
+    _definitions.pop(kind, None)
+
+
+def programme_definition(kind: str) -> ProgrammeDefinition:
+    try:
+        return _definitions[kind]
+    except KeyError:
+        raise LookupError(f"no programme definition of kind {kind!r}") from None
+
+
+def programme_definitions() -> list[ProgrammeDefinition]:
+    return list(_definitions.values())
+
+
+def programme_kind_choices() -> list[tuple[str, str]]:
+    return [(d.kind, str(d.label)) for d in _definitions.values()]
+
+
+def definition_of(obj: Any) -> ProgrammeDefinition:
+    """The definition of a programme, or of a pathway's programme (from the kind the pathway keeps: no query)."""
+    kind = getattr(obj, "programme_kind", None)
+    if not kind:
+        kind = obj.kind if hasattr(obj, "parameters") else obj.programme.kind
+    return programme_definition(kind)
