@@ -38,6 +38,7 @@ class TerritoryFactory(DjangoModelFactory):
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     territory = factory.SubFactory(TerritoryFactory)
     name = factory.Sequence(lambda n: f"Structure {n}")
@@ -49,6 +50,13 @@ class OrganisationFactory(DjangoModelFactory):
         operator = factory.Trait(kind=OrganisationKind.OPERATOR, name=factory.Sequence(lambda n: f"Opérateur {n}"))
         prescriber = factory.Trait(kind=OrganisationKind.PRESCRIBER, name=factory.Sequence(lambda n: f"CCAS {n}"),
                                    prescriber_type=PrescriberType.CCAS)
+
+    @factory.post_generation
+    def runs_the_plie(obj, create, extracted, **kwargs):
+        """The first PLIE structure of a territory runs its PLIE programme (as the loader and the migration do)."""
+        if create and obj.kind == OrganisationKind.PLIE:
+            Programme.objects.filter(territory=obj.territory, kind=PLIE, organisation__isnull=True).update(
+                organisation=obj)
 
 
 class UserFactory(DjangoModelFactory):

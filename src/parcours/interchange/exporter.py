@@ -13,6 +13,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.db.models import Exists, OuterRef
+
+from parcours.plie.definition import PLIE
 from parcours.participants.models import Participant
 from parcours.pathways.models import Appointment, Decision, Pathway, Step
 from parcours.territory.models import Territory
@@ -65,7 +68,9 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     directory.mkdir(parents=True, exist_ok=True)
     tables: dict[str, list[list[str]]] = {}
 
-    people = Participant.objects.filter(territory=territory)
+    # The interchange format is the PLIE's: its people are those with a pathway in the territory's PLIE.
+    people = Participant.objects.filter(territory=territory).filter(
+        Exists(Pathway.objects.filter(participant=OuterRef("pk"), programme_kind=PLIE)))
     person_ref = {}
     rows = []
     for r in people.values("pk", "external_ref", "last_name", "first_name", "sex", "birth_date", "commune__insee",
@@ -78,7 +83,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
 
     pathway_ref = {}
     rows = []
-    for r in (Pathway.objects.filter(territory=territory)
+    for r in (Pathway.objects.filter(territory=territory, programme_kind=PLIE)
               .values("pk", "external_ref", "participant_id", "operator__name", "referent__email", "referent_ref",
                       "prescriber_type", "application_date", "commission_date", "decision", "entry_date",
                       "exit_date", "exit_reason").iterator(chunk_size=5000)):
@@ -94,7 +99,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     tables[PATHWAYS] = rows
 
     rows = []
-    for r in (Step.objects.filter(pathway__territory=territory)
+    for r in (Step.objects.filter(pathway__territory=territory, pathway__programme_kind=PLIE)
               .values("pk", "external_ref", "pathway_id", "step_type", "start_date", "end_date", "operator_name",
                       "employer_siret", "contract_type", "social_clause", "hours").iterator(chunk_size=5000)):
         rows.append([_ref(STEPS, r["external_ref"], r["pk"]), pathway_ref[r["pathway_id"]], r["step_type"],
@@ -103,7 +108,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     tables[STEPS] = rows
 
     rows = []
-    for r in (Appointment.objects.filter(pathway__territory=territory)
+    for r in (Appointment.objects.filter(pathway__territory=territory, pathway__programme_kind=PLIE)
               .values("pk", "external_ref", "pathway_id", "date", "kind", "mode", "duration_minutes", "place")
               .iterator(chunk_size=5000)):
         rows.append([_ref(APPOINTMENTS, r["external_ref"], r["pk"]), pathway_ref[r["pathway_id"]], r["date"],

@@ -25,7 +25,7 @@ from parcours.participants.models import Participant
 from parcours.pathways.models import (
     Appointment, Decision, EntryRoute, Pathway, PathwayStatus, Step,
 )
-from parcours.plie.definition import plie_programme_of
+from parcours.plie.definition import PLIE, plie_programme_of
 from parcours.territory.models import Territory
 
 from .reader import (
@@ -208,13 +208,12 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
                                                   PARTICIPANT_FIELDS))
     # The interchange format is the PLIE's: its pathways are those of the territory's PLIE programme.
-    programme = plie_programme_of(territory.pk)
-    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory, programme=programme),
+    pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory, programme_kind=PLIE),
                                           PATHWAY_FIELDS))
-    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__territory=territory, pathway__programme=programme),
+    steps = _Matcher(STEPS, _values(Step.objects.filter(pathway__territory=territory, pathway__programme_kind=PLIE),
                                     STEP_FIELDS))
     appointments = _Matcher(APPOINTMENTS, _values(
-        Appointment.objects.filter(pathway__territory=territory, pathway__programme=programme), APPOINTMENT_FIELDS))
+        Appointment.objects.filter(pathway__territory=territory, pathway__programme_kind=PLIE), APPOINTMENT_FIELDS))
 
     existing = Existing()
     for row in dataset.rows[PARTICIPANTS]:

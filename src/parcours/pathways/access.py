@@ -1,6 +1,7 @@
 """What a user may open of the pathways, and so of the people: every view, endpoint and command starts here.
 
-- the PLIE's animation team (coordinator, director, administrator) sees its whole territory;
+- the animation team (coordinator, director, administrator) of a structure that runs a programme sees that
+  programme's pathways on its territory (the PLIE's team sees the PLIE's, not another programme's of the area);
 - a referent sees the pathways of the operator structures they belong to as referent, and their own;
 - prescribers see applications only (`plie.intake.access`).
 
@@ -12,9 +13,10 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parcours.organisations.access import team_territory_ids
-from parcours.organisations.models import Role, User
+from parcours.organisations.models import PLIE_TEAM_ROLES, Role, User
 from parcours.participants.access import archived_hidden
 from parcours.participants.models import Document, Participant
+from parcours.programmes.models import Programme
 
 from .models import Pathway
 
@@ -26,7 +28,9 @@ def pathways_visible_to(user: User) -> QuerySet:
     rule = Q(pk__in=[])
     territories = team_territory_ids(user)
     if territories:
-        rule |= Q(territory_id__in=territories)
+        teams = {m.organisation_id for m in user.active_memberships if m.role in PLIE_TEAM_ROLES}
+        run_by_team = Programme.objects.filter(organisation_id__in=teams).values("pk")
+        rule |= Q(territory_id__in=territories, programme_id__in=run_by_team)
     operators = user.organisation_ids(Role.REFERENT)
     if operators:
         rule |= Q(operator_id__in=operators) | Q(referent=user)

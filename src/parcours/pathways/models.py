@@ -168,6 +168,7 @@ class Pathway(TimeStamped):
             return
         self.programme_kind = self.programme_kind or self.programme.kind
         definition = definition_of(self)
+        self.status = self.status or definition.workflow.initial
         errors = {}
         if self.status and self.status not in definition.workflow.states:
             errors["status"] = _("État inconnu du dispositif : %(state)s.") % {"state": self.status}

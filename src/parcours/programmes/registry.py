@@ -8,7 +8,7 @@ the generic code (pathways, reporting, interchange, web) asks `definition_of(...
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -54,7 +54,8 @@ class ProgrammeDefinition:
     parameters: tuple[Parameter, ...] = ()
     # Checks across parameters (a range whose bounds are two parameters…): raise ValidationError keyed by name.
     parameters_check: Callable[[Mapping[str, Any]], None] | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # Whether a person may enter (programmes.eligibility): called with (programme, EligibilityFacts).
+    eligibility: Callable[[Any, Any], bool] | None = None
 
     def state_label(self, state: str) -> str:
         return str(self.workflow.states.get(state, state))

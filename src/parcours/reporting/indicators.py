@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import Count, F, Func, IntegerField, Q, Sum
 
+from parcours.plie.definition import PLIE
 from parcours.core.db import reporting_alias
 from parcours.participants.models import LOW_QUALIFICATION, NO_QUALIFICATION, QUALIFIED, Sex
 from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS, ExitReason, Pathway, Step, StepType
@@ -67,8 +68,10 @@ def _pk(value):
 
 
 def pathways_in_scope(*, territory_ids=None, queryset=None, operator=None, referent=None):
-    """The pathways counted: a queryset given by the caller (already scoped), or the territories'."""
+    """The pathways counted: a queryset given by the caller (already scoped), or the territories'; the PLIE's only
+    (these are the PLIE's indicators, docs/spec/indicators.md; another programme of the territory has its own)."""
     qs = queryset if queryset is not None else Pathway.objects.filter(territory_id__in=territory_ids)
+    qs = qs.filter(programme_kind=PLIE)
     if operator is not None:
         qs = qs.filter(operator_id=_pk(operator))
     if referent is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from parcours.plie.definition import PLIE
 from parcours.plie.commissions.access import commissions_visible_to
 from parcours.pathways.models import BarrierLevel, BarrierReview, Pathway, PathwayStatus
 
@@ -20,7 +21,8 @@ def commission_pending(commission: Commission) -> QuerySet[Pathway]:
     A file postponed by an earlier session is back in `assessed`, so it comes again.
     """
     decided_here = CommissionDecision.objects.filter(commission=commission, pathway=OuterRef("pk"))
-    return (Pathway.objects.filter(territory_id=commission.territory_id, status=PathwayStatus.ASSESSED)
+    return (Pathway.objects.filter(territory_id=commission.territory_id, programme_kind=PLIE,
+                                   status=PathwayStatus.ASSESSED)
             .exclude(Exists(decided_here)))
 
 
