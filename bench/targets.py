@@ -24,8 +24,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.plie.commissions.models import Commission
-from parcours.organisations.models import Membership, Organisation, OrganisationKind, Role, User
-from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.organisations.enums import OrganisationKind, Role
+from parcours.organisations.models import Membership, Organisation, User
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway
 
 FILES_PER_USER = 8
 TEAM_SHARE = 10          # one virtual user in ten is of the animation team

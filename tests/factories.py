@@ -5,9 +5,12 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from parcours.organisations.models import Membership, Organisation, OrganisationKind, PrescriberType, User
-from parcours.participants.models import Participant, Sex
-from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.organisations.enums import OrganisationKind, PrescriberType
+from parcours.organisations.models import Membership, Organisation, User
+from parcours.participants.enums import Sex
+from parcours.participants.models import Participant
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Qpv, Territory

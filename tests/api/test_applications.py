@@ -6,8 +6,10 @@ from rest_framework.test import APIClient
 from parcours.audit.models import AccessLog, AuditEvent
 from parcours.plie.intake import selectors
 from parcours.plie.intake.models import Application
-from parcours.participants.models import DocumentKind, Participant
-from parcours.pathways.models import Pathway, PathwayStatus, PathwayTransition
+from parcours.participants.enums import DocumentKind
+from parcours.participants.models import Participant
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway, PathwayTransition
 from tests import factories
 
 from .helpers import api_for, application_body, scan, today

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from parcours.audit.models import AuditEvent
-from parcours.pathways.models import Appointment, EmploymentFollowUp, Pathway, PathwayStatus, Step
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Appointment, EmploymentFollowUp, Pathway, Step
 from parcours.pathways.selectors import pathway_open_followup, pathway_timeline
 from parcours.plie.selectors import pathway_file_queryset
 from tests import factories

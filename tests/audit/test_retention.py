@@ -1,7 +1,6 @@
 import datetime
 from datetime import timedelta
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -12,7 +11,8 @@ from parcours.audit.models import AccessLog, AuditEvent
 from parcours.audit.services import access_log_record, audit_record
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.participants.models import Document, Participant
-from parcours.pathways.models import Appointment, Note, Pathway, PathwayStatus
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Appointment, Note, Pathway
 
 from tests import factories
 

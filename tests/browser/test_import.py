@@ -55,7 +55,8 @@ def test_a_refused_deposit_shows_its_errors(page, coordinator, territory, tmp_pa
 
 
 def test_the_progress_page_follows_a_run_in_the_background_until_its_result(page, coordinator, territory):
-    from parcours.interchange.models import ImportRun, ImportState, ImportStep
+    from parcours.interchange.enums import ImportState, ImportStep
+    from parcours.interchange.models import ImportRun
 
     run = ImportRun.objects.create(territory=territory, created_by=coordinator, state=ImportState.RUNNING,
                                    step=ImportStep.WRITING, rows_done=2000, rows_total=8000,

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from parcours.pathways.models import EmploymentFollowUp, Pathway, PathwayStatus
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import EmploymentFollowUp, Pathway
 from tests import factories
 
 from .helpers import assert_accessible, follow, login, visit

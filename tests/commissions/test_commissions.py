@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.plie.commissions import pdf
-from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.plie.commissions.enums import CommissionStatus
+from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.commissions.selectors import commission_agenda, commission_decisions
 from parcours.plie.commissions.services import commission_close, commission_decide, commission_plan
 from parcours.core.workflow import TransitionRefused
 from parcours.plie.intake.models import Assessment
-from parcours.pathways.models import BarrierReview, PathwayStatus, PathwayTransition
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import BarrierReview, PathwayTransition
 from tests import factories
 
 TODAY = timezone.localdate()

@@ -9,14 +9,23 @@ from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionOutcome
+from parcours.plie.commissions.enums import CommissionOutcome
+from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.demo.generator import EXIT_MIX, STATE_MIX, add_months, quota
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
-from parcours.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from parcours.organisations.enums import OrganisationKind, Role
+from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Participant
+from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
 from parcours.pathways.models import (
-    Appointment, BarrierReview, Decision, EmploymentFollowUp, EngagementContract, ExitReason, Note, Pathway,
-    PathwayStatus, PathwayTransition, Step,
+    Appointment,
+    BarrierReview,
+    EmploymentFollowUp,
+    EngagementContract,
+    Note,
+    Pathway,
+    PathwayTransition,
+    Step,
 )
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD

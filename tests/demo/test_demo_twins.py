@@ -8,7 +8,8 @@ from django.core.management import call_command
 from parcours.plie.commissions.models import Commission
 from parcours.demo import generator as demo
 from parcours.pathways.access import pathways_visible_to
-from parcours.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from parcours.organisations.enums import OrganisationKind, Role
+from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Participant
 from parcours.pathways.models import Pathway
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from parcours.plie.commissions.models import Commission
 from parcours.plie.intake.models import ReceptionInterview
-from parcours.pathways.models import EmploymentFollowUp, PathwayStatus, Step
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import EmploymentFollowUp, Step
 from tests import factories
 
 TODAY = timezone.localdate()

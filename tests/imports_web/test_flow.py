@@ -5,7 +5,8 @@ import html
 from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
-from parcours.interchange.models import ImportRun, ImportState
+from parcours.interchange.enums import ImportState
+from parcours.interchange.models import ImportRun
 from parcours.participants.models import Participant
 from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories

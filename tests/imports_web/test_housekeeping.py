@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.audit.models import AuditEvent
-from parcours.interchange.models import ImportRun, ImportState
+from parcours.interchange.enums import ImportState
+from parcours.interchange.models import ImportRun
 from parcours.interchange.services import STALE_AFTER, UNCONFIRMED_KEPT, import_runs_housekeep
 
 from .conftest import deposit, last_run, upload, zip_of

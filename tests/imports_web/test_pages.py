@@ -5,7 +5,8 @@ import html
 import pytest
 from django.urls import reverse
 
-from parcours.interchange.models import ImportRun, ImportState, ImportStep
+from parcours.interchange.enums import ImportState, ImportStep
+from parcours.interchange.models import ImportRun
 from parcours.participants.models import Participant
 from tests import factories
 

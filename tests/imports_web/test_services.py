@@ -1,7 +1,8 @@
 """The two phases behind the pages: the dry run computes exactly what the import does, and reports progress."""
 
 from parcours.interchange.importer import dataset_import
-from parcours.interchange.models import IMPORT_TRANSITIONS, ImportRun, ImportState
+from parcours.interchange.enums import ImportState
+from parcours.interchange.models import IMPORT_TRANSITIONS, ImportRun
 from parcours.interchange.services import import_preview, import_run
 from parcours.organisations.models import Organisation
 from parcours.participants.models import Participant

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from parcours.interchange.reader import FILES, column_names
 from parcours.organisations.models import Organisation
 from parcours.participants.models import Participant
-from parcours.pathways.models import Appointment, Pathway, PathwayStatus, Step
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
 from tests.interchange.helpers import run
 from tests.interchange.test_import import full_set

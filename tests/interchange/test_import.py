@@ -6,9 +6,11 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parcours.organisations.models import Organisation, OrganisationKind
+from parcours.organisations.enums import OrganisationKind
+from parcours.organisations.models import Organisation
 from parcours.participants.models import Participant
-from parcours.pathways.models import Appointment, EntryRoute, Pathway, PathwayStatus, Step
+from parcours.pathways.enums import EntryRoute, PathwayStatus
+from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
 from tests.interchange.generate import generate_set
 from tests.interchange.helpers import appointment, pathway, person, run, step, write_set

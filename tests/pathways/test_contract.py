@@ -9,7 +9,8 @@ from parcours.audit.models import AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
 from parcours.pathways import services
-from parcours.pathways.models import EngagementContract, PathwayStatus, PathwayTransition
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import EngagementContract, PathwayTransition
 from parcours.pathways.pdf import contract_pdf, contract_story
 from reportlab.platypus import Paragraph, Table
 

@@ -3,7 +3,8 @@
 import datetime
 
 from parcours.organisations.models import User
-from parcours.pathways.models import EmploymentFollowUp, PathwayStatus
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import EmploymentFollowUp
 from parcours.pathways.selectors import contracts_to_sign, followups_due, pathways_without_contact
 from tests import factories
 

@@ -13,9 +13,8 @@ from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, ReceptionInterview
 from parcours.participants.models import Document
 from parcours.pathways import services
-from parcours.pathways.models import (
-    EngagementContract, PathwayStatus, PathwayTransition, Step,
-)
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import EngagementContract, PathwayTransition, Step
 from tests import factories
 
 from .conftest import TODAY, days_ago

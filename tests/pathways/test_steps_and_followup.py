@@ -9,7 +9,8 @@ from parcours.audit.models import AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
 from parcours.pathways import services
-from parcours.pathways.models import EmploymentFollowUp, ExitReason, PathwayStatus, PathwayTransition, Step
+from parcours.pathways.enums import ExitReason, PathwayStatus
+from parcours.pathways.models import EmploymentFollowUp, PathwayTransition, Step
 from parcours.pathways.services import add_months, lasts_six_months
 from tests import factories
 

@@ -9,8 +9,9 @@ be added to the table without its refusals holding.
 import pytest
 
 from parcours.core.workflow import Transition, TransitionRefused, Workflow, transition_apply
-from parcours.organisations.models import Role
-from parcours.pathways.models import Pathway, PathwayStatus, PathwayTransition
+from parcours.organisations.enums import Role
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from tests import factories
 

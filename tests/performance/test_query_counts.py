@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess
-from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.plie.commissions.enums import CommissionStatus
+from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
 from parcours.participants.services import document_upload
-from parcours.pathways.models import PathwayStatus
+from parcours.pathways.enums import PathwayStatus
 
 from tests import factories
 from tests.conftest import VerifiedClient

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from parcours.core.workflow import Transition, TransitionRefused, Workflow
 from parcours.interchange.exporter import dataset_export
-from parcours.organisations.models import OrganisationKind, Role
+from parcours.organisations.enums import OrganisationKind, Role
 from parcours.pathways import services
 from parcours.pathways.access import pathways_visible_to
 from parcours.pathways.models import Pathway, PathwayTransition

@@ -9,9 +9,8 @@ from parcours.audit.models import AuditEvent
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.participants.models import Document
-from parcours.pathways.models import (
-    Appointment, BarrierReview, EngagementContract, Note, PathwayStatus, PathwayTransition, Step,
-)
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Appointment, BarrierReview, EngagementContract, Note, PathwayTransition, Step
 from tests import factories
 
 TODAY = datetime.date.today()

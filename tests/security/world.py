@@ -13,15 +13,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from parcours.programmes.models import Programme
-from parcours.interchange.models import ImportRun, ImportState
+from parcours.interchange.enums import ImportState
+from parcours.interchange.models import ImportRun
 from django.utils import timezone
 
-from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionStatus
+from parcours.plie.commissions.enums import CommissionStatus
+from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import document_upload
-from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway
 from parcours.territory.models import Territory
 
 from tests import factories

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from parcours.audit.models import AuditEvent
-from parcours.organisations.models import Organisation, OrganisationKind, PrescriberType
+from parcours.organisations.enums import OrganisationKind, PrescriberType
+from parcours.organisations.models import Organisation
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 from parcours.plie.territory_loader import DEFAULT_TERRITORY_FILE, territory_file_check
 

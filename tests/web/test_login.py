@@ -1,6 +1,5 @@
 from django.urls import reverse
 
-from tests import factories
 
 
 def test_anonymous_home_redirects_to_login(client):

@@ -14,7 +14,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 
 from .sessions import OTP_VERIFIED
 

@@ -7,11 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parcours.plie.definition import PLIE_DEFINITION
-from parcours.participants.models import Barrier, EducationLevel, Participant, Sex
-from parcours.pathways.models import Appointment, Decision, FollowUpStatus, Pathway, PathwayStatus, Step
+from parcours.participants.enums import Barrier, EducationLevel, Sex
+from parcours.participants.models import Participant
+from parcours.pathways.enums import Decision, FollowUpStatus, PathwayStatus
+from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.pathways.services import APPOINTMENT_FIELDS, MAX_APPOINTMENT_MINUTES, STEP_FIELDS
 from parcours.reporting.indicators import CATEGORY_KEYS, EXIT_REASONS, PROFILE_KEYS, STEP_TYPES
-from parcours.territory.models import Situation
+from parcours.territory.enums import Situation
 
 
 class OutputModelSerializer(serializers.ModelSerializer):

@@ -23,7 +23,8 @@ from parcours.plie.definition import PLIE_DEFINITION
 from parcours.organisations.access import team_territory_ids
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
-from parcours.organisations.models import PLIE_TEAM_ROLES, Organisation, Role
+from parcours.organisations.enums import Role
+from parcours.organisations.models import PLIE_TEAM_ROLES, Organisation
 from parcours.participants.models import Participant
 from parcours.pathways import services as pathway_services
 from parcours.pathways.models import Appointment, Pathway, Step

@@ -36,19 +36,39 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from parcours.plie.commissions.models import Commission, CommissionDecision, CommissionOutcome, CommissionStatus
+from parcours.plie.commissions.enums import CommissionOutcome, CommissionStatus
+from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
-from parcours.organisations.models import Membership, Organisation, OrganisationKind, PrescriberType, Role, User
-from parcours.participants.models import Barrier, EducationLevel, Participant, Sex
+from parcours.organisations.enums import OrganisationKind, PrescriberType, Role
+from parcours.organisations.models import Membership, Organisation, User
+from parcours.participants.enums import Barrier, EducationLevel, Sex
+from parcours.participants.models import Participant
+from parcours.pathways.enums import (
+    AppointmentKind,
+    BarrierLevel,
+    ContactMode,
+    ContractType,
+    Decision,
+    ExitReason,
+    FollowUpStatus,
+    PathwayStatus,
+    StepType,
+)
 from parcours.pathways.models import (
-    Appointment, AppointmentKind, BarrierLevel, BarrierReview, ContactMode, ContractType, Decision,
-    EmploymentFollowUp, EngagementContract, ExitReason, FollowUpStatus, Note, Pathway, PathwayStatus,
-    PathwayTransition, Step, StepType,
+    Appointment,
+    BarrierReview,
+    EmploymentFollowUp,
+    EngagementContract,
+    Note,
+    Pathway,
+    PathwayTransition,
+    Step,
 )
 from parcours.plie.definition import PLIE
 from parcours.plie.eligibility import age_on, eligibility_decide
 from parcours.programmes.models import Programme
-from parcours.territory.models import Commune, Helpdesk, Qpv, Situation, Territory
+from parcours.territory.enums import Situation
+from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 TERRITORY_NAME = "Clermont Auvergne Métropole"

@@ -17,7 +17,8 @@ from django.db.models import Exists, OuterRef
 
 from parcours.plie.definition import PLIE
 from parcours.participants.models import Participant
-from parcours.pathways.models import Appointment, Decision, Pathway, Step
+from parcours.pathways.enums import Decision
+from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.territory.models import Territory
 
 from .importer import GENERATED_PREFIX

@@ -20,11 +20,11 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from parcours.organisations.models import Organisation, OrganisationKind, User
+from parcours.organisations.enums import OrganisationKind
+from parcours.organisations.models import Organisation, User
 from parcours.participants.models import Participant
-from parcours.pathways.models import (
-    Appointment, Decision, EntryRoute, Pathway, PathwayStatus, Step,
-)
+from parcours.pathways.enums import Decision, EntryRoute, PathwayStatus
+from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.plie.definition import PLIE, plie_programme_of
 from parcours.territory.models import Territory
 

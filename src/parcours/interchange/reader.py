@@ -17,11 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
-from parcours.organisations.models import PrescriberType
-from parcours.participants.models import EducationLevel, Sex
-from parcours.pathways.models import (
-    AppointmentKind, ContactMode, ContractType, Decision, ExitReason, StepType,
-)
+from parcours.organisations.enums import PrescriberType
+from parcours.participants.enums import EducationLevel, Sex
+from parcours.pathways.enums import AppointmentKind, ContactMode, ContractType, Decision, ExitReason, StepType
 
 PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS = "participants.csv", "pathways.csv", "steps.csv", "appointments.csv"
 FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS)

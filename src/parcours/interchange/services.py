@@ -27,7 +27,8 @@ from parcours.core.workflow import TransitionRefused
 from parcours.territory.models import Territory
 
 from .importer import WRITING, ImportRefused, ImportReport, dataset_import
-from .models import IMPORT_TRANSITIONS, ImportRun, ImportState, ImportStep
+from .enums import ImportState, ImportStep
+from .models import IMPORT_TRANSITIONS, ImportRun
 from .reader import ImportError_
 from .uploads import deposit_extract, deposit_pack
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import PLIE_TEAM_ROLES, Membership, Organisation, Role, User
+from .enums import Role
+from .models import PLIE_TEAM_ROLES, Membership, Organisation, User
 
 
 def team_territory_ids(user: User) -> set[int]:

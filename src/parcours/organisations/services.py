@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 
-from .models import Membership, Organisation, OrganisationKind, Role, User
+from .enums import OrganisationKind, Role
+from .models import Membership, Organisation, User
 
 # Which kinds of structure may hold which role.
 ROLE_KINDS: dict[str, set[str]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 
 # The role that still sees archived files (litigation, a person's late request).
 ARCHIVE_ROLES = frozenset({Role.DIRECTOR})

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 
-from .models import Document, DocumentKind, Participant
+from .enums import DocumentKind
+from .models import Document, Participant
 
 # Accepted formats, recognised by their first bytes (the extension and the browser's type are not trusted).
 PDF, JPEG, PNG, ODT, DOCX = "pdf", "jpg", "png", "odt", "docx"

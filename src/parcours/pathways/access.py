@@ -13,7 +13,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parcours.organisations.access import team_territory_ids
-from parcours.organisations.models import PLIE_TEAM_ROLES, Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import PLIE_TEAM_ROLES, User
 from parcours.participants.access import archived_hidden
 from parcours.participants.models import Document, Participant
 from parcours.programmes.models import Programme

@@ -12,21 +12,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStamped, TransitionLog
-from parcours.organisations.models import PrescriberType
-from parcours.participants.models import Barrier
+from parcours.organisations.enums import PrescriberType
+from parcours.participants.enums import Barrier
 from parcours.programmes.registry import definition_of
 
-
-class PathwayStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Candidature reçue")
-    ASSIGNED = "assigned", _("Affectée à un·e référent·e")
-    ASSESSED = "assessed", _("Bilan réalisé, en attente de commission")
-    ADMITTED = "admitted", _("Agréée, contrat à signer")
-    REFUSED = "refused", _("Refusée")
-    REORIENTED = "reoriented", _("Réorientée")
-    ACTIVE = "active", _("En parcours")
-    FOLLOWUP = "followup", _("Suivi dans l'emploi")
-    EXITED = "exited", _("Sortie")
+from .enums import PathwayStatus, Decision, ExitReason, EntryRoute, ContractType, AppointmentKind, ContactMode, FollowUpStatus, BarrierLevel
 
 
 # States in which the person is still before the commission.
@@ -36,32 +26,8 @@ IN_PATHWAY_STATES = (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP)
 CLOSED_STATES = (PathwayStatus.REFUSED, PathwayStatus.REORIENTED, PathwayStatus.EXITED)
 
 
-class Decision(models.TextChoices):
-    ADMITTED = "admitted", _("Agréée")
-    REFUSED = "refused", _("Refusée")
-    REORIENTED = "reoriented", _("Réorientée")
-
-
-class ExitReason(models.TextChoices):
-    SUSTAINABLE_EMPLOYMENT = "sustainable_employment", _("Emploi durable (validé après 6 mois)")
-    QUALIFYING_TRAINING = "qualifying_training", _("Formation qualifiante")
-    OTHER_POSITIVE = "other_positive", _("Autre sortie positive (création d'activité…)")
-    ABANDONMENT = "abandonment", _("Abandon")
-    MOVED = "moved", _("Déménagement")
-    DECEASED = "deceased", _("Décès")
-    RETIRED = "retired", _("Retraite")
-    REORIENTATION = "reorientation", _("Réorientation vers un dispositif plus adapté")
-    OTHER_WITHOUT_OUTCOME = "other_without_outcome", _("Autre sortie sans suite")
-
-
 POSITIVE_EXITS = (ExitReason.SUSTAINABLE_EMPLOYMENT, ExitReason.QUALIFYING_TRAINING, ExitReason.OTHER_POSITIVE)
 NEUTRALISED_EXITS = (ExitReason.MOVED, ExitReason.DECEASED, ExitReason.RETIRED)
-
-
-class EntryRoute(models.TextChoices):
-    APPLICATION = "application", _("Candidature et commission d'agrément")
-    COLLECTIVE_ACTION = "collective_action", _("Action collective du PLIE")
-    IMPORT = "import", _("Reprise de données")
 
 
 class Pathway(TimeStamped):
@@ -224,37 +190,6 @@ class EngagementContract(TimeStamped):
         return max(self.participant_signed_on, self.referent_signed_on, self.director_signed_on)
 
 
-class StepType(models.TextChoices):
-    """Step types of the interchange format (steps.csv)."""
-
-    MOBILISATION = "mobilisation", _("Action de mobilisation")
-    EMPLOYMENT_MEDIATION = "employment_mediation", _("Médiation à l'emploi")
-    SOCIAL_SUPPORT = "social_support", _("Accompagnement social")
-    TRAINING_QUALIFYING = "training_qualifying", _("Formation qualifiante")
-    TRAINING_CERTIFYING = "training_certifying", _("Formation certifiante")
-    TRAINING_NON_QUALIFYING = "training_non_qualifying", _("Formation non qualifiante")
-    IAE_ACI = "iae_aci", _("IAE — atelier et chantier d'insertion (ACI)")
-    IAE_EI = "iae_ei", _("IAE — entreprise d'insertion (EI)")
-    IAE_ETTI = "iae_etti", _("IAE — entreprise de travail temporaire d'insertion (ETTI)")
-    IAE_AI = "iae_ai", _("IAE — association intermédiaire (AI)")
-    GEIQ = "geiq", _("GEIQ")
-    REGIE_QUARTIER = "regie_quartier", _("Régie de quartier")
-    SUBSIDISED_CONTRACT = "subsidised_contract", _("Contrat aidé")
-    UNSUBSIDISED_EMPLOYMENT = "unsubsidised_employment", _("Emploi en contrat non aidé")
-    IMMERSION = "immersion", _("Immersion en entreprise (PMSMP)")
-    BUSINESS_CREATION = "business_creation", _("Création d'activité")
-
-
-class ContractType(models.TextChoices):
-    CDI = "cdi", _("CDI")
-    CDD = "cdd", _("CDD")
-    CTT = "ctt", _("Contrat de travail temporaire (intérim)")
-    CUI = "cui", _("Contrat unique d'insertion (CUI)")
-    APPRENTICESHIP = "apprenticeship", _("Contrat d'apprentissage")
-    PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
-    NONE = "none", _("Sans contrat de travail")
-
-
 class Step(TimeStamped):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="steps")
     external_ref = models.CharField(_("identifiant d'origine"), max_length=64, blank=True)
@@ -299,19 +234,6 @@ class Step(TimeStamped):
         return definition_of(self.pathway).step_type_label(self.step_type)
 
 
-class AppointmentKind(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individuel")
-    COLLECTIVE = "collective", _("Collectif")
-
-
-class ContactMode(models.TextChoices):
-    IN_PERSON = "in_person", _("En présentiel")
-    PHONE = "phone", _("Par téléphone")
-    VIDEO = "video", _("En visioconférence")
-    HOME_VISIT = "home_visit", _("Visite à domicile")
-    OUTREACH = "outreach", _("Hors les murs (aller vers)")
-
-
 class Appointment(TimeStamped):
     """A contact between referent and participant; its duration is ESF-eligible referent time."""
 
@@ -338,12 +260,6 @@ class Appointment(TimeStamped):
         indexes = [models.Index(fields=["pathway", "date"], name="appointment_pathway_date_idx")]
 
 
-class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("En cours")
-    VALIDATED = "validated", _("Emploi durable validé")
-    JOB_ENDED = "job_ended", _("Emploi terminé avant l'échéance")
-
-
 class EmploymentFollowUp(TimeStamped):
     """The 6-month follow-up opened by a CDI, or a CDD / temporary work of 6 months or more."""
 
@@ -366,12 +282,6 @@ class EmploymentFollowUp(TimeStamped):
                                     violation_error_message=_("Un suivi dans l'emploi est déjà en cours.")),
             models.CheckConstraint(condition=Q(due_on__gt=F("started_on")), name="followup_due_after_start"),
         ]
-
-
-class BarrierLevel(models.TextChoices):
-    MAJOR = "major", _("Frein majeur")
-    MODERATE = "moderate", _("Frein modéré")
-    RESOLVED = "resolved", _("Levé")
 
 
 class BarrierReview(models.Model):

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
-    DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery,
+    DateField, Exists, OuterRef, Q, QuerySet, Subquery,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -27,15 +27,15 @@ from django.utils.translation import gettext as _
 
 from parcours.organisations.access import user_territory_ids
 from parcours.pathways.access import pathways_visible_to
-from parcours.organisations.models import Role, User
-from parcours.participants.models import SENSITIVE_BARRIERS, Barrier, Document
+from parcours.organisations.enums import Role
+from parcours.organisations.models import User
+from parcours.participants.enums import Barrier
+from parcours.participants.models import SENSITIVE_BARRIERS
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import definition_of
 
-from .models import (
-    CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, EmploymentFollowUp, FollowUpStatus, Note, Pathway,
-    PathwayStatus, PathwayTransition, Step,
-)
+from .enums import FollowUpStatus, PathwayStatus
+from .models import CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, EmploymentFollowUp, Pathway, PathwayTransition
 
 # Roles that see sensitive details (RQTH, health barrier) and the notes; not the administrator.
 SENSITIVE_ROLES = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})

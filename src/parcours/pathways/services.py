@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import StaleObjectError, save_with_version
 from parcours.core.workflow import transition_apply
-from parcours.organisations.models import Membership, Role
+from parcours.organisations.enums import Role
+from parcours.organisations.models import Membership
 
-from .models import (
-    Appointment, BarrierReview, ContractType, EmploymentFollowUp, EngagementContract, ExitReason, FollowUpStatus,
-    IN_PATHWAY_STATES, Note, Pathway, PathwayStatus, Step, StepType,
-)
+from .enums import ContractType, ExitReason, FollowUpStatus, PathwayStatus, StepType
+from .models import Appointment, BarrierReview, EmploymentFollowUp, EngagementContract, IN_PATHWAY_STATES, Note, Pathway, Step
 from parcours.programmes.registry import definition_of
 
 # Steps that are a job with an ordinary employer. IAE steps (ACI, EI, ETTI, AI) and the régie de quartier

@@ -9,10 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parcours.pathways.models import ExitReason, PathwayStatus, StepType
+from parcours.pathways.enums import ExitReason, PathwayStatus, StepType
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import Parameter, ProgrammeDefinition
-from parcours.territory.models import Situation
+from parcours.territory.enums import Situation
 
 from .workflow import FIELD, PATHWAY_WORKFLOW
 

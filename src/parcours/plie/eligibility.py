@@ -8,7 +8,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from parcours.programmes.models import Programme
-from parcours.territory.models import Situation, Territory, insee_validator
+from parcours.territory.enums import Situation
+from parcours.territory.models import Territory, insee_validator
 
 from .definition import plie_programme_of
 

@@ -20,7 +20,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record
-from parcours.organisations.models import Organisation, OrganisationKind, PrescriberType
+from parcours.organisations.enums import OrganisationKind, PrescriberType
+from parcours.organisations.models import Organisation
 from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 

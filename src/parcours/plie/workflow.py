@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from parcours.core.workflow import Transition, TransitionRefused, Workflow
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 
-from parcours.pathways.models import Decision, ExitReason, Pathway, PathwayStatus, PathwayTransition
+from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
+from parcours.pathways.models import Pathway, PathwayTransition
 
 S = PathwayStatus
 TEAM = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})

@@ -17,7 +17,8 @@ from parcours.organisations.access import team_territory_ids
 from parcours.pathways.access import pathways_visible_to
 
 from parcours.pathways import selectors
-from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway
 
 LIST_LIMIT = 10
 
@@ -82,7 +83,8 @@ def team_applications_awaiting_assignment(user) -> WorkList:
 
 def team_next_commission(user):
     """The next planned commission of the user's territory and the number of files ready for it."""
-    from parcours.plie.commissions.models import Commission, CommissionStatus
+    from parcours.plie.commissions.enums import CommissionStatus
+    from parcours.plie.commissions.models import Commission
 
     territories = team_territory_ids(user)
     commission = (Commission.objects.filter(territory_id__in=territories, status=CommissionStatus.PLANNED,

@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from parcours.organisations.models import Membership, Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import Membership, User
 from parcours.participants.models import Participant
 
 from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess

@@ -29,7 +29,8 @@ from parcours.audit.services import access_log_record, audit_record, model_snaps
 from parcours.plie.commissions.models import CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.pathways.access import participants_visible_to
-from parcours.organisations.models import Membership, Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import Membership, User
 from parcours.pathways.models import (
     Appointment, BarrierReview, EngagementContract, Note, Pathway, Step,
 )

@@ -28,8 +28,9 @@ from parcours.plie.intake.models import Application, Assessment, ReceptionInterv
 from parcours.pathways.models import (
     Appointment, BarrierReview, EmploymentFollowUp, EngagementContract, Note, Pathway, Step,
 )
-from parcours.participants.models import Barrier, Document, Participant
-from parcours.territory.models import Situation
+from parcours.participants.enums import Barrier
+from parcours.participants.models import Document, Participant
+from parcours.territory.enums import Situation
 
 # A Unicode font when the system has one (names in any Latin script, Cyrillic, Greek); Helvetica otherwise.
 _FONT_FILES = {

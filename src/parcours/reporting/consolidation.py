@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from parcours.organisations.models import OrganisationKind
+from parcours.organisations.enums import OrganisationKind
 from parcours.territory.models import Territory
 
 from .indicators import indicators_counts, indicators_from_counts

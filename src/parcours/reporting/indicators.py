@@ -16,8 +16,10 @@ from django.db.models import Count, F, Func, IntegerField, Q, Sum
 
 from parcours.plie.definition import PLIE
 from parcours.core.db import reporting_alias
-from parcours.participants.models import LOW_QUALIFICATION, NO_QUALIFICATION, QUALIFIED, Sex
-from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS, ExitReason, Pathway, Step, StepType
+from parcours.participants.enums import Sex
+from parcours.participants.models import LOW_QUALIFICATION, NO_QUALIFICATION, QUALIFIED
+from parcours.pathways.enums import ExitReason, StepType
+from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS, Pathway, Step
 
 EXIT_REASONS = [c.value for c in ExitReason]
 STEP_TYPES = [c.value for c in StepType]

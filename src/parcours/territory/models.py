@@ -4,16 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Situation(models.TextChoices):
-    """Situations that may make a resident eligible (one at least is required)."""
-
-    INACTIVE_12M = "inactive_12m", _("Sans activité professionnelle depuis plus de 12 mois")
-    RSA = "rsa", _("Bénéficiaire du RSA")
-    ASS = "ass", _("Bénéficiaire de l'ASS")
-    AAH = "aah", _("Bénéficiaire de l'AAH")
-    SINGLE_PARENT = "single_parent", _("Parent isolé")
-    RQTH = "rqth", _("Reconnaissance de la qualité de travailleur handicapé (RQTH)")
+from .enums import Situation
 
 
 insee_validator = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Code INSEE invalide : 5 caractères attendus."))

@@ -5,7 +5,7 @@ Each entry: (url name, label, roles that see it). An empty roles set means every
 
 from django.utils.translation import gettext_lazy as _
 
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 
 TEAM = {Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}
 

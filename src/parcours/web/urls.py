@@ -1,7 +1,7 @@
 """URLs of the web interface; each area has its own module under parcours.web."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from parcours.web.accounts.views import LoginView
 

@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 from parcours.plie import worklists
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from parcours.organisations.access import user_territory_ids
-from parcours.organisations.models import Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import User
 
 from .models import Commission
 

@@ -7,10 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStamped
 
-
-class CommissionStatus(models.TextChoices):
-    PLANNED = "planned", _("Programmée")
-    HELD = "held", _("Tenue, décisions enregistrées")
+from .enums import CommissionStatus, CommissionOutcome
 
 
 class Commission(TimeStamped):
@@ -29,13 +26,6 @@ class Commission(TimeStamped):
 
     def __str__(self) -> str:
         return _("Commission du %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
-
-
-class CommissionOutcome(models.TextChoices):
-    ADMITTED = "admitted", _("Agréé")
-    REFUSED = "refused", _("Refusé")
-    REORIENTED = "reoriented", _("Réorienté")
-    POSTPONED = "postponed", _("Ajourné")
 
 
 class CommissionDecision(TimeStamped):

@@ -15,9 +15,11 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from parcours.core.pdf import text
-from parcours.organisations.models import OrganisationKind, Organisation
+from parcours.organisations.enums import OrganisationKind
+from parcours.organisations.models import Organisation
 
-from .models import Commission, CommissionDecision, CommissionOutcome
+from .enums import CommissionOutcome
+from .models import Commission, CommissionDecision
 
 
 def person_label(participant) -> str:

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record
 from parcours.core.workflow import TransitionRefused
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 from parcours.pathways.models import Pathway
 from parcours.pathways.services import pathway_act
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme
 from parcours.territory.models import Territory
 
-from .models import Commission, CommissionDecision, CommissionOutcome, CommissionStatus
+from .enums import CommissionOutcome, CommissionStatus
+from .models import Commission, CommissionDecision
 
 DECIDERS = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 PLANNERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from parcours.organisations.models import Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import User
 from parcours.participants.access import archived_hidden
 from parcours.pathways.access import pathways_visible_to
 from parcours.pathways.models import Pathway

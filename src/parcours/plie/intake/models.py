@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStamped
-from parcours.pathways.models import ContactMode
+from parcours.pathways.enums import ContactMode
 
 
 class Application(TimeStamped):

@@ -21,9 +21,11 @@ from django.utils import timezone
 from parcours.organisations.access import referents_assignable_by
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
-from parcours.organisations.models import Membership, Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import Membership, User
 from parcours.participants.models import Participant
-from parcours.pathways.models import Pathway, PathwayStatus
+from parcours.pathways.enums import PathwayStatus
+from parcours.pathways.models import Pathway
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme
 

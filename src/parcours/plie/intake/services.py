@@ -23,15 +23,16 @@ from django.utils.translation import gettext as _
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.workflow import TransitionRefused
 from parcours.organisations.access import referents_assignable_by
-from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, PrescriberType, Role, User
-from parcours.participants.models import Barrier, Document, DocumentKind, Participant
-from parcours.pathways.models import (
-    BarrierLevel, BarrierReview, Decision, EntryRoute, Pathway, PathwayStatus, PathwayTransition, CLOSED_STATES,
-)
+from parcours.organisations.enums import PrescriberType, Role
+from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, User
+from parcours.participants.enums import Barrier, DocumentKind
+from parcours.participants.models import Document, Participant
+from parcours.pathways.enums import BarrierLevel, Decision, EntryRoute, PathwayStatus
+from parcours.pathways.models import BarrierReview, Pathway, PathwayTransition, CLOSED_STATES
 from parcours.pathways.services import pathway_transition
 from parcours.plie.definition import plie_programme_of
 from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
-from parcours.territory.models import Situation
+from parcours.territory.enums import Situation
 
 from .models import Application, Assessment, CollectiveActionEntry, ReceptionInterview
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.organisations.models import Organisation, Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import Organisation, User
 from parcours.programmes.models import Programme
 from parcours.programmes.services import COMMON_RULES, programme_rules
 

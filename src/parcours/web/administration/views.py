@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parcours.organisations.access import team_territory_ids
-from parcours.organisations.models import Membership, Organisation, Role, User
+from parcours.organisations.enums import Role
+from parcours.organisations.models import Membership, Organisation, User
 from parcours.organisations.services import (
     membership_add, membership_deactivate, organisation_save, user_save,
 )

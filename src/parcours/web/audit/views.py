@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 from parcours.web.permissions import roles_required
 
 from parcours.privacy import dpo as selectors

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.plie.commissions.models import CommissionOutcome
+from parcours.plie.commissions.enums import CommissionOutcome
 
 
 class PlanForm(forms.Form):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.core.workflow import TransitionRefused
-from parcours.interchange.models import ImportRun, ImportState
+from parcours.interchange.enums import ImportState
+from parcours.interchange.models import ImportRun
 from parcours.interchange.reader import FILES
 from parcours.interchange.services import import_cancel, import_confirm, import_upload
 from parcours.organisations.access import team_territory_ids

@@ -7,9 +7,11 @@ from django.core.validators import RegexValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from parcours.participants.models import Barrier, EducationLevel, Participant, Sex
-from parcours.pathways.models import BarrierLevel, ContactMode
-from parcours.territory.models import Commune, Qpv, Situation, Territory
+from parcours.participants.enums import Barrier, EducationLevel, Sex
+from parcours.participants.models import Participant
+from parcours.pathways.enums import BarrierLevel, ContactMode
+from parcours.territory.enums import Situation
+from parcours.territory.models import Commune, Qpv, Territory
 
 
 class DateInput(forms.DateInput):

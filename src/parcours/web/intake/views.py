@@ -16,12 +16,14 @@ from parcours.audit.services import access_log_record
 from parcours.core.workflow import TransitionRefused
 from parcours.plie.intake import selectors, services
 from parcours.pathways.access import participants_visible_to
-from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, Role
-from parcours.participants.models import Barrier
-from parcours.pathways.models import PathwayStatus
+from parcours.organisations.enums import Role
+from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation
+from parcours.participants.enums import Barrier
+from parcours.pathways.enums import PathwayStatus
 from parcours.programmes.registry import definition_of
 from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
-from parcours.territory.models import Situation, Territory
+from parcours.territory.enums import Situation
+from parcours.territory.models import Territory
 
 from ..permissions import roles_required
 from .forms import (

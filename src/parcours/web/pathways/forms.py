@@ -5,10 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.participants.models import Barrier, DocumentKind
-from parcours.pathways.models import (
-    AppointmentKind, BarrierLevel, ContactMode, ContractType, PathwayStatus, StepType,
-)
+from parcours.participants.enums import Barrier, DocumentKind
+from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType, PathwayStatus, StepType
 from parcours.pathways.selectors import STATE_ALL, STATE_OPEN
 from parcours.pathways.services import EXIT_CHOICES
 

@@ -19,13 +19,14 @@ from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
 from parcours.organisations.access import referents_assignable_by
 from parcours.pathways.access import pathways_visible_to
-from parcours.organisations.models import Role
+from parcours.organisations.enums import Role
 from parcours.participants.models import Participant
 from parcours.pathways.access import documents_visible_to
 from parcours.participants.services import document_download_name, document_upload
 from parcours.pathways import selectors, services
 from parcours.plie import selectors as plie_selectors
-from parcours.pathways.models import EngagementContract, FollowUpStatus, PathwayStatus, Step
+from parcours.pathways.enums import FollowUpStatus, PathwayStatus
+from parcours.pathways.models import EngagementContract, Step
 from parcours.pathways.pdf import contract_pdf
 from parcours.plie.definition import PLIE_DEFINITION
 from parcours.programmes.registry import definition_of

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.access import referents_assignable_by, team_territory_ids
-from parcours.organisations.models import Organisation, OrganisationKind, User
+from parcours.organisations.enums import OrganisationKind
+from parcours.organisations.models import Organisation, User
 
 
 class DateInput(forms.DateInput):

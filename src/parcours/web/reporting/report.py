@@ -12,7 +12,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from parcours.organisations.models import PLIE_TEAM_ROLES, OrganisationKind, User
+from parcours.organisations.enums import OrganisationKind
+from parcours.organisations.models import PLIE_TEAM_ROLES, User
 from parcours.reporting.indicators import indicators_compute_with_series
 
 from .figures import Section, period_label, sections

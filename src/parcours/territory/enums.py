@@ -1,0 +1,15 @@
+"""Enumerations of territory (codes stored in the database, French labels)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Situation(models.TextChoices):
+    """Situations that may make a resident eligible (one at least is required)."""
+
+    INACTIVE_12M = "inactive_12m", _("Sans activité professionnelle depuis plus de 12 mois")
+    RSA = "rsa", _("Bénéficiaire du RSA")
+    ASS = "ass", _("Bénéficiaire de l'ASS")
+    AAH = "aah", _("Bénéficiaire de l'AAH")
+    SINGLE_PARENT = "single_parent", _("Parent isolé")
+    RQTH = "rqth", _("Reconnaissance de la qualité de travailleur handicapé (RQTH)")
