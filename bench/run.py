@@ -351,7 +351,7 @@ def main() -> None:
             continue
         results[backend] = {"generate_s": args.generated_in} if args.reuse_data else {}
 
-        def save() -> None:
+        def save(results: dict = results) -> None:
             output.write_text(json.dumps(results, indent=2) + "\n")
 
         bench_backend(backend, args.people, users=args.users, duration=args.duration, workers=args.workers,

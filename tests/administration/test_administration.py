@@ -129,7 +129,7 @@ def test_the_account_list_pages_and_the_next_page_keeps_the_search(admin_client,
 
 
 def test_the_structure_list_pages(admin_client, territory):
-    for n in range(55):
+    for _ in range(55):
         factories.OrganisationFactory(territory=territory, prescriber=True)
     html = admin_client.get(reverse("administration:overview")).content.decode()
     assert 'href="?page=2"' in html

@@ -11,7 +11,7 @@ The `page` fixture fails a test whose loaded pages were not all audited.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from axe_playwright_python.base import AXE_SCRIPT
@@ -61,7 +61,7 @@ class PageAudit:
             self.failed_resources.append(f"{request.failure} {request.method} {request.url}")
 
     @classmethod
-    def of(cls, page: Page) -> "PageAudit":
+    def of(cls, page: Page) -> PageAudit:
         audit = getattr(page, "_parcours_audit", None)
         if audit is None:
             raise RuntimeError("This page does not come from the `page` fixture of tests/browser/conftest.py.")

@@ -143,7 +143,7 @@ def test_rectification_page_query_count_is_constant(client, coordinator, full_fi
     # session, user, memberships, participant, access row, communes, QPV (with their commune)
     with django_assert_num_queries(7):
         client.get(_url(participant))
-    for n in range(3):
+    for _ in range(3):
         factories.PathwayFactory(participant=participant)
     with django_assert_num_queries(7):
         client.get(_url(participant))

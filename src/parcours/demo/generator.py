@@ -319,7 +319,7 @@ def quota(n: int, mix) -> list:
     exact = [(v, n * w / total) for v, w in mix]
     counts = {v: int(x) for v, x in exact}
     rest = n - sum(counts.values())
-    for v, x in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[:rest]:
+    for v, _share in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[:rest]:
         counts[v] += 1
     if n >= len(mix):
         for v, _x in exact:
@@ -1080,7 +1080,6 @@ class Generator:
 
     def _appointments(self, rows, pathway, plan, referent, operator, end) -> date | None:
         """About one appointment a month; an abandonment stops coming months before its exit."""
-        rng = self.rng
         stop = end
         if plan.exit_reason == E.ABANDONMENT:
             stop = max(plan.entry, end - self.days(60, 120))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from parcours.organisations.enums import PrescriberType
 from parcours.participants.enums import EducationLevel, Sex
@@ -293,7 +293,7 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
             continue
         values: dict[str, object] = dict.fromkeys(absent)
         bad = set()
-        for name, raw in zip(header, record):
+        for name, raw in zip(header, record, strict=False):
             column = columns[name]
             if raw == "":
                 values[name] = None
@@ -480,7 +480,7 @@ def dataset_check(dataset: DataSet, existing: Existing) -> list[ImportError_]:
     for state in pathways.values():
         if state.entry_date is not None and state.exit_date is None and state.participant_key[1] is not None:
             open_by_person.setdefault(state.participant_key, []).append(state)
-    for key, states in open_by_person.items():
+    for states in open_by_person.values():
         if len(states) < 2:
             continue
         # The one already in Parcours (at most one: a database constraint) sorts first, then file order.

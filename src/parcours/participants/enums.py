@@ -18,7 +18,7 @@ class EducationLevel(models.TextChoices):
     IV = "IV", _("IV — baccalauréat")
     III = "III", _("III — bac + 2")
     II = "II", _("II — bac + 3 ou 4")
-    I = "I", _("I — bac + 5 et au-delà")
+    I = "I", _("I — bac + 5 et au-delà")  # noqa: E741 (the level's official name)
 
 
 class Barrier(models.TextChoices):

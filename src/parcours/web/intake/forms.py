@@ -180,7 +180,7 @@ class AssessmentForm(IntakeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, label in Barrier.choices:
+        for code in Barrier.values:
             self.fields[f"level_{code}"] = forms.ChoiceField(label=_("Niveau"), choices=BARRIER_LEVEL_CHOICES,
                                                             required=False)
             self.fields[f"comment_{code}"] = forms.CharField(label=_("Observation"), required=False,
