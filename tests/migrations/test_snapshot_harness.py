@@ -249,7 +249,7 @@ def test_loaded_rows_read_back_equal_and_the_next_ids_come_after_them():
 
     from parcours.territory.models import Territory
 
-    Territory.objects.create(name="Territoire seul", eligible_situations=["rsa"])
+    Territory.objects.create(name="Territoire seul")
     read = snap.read_database(connection, apps, ["territory_territory"])
     content = read["territory_territory"]
     content["rows"][0][content["columns"].index("id")] = 500
