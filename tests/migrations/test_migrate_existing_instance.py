@@ -1,0 +1,108 @@
+"""Migrating an instance filled by the demo keeps every row, history, audit entry and document.
+
+The test database is brought back to the migration state the frozen snapshot was taken at
+(data/demo_before_programmes.json.gz, written by make_snapshot.py from the code of that time), the snapshot's rows
+are inserted with raw SQL, every table is read ("before"), the database is migrated to today's leaf nodes, every
+table is read again ("after"), and the two are compared: same tables, same columns, same rows (by primary key,
+every column equal), same counts, except the transformations declared below. The documents' files are put in a
+temporary storage before, and must all still be referenced, present and intact after.
+
+A migration that reshapes data declares what it does here; every check receives (before, after), two
+tests.migrations.snapshot.Snapshot (`.rows(table)` as dicts, `.by_pk(table)`, `.count(table)`, `.columns(table)`),
+and asserts. See docs/testing.md, "Migrating an existing instance".
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from tests.migrations import harness
+from tests.migrations import snapshot as snap
+from tests.migrations.snapshot import Expected
+
+# --- expected transformations (empty: no migration since the snapshot) -----------------------------------------------
+#
+# Example, for "one programme per territory" (names are illustrative):
+#
+#   def one_programme_per_territory(before, after):
+#       territories = before.by_pk("territory_territory")
+#       programmes = after.rows("programmes_programme")
+#       assert sorted(p["territory_id"] for p in programmes) == sorted(territories), "one programme per territory"
+#
+#   def rules_moved_to_the_programme(before, after):
+#       programme_of = {p["territory_id"]: p for p in after.rows("programmes_programme")}
+#       for pk, territory in before.by_pk("territory_territory").items():
+#           for rule in ("min_age", "followup_months", "eligible_situations"):
+#               assert programme_of[pk][rule] == territory[rule], f"territory {pk}: {rule}"
+#
+#   def pathway_in_its_territory_programme(before, after):
+#       programme_territory = {p["id"]: p["territory_id"] for p in after.rows("programmes_programme")}
+#       for pathway in after.rows("pathways_pathway"):
+#           assert programme_territory[pathway["programme_id"]] == pathway["territory_id"], f"pathway {pathway['id']}"
+#
+#   NEW_TABLES = {"programmes_programme": one_programme_per_territory}
+#   DROPPED_COLUMNS = {"territory_territory": {"min_age": rules_moved_to_the_programme,
+#                                              "followup_months": rules_moved_to_the_programme, ...}}
+#   NEW_COLUMNS = {"pathways_pathway": {"programme_id": pathway_in_its_territory_programme}}
+#
+# Tables are named as before the migration, except in NEW_TABLES and NEW_COLUMNS (names after the migration).
+
+RENAMED_TABLES: dict[str, str] = {}                  # before name -> after name (rows compared as usual)
+DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where its rows went
+NEW_TABLES: dict[str, snap.Check | None] = {}        # table -> check of its rows (None: no check)
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
+DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of where the values went}
+NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {}     # table -> {column: check of its values, or None}
+CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of the new values}
+
+EXPECTED = Expected(renamed_tables=RENAMED_TABLES, dropped_tables=DROPPED_TABLES, new_tables=NEW_TABLES,
+                    renamed_columns=RENAMED_COLUMNS, dropped_columns=DROPPED_COLUMNS, new_columns=NEW_COLUMNS,
+                    changed_columns=CHANGED_COLUMNS)
+
+
+# --- the test ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("rebuild", [False, True], ids=["reversed", "built-forward"])
+def test_migrating_the_demo_instance_keeps_every_row_and_document(settings, tmp_path, rebuild):
+    """reversed: the migrations since the snapshot are unapplied (on empty tables) when they all can be, the quick
+    way; built-forward: every table is dropped and the migrations applied from zero up to the snapshot's state, as
+    a production database was built (and the way taken when a migration cannot be reversed)."""
+    data = snap.file_read()
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None}}}
+
+    timings = {}
+    started = time.monotonic()
+    try:
+        moved = harness.to_state(connection, data["migrations"], rebuild=rebuild)
+        timings[f"to before ({moved.how}, {moved.migrations} migrations)"] = moved.seconds
+        mark = time.monotonic()
+        counts = snap.load_rows(connection, moved.apps, data["tables"])
+        snap.files_put(default_storage, data["files"])
+        before = snap.read_database(connection, moved.apps)
+        timings[f"load {sum(counts.values())} rows + read"] = time.monotonic() - mark
+        # The load is faithful on this backend: the tables read back are the file's, value for value.
+        reloaded = {table: before[table] for table in data["tables"]}
+        assert snap.compare(data["tables"], reloaded) == [], "the snapshot did not load back identically"
+        assert snap.sequences_behind(connection, moved.apps, data["tables"]) == []
+
+        moved = harness.to_state(connection, harness.latest_nodes(connection))
+        timings[f"to latest ({moved.how}, {moved.migrations} migrations)"] = moved.seconds
+        mark = time.monotonic()
+        after = snap.read_database(connection, moved.apps)
+        problems = snap.compare(before, after, EXPECTED) + snap.files_problems(default_storage, data["files"], after)
+        timings["read + compare"] = time.monotonic() - mark
+        assert not problems, ("migrating the demo instance changed data in undeclared ways (declare expected "
+                              "transformations in tests/migrations/test_migrate_existing_instance.py):\n  "
+                              + "\n  ".join(problems))
+    finally:
+        restored = harness.to_latest(connection)
+        timings[f"restore ({restored.how})"] = restored.seconds
+        timings["total"] = time.monotonic() - started
+        print("\n" + connection.vendor + ": " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
