@@ -54,7 +54,7 @@ def _setup(data_dir: Path) -> None:
 def demo_generate(people: int, territories: int, seed: int, out) -> None:
     from django.core.management import call_command
 
-    from parcours.core import demo
+    from parcours.demo import generator as demo
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_territory", stdout=out)
@@ -72,26 +72,28 @@ def instance_extras(out) -> None:
     from parcours.accounts import twofactor
     from parcours.accounts.lockout import failure_record
     from parcours.audit.services import access_log_record, refused_access_record
-    from parcours.core.demo import TERRITORY_NAME
+    from parcours.demo.generator import TERRITORY_NAME
     from parcours.interchange.exporter import dataset_export
     from parcours.interchange.services import import_upload
     from parcours.organisations.models import Membership, Role
-    from parcours.intake.services import pathway_enter_via_collective_action
+    from parcours.plie.intake.services import pathway_enter_via_collective_action
     from parcours.participants.models import DocumentKind, EducationLevel, Sex
     from parcours.participants.services import document_upload
     from parcours.pathways.models import Pathway, PathwayStatus
     from parcours.pathways.services import note_create
+    from parcours.programmes.models import Programme
+    from parcours.programmes.services import programme_configure
     from parcours.territory.models import Situation, Territory
 
     territories = list(Territory.objects.order_by("pk"))
     for territory in territories[1:]:
-        # A second PLIE with rules of its own: a migration copying one territory's rules everywhere shows.
-        territory.min_age, territory.followup_months, territory.commission_interval_days = 25, 12, 21
-        territory.caseload_min, territory.caseload_max = 50, 90
-        territory.eligible_situations = [Situation.RSA, Situation.ASS, Situation.RQTH]
-        territory.qpv_residence_eligible = False
-        territory.full_clean()
-        territory.save()
+        # A second PLIE with rules of its own: a migration copying one PLIE's rules everywhere shows.
+        coordinator = Membership.objects.filter(organisation__territory=territory, role=Role.COORDINATOR) \
+            .order_by("pk").first().user
+        programme_configure(programme=Programme.objects.get(territory=territory, kind="plie"), by=coordinator,
+                            values={"min_age": 25, "followup_months": 12, "commission_interval_days": 21,
+                                    "caseload_min": 50, "caseload_max": 90, "qpv_residence_eligible": False,
+                                    "eligible_situations": [Situation.RSA, Situation.ASS, Situation.RQTH]})
 
     for territory in territories:
         coordinator = Membership.objects.filter(organisation__territory=territory, role=Role.COORDINATOR) \

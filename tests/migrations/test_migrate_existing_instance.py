@@ -14,6 +14,7 @@ and asserts. See docs/testing.md, "Migrating an existing instance".
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -24,39 +25,66 @@ from tests.migrations import harness
 from tests.migrations import snapshot as snap
 from tests.migrations.snapshot import Expected
 
-# --- expected transformations (empty: no migration since the snapshot) -----------------------------------------------
+# --- expected transformations -------------------------------------------------------------------------------------
 #
-# Example, for "one programme per territory" (names are illustrative):
-#
-#   def one_programme_per_territory(before, after):
-#       territories = before.by_pk("territory_territory")
-#       programmes = after.rows("programmes_programme")
-#       assert sorted(p["territory_id"] for p in programmes) == sorted(territories), "one programme per territory"
-#
-#   def rules_moved_to_the_programme(before, after):
-#       programme_of = {p["territory_id"]: p for p in after.rows("programmes_programme")}
-#       for pk, territory in before.by_pk("territory_territory").items():
-#           for rule in ("min_age", "followup_months", "eligible_situations"):
-#               assert programme_of[pk][rule] == territory[rule], f"territory {pk}: {rule}"
-#
-#   def pathway_in_its_territory_programme(before, after):
-#       programme_territory = {p["id"]: p["territory_id"] for p in after.rows("programmes_programme")}
-#       for pathway in after.rows("pathways_pathway"):
-#           assert programme_territory[pathway["programme_id"]] == pathway["territory_id"], f"pathway {pathway['id']}"
-#
-#   NEW_TABLES = {"programmes_programme": one_programme_per_territory}
-#   DROPPED_COLUMNS = {"territory_territory": {"min_age": rules_moved_to_the_programme,
-#                                              "followup_months": rules_moved_to_the_programme, ...}}
-#   NEW_COLUMNS = {"pathways_pathway": {"programme_id": pathway_in_its_territory_programme}}
-#
-# Tables are named as before the migration, except in NEW_TABLES and NEW_COLUMNS (names after the migration).
+# "One house for many programmes" (programmes 0001-0002, pathways 0004-0005, territory 0002): each territory's PLIE
+# becomes a programme holding the rules the territory had, every pathway joins its territory's PLIE, the rule
+# columns leave the territory. Tables are named as before the migration, except in NEW_TABLES and NEW_COLUMNS.
+
+COMMON_RULES = ["inactivity_alert_days", "caseload_min", "caseload_max"]            # columns of the programme
+PLIE_PARAMETERS = ["min_age", "youth_min_age", "youth_max_age", "eligible_situations", "qpv_residence_eligible",
+                   "commission_interval_days", "assessment_deadline_days", "followup_months"]   # its parameters
+
+
+def _plie_of(after) -> dict:
+    return {p["territory_id"]: p for p in after.rows("programmes_programme") if p["kind"] == "plie"}
+
+
+def one_plie_programme_per_territory(before, after):
+    territories = before.by_pk("territory_territory")
+    programmes = after.rows("programmes_programme")
+    assert sorted(p["territory_id"] for p in programmes) == sorted(territories), "one programme per territory"
+    plie_organisation = {}
+    for organisation in before.rows("organisations_organisation"):   # the first PLIE structure of each territory
+        if organisation["kind"] == "plie":
+            plie_organisation.setdefault(organisation["territory_id"], organisation)
+    for programme in programmes:
+        organisation = plie_organisation[programme["territory_id"]]
+        assert (programme["kind"], programme["organisation_id"], programme["name"], programme["is_active"]) == (
+            "plie", organisation["id"], organisation["name"], True), f"programme {programme['id']}"
+
+
+def rules_moved_to_the_plie_programme(before, after):
+    programme_of = _plie_of(after)
+    for pk, territory in before.by_pk("territory_territory").items():
+        programme = programme_of[pk]
+        for rule in COMMON_RULES:
+            assert programme[rule] == territory[rule], f"territory {pk}: {rule}"
+        parameters = json.loads(programme["parameters"])
+        for rule in PLIE_PARAMETERS:
+            value = json.loads(territory[rule]) if rule == "eligible_situations" else territory[rule]
+            assert parameters.get(rule) == value, f"territory {pk}: {rule}"
+
+
+def pathway_in_its_territory_plie(before, after):
+    programme_of = _plie_of(after)
+    wrong = [p["id"] for p in after.rows("pathways_pathway")
+             if (p["programme_id"], p["programme_kind"]) != (programme_of[p["territory_id"]]["id"], "plie")]
+    assert not wrong, f"pathways not in their territory's PLIE: {wrong}"
+
 
 RENAMED_TABLES: dict[str, str] = {}                  # before name -> after name (rows compared as usual)
 DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where its rows went
-NEW_TABLES: dict[str, snap.Check | None] = {}        # table -> check of its rows (None: no check)
+NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its rows (None: no check)
+    "programmes_programme": one_plie_programme_per_territory,
+}
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
-DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of where the values went}
-NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {}     # table -> {column: check of its values, or None}
+DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}
+    "territory_territory": {rule: rules_moved_to_the_plie_programme for rule in COMMON_RULES + PLIE_PARAMETERS},
+}
+NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column: check of its values, or None}
+    "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
+}
 CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of the new values}
 
 EXPECTED = Expected(renamed_tables=RENAMED_TABLES, dropped_tables=DROPPED_TABLES, new_tables=NEW_TABLES,
