@@ -75,15 +75,18 @@ def instance_extras(out) -> None:
     from parcours.demo.generator import TERRITORY_NAME
     from parcours.interchange.exporter import dataset_export
     from parcours.interchange.services import import_upload
-    from parcours.organisations.models import Membership, Role
+    from parcours.organisations.enums import Role
+    from parcours.organisations.models import Membership
     from parcours.plie.intake.services import pathway_enter_via_collective_action
-    from parcours.participants.models import DocumentKind, EducationLevel, Sex
+    from parcours.participants.enums import DocumentKind, EducationLevel, Sex
     from parcours.participants.services import document_upload
-    from parcours.pathways.models import Pathway, PathwayStatus
+    from parcours.pathways.enums import PathwayStatus
+    from parcours.pathways.models import Pathway
     from parcours.pathways.services import note_create
     from parcours.programmes.models import Programme
     from parcours.programmes.services import programme_configure
-    from parcours.territory.models import Situation, Territory
+    from parcours.territory.enums import Situation
+    from parcours.territory.models import Territory
 
     territories = list(Territory.objects.order_by("pk"))
     for territory in territories[1:]:
@@ -206,7 +209,7 @@ def dump(tables_wanted: list[str]) -> dict:
     if problems:
         raise snapshot.HarnessError("the snapshot is not self-contained:\n  " + "\n  ".join(problems))
     files = {}
-    for table, content in tables.items():
+    for content in tables.values():
         for index, kind in enumerate(content["kinds"]):
             if kind != "file":
                 continue

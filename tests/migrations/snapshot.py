@@ -176,7 +176,7 @@ def read_database(connection, apps, tables: Iterable[str] | None = None) -> dict
             kinds = [field_kind(fields[c]) if c in fields else "raw" for c in columns]
             order = f" ORDER BY {qn(pk)}" if pk else ""
             cursor.execute(f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(table)}{order}")
-            rows = [[to_json(k, v) for k, v in zip(kinds, row)] for row in cursor.fetchall()]
+            rows = [[to_json(k, v) for k, v in zip(kinds, row, strict=True)] for row in cursor.fetchall()]
             snapshot[table] = {"columns": columns, "kinds": kinds, "pk": pk, "rows": rows}
     return snapshot
 
@@ -263,8 +263,8 @@ def load_rows(connection, apps, tables: dict[str, dict]) -> dict[str, int]:
             missing = [c for c in content["columns"] if c not in fields]
             if missing:
                 raise HarnessError(f"{table}: columns {missing} of the snapshot are not in the schema at this state")
-            prepare = [_preparer(fields[c], k, connection) for c, k in zip(content["columns"], content["kinds"])]
-            params = [[p(v) for p, v in zip(prepare, row)] for row in content["rows"]]
+            prepare = [_preparer(fields[c], k, connection) for c, k in zip(content["columns"], content["kinds"], strict=True)]
+            params = [[p(v) for p, v in zip(prepare, row, strict=True)] for row in content["rows"]]
             if params:
                 columns = ", ".join(qn(c) for c in content["columns"])
                 marks = ", ".join(["%s"] * len(content["columns"]))
@@ -328,7 +328,7 @@ class Snapshot:
     def rows(self, table: str) -> list[dict[str, Any]]:
         """The rows of `table` as dicts, in primary-key order."""
         content = self.tables[table]
-        return [dict(zip(content["columns"], row)) for row in content["rows"]]
+        return [dict(zip(content["columns"], row, strict=True)) for row in content["rows"]]
 
     def by_pk(self, table: str) -> dict[Any, dict[str, Any]]:
         content = self.tables[table]

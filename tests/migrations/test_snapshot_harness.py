@@ -67,7 +67,7 @@ def _add(snapshot, table, column, kind, values):
     content = snapshot[table]
     content["columns"].append(column)
     content["kinds"].append(kind)
-    for row, value in zip(content["rows"], values):
+    for row, value in zip(content["rows"], values, strict=True):
         row.append(value)
 
 
