@@ -131,17 +131,27 @@ def test_states_match_their_data(demo):
 
 
 def test_the_log_replays_the_workflow(demo):
-    """Each pathway's transitions chain from `submitted` to its state along PATHWAY_WORKFLOW."""
-    for pathway in Pathway.objects.prefetch_related("transitions"):
-        state = PathwayStatus.SUBMITTED
-        previous_at = None
-        for row in pathway.transitions.all():
-            transition = PATHWAY_WORKFLOW.transitions[row.transition]
-            assert row.from_state == state and state in transition.sources, (pathway.pk, row.transition)
-            assert row.to_state == transition.target
-            assert previous_at is None or row.at >= previous_at
-            state, previous_at = row.to_state, row.at
-        assert state == pathway.status, pathway.pk
+    """Each pathway's history is the table's: it starts with a creation, each row leaves from the state the previous
+    one reached along a transition of PATHWAY_WORKFLOW with that transition's payload, in time order, and it ends in
+    the pathway's state (the engine's `history_problems` reads it)."""
+    pathways = Pathway.objects.prefetch_related("transitions")
+    assert pathways.count() > 50
+    for pathway in pathways:
+        rows = list(pathway.transitions.all())
+        assert PATHWAY_WORKFLOW.history_problems(rows, final=pathway.status) == [], pathway.pk
+        assert rows[0].transition == "submit" and rows[0].by.roles & {"prescriber"}
+        assert all(a.at <= b.at for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_history_problems_reads_a_drift(demo):
+    """The check itself fails on a log the table does not allow (so the test above can fail)."""
+    pathway = Pathway.objects.filter(status=PathwayStatus.ACTIVE).prefetch_related("transitions").first()
+    rows = list(pathway.transitions.all())
+    skipped = [row for row in rows if row.transition != "complete_assessment"]
+    assert any("starts from" in p for p in PATHWAY_WORKFLOW.history_problems(skipped, final=pathway.status))
+    rows[1].data = {}  # the assignment without its referent and operator
+    assert any("is not its payload" in p for p in PATHWAY_WORKFLOW.history_problems(rows, final=pathway.status))
+    assert PATHWAY_WORKFLOW.history_problems(rows[:-1], final=pathway.status)[-1].startswith("the history ends in")
 
 
 def test_model_validation_holds_on_a_sample(demo):

@@ -51,10 +51,10 @@ def test_people_are_spread_over_the_demo_territory_and_its_twins(twins):
         assert twin.helpdesks.count() == clermont.helpdesks.count()
         assert Commission.objects.filter(territory=twin).exists()
         assert Organisation.objects.get(territory=twin, kind=OrganisationKind.PLIE).name == twin.name
-        # A person lives in a commune of their own territory, applied through its prescribers, is followed by
-        # its referents.
+        # A person lives in a commune of their own territory (or outside the territory, refused for that), applied
+        # through its prescribers, is followed by its referents.
         pathways = Pathway.objects.filter(participant__territory=twin)
-        assert not pathways.exclude(participant__commune__territory=twin).exists()
+        assert not pathways.filter(participant__commune__isnull=False).exclude(participant__commune__territory=twin).exists()
         assert not pathways.exclude(application__prescriber_organisation__territory=twin).exists()
         assert not pathways.filter(operator__isnull=False).exclude(operator__territory=twin).exists()
         assert pathways.filter(territory=twin).count() == pathways.count()

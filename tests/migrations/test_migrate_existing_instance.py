@@ -73,6 +73,12 @@ def pathway_in_its_territory_plie(before, after):
     assert not wrong, f"pathways not in their territory's PLIE: {wrong}"
 
 
+def transitions_keep_their_user(before, after):
+    """The workflow engine (pathways 0006): every row of the log was a person's; none becomes a system actor's."""
+    rows = after.rows("pathways_pathwaytransition")
+    assert rows and all(row["system_actor"] == "" and row["by_id"] is not None for row in rows)
+
+
 RENAMED_TABLES: dict[str, str] = {}                  # before name -> after name (rows compared as usual)
 DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where its rows went
 NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its rows (None: no check)
@@ -84,6 +90,7 @@ DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column
 }
 NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column: check of its values, or None}
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
+    "pathways_pathwaytransition": {"system_actor": transitions_keep_their_user},
 }
 CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of the new values}
 

@@ -15,8 +15,14 @@ from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from tests import factories
 
-TRANSITIONS = list(PATHWAY_WORKFLOW.transitions.values())
+TRANSITIONS = [t for t in PATHWAY_WORKFLOW.transitions.values() if not t.creates]
 ALL_ROLES = set(Role.values)
+
+
+def acting_as(user, roles):
+    """The user, holding `roles` for the workflow's policy (which reads the roles of the current scope)."""
+    user.roles = frozenset(roles)
+    return user
 
 
 def wrong_states(transition: Transition) -> list[str]:
@@ -28,7 +34,7 @@ def test_every_transition_is_refused_from_every_other_state(transition, operator
     for state in wrong_states(transition):
         pathway = factories.PathwayFactory(operator=operator, referent=referent, status=state)
         with pytest.raises(TransitionRefused) as refusal:
-            transition_apply(PATHWAY_WORKFLOW, pathway, transition.name, by=coordinator, roles=ALL_ROLES)
+            transition_apply(PATHWAY_WORKFLOW, pathway, transition.name, by=acting_as(coordinator, ALL_ROLES))
         label = str(PathwayStatus(state).label)
         assert refusal.value.message == (f"Action « {transition.label} » impossible : "
                                          f"le dossier est à l'état « {label} ».")
@@ -42,7 +48,7 @@ def test_every_transition_is_refused_to_the_roles_it_is_not_for(transition, oper
     for role in sorted(ALL_ROLES - transition.roles):
         pathway = factories.PathwayFactory(operator=operator, referent=referent, status=source)
         with pytest.raises(TransitionRefused) as refusal:
-            transition_apply(PATHWAY_WORKFLOW, pathway, transition.name, by=prescriber, roles={role})
+            transition_apply(PATHWAY_WORKFLOW, pathway, transition.name, by=acting_as(prescriber, {role}))
         assert refusal.value.message == f"Votre rôle ne permet pas l'action « {transition.label} »."
         assert Pathway.objects.get(pk=pathway.pk).status == source
         assert not PathwayTransition.objects.filter(pathway=pathway).exists()
@@ -55,7 +61,7 @@ def test_prescribers_and_the_dpo_apply_no_transition():
 def test_an_unknown_action_is_refused(operator, referent, coordinator):
     pathway = factories.PathwayFactory(operator=operator, referent=referent)
     with pytest.raises(TransitionRefused, match="Action inconnue."):
-        transition_apply(PATHWAY_WORKFLOW, pathway, "delete_everything", by=coordinator, roles=ALL_ROLES)
+        transition_apply(PATHWAY_WORKFLOW, pathway, "delete_everything", by=acting_as(coordinator, ALL_ROLES))
 
 
 def test_every_state_is_reachable_and_every_target_is_a_state():
@@ -64,6 +70,8 @@ def test_every_state_is_reachable_and_every_target_is_a_state():
     assert targets <= set(PathwayStatus.values) and sources <= set(PathwayStatus.values)
     # submitted is where an application starts; every other state is the target of some transition.
     assert set(PathwayStatus.values) - targets == {PathwayStatus.SUBMITTED}
+    creations = {t.name: t.target for t in PATHWAY_WORKFLOW.transitions.values() if t.creates}
+    assert creations == {"submit": PathwayStatus.SUBMITTED, "enter_collective_action": PathwayStatus.ACTIVE}
 
 
 def test_commission_decisions_and_the_followup_opening_are_not_buttons():
@@ -74,9 +82,9 @@ def test_commission_decisions_and_the_followup_opening_are_not_buttons():
 
 def test_available_lists_only_manual_transitions_of_the_state_for_the_roles(operator, referent):
     pathway = factories.PathwayFactory(operator=operator, referent=referent, status=PathwayStatus.FOLLOWUP)
-    names = {t.name for t in PATHWAY_WORKFLOW.available(pathway, {Role.REFERENT})}
+    names = {t.name for t in PATHWAY_WORKFLOW.available(pathway, acting_as(referent, {Role.REFERENT}))}
     assert names == {"validate_sustainable_employment", "job_ended", "exit"}
-    assert PATHWAY_WORKFLOW.available(pathway, {Role.PRESCRIBER}) == []
+    assert PATHWAY_WORKFLOW.available(pathway, acting_as(referent, {Role.PRESCRIBER})) == []
 
 
 def test_a_failed_precondition_writes_nothing(operator, referent, coordinator):
@@ -84,20 +92,21 @@ def test_a_failed_precondition_writes_nothing(operator, referent, coordinator):
     pathway = factories.PathwayFactory(operator=operator, referent=referent, active=True)
     before = Pathway.objects.values().get(pk=pathway.pk)
     with pytest.raises(TransitionRefused, match="Motif de sortie inconnu."):
-        transition_apply(PATHWAY_WORKFLOW, pathway, "exit", by=coordinator, roles={Role.REFERENT},
-                         data={"reason": "vacances"})
+        transition_apply(PATHWAY_WORKFLOW, pathway, "exit", by=acting_as(coordinator, {Role.REFERENT}),
+                         data={"reason": "vacances", "exit_date": None})
     assert Pathway.objects.values().get(pk=pathway.pk) == before
     assert not PathwayTransition.objects.filter(pathway=pathway).exists()
 
 
 def test_a_workflow_table_is_checked_against_its_states(operator, referent, coordinator):
     """The engine itself: a transition applies once, from the locked row, and logs who did it."""
-    workflow = Workflow(state_field="status", log_model=PathwayTransition, log_object_field="pathway")
+    workflow = Workflow(state_field="status", log_model=PathwayTransition, log_object_field="pathway",
+                        states=dict(PathwayStatus.choices), initial=PathwayStatus.SUBMITTED)
     workflow.add(Transition("pause", frozenset({PathwayStatus.ACTIVE}), PathwayStatus.FOLLOWUP, "Pause",
                             frozenset({Role.REFERENT})))
     pathway = factories.PathwayFactory(operator=operator, referent=referent, active=True)
-    transition_apply(workflow, pathway, "pause", by=referent, roles={Role.REFERENT})
+    transition_apply(workflow, pathway, "pause", by=acting_as(referent, {Role.REFERENT}))
     with pytest.raises(TransitionRefused):  # the stale in-memory copy says "active": the locked row decides
-        transition_apply(workflow, pathway, "pause", by=referent, roles={Role.REFERENT})
+        transition_apply(workflow, pathway, "pause", by=referent)
     (log,) = PathwayTransition.objects.filter(pathway=pathway)
     assert (log.transition, log.from_state, log.to_state, log.by) == ("pause", "active", "followup", referent)

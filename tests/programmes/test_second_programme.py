@@ -35,12 +35,17 @@ YOUTH = "test_youth"
 ADVISERS = frozenset({Role.REFERENT})
 
 
-def _entry(pathway, payload):
-    pathway.entry_date = payload["on"]
+@dataclass(frozen=True)
+class OnDay:
+    on: datetime.date
 
 
-def _autonomy(pathway, payload):
-    pathway.exit_date, pathway.exit_reason = payload["on"], "autonomy"
+def _entry(pathway, payload: OnDay, by):
+    pathway.entry_date = payload.on
+
+
+def _autonomy(pathway, payload: OnDay, by):
+    pathway.exit_date, pathway.exit_reason = payload.on, "autonomy"
 
 
 def _check_diagnostic(pathway, payload):
@@ -56,9 +61,10 @@ YOUTH_WORKFLOW = Workflow(
     initial="welcomed")
 for _t in [
     Transition("diagnose", frozenset({"welcomed"}), "assessed", "Clore le diagnostic", ADVISERS, _check_diagnostic),
-    Transition("engage", frozenset({"assessed"}), "engaged", "Signer l'engagement", ADVISERS, None, _entry),
+    Transition("engage", frozenset({"assessed"}), "engaged", "Signer l'engagement", ADVISERS, None, _entry,
+               payload=OnDay),
     Transition("reach_autonomy", frozenset({"engaged"}), "autonomous", "Constater l'autonomie", ADVISERS,
-               None, _autonomy),
+               None, _autonomy, payload=OnDay),
 ]:
     YOUTH_WORKFLOW.add(_t)
 

@@ -64,6 +64,8 @@ from parcours.pathways.models import (
     PathwayTransition,
     Step,
 )
+from parcours.core.workflow import CREATED, transition_replay
+from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.plie.definition import PLIE
 from parcours.plie.eligibility import age_on, eligibility_decide
 from parcours.programmes.models import Programme
@@ -850,6 +852,11 @@ class Generator:
         return self.eligibility_cache[key]
 
     def pathway(self, rows: Rows, participant: Participant, plan: Plan, age: int) -> None:
+        pathway = self._pathway(rows, participant, plan, age)
+        if pathway.status != plan.target:  # the plan and the table disagree: the demo would lie about its files
+            raise AssertionError(f"demo plan for {plan.target!r} walked the workflow to {pathway.status!r}")
+
+    def _pathway(self, rows: Rows, participant: Participant, plan: Plan, age: int) -> Pathway:
         rng, today = self.rng, self.today
         operator = rng.choices(self.cast.operators, self.operator_weights)[0]
         referent = rng.choice(self.cast.referents[operator.pk])
@@ -863,7 +870,7 @@ class Generator:
         assigned = plan.assigned is not None
         pathway = Pathway(
             participant=participant, territory=self.territory, programme=self.programme,
-            programme_kind=self.programme.kind, status=status, operator=operator if assigned else None,
+            programme_kind=self.programme.kind, status=CREATED, operator=operator if assigned else None,
             referent=referent if assigned else None, assigned_at=plan.assigned,
             prescriber_type=prescriber_org.prescriber_type, application_date=plan.app,
             commission_date=plan.decided_at or plan.postponed_at, decision=plan.decision,
@@ -878,32 +885,32 @@ class Generator:
             self.counts[f"exit:{plan.exit_reason}"] += 1
         logged = [0]
 
-        def transition(name: str, source: str, target: str, when: date, by: User, **data) -> None:
-            # Same payload as pathway_transition writes (dates as ISO strings, objects as ids).
-            payload = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
-            payload["by"] = by.pk
+        def transition(name: str, when: date, by: User, **data) -> None:
+            # Through the engine's replay: the table decides whether `name` may happen from the pathway's state
+            # (and moves it), and the row keeps the transition's typed payload, as a live transition would.
             # Hours rise along the pathway, so that the log reads in order even within a day.
             logged[0] += 1
-            rows.add(PathwayTransition(pathway=pathway, transition=name, from_state=source, to_state=target,
-                                       by=by, at=self._at(when, min(8 + logged[0], 18)), data=payload))
+            rows.add(transition_replay(PATHWAY_WORKFLOW, pathway, name, by=by,
+                                       at=self._at(when, min(8 + logged[0], 18)), data=data))
 
         # Application (dossier de candidature), signed by both before it reached the PLIE.
         situations = [s for s in Situation.values if getattr(participant, s)]
         signed = plan.app - self.days(0, 10)
         barriers = self._barriers()
+        eligibility = self._eligibility(participant, plan.app, situations)
         rows.add(Application(
             pathway=pathway, prescriber_organisation=prescriber_org, prescribed_by=prescriber, situations=situations,
             barriers_seen=barriers[:1] + [b for b in barriers[1:] if rng.random() < 0.6], motivation=rng.choice(MOTIVATIONS),
             participant_signed_on=signed, prescriber_signed_on=signed + timedelta(days=min(rng.randint(0, 3),
                                                                                              (plan.app - signed).days)),
-            eligibility=self._eligibility(participant, plan.app, situations),
-            created_at=self._at(plan.app), updated_at=self._at(plan.app)))
+            eligibility=eligibility, created_at=self._at(plan.app), updated_at=self._at(plan.app)))
+        transition("submit", plan.app, prescriber, prescriber_organisation=prescriber_org.pk,
+                   eligible=eligibility["eligible"])
         last_contact = None
         if not assigned:
             pathway.last_contact_date = None
-            return
-        transition("assign", S.SUBMITTED, S.ASSIGNED, plan.assigned, team, referent=referent.pk,
-                   operator=operator.pk, on=plan.assigned)
+            return pathway
+        transition("assign", plan.assigned, team, referent=referent.pk, operator=operator.pk, on=plan.assigned)
 
         # First reception: about two interviews, then the assessment (with its barrier review).
         interview_end = plan.completed or today
@@ -921,7 +928,7 @@ class Generator:
             last_contact = on
         if not interview_days:
             pathway.last_contact_date = None
-            return
+            return pathway
         reviewed_on = plan.completed or interview_days[-1]
         profession = rng.choice(PROFESSIONS)[1 if participant.sex == Sex.FEMALE else 0]
         rows.add(Assessment(
@@ -936,8 +943,8 @@ class Generator:
                                    reviewed_by=referent, comment=""))
         if not plan.completed:
             pathway.last_contact_date = last_contact
-            return
-        transition("complete_assessment", S.ASSIGNED, S.ASSESSED, plan.completed, referent, on=plan.completed)
+            return pathway
+        transition("complete_assessment", plan.completed, referent, on=plan.completed)
 
         # Commission d'agrément: a possible postponement, then the decision.
         if plan.postponed_at:
@@ -945,11 +952,11 @@ class Generator:
                 commission=self.commission[plan.postponed_at], pathway=pathway, outcome=CommissionOutcome.POSTPONED,
                 motive="Bilan à compléter : projet professionnel à préciser.", decided_by=director,
                 created_at=self._at(plan.postponed_at), updated_at=self._at(plan.postponed_at)))
-            transition("postpone", S.ASSESSED, S.ASSESSED, plan.postponed_at, director,
-                       commission_date=plan.postponed_at)
+            transition("postpone", plan.postponed_at, director, commission_date=plan.postponed_at,
+                       motive="Bilan à compléter : projet professionnel à préciser.")
         if not plan.decided_at:
             pathway.last_contact_date = last_contact
-            return
+            return pathway
         outcome, motive, reoriented_to = plan.decision, "", ""
         if plan.decision == Decision.REFUSED:
             motive = INELIGIBLE_MOTIVES.get(plan.ineligible) or rng.choice(REFUSAL_MOTIVES)
@@ -962,10 +969,11 @@ class Generator:
             reoriented_to=reoriented_to, decided_by=director,
             created_at=self._at(plan.decided_at), updated_at=self._at(plan.decided_at)))
         name = {Decision.ADMITTED: "admit", Decision.REFUSED: "refuse", Decision.REORIENTED: "reorient"}[outcome]
-        transition(name, S.ASSESSED, outcome, plan.decided_at, director, commission_date=plan.decided_at)
+        transition(name, plan.decided_at, director, commission_date=plan.decided_at, motive=motive,
+                   reoriented_to=reoriented_to)
         if outcome != Decision.ADMITTED:
             pathway.last_contact_date = last_contact
-            return
+            return pathway
 
         # Engagement contract: its last signature is the entry.
         contract = EngagementContract(
@@ -981,26 +989,25 @@ class Generator:
             if contract.participant_signed_on and contract.participant_signed_on > today:
                 contract.participant_signed_on = today
             pathway.last_contact_date = last_contact
-            return
+            return pathway
         contract.participant_signed_on = plan.entry - self.days(0, min(3, (plan.entry - plan.decided_at).days))
         contract.referent_signed_on = contract.participant_signed_on
         contract.director_signed_on, contract.director = plan.entry, director
-        transition("sign_contract", S.ADMITTED, S.ACTIVE, plan.entry, referent)
+        transition("sign_contract", plan.entry, referent)
 
         end = plan.exit or today
         self._steps(rows, pathway, plan, end)
-        state = S.ACTIVE
         if plan.ended_job:
             start, stop = plan.ended_job
             if stop <= end:
                 step = self._step(rows, pathway, StepType.UNSUBSIDISED_EMPLOYMENT, start, stop,
                                   rng.choice((ContractType.CDD, ContractType.CTT)))
+                ended_due = add_months(start, self.programme.parameter("followup_months"))
                 rows.add(EmploymentFollowUp(
-                    pathway=pathway, step=step, started_on=start,
-                    due_on=add_months(start, self.programme.parameter("followup_months")), status=FollowUpStatus.JOB_ENDED,
+                    pathway=pathway, step=step, started_on=start, due_on=ended_due, status=FollowUpStatus.JOB_ENDED,
                     closed_on=stop, closed_by=referent, created_at=self._at(start), updated_at=self._at(stop)))
-                transition("start_followup", S.ACTIVE, S.FOLLOWUP, start, referent, step=step_ref(step))
-                transition("job_ended", S.FOLLOWUP, S.ACTIVE, stop, referent, ended_on=stop)
+                transition("start_followup", start, referent, step=step_ref(step), due_on=ended_due)
+                transition("job_ended", stop, referent, ended_on=stop)
         if plan.job:
             start, stop, contract_type = plan.job
             step = self._step(rows, pathway, StepType.UNSUBSIDISED_EMPLOYMENT, start, stop, contract_type)
@@ -1011,16 +1018,15 @@ class Generator:
                 status=FollowUpStatus.VALIDATED if validated else FollowUpStatus.OPEN,
                 closed_on=plan.validated_on if validated else None, closed_by=referent if validated else None,
                 created_at=self._at(start), updated_at=self._at(plan.validated_on or start)))
-            transition("start_followup", S.ACTIVE, S.FOLLOWUP, start, referent, step=step_ref(step))
-            state = S.FOLLOWUP
+            transition("start_followup", start, referent, step=step_ref(step), due_on=due)
             if validated:
-                transition("validate_sustainable_employment", S.FOLLOWUP, S.EXITED, plan.validated_on, referent)
+                transition("validate_sustainable_employment", plan.validated_on, referent)
         if plan.exit_reason and plan.exit_reason != E.SUSTAINABLE_EMPLOYMENT:
             if plan.exit_reason == E.QUALIFYING_TRAINING:
                 self._step(rows, pathway, StepType.TRAINING_QUALIFYING, plan.exit, None)
             elif plan.exit_reason == E.OTHER_POSITIVE:
                 self._step(rows, pathway, StepType.BUSINESS_CREATION, plan.exit - self.days(0, 30), None)
-            transition("exit", state, S.EXITED, plan.exit, referent, reason=plan.exit_reason, exit_date=plan.exit)
+            transition("exit", plan.exit, referent, reason=plan.exit_reason, exit_date=plan.exit)
         last_contact = self._appointments(rows, pathway, plan, referent, operator, end) or last_contact
         self._later_reviews(rows, pathway, plan, referent, levels, reviewed_on, end)
         for _i in range(rng.choice((0, 1, 1, 2, 3))):
@@ -1028,6 +1034,7 @@ class Generator:
             rows.add(Note(pathway=pathway, author=rng.choice((referent, referent, team)), body=rng.choice(NOTES),
                           created_at=self._at(on), updated_at=self._at(on)))
         pathway.last_contact_date = last_contact
+        return pathway
 
     def _mission_locale_name(self) -> str:
         return self.cast.prescribers[PrescriberType.MISSION_LOCALE][0][0].name

@@ -24,7 +24,9 @@ from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation, User
 from parcours.participants.models import Participant
 from parcours.pathways.enums import Decision, EntryRoute, PathwayStatus
-from parcours.pathways.models import Appointment, Pathway, Step
+from parcours.core.workflow import CREATED, IMPORT_ACTOR, transition_import
+from parcours.pathways.models import Appointment, Pathway, PathwayTransition, Step
+from parcours.programmes.registry import programme_definition
 from parcours.plie.definition import PLIE, plie_programme_of
 from parcours.territory.models import Territory
 
@@ -340,6 +342,21 @@ def _apply(model, rows: list[tuple[dict, int | None, str]], records: dict[int, d
     return pks
 
 
+def _history_write(programme, rows: list[tuple[dict, int | None, str]], records: dict[int, dict],
+                   pks: dict[str, int]) -> None:
+    """The transition log of every pathway the file created or moved, through the engine: one row by the import
+    (a system actor) naming the route the programme's table walks from the old state to the new one."""
+    workflow = programme_definition(programme.kind).workflow
+    history = []
+    for values, pk, ref in rows:
+        source = records[pk]["status"] if pk else CREATED
+        if source != values["status"]:
+            history.append(transition_import(workflow, Pathway(pk=pks[ref], status=values["status"]), source=source,
+                                             by=IMPORT_ACTOR))
+    for batch in _chunks(history, BATCH):
+        PathwayTransition.objects.bulk_create(batch)
+
+
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
            participant_pks, pathway_pks, ref_to_pathway, child_pks, writer: _Writer) -> None:
     programme = plie_programme_of(territory.pk)
@@ -421,6 +438,8 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
                                                       "programme_kind": programme.kind},
                           versioned=True, writer=writer, update_order=opening_last)
     ref_to_pathway = {**ref_to_pathway, **pathway_refs}
+    if not writer.dry_run:
+        _history_write(programme, rows, pathways.records, pathway_refs)
 
     rows = []
     for row in dataset.rows[STEPS]:

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.core.workflow import IMPORT
 from parcours.organisations.access import user_territory_ids
 from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.enums import Role
@@ -147,7 +148,7 @@ def pathway_timeline(pathway: Pathway, *, sensitive: bool) -> list[TimelineEntry
         entries.append(TimelineEntry(_day(t.at), "transition", _transition_label(t, pathway),
                                      _("%(from)s → %(to)s") % {"from": _state(t.from_state, pathway),
                                                                 "to": _state(t.to_state, pathway)},
-                                     str(t.by), [], t.at))
+                                     str(t.actor), [], t.at))
     for interview in pathway.reception_interviews.all():
         entries.append(TimelineEntry(
             interview.date, "interview", _("Entretien de premier accueil"),
@@ -223,6 +224,8 @@ def _state(code: str, pathway: Pathway) -> str:
 
 
 def _transition_label(t: PathwayTransition, pathway: Pathway) -> str:
+    if t.transition == IMPORT:
+        return _("Import : correction de l'état") if (t.data or {}).get("correction") else _("Import de données")
     transition = definition_of(pathway).workflow.transitions.get(t.transition)
     return str(transition.label) if transition else t.transition
 

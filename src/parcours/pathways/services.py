@@ -110,14 +110,13 @@ def _audit(by, action: str, obj, participant_id: int, before: dict | None, after
 
 # --- transitions ----------------------------------------------------------------------------------------------
 
-def pathway_transition(*, pathway: Pathway, name: str, by, data: dict[str, Any] | None = None) -> Pathway:
-    """Apply a transition of the pathway's programme's workflow as `by`, with their roles."""
-    payload = dict(data or {})
-    payload.setdefault("by", by)
-    return transition_apply(definition_of(pathway).workflow, pathway, name, by=by, roles=by.roles, data=payload)
+def pathway_transition(*, pathway: Pathway, name: str, by, data: Any = None) -> Pathway:
+    """Apply a transition of the pathway's programme's workflow as `by` (its policy decides), with its payload
+    (an instance of the transition's payload class, or a mapping of its fields)."""
+    return transition_apply(definition_of(pathway).workflow, pathway, name, by=by, data=data)
 
 
-def pathway_act(*, pathway: Pathway, name: str, by, data: dict[str, Any] | None = None) -> Pathway:
+def pathway_act(*, pathway: Pathway, name: str, by, data: Any = None) -> Pathway:
     """A transition asked from the interface: applied, and its effect on the pathway audited, in one transaction."""
     with transaction.atomic():
         before = model_snapshot(Pathway.objects.get(pk=pathway.pk), PATHWAY_AUDITED)

@@ -1,22 +1,27 @@
-"""The pathway's state machine, as a table. Every state change goes through `pathway_transition`.
+"""The PLIE pathway's state machine, as a table. Every state change goes through the engine
+(`parcours.core.workflow`): the services, the demo, the test factories and the import.
 
-    submitted ─assign→ assigned ─complete_assessment→ assessed ─admit→ admitted ─sign_contract→ active
-                                    ↑ reopen_assessment ┘   │ refuse → refused           │    ↑ job_ended
-                                                            │ reorient → reoriented      │ start_followup (a lasting job)
-                                                            └ postpone (stays assessed)  ↓    │
+    (created) ─submit→ submitted ─assign→ assigned ─complete_assessment→ assessed ─admit→ admitted ─sign_contract→ active
+    (created) ─enter_collective_action→ active    ↑ reopen_assessment ┘   │ refuse → refused          │    ↑ job_ended
+                                                                          │ reorient → reoriented     │ start_followup
+                                                                          └ postpone (stays assessed) ↓    │
                                                                                   followup ─validate_sustainable_employment→ exited
                                                                          active/followup ─exit→ exited
+
+Each transition carries a typed payload (a frozen dataclass): what it needs, and what its log row keeps.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from parcours.core.workflow import Transition, TransitionRefused, Workflow
+from parcours.core.workflow import CREATED, NoPayload, Transition, TransitionRefused, Workflow
 from parcours.organisations.enums import Role
 
 from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
@@ -26,10 +31,62 @@ S = PathwayStatus
 TEAM = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
 COMMISSION = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 FIELD = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
+PRESCRIBING = frozenset({Role.PRESCRIBER}) | TEAM
 
 
-def _date(data: dict, key: str) -> date:
-    value = data.get(key)
+# --- payloads ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Submitted:
+    prescriber_organisation: Any
+    eligible: bool
+
+
+@dataclass(frozen=True)
+class EnteredCollectiveAction:
+    action_name: str
+    selected_on: date
+    referent: Any
+    operator: Any
+
+
+@dataclass(frozen=True)
+class Assignment:
+    referent: Any
+    operator: Any
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentCompleted:
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class CommissionDecided:
+    commission_date: date
+    motive: str = ""
+    reoriented_to: str = ""
+
+
+@dataclass(frozen=True)
+class FollowupStarted:
+    step: Any
+    due_on: date
+
+
+@dataclass(frozen=True)
+class JobEnded:
+    ended_on: date
+
+
+@dataclass(frozen=True)
+class Exited:
+    reason: str
+    exit_date: date
+
+
+def _date(value: Any) -> date:
     if not isinstance(value, date):
         raise TransitionRefused(_("Date manquante."))
     if value > timezone.localdate():
@@ -38,8 +95,8 @@ def _date(data: dict, key: str) -> date:
 
 
 # --- assign -----------------------------------------------------------------------------------
-def _check_assign(p: Pathway, data: dict) -> None:
-    referent, operator = data.get("referent"), data.get("operator")
+def _check_assign(p: Pathway, payload: Assignment) -> None:
+    referent, operator = payload.referent, payload.operator
     if referent is None or operator is None:
         raise TransitionRefused(_("Choisissez un·e référent·e."))
     if not referent.is_active or not referent.memberships.filter(
@@ -48,14 +105,14 @@ def _check_assign(p: Pathway, data: dict) -> None:
         raise TransitionRefused(_("Cette personne n'est pas référent·e de parcours de cette structure."))
 
 
-def _effect_assign(p: Pathway, data: dict) -> None:
-    p.referent, p.operator = data["referent"], data["operator"]
+def _effect_assign(p: Pathway, payload: Assignment, by: Any) -> None:
+    p.referent, p.operator = payload.referent, payload.operator
     p.referent_ref = ""
-    p.assigned_at = data.get("on") or timezone.localdate()
+    p.assigned_at = payload.on or timezone.localdate()
 
 
 # --- assessment -------------------------------------------------------------------------------
-def _check_assessment_complete(p: Pathway, data: dict) -> None:
+def _check_assessment_complete(p: Pathway, payload: AssessmentCompleted) -> None:
     if not p.reception_interviews.exists():
         raise TransitionRefused(_("Enregistrez au moins un entretien de premier accueil avant de clore le bilan."))
     assessment = getattr(p, "assessment", None)
@@ -65,21 +122,21 @@ def _check_assessment_complete(p: Pathway, data: dict) -> None:
         raise TransitionRefused(_("Le bilan doit évaluer les freins à l'emploi (au moins un)."))
 
 
-def _effect_assessment_complete(p: Pathway, data: dict) -> None:
+def _effect_assessment_complete(p: Pathway, payload: AssessmentCompleted, by: Any) -> None:
     assessment = p.assessment
-    assessment.completed_on = data.get("on") or timezone.localdate()
+    assessment.completed_on = payload.on or timezone.localdate()
     assessment.save(update_fields=["completed_on", "updated_at"])
 
 
-def _effect_assessment_reopen(p: Pathway, data: dict) -> None:
+def _effect_assessment_reopen(p: Pathway, payload: NoPayload, by: Any) -> None:
     p.assessment.completed_on = None
     p.assessment.save(update_fields=["completed_on", "updated_at"])
 
 
 # --- commission -------------------------------------------------------------------------------
 def _commission_effect(decision: str):
-    def effect(p: Pathway, data: dict) -> None:
-        on = data.get("commission_date")
+    def effect(p: Pathway, payload: CommissionDecided, by: Any) -> None:
+        on = payload.commission_date
         if not isinstance(on, date):
             raise TransitionRefused(_("Date de commission manquante."))
         if p.application_date and on < p.application_date:
@@ -91,7 +148,7 @@ def _commission_effect(decision: str):
 
 
 # --- contract ---------------------------------------------------------------------------------
-def _check_sign_contract(p: Pathway, data: dict) -> None:
+def _check_sign_contract(p: Pathway, payload: NoPayload) -> None:
     contract = getattr(p, "contract", None)
     if contract is None or not contract.fully_signed:
         raise TransitionRefused(_("Le contrat d'engagement doit être signé par les trois parties."))
@@ -104,57 +161,57 @@ def _check_sign_contract(p: Pathway, data: dict) -> None:
         raise TransitionRefused(_("Cette personne a déjà un parcours en cours."))
 
 
-def _effect_sign_contract(p: Pathway, data: dict) -> None:
+def _effect_sign_contract(p: Pathway, payload: NoPayload, by: Any) -> None:
     p.entry_date = p.contract.signature_date
 
 
 # --- follow-up and exit -----------------------------------------------------------------------
-def _check_validate(p: Pathway, data: dict) -> None:
+def _open_followup(p: Pathway):
     followup = p.followups.filter(status="open").first()
     if followup is None:
         raise TransitionRefused(_("Aucun suivi dans l'emploi en cours."))
+    return followup
+
+
+def _check_validate(p: Pathway, payload: NoPayload) -> None:
+    followup = _open_followup(p)
     if followup.due_on > timezone.localdate():
         raise TransitionRefused(
             _("L'emploi durable ne peut être validé qu'à l'échéance du suivi, le %(date)s.")
             % {"date": followup.due_on.strftime("%d/%m/%Y")})
-    data["followup"] = followup
 
 
-def _effect_validate(p: Pathway, data: dict) -> None:
-    followup = data.pop("followup")
-    followup.status, followup.closed_on, followup.closed_by = "validated", timezone.localdate(), data.get("by")
+def _effect_validate(p: Pathway, payload: NoPayload, by: Any) -> None:
+    followup = _open_followup(p)
+    followup.status, followup.closed_on, followup.closed_by = "validated", timezone.localdate(), by
     followup.save()
     p.exit_date, p.exit_reason = followup.due_on, ExitReason.SUSTAINABLE_EMPLOYMENT
 
 
-def _check_job_ended(p: Pathway, data: dict) -> None:
-    ended_on = _date(data, "ended_on")
-    followup = p.followups.filter(status="open").first()
-    if followup is None:
-        raise TransitionRefused(_("Aucun suivi dans l'emploi en cours."))
-    if ended_on < followup.started_on:
+def _check_job_ended(p: Pathway, payload: JobEnded) -> None:
+    ended_on = _date(payload.ended_on)
+    if ended_on < _open_followup(p).started_on:
         raise TransitionRefused(_("L'emploi ne peut pas finir avant d'avoir commencé."))
-    data["followup"] = followup
 
 
-def _effect_job_ended(p: Pathway, data: dict) -> None:
-    followup = data.pop("followup")
-    followup.status, followup.closed_on, followup.closed_by = "job_ended", data["ended_on"], data.get("by")
+def _effect_job_ended(p: Pathway, payload: JobEnded, by: Any) -> None:
+    followup = _open_followup(p)
+    followup.status, followup.closed_on, followup.closed_by = "job_ended", payload.ended_on, by
     followup.save()
     step = followup.step
-    if step.end_date is None or step.end_date > data["ended_on"]:
+    if step.end_date is None or step.end_date > payload.ended_on:
         # Bump the version so that a step form opened before this is refused as stale.
-        step.end_date, step.version = data["ended_on"], step.version + 1
+        step.end_date, step.version = payload.ended_on, step.version + 1
         step.save(update_fields=["end_date", "version", "updated_at"])
 
 
-def _check_exit(p: Pathway, data: dict) -> None:
-    reason = data.get("reason")
+def _check_exit(p: Pathway, payload: Exited) -> None:
+    reason = payload.reason
     if reason not in ExitReason.values:
         raise TransitionRefused(_("Motif de sortie inconnu."))
     if reason == ExitReason.SUSTAINABLE_EMPLOYMENT:
         raise TransitionRefused(_("La sortie en emploi durable se valide à l'échéance du suivi dans l'emploi."))
-    exit_date = _date(data, "exit_date")
+    exit_date = _date(payload.exit_date)
     if exit_date < p.entry_date:
         raise TransitionRefused(_("La sortie ne peut pas précéder l'entrée (%(date)s).")
                                 % {"date": p.entry_date.strftime("%d/%m/%Y")})
@@ -162,37 +219,42 @@ def _check_exit(p: Pathway, data: dict) -> None:
         raise TransitionRefused(_("Des étapes ou rendez-vous sont postérieurs à cette date de sortie."))
 
 
-def _effect_exit(p: Pathway, data: dict) -> None:
-    p.exit_date, p.exit_reason = data["exit_date"], data["reason"]
-    p.followups.filter(status="open").update(status="job_ended", closed_on=data["exit_date"])
+def _effect_exit(p: Pathway, payload: Exited, by: Any) -> None:
+    p.exit_date, p.exit_reason = payload.exit_date, payload.reason
+    p.followups.filter(status="open").update(status="job_ended", closed_on=payload.exit_date)
 
 
 PATHWAY_WORKFLOW = Workflow(state_field="status", log_model=PathwayTransition, log_object_field="pathway",
                             states=dict(PathwayStatus.choices), initial=PathwayStatus.SUBMITTED)
 for _t in [
+    # Creations: an application reaches the PLIE; a person selected for a PLIE collective action enters directly.
+    Transition("submit", frozenset({CREATED}), S.SUBMITTED, _l("Candidature reçue"), PRESCRIBING,
+               manual=False, payload=Submitted),
+    Transition("enter_collective_action", frozenset({CREATED}), S.ACTIVE, _l("Entrée par une action collective"),
+               TEAM, manual=False, payload=EnteredCollectiveAction),
     Transition("assign", frozenset({S.SUBMITTED, S.ASSIGNED}), S.ASSIGNED, _l("Affecter à un·e référent·e"), TEAM,
-               _check_assign, _effect_assign),
+               _check_assign, _effect_assign, payload=Assignment),
     Transition("complete_assessment", frozenset({S.ASSIGNED}), S.ASSESSED, _l("Clore le bilan et présenter en commission"),
-               FIELD, _check_assessment_complete, _effect_assessment_complete),
+               FIELD, _check_assessment_complete, _effect_assessment_complete, payload=AssessmentCompleted),
     Transition("reopen_assessment", frozenset({S.ASSESSED}), S.ASSIGNED, _l("Rouvrir le bilan"), FIELD,
                None, _effect_assessment_reopen),
     Transition("admit", frozenset({S.ASSESSED}), S.ADMITTED, _l("Agréer"), COMMISSION,
-               None, _commission_effect(Decision.ADMITTED), manual=False),
+               None, _commission_effect(Decision.ADMITTED), manual=False, payload=CommissionDecided),
     Transition("refuse", frozenset({S.ASSESSED}), S.REFUSED, _l("Refuser"), COMMISSION,
-               None, _commission_effect(Decision.REFUSED), manual=False),
+               None, _commission_effect(Decision.REFUSED), manual=False, payload=CommissionDecided),
     Transition("reorient", frozenset({S.ASSESSED}), S.REORIENTED, _l("Réorienter"), COMMISSION,
-               None, _commission_effect(Decision.REORIENTED), manual=False),
+               None, _commission_effect(Decision.REORIENTED), manual=False, payload=CommissionDecided),
     Transition("postpone", frozenset({S.ASSESSED}), S.ASSESSED, _l("Ajourner"), COMMISSION,
-               None, _commission_effect(""), manual=False),
+               None, _commission_effect(""), manual=False, payload=CommissionDecided),
     Transition("sign_contract", frozenset({S.ADMITTED}), S.ACTIVE, _l("Enregistrer la signature du contrat (entrée)"),
                FIELD, _check_sign_contract, _effect_sign_contract),
     Transition("start_followup", frozenset({S.ACTIVE}), S.FOLLOWUP, _l("Ouvrir le suivi dans l'emploi"), FIELD,
-               manual=False),
+               manual=False, payload=FollowupStarted),
     Transition("validate_sustainable_employment", frozenset({S.FOLLOWUP}), S.EXITED,
                _l("Valider la sortie en emploi durable"), FIELD, _check_validate, _effect_validate),
     Transition("job_ended", frozenset({S.FOLLOWUP}), S.ACTIVE, _l("L'emploi a pris fin : le parcours continue"),
-               FIELD, _check_job_ended, _effect_job_ended),
+               FIELD, _check_job_ended, _effect_job_ended, payload=JobEnded),
     Transition("exit", frozenset({S.ACTIVE, S.FOLLOWUP}), S.EXITED, _l("Enregistrer une sortie"), FIELD,
-               _check_exit, _effect_exit),
+               _check_exit, _effect_exit, payload=Exited),
 ]:
     PATHWAY_WORKFLOW.add(_t)

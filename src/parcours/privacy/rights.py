@@ -294,7 +294,7 @@ def _pathway_data(pathway: Pathway, actor: _Actors) -> dict[str, Any]:
         "barrier_reviews": [_review_data(r, actor) for r in reviews],
         "notes": [{**_fields(n, ["created_at", "body"]), "author": actor(n.author_id)} for n in pathway.notes.all()],
         "transitions": [
-            {**_fields(t, ["at", "transition", "from_state", "to_state", "data"]), "by": actor(t.by_id)}
+            {**_fields(t, ["at", "transition", "from_state", "to_state", "data", "system_actor"]), "by": actor(t.by_id)}
             for t in pathway.transitions.all()
         ],
     }

@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from parcours.core.workflow import SYSTEM_ACTORS
 from parcours.plie.commissions.models import CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.pathways.models import (
@@ -200,7 +201,8 @@ def build_story(data: dict[str, Any]) -> list:
             "at": _datetime(transition["at"]), "id": pathway_id,
             "from": _display(Pathway, "status", transition["from_state"]),
             "to": _display(Pathway, "status", transition["to_state"]),
-            "action": transition["transition"], "by": _actor(transition["by"]),
+            "action": transition["transition"],
+            "by": _actor(transition["by"]) if transition["by"] else str(SYSTEM_ACTORS.get(transition.get("system_actor", ""), "—")),
         }))
     if not transitions:
         _none(story)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record
-from parcours.core.workflow import TransitionRefused
+from parcours.core.workflow import TransitionRefused, transition_apply
 from parcours.organisations.enums import Role
 from parcours.pathways.models import Pathway
 from parcours.pathways.services import pathway_act
@@ -25,8 +25,8 @@ from parcours.territory.models import Territory
 
 from .enums import CommissionOutcome, CommissionStatus
 from .models import Commission, CommissionDecision
+from .workflow import COMMISSION_WORKFLOW, DECIDERS
 
-DECIDERS = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 PLANNERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
 TRANSITION_OF_OUTCOME = {
     CommissionOutcome.ADMITTED: "admit",
@@ -92,23 +92,11 @@ def commission_decide(*, commission: Commission, pathway: Pathway, outcome: str,
 
 
 def commission_close(*, commission: Commission, by) -> Commission:
-    """Mark the session held, once every file of its agenda has a decision."""
-    from .selectors import commission_pending
-
+    """Mark the session held, once every file of its agenda has a decision (COMMISSION_WORKFLOW)."""
     if not (by.roles & DECIDERS):
         raise TransitionRefused(_("Seules la coordination et la direction du PLIE closent une commission."))
     with transaction.atomic():
-        locked = Commission.objects.select_for_update().get(pk=commission.pk)
-        if locked.status == CommissionStatus.HELD:
-            raise TransitionRefused(_("Cette commission est déjà close."))
-        if locked.date > timezone.localdate():
-            raise TransitionRefused(_("Une commission ne se clôt qu'une fois tenue."))
-        missing = commission_pending(locked).count()
-        if missing:
-            raise TransitionRefused(_("%(count)s dossier(s) de l'ordre du jour attendent encore une décision.")
-                                    % {"count": missing})
-        locked.status, locked.closed_by = CommissionStatus.HELD, by
-        locked.save(update_fields=["status", "closed_by", "updated_at"])
+        locked = transition_apply(COMMISSION_WORKFLOW, commission, "close", by=by)
         audit_record(actor=by, action="commission_close", obj=locked, participant_id=None,
                      before={"status": CommissionStatus.PLANNED}, after={"status": CommissionStatus.HELD})
     return locked

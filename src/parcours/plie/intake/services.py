@@ -2,8 +2,8 @@
 
 Each service runs in one transaction, validates before saving, raises ValidationError with French
 messages keyed by field, and writes its audit rows in the same transaction. State changes go
-through `pathways.services.pathway_transition`; the two creations of a pathway log their own
-transition row (from the empty state).
+through `pathways.services.pathway_transition`; the two creations of a pathway are the workflow's creation
+transitions (`submit`, `enter_collective_action`), applied by the engine's `transition_create`.
 """
 
 from __future__ import annotations
@@ -21,16 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
-from parcours.core.workflow import TransitionRefused
+from parcours.core.workflow import TransitionRefused, transition_create
 from parcours.organisations.access import referents_assignable_by
 from parcours.organisations.enums import PrescriberType, Role
 from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, User
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.participants.models import Document, Participant
 from parcours.pathways.enums import BarrierLevel, Decision, EntryRoute, PathwayStatus
-from parcours.pathways.models import BarrierReview, Pathway, PathwayTransition, CLOSED_STATES
+from parcours.pathways.models import BarrierReview, Pathway, CLOSED_STATES
 from parcours.pathways.services import pathway_transition
 from parcours.plie.definition import plie_programme_of
+from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
 from parcours.territory.enums import Situation
 
@@ -120,11 +121,6 @@ def _participant_write(*, by: User, territory_id: int, participant: Participant 
     audit_record(actor=by, action="participant_update" if before else "participant_create", obj=participant,
                  participant_id=participant.pk, before=before, after=model_snapshot(participant))
     return participant
-
-
-def _log_creation(pathway: Pathway, *, name: str, by: User, data: dict) -> None:
-    PathwayTransition.objects.create(pathway=pathway, transition=name, from_state="", to_state=pathway.status,
-                                     by=by, data=data)
 
 
 def duplicates_find(*, territory_id: int, last_name: str, first_name: str, birth_date: date,
@@ -227,8 +223,9 @@ def application_submit(
                           status=PathwayStatus.SUBMITTED, entry_route=EntryRoute.APPLICATION,
                           application_date=today,
                           prescriber_type=prescriber_organisation.prescriber_type or PrescriberType.OTHER)
-        pathway.full_clean()
-        pathway.save()
+        transition_create(PATHWAY_WORKFLOW, pathway, "submit", by=by,
+                          data={"prescriber_organisation": prescriber_organisation,
+                                "eligible": eligibility["eligible"]})
         application = Application(
             pathway=pathway, prescriber_organisation=prescriber_organisation, prescribed_by=by,
             situations=list(situations), barriers_seen=list(barriers_seen), motivation=motivation.strip(),
@@ -251,8 +248,6 @@ def application_submit(
         application.save()
         if duplicates:
             application.possible_duplicate_of.set(duplicates)
-        _log_creation(pathway, name="submit", by=by,
-                      data={"prescriber_organisation": prescriber_organisation.pk, "eligible": eligibility["eligible"]})
         audit_record(actor=by, action="pathway_create", obj=pathway, participant_id=participant.pk,
                      after=model_snapshot(pathway, ["status", "entry_route", "application_date", "prescriber_type"]))
         audit_record(actor=by, action="application_submit", obj=application, participant_id=participant.pk,
@@ -428,15 +423,13 @@ def pathway_enter_via_collective_action(
                           entry_route=EntryRoute.COLLECTIVE_ACTION, decision=Decision.ADMITTED,
                           entry_date=selected_on, assigned_at=selected_on, referent=membership.user,
                           operator=membership.organisation, prescriber_type=PrescriberType.PLIE)
-        pathway.full_clean()
-        pathway.save()
+        transition_create(PATHWAY_WORKFLOW, pathway, "enter_collective_action", by=by,
+                          data={"action_name": action_name.strip(), "selected_on": selected_on,
+                                "referent": membership.user, "operator": membership.organisation})
         entry = CollectiveActionEntry(pathway=pathway, action_name=action_name.strip(), selected_on=selected_on,
                                       recorded_by=by)
         entry.full_clean()
         entry.save()
-        _log_creation(pathway, name="enter_collective_action", by=by,
-                      data={"action_name": entry.action_name, "selected_on": selected_on.isoformat(),
-                            "referent": membership.user_id, "operator": membership.organisation_id})
         audit_record(actor=by, action="pathway_enter_collective_action", obj=pathway,
                      participant_id=participant.pk,
                      after=model_snapshot(pathway, ["status", "entry_route", "decision", "entry_date", "referent_id",

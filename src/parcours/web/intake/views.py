@@ -287,7 +287,7 @@ def assessment(request, pk: int):
         form = AssessmentForm(initial=AssessmentForm.initial_from(current, reviews))
         access_log_record(user=request.user, participant_id=pathway.participant_id, screen="intake_assessment")
     due = selectors.assessment_due_on(pathway)
-    can_complete = any(t.name == "complete_assessment" for t in definition_of(pathway).workflow.available(pathway, request.user.roles))
+    can_complete = any(t.name == "complete_assessment" for t in definition_of(pathway).workflow.available(pathway, request.user))
     return render(request, "intake/assessment.html", {
         "pathway": pathway, "form": form, "assessment": current, "reviews": reviews, "due": due,
         "overdue": bool(due and pathway.status == PathwayStatus.ASSIGNED and due < timezone.localdate()),

@@ -112,7 +112,7 @@ def _situations(participant: Participant, sensitive: bool) -> list[str]:
 def _action_forms(request, pathway) -> list[dict]:
     """The manual transitions the user's roles allow from the current state, each with its form."""
     actions = []
-    for transition in definition_of(pathway).workflow.available(pathway, request.user.roles):
+    for transition in definition_of(pathway).workflow.available(pathway, request.user):
         if transition.name == "assign":
             form = forms.AssignForm(memberships=list(referents_assignable_by(request.user)), auto_id="id_assign_%s")
         elif transition.name in forms.TRANSITION_FORMS:
