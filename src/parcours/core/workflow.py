@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -33,6 +33,8 @@ from django.utils.translation import gettext_lazy as _l
 CREATED = ""
 # The pseudo-transition of a state set by a data file (`transition_import`).
 IMPORT = "import"
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 class TransitionRefused(Exception):
@@ -128,7 +130,8 @@ class Workflow:
         unknown = (set(transition.sources) - {CREATED} | {transition.target}) - set(self.states)
         if self.states and unknown:
             raise ValueError(f"transition {transition.name} names unknown states: {sorted(unknown)}")
-        if not (dataclasses.is_dataclass(transition.payload) and transition.payload.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+        params = vars(transition.payload).get("__dataclass_params__")  # what @dataclass(frozen=...) recorded
+        if not (dataclasses.is_dataclass(transition.payload) and params is not None and params.frozen):
             raise ValueError(f"transition {transition.name}: its payload must be a frozen dataclass")
         self.transitions[transition.name] = transition
 
@@ -275,7 +278,7 @@ def _refuse_unless_allowed(workflow: Workflow, transition: Transition, actor: An
             _("Votre rôle ne permet pas l'action « %(action)s ».") % {"action": transition.label})
 
 
-def transition_create(workflow: Workflow, obj: models.Model, name: str, *, by: Any, data: Any = None) -> models.Model:
+def transition_create(workflow: Workflow, obj: ModelT, name: str, *, by: Any, data: Any = None) -> ModelT:
     """Save the new object `obj` in the target state of creation transition `name`, and log it."""
     transition = workflow.transition(name)
     if not transition.creates:
@@ -297,7 +300,7 @@ def transition_create(workflow: Workflow, obj: models.Model, name: str, *, by: A
     return obj
 
 
-def transition_apply(workflow: Workflow, obj: models.Model, name: str, *, by: Any, data: Any = None) -> models.Model:
+def transition_apply(workflow: Workflow, obj: ModelT, name: str, *, by: Any, data: Any = None) -> ModelT:
     """Apply transition `name` to `obj` as `by` (asked of the workflow's policy); returns the saved, locked copy."""
     transition = workflow.transition(name)
     if transition.creates:
@@ -305,7 +308,7 @@ def transition_apply(workflow: Workflow, obj: models.Model, name: str, *, by: An
                                 % {"action": transition.label})
     with transaction.atomic():
         # The row alone: a lock on joined rows (the territory, the person) would queue unrelated writes behind it.
-        locked = type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+        locked = cast(ModelT, type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk))
         source = getattr(locked, workflow.state_field)
         if source not in transition.sources:
             raise TransitionRefused(
