@@ -44,7 +44,7 @@ def test_import_maps_the_format_to_the_models(tmp_path, territory):
     awa = Participant.objects.get(external_ref="P-1")
     assert (awa.territory, awa.commune.insee, awa.qpv.code, awa.education_level) == (territory, "63113",
                                                                                      "croix-de-neyrat", "V")
-    assert (awa.rsa, awa.ass, awa.aah, awa.single_parent) == (True, False, None, False)
+    assert (awa.situation("rsa"), awa.situation("ass"), awa.situation("aah"), awa.situation("single_parent")) == (True, False, None, False)
     operator = Organisation.objects.get(territory=territory, name="Association Emploi 63")
     assert operator.kind == OrganisationKind.OPERATOR
 
