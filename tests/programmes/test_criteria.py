@@ -37,6 +37,7 @@ from parcours.programmes.registry import (
 from parcours.web.intake.forms import ApplicationForm
 from parcours.web.rights.forms import RectificationForm
 from tests import factories
+from tests.api.helpers import api_for, application_body
 from tests.intake.helpers import post_data, submit
 
 YOUTH = "test_youth_criteria"
@@ -116,6 +117,10 @@ def test_the_plie_does_not_take_another_programme_s_criterion(youth_definition, 
     form = ApplicationForm(post_data(territory, situations=["neet"]), territory=territory,
                            organisations=territory.organisations.all())
     assert not form.is_valid() and "neet" in form.errors["situations"][0]
+    # The API neither (version 1 lists the PLIE's situations).
+    response = api_for(prescriber).post(reverse("api:application-list"), application_body(situations=["neet"]),
+                                        format="multipart")
+    assert (response.status_code, response.json()) == (400, {"situations": ["«\xa0neet\xa0» n'est pas un choix valide."]})
     # The command says which field and why.
     payload = {"reference_date": "2025-06-15", "birth_date": "1980-01-01", "commune_insee": "63113",
                "qpv_code": None, "situations": ["neet"]}

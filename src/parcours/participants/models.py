@@ -61,6 +61,8 @@ class Participant(TimeStamped):
         """The criteria known of the person, code -> yes/no (a code absent is unknown); read once, then cached.
 
         Pages prefetch "situations"; without that, the first call loads them (one query)."""
+        if self.pk is None:
+            return {}
         if "situations" not in getattr(self, "_prefetched_objects_cache", {}):
             models.prefetch_related_objects([self], "situations")
         return {row.code: row.value for row in self.situations.all()}
