@@ -365,16 +365,23 @@ def _history_write(programme, rows: list[tuple[dict, int | None, str]], records:
 
 def _situations_write(rows: list[tuple[dict, int | None, str]], records: dict[int, dict],
                       person_pks: dict[str, int]) -> None:
-    """The criteria of the file's people as rows: replaced for those whose criteria changed (a bounded number of
-    queries per batch); an empty cell is unknown, no row."""
-    changed = [(person_pks[ref], values) for values, pk, ref in rows
-               if pk is None or any(records[pk][code] != values[code] for code in SITUATION_CODES)]
-    for batch in _chunks(changed, IN_CHUNK):
-        ParticipantSituation.objects.filter(participant_id__in=[pk for pk, _ in batch],
-                                            code__in=SITUATION_CODES).delete()
-        ParticipantSituation.objects.bulk_create(
-            [ParticipantSituation(participant_id=pk, code=code, value=values[code], recorded_on=timezone.localdate())
-             for pk, values in batch for code in SITUATION_CODES if values[code] is not None], batch_size=BATCH)
+    """The criteria of the file's people as rows, for the cells that changed (a criterion left as it was keeps its
+    row, date and author): an empty cell is unknown, no row. At most one delete per criterion and one insert per
+    batch of people."""
+    changed: dict[str, list[tuple[int, bool | None]]] = {code: [] for code in SITUATION_CODES}
+    for values, pk, ref in rows:
+        for code in SITUATION_CODES:
+            if (None if pk is None else records[pk][code]) != values[code]:
+                changed[code].append((person_pks[ref], values[code]))
+    today = timezone.localdate()
+    for code, people in changed.items():
+        for batch in _chunks(people, IN_CHUNK):
+            known = [pk for pk, _ in batch if pk in records]
+            if known:
+                ParticipantSituation.objects.filter(code=code, participant_id__in=known).delete()
+            ParticipantSituation.objects.bulk_create(
+                [ParticipantSituation(participant_id=pk, code=code, value=value, recorded_on=today)
+                 for pk, value in batch if value is not None], batch_size=BATCH)
 
 
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
