@@ -78,12 +78,18 @@ PLIE_DEFINITION = ProgrammeDefinition(
 )
 
 
+def other_programmes_criteria(codes) -> bool:
+    """Whether every code is a criterion of another registered programme, one the PLIE does not read."""
+    own, catalogue = PLIE_DEFINITION.criterion_codes(), criteria_catalogue()
+    return all(c in catalogue and c not in own for c in codes)
+
+
 def situations_refusal(codes) -> str | None:
     """Why these codes are not situations a PLIE application declares (French, for the field "situations")."""
     wrong = [c for c in codes if c not in SITUATION_CRITERIA]
     if not wrong:
         return None
-    if all(c in criteria_catalogue() and c not in PLIE_DEFINITION.criterion_codes() for c in wrong):
+    if other_programmes_criteria(wrong):
         return str(_("Critère d'un autre programme, que le PLIE ne lit pas : %(codes)s.") % {"codes": ", ".join(wrong)})
     return str(_("Situation inconnue : %(codes)s.") % {"codes": ", ".join(wrong)})
 

@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 
 from parcours.programmes.eligibility import EligibilityFacts, programmes_open_to
 from parcours.programmes.models import Programme
-from parcours.programmes.registry import criteria_refusal
 from parcours.territory.models import Territory, insee_validator
 
-from .definition import CRITERIA, PLIE, SITUATION_CRITERIA, plie_programme_of
+from .definition import CRITERIA, PLIE, SITUATION_CRITERIA, other_programmes_criteria, plie_programme_of
 
 SITUATION_LABELS = {c.code: c.label for c in CRITERIA}
 
@@ -77,10 +76,10 @@ def eligibility_decide(
         raise EligibilityInputError("birth_date", _("la date de naissance est postérieure à la date de référence."))
     unknown = [s for s in situations if s not in SITUATION_CRITERIA]
     if unknown:
-        # A criterion of another programme (or DELD, asked apart) is not one of the PLIE's situations either.
-        known = criteria_refusal(unknown) is None
+        # A criterion of another programme is not one of the PLIE's situations (nor DELD, asked apart).
         raise EligibilityInputError("situations", (
-            _("critère d'un autre programme, pas une situation du PLIE : %(codes)s.") if known
+            _("critère d'un autre programme, pas une situation du PLIE : %(codes)s.")
+            if other_programmes_criteria(unknown)
             else _("situation inconnue : %(codes)s.")) % {"codes": ", ".join(unknown)})
     if commune_insee and not insee_validator.regex.match(commune_insee):
         raise EligibilityInputError(
