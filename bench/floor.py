@@ -26,6 +26,9 @@ def _days(later: str, earlier: str) -> str:
 def floor_queries(date_from, date_to) -> dict:
     age = _age_years("pw.entry_date", "p.birth_date")
     positive = ", ".join(f"'{code}'" for code in POSITIVE)
+    # The criteria are rows of the person (participants.ParticipantSituation), one LEFT JOIN per code read.
+    situations = " ".join(f"LEFT JOIN participants_participantsituation s_{c} ON s_{c}.participant_id = p.id "
+                          f"AND s_{c}.code = '{c}'" for c in ("rsa", "deld", "rqth"))
     queries = {
         "entries_profile": f"""
             SELECT COUNT(*),
@@ -37,9 +40,10 @@ def floor_queries(date_from, date_to) -> dict:
                    SUM(CASE WHEN p.education_level = 'V' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.education_level IN ('IV', 'III', 'II', 'I') THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.education_level = '' THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.rsa THEN 1 ELSE 0 END), SUM(CASE WHEN p.deld THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.rqth THEN 1 ELSE 0 END), SUM(CASE WHEN p.qpv_id IS NOT NULL THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN s_rsa.value THEN 1 ELSE 0 END), SUM(CASE WHEN s_deld.value THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN s_rqth.value THEN 1 ELSE 0 END), SUM(CASE WHEN p.qpv_id IS NOT NULL THEN 1 ELSE 0 END)
             FROM pathways_pathway pw JOIN participants_participant p ON p.id = pw.participant_id
+            {situations}
             WHERE pw.entry_date BETWEEN %s AND %s""",
         "participants_in_pathway": """
             SELECT COUNT(DISTINCT participant_id) FROM pathways_pathway
@@ -52,10 +56,10 @@ def floor_queries(date_from, date_to) -> dict:
                    SUM(CASE WHEN p.sex = 'M' AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.sex = 'F' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.sex = 'F' AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.deld THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.deld AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.rsa THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN p.rsa AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN s_deld.value THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN s_deld.value AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN s_rsa.value THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN s_rsa.value AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.education_level IN ('VI', 'VBIS') THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.education_level IN ('VI', 'VBIS') AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.education_level = 'V' THEN 1 ELSE 0 END),
@@ -63,6 +67,7 @@ def floor_queries(date_from, date_to) -> dict:
                    SUM(CASE WHEN p.education_level IN ('IV', 'III', 'II', 'I') THEN 1 ELSE 0 END),
                    SUM(CASE WHEN p.education_level IN ('IV', 'III', 'II', 'I') AND pw.exit_reason IN ({positive}) THEN 1 ELSE 0 END)
             FROM pathways_pathway pw JOIN participants_participant p ON p.id = pw.participant_id
+            {situations}
             WHERE pw.exit_date BETWEEN %s AND %s""",
         "steps": """
             SELECT step_type, COUNT(*) FROM pathways_step WHERE start_date BETWEEN %s AND %s GROUP BY step_type""",

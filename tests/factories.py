@@ -12,7 +12,7 @@ from parcours.core.workflow import CREATED, SystemActor, transition_replay
 from parcours.organisations.enums import OrganisationKind, PrescriberType
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.enums import Sex
-from parcours.participants.models import Participant
+from parcours.participants.models import Participant, ParticipantSituation
 from parcours.pathways.enums import PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.definition import PLIE
@@ -88,6 +88,7 @@ class UserFactory(DjangoModelFactory):
 class ParticipantFactory(DjangoModelFactory):
     class Meta:
         model = Participant
+        skip_postgeneration_save = True
 
     territory = factory.SubFactory(TerritoryFactory)
     last_name = factory.Faker("last_name", locale="fr_FR")
@@ -95,7 +96,15 @@ class ParticipantFactory(DjangoModelFactory):
     sex = Sex.FEMALE
     birth_date = datetime.date(1980, 5, 17)
     commune = factory.LazyAttribute(lambda o: o.territory.communes.get(insee="63113"))
-    rsa = True
+
+    @factory.post_generation
+    def situations(obj, create, extracted, **kwargs):
+        """situations={"rqth": True, "deld": False}: the person's criteria as rows (default: receives the RSA)."""
+        values = {"rsa": True} if extracted is None else extracted
+        if create:
+            ParticipantSituation.objects.bulk_create(
+                [ParticipantSituation(participant=obj, code=code, value=value)
+                 for code, value in values.items() if value is not None])
 
 
 def _days_ago(days: int):

@@ -45,7 +45,7 @@ def test_prescriber_submits_through_the_service(prescriber, prescriber_org):
     assert application.eligibility["eligible"] is True
     assert application.eligibility["reference_date"] == today().isoformat()
     participant = pathway.participant
-    assert (participant.commune.insee, participant.rsa, participant.deld) == ("63113", True, True)
+    assert (participant.commune.insee, participant.situation("rsa"), participant.situation("deld")) == ("63113", True, True)
     document = application.signed_scan
     assert (document.kind, document.content_type, document.uploaded_by) == (
         DocumentKind.SIGNED_APPLICATION, "application/pdf", prescriber)

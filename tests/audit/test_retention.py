@@ -111,7 +111,7 @@ def test_anonymisation_after_the_configured_period(territory, coordinator, setti
     assert (person.last_name, person.first_name, person.email, person.phone, person.address, person.postal_code) == \
         ("", "", "", "", "", "")
     assert person.birth_date == datetime.date(1980, 7, 1)
-    assert person.commune is not None and person.sex == "F" and person.rsa is True
+    assert person.commune is not None and person.sex == "F" and person.situation("rsa") is True
     assert person.anonymised_at is not None
     pathway.refresh_from_db()
     assert pathway.exit_date.day == 1 and pathway.entry_date.day == 1 and pathway.exit_date.month == LONG_AGO.month

@@ -25,7 +25,7 @@ def test_submit_creates_person_pathway_application_and_traces(prescriber, prescr
     application = submit(prescriber, prescriber_org)
     pathway = application.pathway
     participant = pathway.participant
-    assert (participant.last_name, participant.rsa, participant.deld, participant.ass) == ("Lefèvre", True, True, False)
+    assert (participant.last_name, participant.situation("rsa"), participant.situation("deld"), participant.situation("ass")) == ("Lefèvre", True, True, False)
     assert pathway.status == "submitted"
     assert pathway.application_date == today()
     assert pathway.prescriber_type == "ccas"
@@ -148,7 +148,7 @@ def test_reentry_reuses_the_person_and_updates_the_situation(coordinator, prescr
                          situations=["ass"])
     known.refresh_from_db()
     assert application.pathway.participant == known
-    assert (known.address, known.ass, known.rsa, known.version) == ("12 place de Jaude", True, False, 2)
+    assert (known.address, known.situation("ass"), known.situation("rsa"), known.version) == ("12 place de Jaude", True, False, 2)
     assert Participant.objects.count() == 1
     assert not application.possible_duplicate_of.exists()
     assert AuditEvent.objects.filter(action="participant_update", participant_id=known.pk).exists()

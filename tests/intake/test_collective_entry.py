@@ -37,7 +37,7 @@ def test_new_person_enters_active_without_commission(coordinator, membership, re
     assert (pathway.status, pathway.entry_route, pathway.decision) == ("active", "collective_action", "admitted")
     assert pathway.entry_date == today() - datetime.timedelta(days=2)
     assert (pathway.referent, pathway.operator, pathway.commission_date) == (referent, operator, None)
-    assert pathway.participant.rsa is True
+    assert pathway.participant.situation("rsa") is True
     assert CollectiveActionEntry.objects.get(pathway=pathway).action_name.startswith("Atelier")
     row = PathwayTransition.objects.get(pathway=pathway)
     assert (row.transition, row.from_state, row.to_state) == ("enter_collective_action", "", "active")
@@ -97,7 +97,7 @@ def test_collective_entry_page(client, coordinator, membership, territory, djang
     pathway = Pathway.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("intake:collective_entry_done", args=[pathway.pk])
-    assert pathway.participant.inactive_12m is True
+    assert pathway.participant.situation("inactive_12m") is True
     assert "Atelier numérique" in client.get(response["Location"]).content.decode()
 
 

@@ -186,3 +186,8 @@ def test_a_nul_character_is_an_unknown_qpv_or_territory_not_a_crash(territory):
     """PostgreSQL refuses NUL in a query: the answer is the same French refusal as any unknown code."""
     assert refused(with_(qpv_code="croix\u0000")).startswith("qpv_code : le territoire n'a pas de QPV")
     assert "aucun territoire nommé" in refused(BASE, "--territory", "Clermont\x00")
+
+
+def test_deld_is_not_one_of_the_listed_situations(territory):
+    # DELD is a PLIE criterion asked apart (the application's own box), not a situation that opens the PLIE.
+    assert refused(with_(situations=["deld"])) == "situations : situation inconnue : deld."

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation
-from parcours.participants.models import Participant
+from parcours.participants.models import Participant, ParticipantSituation
 from parcours.pathways.enums import EntryRoute, PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
@@ -44,7 +44,7 @@ def test_import_maps_the_format_to_the_models(tmp_path, territory):
     awa = Participant.objects.get(external_ref="P-1")
     assert (awa.territory, awa.commune.insee, awa.qpv.code, awa.education_level) == (territory, "63113",
                                                                                      "croix-de-neyrat", "V")
-    assert (awa.rsa, awa.ass, awa.aah, awa.single_parent) == (True, False, None, False)
+    assert (awa.situation("rsa"), awa.situation("ass"), awa.situation("aah"), awa.situation("single_parent")) == (True, False, None, False)
     operator = Organisation.objects.get(territory=territory, name="Association Emploi 63")
     assert operator.kind == OrganisationKind.OPERATOR
 
@@ -147,3 +147,21 @@ def test_generated_set_goes_through_with_a_bounded_number_of_queries(tmp_path, t
     assert len(queries) < 300
     code, out, err = run("import", str(tmp_path / "gen"))
     assert "rien n'a changé" in out
+
+
+def test_the_situation_columns_are_the_person_s_rows_and_only_changed_cells_move(tmp_path, territory):
+    assert run("import", str(full_set(tmp_path / "first")))[0] == 0
+    awa = Participant.objects.get(external_ref="P-1")
+    kept = ParticipantSituation.objects.get(participant=awa, code="deld")
+    assert awa.situation_values() == {"rsa": True, "ass": False, "deld": True, "single_parent": False, "rqth": False}
+
+    # RSA becomes unknown, AAH becomes no, the rest as it was.
+    changed = full_set(tmp_path / "second", participants=[person("P-1", qpv_code="croix-de-neyrat", rsa="", aah="0"),
+                                                          person("P-2", sex="M", education_level="")])
+    code, out, err = run("import", str(changed))
+    assert code == 0, err
+    assert "participants.csv : 0 créé(s), 1 modifié(s), 1 inchangé(s)" in out
+    awa = Participant.objects.get(pk=awa.pk)
+    assert awa.situation_values() == {"ass": False, "aah": False, "deld": True, "single_parent": False, "rqth": False}
+    assert awa.version == 2
+    assert ParticipantSituation.objects.get(participant=awa, code="deld").pk == kept.pk   # left as it was

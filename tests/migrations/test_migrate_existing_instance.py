@@ -79,14 +79,34 @@ def transitions_keep_their_user(before, after):
     assert rows and all(row["system_actor"] == "" and row["by_id"] is not None for row in rows)
 
 
+# "Situations as data" (participants 0003-0005): the person's seven situation columns become rows, one per column
+# that held a value (yes or no), none for an empty (unknown) one; the columns leave the person's table.
+SITUATION_COLUMNS = ["rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth"]
+
+
+def situation_columns_became_rows(before, after):
+    expected = sorted((p["id"], code, p[code]) for p in before.rows("participants_participant")
+                      for code in SITUATION_COLUMNS if p[code] is not None)
+    # The demo answers every column: unknown (no row) is tested on its own, test_situations_migration.py.
+    assert {value for _, _, value in expected} == {True, False}, "the snapshot holds yes and no"
+    rows = after.rows("participants_participantsituation")
+    assert sorted((r["participant_id"], r["code"], r["value"]) for r in rows) == expected, \
+        "one row per known situation column, with its value"
+    assert all(r["recorded_on"] is None and r["recorded_by_id"] is None for r in rows), \
+        "carried-over rows have no date or author (unknown)"
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
 RENAMED_TABLES: dict[str, str] = {}                  # before name -> after name (rows compared as usual)
 DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where its rows went
 NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its rows (None: no check)
     "programmes_programme": one_plie_programme_per_territory,
+    "participants_participantsituation": situation_columns_became_rows,
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}
     "territory_territory": {rule: rules_moved_to_the_plie_programme for rule in COMMON_RULES + PLIE_PARAMETERS},
+    "participants_participant": {code: situation_columns_became_rows for code in SITUATION_COLUMNS},
 }
 NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column: check of its values, or None}
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},

@@ -11,7 +11,7 @@ from django.urls import reverse
 from parcours.audit.models import AccessLog
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, ReceptionInterview
-from parcours.participants.models import Document
+from parcours.participants.models import Document, ParticipantSituation
 from parcours.pathways import services
 from parcours.pathways.enums import PathwayStatus
 from parcours.pathways.models import EngagementContract, PathwayTransition, Step
@@ -148,8 +148,7 @@ def test_prescriber_is_refused(client, active, prescriber):
 def test_file_shows_one_timeline_and_hides_sensitive_data_from_the_administrator(
         client, active, referent, coordinator, administrator, prescriber_org, prescriber):
     participant = active.participant
-    participant.rqth = True
-    participant.save()
+    ParticipantSituation.objects.create(participant=participant, code="rqth", value=True)
     fill(active, referent, coordinator, prescriber_org, prescriber)
     client.force_login(referent)
     body = text(client.get(detail(active)))
@@ -170,12 +169,12 @@ def test_file_query_count_is_constant(client, active, referent, coordinator, pre
                                       django_assert_num_queries):
     fill(active, referent, coordinator, prescriber_org, prescriber, n=1)
     client.force_login(referent)
-    # session, user, memberships, pathway with its one-to-one rows, 9 prefetched sets, other pathways,
-    # access log row
-    with django_assert_num_queries(15):
+    # session, user, memberships, pathway with its one-to-one rows, 10 prefetched sets (the person's situation
+    # rows among them), other pathways, access log row
+    with django_assert_num_queries(16):
         assert client.get(detail(active)).status_code == 200
     fill(active, referent, coordinator, prescriber_org, prescriber, n=5, offset=1)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(detail(active))
 
 

@@ -69,9 +69,11 @@ PAGES: dict[Page, int] = {
     Page("pathways:caseload", "referent"): 6,
     Page("pathways:caseload", "coordinator"): 6,
     Page("pathways:caseload", "referent", query=lambda w: {"q": "a", "state": "all"}): 6,
-    Page("pathways:pathway_detail", "referent", _active): 15,
-    Page("pathways:pathway_detail", "coordinator", _active): 15,
-    Page("pathways:pathway_detail", "referent", _intake): 15,
+    # +1 on the pages that read one person's situation criteria since they are rows (participants.ParticipantSituation):
+    # one query for the person's (or the page's) rows, whatever their number.
+    Page("pathways:pathway_detail", "referent", _active): 16,
+    Page("pathways:pathway_detail", "coordinator", _active): 16,
+    Page("pathways:pathway_detail", "referent", _intake): 16,
     Page("pathways:contract_edit", "referent", _active): 6,
     Page("pathways:contract_pdf", "referent", _active): 6,
     Page("pathways:step_add", "referent", _active): 5,
@@ -87,11 +89,11 @@ PAGES: dict[Page, int] = {
     Page("intake:application_list", "prescriber"): 5,
     Page("intake:application_create", "prescriber"): 8,
     # 13 + the rules of the territory's PLIE programme, read by the eligibility panel (they left the territory row).
-    Page("intake:application_create", "coordinator", query=lambda w: {"participant": w.participant.pk}): 14,
+    Page("intake:application_create", "coordinator", query=lambda w: {"participant": w.participant.pk}): 15,  # +1 situations
     Page("intake:person_search", "coordinator",
          data=lambda w: {"last_name": "Can", "birth_date": w.participant.birth_date.isoformat(),
                          "purpose": "application"}): 4,
-    Page("intake:application_detail", "coordinator", _intake): 6,
+    Page("intake:application_detail", "coordinator", _intake): 7,   # +1 situations (DELD)
     Page("intake:application_detail", "prescriber", _intake): 5,
     Page("intake:assignment_queue", "coordinator"): 5,
     Page("intake:assign", "coordinator", _intake): 7,
@@ -109,7 +111,7 @@ PAGES: dict[Page, int] = {
     Page("commissions:prescriber_letter", "coordinator", lambda w: {"pk": w.decision.pk}): 5,
     Page("rights:guide", "coordinator"): 3,
     Page("rights:participant_rights", "coordinator", _participant): 5,
-    Page("rights:rectify", "coordinator", _participant): 7,
+    Page("rights:rectify", "coordinator", _participant): 8,   # +1 situations
     Page("rights:erase", "coordinator", _participant): 6,
     Page("administration:overview", "administrator"): 6,
     # The programme is read with its territory in one query (it was the territory, then its row again).
@@ -124,9 +126,9 @@ PAGES: dict[Page, int] = {
     Page("audit:change_history", "dpo"): 6,
     Page("audit:change_history", "dpo", query=lambda w: {"participant": w.participant.pk}): 6,
     Page("audit:refused_access", "dpo"): 6,
-    Page("api:participant-list", "coordinator"): 5,
+    Page("api:participant-list", "coordinator"): 6,   # +1 the page's situation rows (prefetched)
     # Opening a file through the API writes its access-log row, as the interface does.
-    Page("api:participant-detail", "coordinator", _participant): 5,
+    Page("api:participant-detail", "coordinator", _participant): 6,   # +1 situations
     Page("api:pathway-detail", "coordinator", _active): 5,
     Page("api:pathway-step-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 6,
     Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 6,

@@ -44,7 +44,7 @@ def test_rectification_saves_bumps_version_and_audits_old_and_new_values(client,
         education_level="IV", deld="true"))
     assert response.status_code == 302
     participant.refresh_from_db()
-    assert (participant.last_name, participant.email, participant.qpv, participant.deld) == (
+    assert (participant.last_name, participant.email, participant.qpv, participant.situation("deld")) == (
         "Durand", "durand@example.org", qpv, True)
     assert participant.version == 2
     event = AuditEvent.objects.get(action="participant_rectify")
@@ -140,10 +140,10 @@ def test_rectification_rights_by_role(client, full_file, who, status, request):
 def test_rectification_page_query_count_is_constant(client, coordinator, full_file, django_assert_num_queries):
     participant, _pathway = full_file
     client.force_login(coordinator)
-    # session, user, memberships, participant, access row, communes, QPV (with their commune)
-    with django_assert_num_queries(7):
+    # session, user, memberships, participant, its situation rows, access row, communes, QPV (with their commune)
+    with django_assert_num_queries(8):
         client.get(_url(participant))
     for _ in range(3):
         factories.PathwayFactory(participant=participant)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(_url(participant))

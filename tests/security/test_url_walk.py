@@ -83,7 +83,7 @@ def _rectification(w: World) -> dict:
             "birth_date": p.birth_date.isoformat(), "email": p.email, "commune": p.commune_id or "",
             "education_level": p.education_level or ""}
     for name in ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth"):
-        value = getattr(p, name)
+        value = p.situation(name)
         data[name] = {True: "true", False: "false", None: "unknown"}[value]
     return data
 

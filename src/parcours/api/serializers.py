@@ -6,14 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from parcours.plie.definition import PLIE_DEFINITION
+from parcours.plie.definition import PLIE_DEFINITION, SITUATION_CHOICES
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
 from parcours.pathways.enums import Decision, FollowUpStatus, PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.pathways.services import APPOINTMENT_FIELDS, MAX_APPOINTMENT_MINUTES, STEP_FIELDS
 from parcours.reporting.indicators import CATEGORY_KEYS, EXIT_REASONS, PROFILE_KEYS, STEP_TYPES
-from parcours.territory.enums import Situation
 
 
 class OutputModelSerializer(serializers.ModelSerializer):
@@ -37,15 +36,37 @@ class OutputModelSerializer(serializers.ModelSerializer):
         return fields
 
 
+class SituationField(serializers.BooleanField):
+    """One criterion of the person, read from their situation rows (prefetched): true, false, or null if unknown."""
+
+    def __init__(self, code: str, **kwargs):
+        self.code = code
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, participant):
+        return participant.situation(self.code)
+
+
+# Version 1 of the API answers the PLIE's criteria as the columns they were (the JSON shape stays as it was).
+API_SITUATIONS = ["rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth"]
+
+
 class ParticipantSerializer(OutputModelSerializer):
     commune_insee = serializers.CharField(source="commune.insee", read_only=True, allow_null=True, default=None)
     qpv_code = serializers.CharField(source="qpv.code", read_only=True, allow_null=True, default=None)
+    rsa = SituationField("rsa")
+    ass = SituationField("ass")
+    aah = SituationField("aah")
+    deld = SituationField("deld")
+    inactive_12m = SituationField("inactive_12m")
+    single_parent = SituationField("single_parent")
+    rqth = SituationField("rqth")
 
     class Meta:
         model = Participant
         fields = ["id", "external_ref", "last_name", "first_name", "sex", "birth_date", "email", "phone",
                   "address", "postal_code", "commune_insee", "qpv_code", "education_level",
-                  "rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth"]
+                  *API_SITUATIONS]
         read_only_fields = fields
 
 
@@ -177,7 +198,7 @@ class ApplicationFileSerializer(serializers.Serializer):
 
     participant = serializers.IntegerField(source="participant_id", help_text=_("Voir /api/v1/participants/{id}/."))
     prescribed_by = serializers.EmailField(source="application.prescribed_by.email")
-    situations = serializers.ListField(child=serializers.ChoiceField(choices=Situation.choices),
+    situations = serializers.ListField(child=serializers.ChoiceField(choices=SITUATION_CHOICES),
                                        source="application.situations")
     barriers_seen = serializers.ListField(child=serializers.ChoiceField(choices=Barrier.choices),
                                           source="application.barriers_seen")
@@ -263,7 +284,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
                                 help_text=_("Code du quartier prioritaire de résidence, s'il y a lieu."))
     education_level = serializers.ChoiceField(choices=EducationLevel.choices, required=False, allow_blank=True,
                                               default="")
-    situations = serializers.MultipleChoiceField(choices=Situation.choices, required=False)
+    situations = serializers.MultipleChoiceField(choices=SITUATION_CHOICES, required=False)
     deld = serializers.BooleanField(required=False, default=False)
     barriers_seen = serializers.MultipleChoiceField(choices=Barrier.choices, required=False)
     motivation = serializers.CharField(max_length=10_000)

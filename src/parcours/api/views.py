@@ -79,7 +79,8 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_SEGMENT
 
     def get_queryset(self):
-        return participants_visible_to(self.request.user).select_related("commune", "qpv").order_by("pk")
+        return (participants_visible_to(self.request.user).select_related("commune", "qpv")
+                .prefetch_related("situations").order_by("pk"))
 
     def get_serializer_class(self):
         if self.request.user.is_authenticated and self.request.user.roles & SENSITIVE_READERS:

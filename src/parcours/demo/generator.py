@@ -42,7 +42,7 @@ from parcours.plie.intake.models import Application, Assessment, ReceptionInterv
 from parcours.organisations.enums import OrganisationKind, PrescriberType, Role
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.enums import Barrier, EducationLevel, Sex
-from parcours.participants.models import Participant
+from parcours.participants.models import Participant, ParticipantSituation
 from parcours.pathways.enums import (
     AppointmentKind,
     BarrierLevel,
@@ -66,10 +66,9 @@ from parcours.pathways.models import (
 )
 from parcours.core.workflow import CREATED, transition_replay
 from parcours.plie.workflow import PATHWAY_WORKFLOW
-from parcours.plie.definition import PLIE
+from parcours.plie.definition import PLIE, SITUATION_CRITERIA
 from parcours.plie.eligibility import age_on, eligibility_decide
 from parcours.programmes.models import Programme
-from parcours.territory.enums import Situation
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -826,16 +825,17 @@ class Generator:
             "single_parent": rng.random() < (0.22 if sex == Sex.FEMALE else 0.04), "rqth": rng.random() < 0.09,
         }
         # Application.situations may not be empty (blank=False): everyone declares one situation at least.
-        if not any(flags[s] for s in Situation.values):
+        if not any(flags[s] for s in SITUATION_CRITERIA):
             flags["inactive_12m"] = True
         participant = Participant(
             territory=self.territory, last_name=last, first_name=first, sex=sex, birth_date=birth,
             email=f"{_ascii(first)}.{_ascii(last)}{rng.randint(1, 99)}@example.org" if rng.random() < 0.6 else "",
             phone=f"06 39 98 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}",  # ARCEP range kept for fiction
             address=street, postal_code=postal_code, commune=commune, qpv=qpv,
-            education_level=self.pick("education"), **flags,
+            education_level=self.pick("education"),
             created_at=self._at(first_app), updated_at=self._at(plan.entry or plan.app),
         )
+        participant.demo_situations = flags  # written as rows once the person has an id (write())
         rows.participants.append(participant)
         for p in plans:
             self.pathway(rows, participant, p, age_on(birth, p.app))
@@ -896,7 +896,7 @@ class Generator:
             rows.add(transition_replay(PATHWAY_WORKFLOW, pathway, name, by=by, at=at, data=data))
 
         # Application (dossier de candidature), signed by both before it reached the PLIE.
-        situations = [s for s in Situation.values if getattr(participant, s)]
+        situations = [s for s in SITUATION_CRITERIA if participant.demo_situations[s]]
         signed = plan.app - self.days(0, 10)
         barriers = self._barriers()
         eligibility = self._eligibility(participant, plan.app, situations)
@@ -1132,6 +1132,9 @@ class Generator:
     def write(self, rows: Rows) -> None:
         with transaction.atomic(), historical_timestamps(Participant, Pathway, *CHILD_ORDER):
             Participant.objects.bulk_create(rows.participants, batch_size=BATCH)
+            ParticipantSituation.objects.bulk_create(
+                [ParticipantSituation(participant=p, code=code, value=value, recorded_on=p.updated_at.date())
+                 for p in rows.participants for code, value in p.demo_situations.items()], batch_size=BATCH)
             Pathway.objects.bulk_create(rows.pathways, batch_size=BATCH)
             for model in CHILD_ORDER:
                 objects = rows.children.get(model, [])

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 
 from parcours.plie.definition import PLIE
 from parcours.participants.models import Participant
+from parcours.participants.selectors import situation_subquery
 from parcours.pathways.enums import Decision
 from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.territory.models import Territory
@@ -74,6 +75,8 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
         Exists(Pathway.objects.filter(participant=OuterRef("pk"), programme_kind=PLIE)))
     person_ref = {}
     rows = []
+    # The criteria are rows; the file keeps their columns (BOOLEAN_SITUATIONS), read in the same query.
+    people = people.annotate(**{name: situation_subquery(name) for name in BOOLEAN_SITUATIONS})
     for r in people.values("pk", "external_ref", "last_name", "first_name", "sex", "birth_date", "commune__insee",
                            "qpv__code", "education_level", *BOOLEAN_SITUATIONS).iterator(chunk_size=5000):
         ref = person_ref[r["pk"]] = _ref(PARTICIPANTS, r["external_ref"], r["pk"])

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation, User
-from parcours.participants.models import Participant
+from parcours.participants.models import Participant, ParticipantSituation
+from parcours.participants.selectors import situation_subquery
 from parcours.pathways.enums import Decision, EntryRoute, PathwayStatus
 from parcours.core.workflow import CREATED, IMPORT_ACTOR, transition_import
 from parcours.pathways.models import Appointment, Pathway, PathwayTransition, Step
@@ -38,8 +39,9 @@ from .reader import (
 BATCH = 2000
 IN_CHUNK = 900  # refs per IN (...) query: well under SQLite's parameter limit
 
-PARTICIPANT_FIELDS = ["last_name", "first_name", "sex", "birth_date", "commune_id", "qpv_id", "education_level",
-                      *BOOLEAN_SITUATIONS]
+PARTICIPANT_FIELDS = ["last_name", "first_name", "sex", "birth_date", "commune_id", "qpv_id", "education_level"]
+# The criteria are the person's rows (participants.ParticipantSituation), compared with the file as fields are.
+SITUATION_CODES = list(BOOLEAN_SITUATIONS)
 PATHWAY_FIELDS = ["participant_id", "operator_id", "referent_id", "referent_ref", "prescriber_type",
                   "application_date", "commission_date", "decision", "entry_date", "exit_date", "exit_reason",
                   "status", "last_contact_date"]
@@ -207,8 +209,9 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     if progress:
         progress(CHECKING, 0, total)
 
-    participants = _Matcher(PARTICIPANTS, _values(Participant.objects.filter(territory=territory),
-                                                  PARTICIPANT_FIELDS))
+    participants = _Matcher(PARTICIPANTS, _values(
+        Participant.objects.filter(territory=territory).annotate(
+            **{code: situation_subquery(code) for code in SITUATION_CODES}), PARTICIPANT_FIELDS + SITUATION_CODES))
     # The interchange format is the PLIE's: its pathways are those of the territory's PLIE programme.
     pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory, programme_kind=PLIE),
                                           PATHWAY_FIELDS))
@@ -304,15 +307,18 @@ class _Writer:
 
 def _apply(model, rows: list[tuple[dict, int | None, str]], records: dict[int, dict], fields: list[str],
            file_report: FileReport, *, extra_create: dict, versioned: bool, writer: _Writer,
-           update_order=None) -> dict[str, int]:
-    """Create or update rows given as (values, existing pk or None, ref); returns ref -> pk."""
+           update_order=None, compared_only: tuple[str, ...] = ()) -> dict[str, int]:
+    """Create or update rows given as (values, existing pk or None, ref); returns ref -> pk.
+
+    Values named in `compared_only` (the person's criteria, rows of their own) are compared, not set."""
     now = timezone.now()
     creates, updates, pks, unchanged = [], [], {}, 0
     for values, pk, ref in rows:
+        own = {name: value for name, value in values.items() if name not in compared_only}
         if pk is None:
-            creates.append((ref, model(**extra_create(ref), **values)))
+            creates.append((ref, model(**extra_create(ref), **own)))
         elif _changed(records[pk], values):
-            obj = model(pk=pk, updated_at=now, **values)
+            obj = model(pk=pk, updated_at=now, **own)
             if versioned:
                 obj.version = F("version") + 1
             updates.append(obj)
@@ -357,6 +363,27 @@ def _history_write(programme, rows: list[tuple[dict, int | None, str]], records:
         PathwayTransition.objects.bulk_create(batch)
 
 
+def _situations_write(rows: list[tuple[dict, int | None, str]], records: dict[int, dict],
+                      person_pks: dict[str, int]) -> None:
+    """The criteria of the file's people as rows, for the cells that changed (a criterion left as it was keeps its
+    row, date and author): an empty cell is unknown, no row. At most one delete per criterion and one insert per
+    batch of people."""
+    changed: dict[str, list[tuple[int, bool | None]]] = {code: [] for code in SITUATION_CODES}
+    for values, pk, ref in rows:
+        for code in SITUATION_CODES:
+            if (None if pk is None else records[pk][code]) != values[code]:
+                changed[code].append((person_pks[ref], values[code]))
+    today = timezone.localdate()
+    for code, people in changed.items():
+        for batch in _chunks(people, IN_CHUNK):
+            known = [pk for pk, _ in batch if pk in records]
+            if known:
+                ParticipantSituation.objects.filter(code=code, participant_id__in=known).delete()
+            ParticipantSituation.objects.bulk_create(
+                [ParticipantSituation(participant_id=pk, code=code, value=value, recorded_on=today)
+                 for pk, value in batch if value is not None], batch_size=BATCH)
+
+
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
            participant_pks, pathway_pks, ref_to_pathway, child_pks, writer: _Writer) -> None:
     programme = plie_programme_of(territory.pk)
@@ -371,7 +398,9 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
         rows.append((values, participant_pks.get(row["participant_ref"]), row["participant_ref"]))
     person_pks = _apply(Participant, rows, participants.records, PARTICIPANT_FIELDS, report.files[PARTICIPANTS],
                         extra_create=lambda ref: {"territory": territory, "external_ref": ref}, versioned=True,
-                        writer=writer)
+                        writer=writer, compared_only=tuple(SITUATION_CODES))
+    if not writer.dry_run:
+        _situations_write(rows, participants.records, person_pks)
 
     organisations = dict(territory.organisations.values_list("name", "pk"))
     missing = sorted({row["operator"] for row in dataset.rows[PATHWAYS] if row["operator"]} - set(organisations))

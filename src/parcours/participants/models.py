@@ -38,14 +38,7 @@ class Participant(TimeStamped):
                             on_delete=models.PROTECT, related_name="+")
     education_level = models.CharField(_("niveau de formation"), max_length=4, choices=EducationLevel.choices,
                                        blank=True)
-    # Situation at the latest entry (interchange: "at entry"); None means unknown.
-    rsa = models.BooleanField(_("bénéficiaire du RSA"), null=True, blank=True)
-    ass = models.BooleanField(_("bénéficiaire de l'ASS"), null=True, blank=True)
-    aah = models.BooleanField(_("bénéficiaire de l'AAH"), null=True, blank=True)
-    deld = models.BooleanField(_("demandeur d'emploi de longue durée"), null=True, blank=True)
-    inactive_12m = models.BooleanField(_("sans activité depuis plus de 12 mois"), null=True, blank=True)
-    single_parent = models.BooleanField(_("parent isolé"), null=True, blank=True)
-    rqth = models.BooleanField(_("RQTH"), null=True, blank=True)
+    # The situation (RSA, DELD…) is not here: one ParticipantSituation row per criterion known (below).
     # Optimistic locking: a save from a stale form is refused.
     version = models.PositiveIntegerField(default=1)
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
@@ -64,9 +57,51 @@ class Participant(TimeStamped):
         name = f"{self.first_name} {self.last_name}".strip()
         return name or _("Participant·e n° %(pk)s") % {"pk": self.pk}
 
+    def situation_values(self) -> dict[str, bool]:
+        """The criteria known of the person, code -> yes/no (a code absent is unknown); read once, then cached.
+
+        Pages prefetch "situations"; without that, the first call loads them (one query)."""
+        if self.pk is None:
+            return {}
+        if "situations" not in getattr(self, "_prefetched_objects_cache", {}):
+            models.prefetch_related_objects([self], "situations")
+        return {row.code: row.value for row in self.situations.all()}
+
+    def situation(self, code: str) -> bool | None:
+        """Yes, no, or None when unknown (no row)."""
+        return self.situation_values().get(code)
+
     @property
     def situation_codes(self) -> list[str]:
-        return [code for code in ("inactive_12m", "rsa", "ass", "aah", "single_parent", "rqth") if getattr(self, code)]
+        """The codes of the criteria the person meets (value yes)."""
+        return [code for code, value in self.situation_values().items() if value]
+
+
+class ParticipantSituation(models.Model):
+    """One situation criterion of a person (RSA, long-term job seeker…): yes or no; no row means unknown.
+
+    The codes are the programmes' criteria (programmes.registry: each definition declares those it reads), so a
+    programme adds one without migrating this table or the person's. The situation is the one at the latest
+    entry, as the interchange format says "at entry"."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="situations")
+    code = models.CharField(_("critère"), max_length=64)
+    value = models.BooleanField(_("valeur"))
+    # Empty for the values carried over from the former columns (when they were recorded is not known).
+    recorded_on = models.DateField(_("renseigné le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("renseigné par"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("situation de la personne")
+        ordering = ["participant", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "code"], name="participant_situation_unique_code"),
+            models.CheckConstraint(condition=~models.Q(code=""), name="participant_situation_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {'oui' if self.value else 'non'}"
 
 
 class Document(models.Model):

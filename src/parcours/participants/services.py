@@ -9,17 +9,20 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
+from collections.abc import Mapping
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 
 from .enums import DocumentKind
-from .models import Document, Participant
+from .models import Document, Participant, ParticipantSituation
 
 # Accepted formats, recognised by their first bytes (the extension and the browser's type are not trusted).
 PDF, JPEG, PNG, ODT, DOCX = "pdf", "jpg", "png", "odt", "docx"
@@ -116,3 +119,39 @@ def document_download_name(document: Document) -> str:
     """The file name offered to the browser: the document's number and kind, never the person's name."""
     extension = next((ext for ext, ctype in CONTENT_TYPES.items() if ctype == document.content_type), "bin")
     return f"document-{document.pk}-{document.kind}.{extension}"
+
+
+def participant_situations_write(*, participant: Participant, values: Mapping[str, bool | None], by,
+                                 on: date | None = None) -> dict[str, bool | None]:
+    """Record criteria of the person: yes/no as a row, None (unknown) as no row; returns the values before.
+
+    The caller checks the codes against the programmes' criteria (programmes.registry.criteria_refusal), runs
+    this in its transaction and writes the audit row with the person's other changes. Rows whose value does not
+    change keep their date and author. At most four queries whatever the number of codes."""
+    on = on or timezone.localdate()
+    if any(not code for code in values):
+        raise ValueError("empty criterion code")
+    existing = {row.code: row for row in ParticipantSituation.objects.filter(participant=participant,
+                                                                            code__in=list(values))}
+    before = {code: existing[code].value if code in existing else None for code in values}
+    forgotten = [existing[code].pk for code, value in values.items() if value is None and code in existing]
+    changed, created = [], []
+    for code, value in values.items():
+        if value is None:
+            continue
+        row = existing.get(code)
+        if row is None:
+            created.append(ParticipantSituation(participant=participant, code=code, value=bool(value),
+                                                recorded_on=on, recorded_by=by))
+        elif row.value != bool(value):
+            row.value, row.recorded_on, row.recorded_by = bool(value), on, by
+            changed.append(row)
+    if forgotten:
+        ParticipantSituation.objects.filter(pk__in=forgotten).delete()
+    if changed:
+        ParticipantSituation.objects.bulk_update(changed, ["value", "recorded_on", "recorded_by"])
+    if created:
+        ParticipantSituation.objects.bulk_create(created)
+    # The person's cached rows are stale now.
+    getattr(participant, "_prefetched_objects_cache", {}).pop("situations", None)
+    return before

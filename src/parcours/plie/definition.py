@@ -11,12 +11,27 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.pathways.enums import ExitReason, PathwayStatus, StepType
 from parcours.programmes.models import Programme
-from parcours.programmes.registry import Parameter, ProgrammeDefinition
-from parcours.territory.enums import Situation
+from parcours.programmes.registry import Criterion, Parameter, ProgrammeDefinition, criteria_catalogue
 
 from .workflow import FIELD, PATHWAY_WORKFLOW
 
 PLIE = "plie"
+
+# The situation criteria the PLIE reads (its application asks them; the interchange format and the indicators
+# read them), in the order its pages list them.
+CRITERIA = (
+    Criterion("inactive_12m", _("Sans activité professionnelle depuis plus de 12 mois")),
+    Criterion("rsa", _("Bénéficiaire du RSA")),
+    Criterion("ass", _("Bénéficiaire de l'ASS")),
+    Criterion("aah", _("Bénéficiaire de l'AAH")),
+    Criterion("deld", _("Demandeur·se d'emploi de longue durée (DELD)")),
+    Criterion("single_parent", _("Parent isolé")),
+    Criterion("rqth", _("Reconnaissance de la qualité de travailleur handicapé (RQTH)"), sensitive=True),
+)
+# Those an application declares as its "situations", one of which may open the PLIE (eligible_situations);
+# DELD is asked apart and opens nothing by itself.
+SITUATION_CRITERIA = tuple(c.code for c in CRITERIA if c.code != "deld")
+SITUATION_CHOICES = [(c.code, c.label) for c in CRITERIA if c.code in SITUATION_CRITERIA]
 
 
 def _days(label) -> forms.Field:
@@ -31,8 +46,8 @@ PARAMETERS = (
     Parameter("min_age", 26, lambda: _age(_("Âge minimum à l'entrée"))),
     Parameter("youth_min_age", 16, lambda: _age(_("Âge minimum orienté vers la Mission Locale"))),
     Parameter("youth_max_age", 25, lambda: _age(_("Âge maximum orienté vers la Mission Locale"))),
-    Parameter("eligible_situations", [s.value for s in Situation],
-              lambda: forms.MultipleChoiceField(label=_("Situations ouvrant droit au PLIE"), choices=Situation.choices,
+    Parameter("eligible_situations", list(SITUATION_CRITERIA),
+              lambda: forms.MultipleChoiceField(label=_("Situations ouvrant droit au PLIE"), choices=SITUATION_CHOICES,
                                                 widget=forms.CheckboxSelectMultiple,
                                                 required=False)),
     Parameter("qpv_residence_eligible", True,
@@ -59,7 +74,24 @@ PLIE_DEFINITION = ProgrammeDefinition(
     in_pathway_states=frozenset({PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP}),
     parameters=PARAMETERS,
     parameters_check=_parameters_check,
+    criteria=CRITERIA,
 )
+
+
+def other_programmes_criteria(codes) -> bool:
+    """Whether every code is a criterion of another registered programme, one the PLIE does not read."""
+    own, catalogue = PLIE_DEFINITION.criterion_codes(), criteria_catalogue()
+    return all(c in catalogue and c not in own for c in codes)
+
+
+def situations_refusal(codes) -> str | None:
+    """Why these codes are not situations a PLIE application declares (French, for the field "situations")."""
+    wrong = [c for c in codes if c not in SITUATION_CRITERIA]
+    if not wrong:
+        return None
+    if other_programmes_criteria(wrong):
+        return str(_("Critère d'un autre programme, que le PLIE ne lit pas : %(codes)s.") % {"codes": ", ".join(wrong)})
+    return str(_("Situation inconnue : %(codes)s.") % {"codes": ", ".join(wrong)})
 
 
 def plie_programme_of(territory_id: int) -> Programme:

@@ -7,11 +7,13 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from parcours.programmes.eligibility import EligibilityFacts, programmes_open_to
 from parcours.programmes.models import Programme
-from parcours.territory.enums import Situation
 from parcours.territory.models import Territory, insee_validator
 
-from .definition import plie_programme_of
+from .definition import CRITERIA, PLIE, SITUATION_CRITERIA, other_programmes_criteria, plie_programme_of
+
+SITUATION_LABELS = {c.code: c.label for c in CRITERIA}
 
 
 class EligibilityInputError(ValueError):
@@ -35,7 +37,10 @@ class EligibilityDecision:
     eligible: bool
     reasons: list[str]
     checks: list[Check] = field(default_factory=list)
+    # "mission_locale" when the PLIE's youth band says so and no programme of the territory answers for the person.
     suggested_orientation: str | None = None
+    # The other programmes of the territory whose rules the person meets: [{"kind", "label", "name"}].
+    other_programmes: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -43,6 +48,7 @@ class EligibilityDecision:
             "reasons": self.reasons,
             "checks": [asdict(c) for c in self.checks],
             "suggested_orientation": self.suggested_orientation,
+            "other_programmes": self.other_programmes,
         }
 
 
@@ -68,9 +74,13 @@ def eligibility_decide(
     rules = {p.name: programme.parameter(p.name) for p in programme.definition.parameters}
     if birth_date > reference_date:
         raise EligibilityInputError("birth_date", _("la date de naissance est postérieure à la date de référence."))
-    unknown = [s for s in situations if s not in Situation.values]
+    unknown = [s for s in situations if s not in SITUATION_CRITERIA]
     if unknown:
-        raise EligibilityInputError("situations", _("situation inconnue : %(codes)s.") % {"codes": ", ".join(unknown)})
+        # A criterion of another programme is not one of the PLIE's situations (nor DELD, asked apart).
+        raise EligibilityInputError("situations", (
+            _("critère d'un autre programme, pas une situation du PLIE : %(codes)s.")
+            if other_programmes_criteria(unknown)
+            else _("situation inconnue : %(codes)s.")) % {"codes": ", ".join(unknown)})
     if commune_insee and not insee_validator.regex.match(commune_insee):
         raise EligibilityInputError(
             "commune_insee",
@@ -110,7 +120,7 @@ def eligibility_decide(
     accepted = [s for s in situations if s in rules["eligible_situations"]]
     in_qpv = bool(qpv and rules["qpv_residence_eligible"])
     if accepted or in_qpv:
-        labels = [str(Situation(s).label) for s in accepted]
+        labels = [str(SITUATION_LABELS[s]) for s in accepted]
         if in_qpv:
             labels.append(_("réside dans le QPV %(qpv)s") % {"qpv": qpv.name})
         checks.append(Check("situation", True, "; ".join(labels) + "."))
@@ -118,7 +128,14 @@ def eligibility_decide(
         checks.append(Check("situation", False, _("Aucune situation ouvrant droit au PLIE.")))
 
     reasons = [c.criterion for c in checks if not c.passed]
+    # "Orient to the Mission Locale" is "the other programmes of this territory whose rules the person meets";
+    # the PLIE's youth band names the Mission Locale only while no programme of the territory answers.
+    facts = EligibilityFacts(reference_date=reference_date, birth_date=birth_date, commune_insee=commune_insee,
+                             qpv_code=qpv_code, situations=list(situations))
+    others = [{"kind": p.kind, "label": str(p.definition.label), "name": p.name}
+              for p in programmes_open_to(territory=territory, facts=facts, exclude_kind=PLIE)]
     orientation = None
-    if commune is not None and rules["youth_min_age"] <= age <= rules["youth_max_age"]:
+    if not others and commune is not None and rules["youth_min_age"] <= age <= rules["youth_max_age"]:
         orientation = "mission_locale"
-    return EligibilityDecision(eligible=not reasons, reasons=reasons, checks=checks, suggested_orientation=orientation)
+    return EligibilityDecision(eligible=not reasons, reasons=reasons, checks=checks, suggested_orientation=orientation,
+                               other_programmes=others)

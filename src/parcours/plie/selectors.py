@@ -19,6 +19,7 @@ def pathway_file_queryset(user: User) -> QuerySet:
         "contract__director",
     ).prefetch_related(
         Prefetch("transitions", queryset=PathwayTransition.objects.select_related("by")),
+        "participant__situations",
         Prefetch("reception_interviews"),
         Prefetch("commission_decisions", queryset=_decisions()),
         Prefetch("steps", queryset=Step.objects.select_related("followup")),

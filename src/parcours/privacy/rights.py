@@ -36,16 +36,30 @@ from parcours.pathways.models import (
 )
 
 from parcours.participants.models import Document, Participant
+from parcours.participants.services import participant_situations_write
+from parcours.programmes.registry import criteria_catalogue
 
 # Who may export and rectify (referents: their structure's participants only); who may erase.
 RIGHTS_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.REFERENT})
 ERASURE_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 
+# The person's own fields; their situation criteria (the programmes', programmes.registry) are rectified too.
 RECTIFIABLE_FIELDS = [
     "last_name", "first_name", "birth_name", "sex", "birth_date", "email", "phone", "address", "postal_code",
-    "commune", "qpv", "education_level", "rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth",
+    "commune", "qpv", "education_level",
 ]
-SITUATION_FIELDS = ["rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth"]
+
+
+def rectifiable_criteria() -> list[str]:
+    """The criterion codes a rectification may set: those of every registered programme."""
+    return list(criteria_catalogue())
+
+
+def _situations_held(person: Participant) -> dict[str, bool | None]:
+    """Every criterion of the catalogue (None when unknown), then any code held that no programme declares now:
+    the export says all that is held."""
+    held = person.situation_values()
+    return {**{code: held.get(code) for code in criteria_catalogue()}, **held}
 
 EXPORT_FORMAT = "parcours/export-droit-d-acces"
 EXPORT_FORMAT_VERSION = 1
@@ -216,7 +230,7 @@ def _export_data(participant: Participant, by: User) -> tuple[dict[str, Any], li
             "qpv": {"code": person.qpv.code, "name": person.qpv.name} if person.qpv else None,
             **_fields(person, ["created_at", "updated_at", "archived_at"]),
         },
-        "situation_at_entry": _fields(person, SITUATION_FIELDS),
+        "situation_at_entry": _situations_held(person),
         "pathways": [_pathway_data(pathway, actor) for pathway in pathways],
         "documents": [
             {**_fields(doc, ["id", "kind", "title", "content_type", "size", "uploaded_at", "pathway_id"]),
@@ -366,28 +380,36 @@ def _check_place(person: Participant) -> None:
 
 def participant_rectify(*, participant: Participant, by: User, expected_version: int,
                         values: dict[str, Any]) -> Participant:
-    """Correct identity and contact data. Refused with StaleVersion if the file changed since `expected_version`."""
-    unknown = set(values) - set(RECTIFIABLE_FIELDS)
+    """Correct identity, contact data and situation criteria (`values` by field name or criterion code; a
+    criterion None is unknown). Refused with StaleVersion if the file changed since `expected_version`."""
+    catalogue = criteria_catalogue()
+    unknown = set(values) - set(RECTIFIABLE_FIELDS) - set(catalogue)
     if unknown:
         raise TypeError(f"not rectifiable: {sorted(unknown)}")
+    fields = {name: value for name, value in values.items() if name in RECTIFIABLE_FIELDS}
+    situations = {code: value for code, value in values.items() if code in catalogue}
+    bad = [code for code, value in situations.items() if value not in (True, False, None)]
+    if bad:
+        raise ValidationError({code: _("Répondez oui, non ou inconnu.") for code in bad})
     with transaction.atomic():
         current = Participant.objects.select_related("commune", "qpv").get(pk=participant.pk)
         if current.version != expected_version:
             raise StaleVersion(current)
         before = model_snapshot(current, RECTIFIABLE_FIELDS)
-        for name, value in values.items():
+        for name, value in fields.items():
             setattr(current, name, value)
         _check_place(current)
         current.full_clean()
         now = timezone.now()
         updated = Participant.objects.filter(pk=current.pk, version=expected_version).update(
-            **{name: getattr(current, name) for name in values}, version=F("version") + 1, updated_at=now)
+            **{name: getattr(current, name) for name in fields}, version=F("version") + 1, updated_at=now)
         if updated != 1:
             raise StaleVersion(Participant.objects.get(pk=current.pk))
+        before.update(participant_situations_write(participant=current, values=situations, by=by))
         current.version, current.updated_at = expected_version + 1, now
         audit_record(actor=by, action="participant_rectify", obj=current, participant_id=current.pk,
                      before={**before, "version": expected_version},
-                     after={**model_snapshot(current, RECTIFIABLE_FIELDS), "version": current.version})
+                     after={**model_snapshot(current, RECTIFIABLE_FIELDS), **situations, "version": current.version})
     return current
 
 

@@ -31,7 +31,8 @@ from parcours.pathways.models import (
 )
 from parcours.participants.enums import Barrier
 from parcours.participants.models import Document, Participant
-from parcours.territory.enums import Situation
+from parcours.plie.definition import SITUATION_CHOICES
+from parcours.programmes.registry import criterion_label
 
 # A Unicode font when the system has one (names in any Latin script, Cyrillic, Greek); Helvetica otherwise.
 _FONT_FILES = {
@@ -146,7 +147,7 @@ def _record(model: type[models.Model], record: dict, names: list[str],
 
 
 def _codes(values: list[str], choices) -> str:
-    labels = dict(choices.choices)
+    labels = dict(getattr(choices, "choices", choices))
     return ", ".join(str(labels.get(code, code)) for code in values) or "—"
 
 
@@ -175,7 +176,8 @@ def build_story(data: dict[str, Any]) -> list:
             (_("Dossier créé le"), _datetime(person["created_at"])),
         ]),
         paragraph(_("Situations à l'entrée"), "h1"),
-        _record(Participant, data["situation_at_entry"], list(data["situation_at_entry"])),
+        _pairs([(criterion_label(code), {True: _("Oui"), False: _("Non"), None: _("Inconnu")}[value])
+                for code, value in data["situation_at_entry"].items()]),
     ]
     for pathway in data["pathways"]:
         _pathway(story, pathway)
@@ -233,7 +235,7 @@ def _pathway(story: list, pathway: dict[str, Any]) -> None:
                                                         "prescriber_signed_on"], [
             (_label(Application, "prescriber_organisation"), application["prescriber_organisation"]),
             (_label(Application, "prescribed_by"), _actor(application["prescribed_by"])),
-            (_label(Application, "situations"), _codes(application["situations"], Situation)),
+            (_label(Application, "situations"), _codes(application["situations"], SITUATION_CHOICES)),
             (_label(Application, "barriers_seen"), _codes(application["barriers_seen"], Barrier)),
         ]))
     else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .models import Programme
-from .registry import programme_definition
+from .registry import programme_definitions, programme_definition
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,14 @@ class EligibilityFacts:
     birth_date: date
     commune_insee: str | None
     qpv_code: str | None
+    # The codes of the criteria the person meets (programmes.registry.Criterion; the others are no or unknown).
     situations: list[str] = field(default_factory=list)
 
 
 def programmes_open_to(*, territory, facts: EligibilityFacts, exclude_kind: str | None = None) -> list[Programme]:
     """The active programmes of `territory` whose definition's eligibility rule the person meets."""
+    if not any(d.eligibility is not None and d.kind != exclude_kind for d in programme_definitions()):
+        return []  # no rule to ask: no query (the PLIE alone, as in the demo)
     result = []
     for programme in Programme.objects.filter(territory=territory, is_active=True).order_by("kind", "pk"):
         if programme.kind == exclude_kind:

@@ -7,13 +7,15 @@ the generic code (pathways, reporting, interchange, web) asks `definition_of(...
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from parcours.core.workflow import Workflow
 
@@ -40,6 +42,23 @@ class Parameter:
         return form_field.clean(value)
 
 
+CRITERION_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A situation criterion a programme reads about a person (RSA, long-term job seeker…): yes, no or unknown.
+
+    The person holds it as a row (participants.ParticipantSituation, keyed by `code`; no row is unknown), so a
+    programme that declares a new criterion needs no migration. Two programmes may read the same criterion: they
+    declare it alike (same code, label and sensitivity)."""
+
+    code: str
+    label: str | Promise
+    # Health-related (RQTH…): shown only to roles that may read sensitive data.
+    sensitive: bool = False
+
+
 @dataclass(frozen=True)
 class ProgrammeDefinition:
     kind: str
@@ -56,6 +75,8 @@ class ProgrammeDefinition:
     parameters_check: Callable[[Mapping[str, Any]], None] | None = None
     # Whether a person may enter (programmes.eligibility): called with (programme, EligibilityFacts).
     eligibility: Callable[[Any, Any], bool] | None = None
+    # The situation criteria the programme reads about a person (its forms ask them, its rules read them).
+    criteria: tuple[Criterion, ...] = ()
 
     def state_label(self, state: str) -> str:
         return str(self.workflow.states.get(state, state))
@@ -65,6 +86,9 @@ class ProgrammeDefinition:
 
     def exit_reason_label(self, code: str) -> str:
         return str(dict(self.exit_reasons).get(code, code))
+
+    def criterion_codes(self) -> list[str]:
+        return [c.code for c in self.criteria]
 
     def parameter_defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -98,7 +122,22 @@ def programme_register(definition: ProgrammeDefinition) -> None:
     existing = _definitions.get(definition.kind)
     if existing is not None and existing is not definition:
         raise ValueError(f"programme kind already registered: {definition.kind}")
+    _criteria_check(definition)
     _definitions[definition.kind] = definition
+
+
+def _criteria_check(definition: ProgrammeDefinition) -> None:
+    codes = definition.criterion_codes()
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"{definition.kind}: a criterion is declared twice")
+    known = {c.code: (kind, c) for kind, d in _definitions.items() if kind != definition.kind for c in d.criteria}
+    for criterion in definition.criteria:
+        if not CRITERION_CODE.match(criterion.code):
+            raise ValueError(f"{definition.kind}: criterion code {criterion.code!r} (a-z, 0-9, _; 64 at most)")
+        other = known.get(criterion.code)
+        if other is not None and (str(other[1].label), other[1].sensitive) != (str(criterion.label),
+                                                                                criterion.sensitive):
+            raise ValueError(f"{definition.kind}: criterion {criterion.code!r} differs from {other[0]}'s")
 
 
 def programme_unregister(kind: str) -> None:
@@ -115,6 +154,38 @@ def programme_definition(kind: str) -> ProgrammeDefinition:
 
 def programme_definitions() -> list[ProgrammeDefinition]:
     return list(_definitions.values())
+
+
+def criteria_catalogue() -> dict[str, Criterion]:
+    """Every criterion of the registered programmes, by code, in the order they were declared."""
+    catalogue: dict[str, Criterion] = {}
+    for definition in _definitions.values():
+        for criterion in definition.criteria:
+            catalogue.setdefault(criterion.code, criterion)
+    return catalogue
+
+
+def criterion_label(code: str) -> str:
+    """The French label of a criterion; the code itself for one no registered programme declares any more."""
+    criterion = criteria_catalogue().get(code)
+    return str(criterion.label) if criterion else code
+
+
+def criteria_refusal(codes: Iterable[str], *, definition: ProgrammeDefinition | None = None) -> str | None:
+    """Why these codes cannot be recorded (French), or None: a code no programme declares, or (given a definition)
+    a criterion of another programme, which the definition's forms do not ask."""
+    codes = list(codes)
+    catalogue = criteria_catalogue()
+    unknown = [c for c in codes if c not in catalogue]
+    if unknown:
+        return _("Critère de situation inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
+    if definition is not None:
+        own = set(definition.criterion_codes())
+        foreign = [c for c in codes if c not in own]
+        if foreign:
+            return _("Critère d'un autre programme, que le %(label)s ne lit pas : %(codes)s.") % {
+                "label": definition.label, "codes": ", ".join(foreign)}
+    return None
 
 
 def programme_kind_choices() -> list[tuple[str, str]]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum
 
 from parcours.plie.definition import PLIE
 from parcours.core.db import reporting_alias
 from parcours.participants.enums import Sex
-from parcours.participants.models import LOW_QUALIFICATION, NO_QUALIFICATION, QUALIFIED
+from parcours.participants.models import LOW_QUALIFICATION, NO_QUALIFICATION, QUALIFIED, ParticipantSituation
 from parcours.pathways.enums import ExitReason, StepType
 from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS, Pathway, Step
 
@@ -81,6 +81,13 @@ def pathways_in_scope(*, territory_ids=None, queryset=None, operator=None, refer
     return qs
 
 
+def _situation_yes(code: str) -> Exists:
+    """The person meets the criterion (a row with value yes), as the column was true: no and unknown do not count.
+    One lookup on the unique (participant, code) index."""
+    return Exists(ParticipantSituation.objects.filter(participant_id=OuterRef("participant_id"), code=code,
+                                                      value=True))
+
+
 def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, queryset=None, operator=None,
                       referent=None, periods: list[tuple[date, date]] | tuple = ()) -> dict:
     """The additive counts for the period [date_from, date_to] (both included).
@@ -96,7 +103,7 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
     positive = Q(exit_reason__in=POSITIVE_EXITS)
     categories = {
         "men": Q(participant__sex=Sex.MALE), "women": Q(participant__sex=Sex.FEMALE),
-        "deld": Q(participant__deld=True), "rsa": Q(participant__rsa=True),
+        "deld": Q(situation_deld=True), "rsa": Q(situation_rsa=True),
         "no_qualification": Q(participant__education_level__in=NO_QUALIFICATION),
         "low_qualification": Q(participant__education_level__in=LOW_QUALIFICATION),
         "qualified": Q(participant__education_level__in=QUALIFIED),
@@ -111,7 +118,7 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
         "low_qualification": categories["low_qualification"],
         "qualified": categories["qualified"],
         "education_unknown": Q(participant__education_level=""),
-        "rsa": Q(participant__rsa=True), "deld": Q(participant__deld=True), "rqth": Q(participant__rqth=True),
+        "rsa": Q(situation_rsa=True), "deld": Q(situation_deld=True), "rqth": Q(situation_rqth=True),
         "qpv": Q(participant__qpv__isnull=False),
     }
     aggregates = {
@@ -126,7 +133,8 @@ def indicators_counts(*, date_from: date, date_to: date, territory_ids=None, que
     series_aggregates, series_steps, reached = _series_aggregates(periods)
     # Every pathway counted by some figure has begun by D2 and not ended before D1 (of its period).
     row = (pathways.filter(in_pathway | reached)
-           .alias(age_key=DateNumber(F("entry_date")) - DateNumber(F("participant__birth_date")))
+           .alias(age_key=DateNumber(F("entry_date")) - DateNumber(F("participant__birth_date")),
+                  **{f"situation_{code}": _situation_yes(code) for code in ("rsa", "deld", "rqth")})
            .aggregate(**aggregates, **series_aggregates))
     started = Q(start_date__gte=date_from, start_date__lte=date_to)
     steps = (Step.objects.using(reporting_alias())

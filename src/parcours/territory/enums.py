@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Situation(models.TextChoices):
-    """Situations that may make a resident eligible (one at least is required)."""
+    """Kept for territory migration 0001 (default_situations) only: the situation criteria are the programmes'
+    now (programmes.registry.Criterion; the PLIE's in plie.definition.CRITERIA)."""
 
     INACTIVE_12M = "inactive_12m", _("Sans activité professionnelle depuis plus de 12 mois")
     RSA = "rsa", _("Bénéficiaire du RSA")

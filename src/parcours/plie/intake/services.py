@@ -27,20 +27,20 @@ from parcours.organisations.enums import PrescriberType, Role
 from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, User
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.participants.models import Document, Participant
+from parcours.participants.services import participant_situations_write
 from parcours.pathways.enums import BarrierLevel, Decision, EntryRoute, PathwayStatus
 from parcours.pathways.models import BarrierReview, Pathway, CLOSED_STATES
 from parcours.pathways.services import pathway_transition
-from parcours.plie.definition import plie_programme_of
+from parcours.plie.definition import SITUATION_CRITERIA, plie_programme_of, situations_refusal
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
-from parcours.territory.enums import Situation
 
 from .models import Application, Assessment, CollectiveActionEntry, ReceptionInterview
 
 # Identity and contact fields of the person that an application or a collective entry records.
 PERSON_FIELDS = ("last_name", "first_name", "birth_name", "sex", "birth_date", "email", "phone", "address",
                  "postal_code", "commune", "qpv", "education_level")
-SITUATION_FLAGS = tuple(s.value for s in Situation)
+SITUATION_FLAGS = SITUATION_CRITERIA
 
 # Leading bytes of the formats accepted for a signed scan (the declared type is not trusted).
 SCAN_SIGNATURES = (
@@ -101,6 +101,12 @@ def _codes_check(errors: dict, field: str, codes: list[str], allowed: list[str],
         errors.setdefault(field, []).append(message % {"codes": ", ".join(unknown)})
 
 
+def _situations_check(errors: dict, situations: list[str]) -> None:
+    refusal = situations_refusal(situations)
+    if refusal:
+        errors.setdefault("situations", []).append(refusal)
+
+
 def _participant_write(*, by: User, territory_id: int, participant: Participant | None, person: dict[str, Any],
                        situations: list[str], deld: bool | None) -> Participant:
     """Create the person, or bring an existing file up to date (situation at this entry); audited."""
@@ -111,15 +117,18 @@ def _participant_write(*, by: User, territory_id: int, participant: Participant 
         if name in person:
             value = person[name]
             setattr(participant, name, value.strip() if isinstance(value, str) else value)
-    for code in SITUATION_FLAGS:
-        setattr(participant, code, code in situations)
-    participant.deld = deld
     if before:
         participant.version += 1
     participant.full_clean()
     participant.save()
+    # The situation at this entry: each listed situation yes or no, DELD as given (None: unknown).
+    values: dict[str, bool | None] = {code: code in situations for code in SITUATION_FLAGS}
+    values["deld"] = deld
+    situations_before = participant_situations_write(participant=participant, values=values, by=by)
+    if before:
+        before.update(situations_before)
     audit_record(actor=by, action="participant_update" if before else "participant_create", obj=participant,
-                 participant_id=participant.pk, before=before, after=model_snapshot(participant))
+                 participant_id=participant.pk, before=before, after={**model_snapshot(participant), **values})
     return participant
 
 
@@ -176,7 +185,7 @@ def application_submit(
     _not_future(errors, "birth_date", person.get("birth_date"), today)
     _not_future(errors, "participant_signed_on", participant_signed_on, today)
     _not_future(errors, "prescriber_signed_on", prescriber_signed_on, today)
-    _codes_check(errors, "situations", situations, Situation.values, _("Situation inconnue : %(codes)s."))
+    _situations_check(errors, situations)
     _codes_check(errors, "barriers_seen", barriers_seen, Barrier.values, _("Frein inconnu : %(codes)s."))
     if not motivation.strip():
         errors.setdefault("motivation", []).append(_("Indiquez pourquoi le PLIE est proposé à la personne."))
@@ -406,7 +415,7 @@ def pathway_enter_via_collective_action(
     else:
         _person_check(territory_id, person, errors)
         _not_future(errors, "birth_date", person.get("birth_date"), timezone.localdate())
-        _codes_check(errors, "situations", situations or [], Situation.values, _("Situation inconnue : %(codes)s."))
+        _situations_check(errors, situations or [])
         if person.get("birth_date") and selected_on and person["birth_date"] >= selected_on:
             errors.setdefault("birth_date", []).append(_("La date de naissance doit précéder la sélection."))
     if errors:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
 from parcours.pathways.enums import BarrierLevel, ContactMode
-from parcours.territory.enums import Situation
+from parcours.plie.definition import CRITERIA, SITUATION_CHOICES, SITUATION_CRITERIA
 from parcours.territory.models import Commune, Qpv, Territory
 
 
@@ -68,9 +68,10 @@ class PersonFields(IntakeForm):
                                  help_text=_("Le quartier doit être situé dans la commune indiquée."))
     education_level = forms.ChoiceField(label=_("Niveau de formation"), required=False,
                                         choices=[("", _("Non renseigné"))] + EducationLevel.choices)
-    situations = forms.MultipleChoiceField(label=_("Situations"), choices=Situation.choices, required=False,
+    # The PLIE's criteria (plie.definition.CRITERIA): another programme's are not asked here.
+    situations = forms.MultipleChoiceField(label=_("Situations"), choices=SITUATION_CHOICES, required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    deld = forms.BooleanField(label=_("Demandeur·se d'emploi de longue durée (DELD)"), required=False)
+    deld = forms.BooleanField(label=next(c.label for c in CRITERIA if c.code == "deld"), required=False)
 
     person_fields = ("last_name", "first_name", "birth_name", "sex", "birth_date", "email", "phone", "address",
                      "postal_code", "commune", "qpv", "education_level")
@@ -96,8 +97,8 @@ class PersonFields(IntakeForm):
     @staticmethod
     def initial_from(participant: Participant) -> dict:
         initial = {name: getattr(participant, name) for name in PersonFields.person_fields}
-        initial["situations"] = participant.situation_codes
-        initial["deld"] = bool(participant.deld)
+        initial["situations"] = [code for code in participant.situation_codes if code in SITUATION_CRITERIA]
+        initial["deld"] = bool(participant.situation("deld"))
         return initial
 
 
@@ -137,7 +138,7 @@ class EligibilityPreviewForm(forms.Form):
     birth_date = forms.DateField(required=False)
     commune = forms.ModelChoiceField(queryset=Commune.objects.none(), required=False)
     qpv = forms.ModelChoiceField(queryset=Qpv.objects.none(), required=False)
-    situations = forms.MultipleChoiceField(choices=Situation.choices, required=False)
+    situations = forms.MultipleChoiceField(choices=SITUATION_CHOICES, required=False)
 
     def __init__(self, *args, territory: Territory, **kwargs):
         super().__init__(*args, **kwargs)

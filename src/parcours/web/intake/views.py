@@ -21,8 +21,7 @@ from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisat
 from parcours.participants.enums import Barrier
 from parcours.pathways.enums import PathwayStatus
 from parcours.programmes.registry import definition_of
-from parcours.plie.eligibility import EligibilityInputError, eligibility_decide
-from parcours.territory.enums import Situation
+from parcours.plie.eligibility import SITUATION_LABELS, EligibilityInputError, eligibility_decide
 from parcours.territory.models import Territory
 
 from ..permissions import roles_required
@@ -164,12 +163,13 @@ def application_detail(request, pk: int):
         return render(request, "intake/application_status.html", {"pathway": pathway})
     access_log_record(user=user, participant_id=pathway.participant_id, screen="intake_application")
     application = pathway.application
-    situation_labels = dict(Situation.choices)
+    situation_labels = SITUATION_LABELS
     barrier_labels = dict(Barrier.choices)
     return render(request, "intake/application_detail.html", {
         "pathway": pathway, "application": application, "participant": pathway.participant,
         "stored_eligibility": {"decision": application.eligibility, "error": None},
         "situations": [situation_labels.get(c, c) for c in application.situations],
+        "deld": pathway.participant.situation("deld"),
         "barriers": [barrier_labels.get(c, c) for c in application.barriers_seen],
         "duplicates": list(application.possible_duplicate_of.all()) if user.is_plie_team else [],
         "can_assign": user.is_plie_team and pathway.status in (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED),

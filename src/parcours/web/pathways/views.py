@@ -29,7 +29,7 @@ from parcours.pathways.enums import FollowUpStatus, PathwayStatus
 from parcours.pathways.models import EngagementContract, Step
 from parcours.pathways.pdf import contract_pdf
 from parcours.plie.definition import PLIE_DEFINITION
-from parcours.programmes.registry import definition_of
+from parcours.programmes.registry import criteria_catalogue, definition_of
 
 from ..permissions import roles_required
 from . import forms
@@ -41,8 +41,6 @@ writers = roles_required(*PLIE_DEFINITION.write_roles)
 
 CNIL_REMINDER = _("Les notes doivent être objectives et factuelles ; la personne peut demander à les lire. "
                   "Les données sensibles (santé, justice…) n'ont pas leur place ici.")
-SITUATION_FIELDS = ("inactive_12m", "rsa", "ass", "aah", "deld", "single_parent", "rqth")
-SENSITIVE_SITUATIONS = frozenset({"rqth"})
 
 
 def _pathway(request, pk: int, queryset=None):
@@ -100,13 +98,12 @@ def caseload(request):
 # --- the participant's file -------------------------------------------------------------------------------------
 
 def _situations(participant: Participant, sensitive: bool) -> list[str]:
-    labels = []
-    for name in SITUATION_FIELDS:
-        if name in SENSITIVE_SITUATIONS and not sensitive:
-            continue
-        if getattr(participant, name):
-            labels.append(str(Participant._meta.get_field(name).verbose_name))
-    return labels
+    """The criteria the person meets, in the programmes' order; sensitive ones (RQTH…) only to those who may read
+    them, as a code no programme declares any more (its sensitivity unknown)."""
+    catalogue = criteria_catalogue()
+    met = {code for code, value in participant.situation_values().items() if value}
+    labels = [str(c.label) for code, c in catalogue.items() if code in met and (sensitive or not c.sensitive)]
+    return labels + (sorted(met - set(catalogue)) if sensitive else [])
 
 
 def _action_forms(request, pathway) -> list[dict]:

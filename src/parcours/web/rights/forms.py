@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.participants.models import Participant
 from parcours.privacy.rights import RECTIFIABLE_FIELDS
+from parcours.programmes.registry import criteria_catalogue
 from parcours.territory.models import Commune, Qpv
 
 
@@ -42,6 +43,13 @@ class RectificationForm(forms.ModelForm):
         self.fields["qpv"].help_text = _("Le quartier doit être situé dans la commune indiquée.")
         for name in ("last_name", "first_name", "birth_name", "email", "address"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        # One yes / no / unknown field per criterion of the registered programmes, named by its code.
+        self.criteria = [code for code in criteria_catalogue() if code not in self.fields]
+        held = participant.situation_values()
+        for code, criterion in criteria_catalogue().items():
+            if code in self.criteria:
+                self.fields[code] = forms.NullBooleanField(label=criterion.label, required=False)
+                self.initial.setdefault(code, held.get(code))
 
     def clean(self):
         cleaned = super().clean()
@@ -60,10 +68,9 @@ class RectificationForm(forms.ModelForm):
         groups = [
             (_("Identité"), ["last_name", "first_name", "birth_name", "sex", "birth_date"]),
             (_("Coordonnées"), ["email", "phone", "address", "postal_code", "commune", "qpv"]),
-            (_("Formation et situation"), ["education_level", "rsa", "ass", "aah", "deld", "inactive_12m",
-                                           "single_parent", "rqth"]),
+            (_("Formation et situation"), ["education_level", *self.criteria]),
         ]
         return [(legend, [self[name] for name in names]) for legend, names in groups]
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in RECTIFIABLE_FIELDS}
+        return {name: self.cleaned_data[name] for name in [*RECTIFIABLE_FIELDS, *self.criteria]}

@@ -65,16 +65,18 @@ def _apply_errors(form, error: ValidationError) -> None:
 def _differences(form: RectificationForm, current: Participant) -> list[dict]:
     """The fields where the file as it is now differs from what the user submitted."""
     rows = []
-    for name in RECTIFIABLE_FIELDS:
+    for name in [*RECTIFIABLE_FIELDS, *form.criteria]:
         field = form.fields[name]
         submitted = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-        now = getattr(current, name)
+        now = current.situation(name) if name in form.criteria else getattr(current, name)
         if submitted != now:
-            rows.append({"label": field.label, "current": _shown(current, name, now)})
+            rows.append({"label": field.label, "current": _shown(current, name, now, criterion=name in form.criteria)})
     return rows
 
 
-def _shown(participant: Participant, name: str, value) -> str:
+def _shown(participant: Participant, name: str, value, *, criterion: bool = False) -> str:
+    if criterion:
+        return {True: _("Oui"), False: _("Non"), None: _("Inconnu")}[value]
     if Participant._meta.get_field(name).choices:
         return getattr(participant, f"get_{name}_display")()
     if value is None:

@@ -1,7 +1,8 @@
 """`parcours eligibility [--territory NAME]`: decide a person's eligibility from a JSON object on stdin.
 
 Input:  {"reference_date", "birth_date", "commune_insee", "qpv_code", "situations": [...]}
-Output: {"eligible", "reasons", "checks", "suggested_orientation"} on stdout.
+Output: {"eligible", "reasons", "checks", "suggested_orientation", "other_programmes"} on stdout: the PLIE's
+decision, and beside it the other programmes of the territory whose rules the person meets.
 Bad input exits non-zero with a French message naming the field.
 """
 
