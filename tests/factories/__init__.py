@@ -1,0 +1,18 @@
+"""factory_boy factories, one module per app (territory, organisations, participants, pathways, plie); all of them
+are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
+traits reach their state through the workflow engine."""
+
+from .organisations import OrganisationFactory, UserFactory
+from .participants import ParticipantFactory
+from .pathways import (
+    FACTORY_ACTOR, AppointmentFactory, BarrierReviewFactory, NoteFactory, PathwayFactory, StepFactory,
+    pathway_history_replay,
+)
+from .plie import ApplicationFactory, EngagementContractFactory, plie_rules_set
+from .territory import TerritoryFactory
+
+__all__ = [
+    "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "EngagementContractFactory",
+    "NoteFactory", "OrganisationFactory", "ParticipantFactory", "PathwayFactory", "StepFactory", "TerritoryFactory",
+    "UserFactory", "pathway_history_replay", "plie_rules_set",
+]
