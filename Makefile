@@ -27,10 +27,11 @@ run: $(STAMP)
 	PARCOURS_DEBUG=1 $(PARCOURS) demo-data --if-empty
 	PARCOURS_DEBUG=1 PARCOURS_DEMO=1 $(PARCOURS) runserver 127.0.0.1:8000
 
-# The layers of docs/architecture.md and ruff, checked on every run of the suite.
+# The layers of docs/architecture.md, ruff and mypy (the kernel's types), checked on every run of the suite.
 lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 # The whole suite; browser tests need Debian's chromium (installed here when root, skipped loudly otherwise).
 test: lint

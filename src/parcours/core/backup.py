@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.db import connection
 
@@ -25,7 +26,10 @@ EXCLUDED = ["contenttypes", "auth.permission", "sessions", "accounts.usersession
 
 
 def documents_root() -> Path:
-    return Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    storage = storages["default"]
+    if not isinstance(storage, FileSystemStorage):
+        raise ImproperlyConfigured("the backup copies the documents of a FileSystemStorage")
+    return Path(storage.location)
 
 
 def backed_up_models() -> list:

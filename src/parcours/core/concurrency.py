@@ -7,6 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.core.db import column
+
 
 class StaleObjectError(Exception):
     """The row changed (or disappeared) since `expected_version` was read."""
@@ -20,12 +22,13 @@ class StaleObjectError(Exception):
 def save_with_version(obj: models.Model, expected_version: int, fields: list[str]) -> None:
     """UPDATE … SET fields, version = version + 1 WHERE pk = … AND version = expected_version.
 
-    `obj` carries the new values; on success obj.version is the new version. auto_now fields are refreshed.
+    `obj` carries the new values and a `version` column; on success obj.version is the new version. auto_now
+    fields are refreshed.
     """
     meta = obj._meta
     values = {}
     for name in fields:
-        field = meta.get_field(name)
+        field = column(obj, name)
         values[field.attname] = getattr(obj, field.attname)
     now = timezone.now()
     for field in meta.concrete_fields:
@@ -36,4 +39,4 @@ def save_with_version(obj: models.Model, expected_version: int, fields: list[str
                .update(version=F("version") + 1, **values))
     if updated != 1:
         raise StaleObjectError(obj, expected_version)
-    obj.version = expected_version + 1
+    setattr(obj, column(obj, "version").attname, expected_version + 1)

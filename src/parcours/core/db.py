@@ -1,6 +1,7 @@
-"""Which database a read goes to."""
+"""Which database a read goes to; a model's columns."""
 
 from django.conf import settings
+from django.db import models
 
 
 def reporting_alias() -> str:
@@ -10,3 +11,11 @@ def reporting_alias() -> str:
     see must keep reading from the primary.
     """
     return "replica" if "replica" in settings.DATABASES else "default"
+
+
+def column(model: type[models.Model] | models.Model, name: str) -> models.Field:
+    """The model's own field `name` (get_field also finds reverse relations, which have no column)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is a reverse relation, not a column")
+    return field

@@ -98,7 +98,7 @@ def document_upload(*, participant: Participant, pathway, by, kind: str, title: 
         extension = document_detect_type(upload)
         if extension is None:
             errors["file"] = [_("Fichier : format non accepté. Formats acceptés : PDF, JPEG, PNG, ODT, DOCX.")]
-    if errors:
+    if errors or extension is None:  # no extension means an error on the file
         raise ValidationError(errors)
     document = Document(participant=participant, pathway=pathway, kind=kind, title=title[:200],
                         content_type=CONTENT_TYPES[extension], size=upload.size, uploaded_by=by)
@@ -110,7 +110,7 @@ def document_upload(*, participant: Participant, pathway, by, kind: str, title: 
                          after=model_snapshot(document, ["kind", "title", "content_type", "size", "pathway_id"]))
     except Exception:
         # No row, no file: do not leave an orphan in the storage.
-        document.file.storage.delete(document.file.name)
+        document.file.delete(save=False)
         raise
     return document
 

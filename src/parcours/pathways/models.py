@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStamped, TransitionLog
@@ -135,7 +136,7 @@ class Pathway(TimeStamped):
         self.programme_kind = self.programme_kind or self.programme.kind
         definition = definition_of(self)
         self.status = self.status or definition.workflow.initial
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.status and self.status not in definition.workflow.states:
             errors["status"] = _("État inconnu du dispositif : %(state)s.") % {"state": self.status}
         if self.exit_reason and self.exit_reason not in dict(definition.exit_reasons):
@@ -185,9 +186,10 @@ class EngagementContract(TimeStamped):
     @property
     def signature_date(self):
         """The entry date: the day the last party signed."""
-        if not self.fully_signed:
+        participant, referent, director = self.participant_signed_on, self.referent_signed_on, self.director_signed_on
+        if participant is None or referent is None or director is None:
             return None
-        return max(self.participant_signed_on, self.referent_signed_on, self.director_signed_on)
+        return max(participant, referent, director)
 
 
 class Step(TimeStamped):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import StaleObjectError, save_with_version
+from parcours.core.db import column
 from parcours.core.workflow import transition_apply
 from parcours.organisations.enums import Role
 from parcours.organisations.models import Membership
@@ -211,7 +212,7 @@ def _check_contract(pathway: Pathway, contract: EngagementContract) -> None:
             _("Pour la direction : indiquez qui signe pour la direction du PLIE."))
     for name in ("objectives", "participant_commitments", "referent_commitments", "plie_commitments"):
         if not (getattr(contract, name) or "").strip():
-            label = EngagementContract._meta.get_field(name).verbose_name
+            label = str(column(EngagementContract, name).verbose_name)
             errors.setdefault(name, []).append(_("%(field)s : ce champ est obligatoire.") % {"field": label.capitalize()})
     if errors:
         raise ValidationError(errors)
@@ -235,7 +236,7 @@ def contract_save(*, pathway: Pathway, by, values: dict[str, Any],
         contract = EngagementContract.objects.select_for_update().filter(pathway=locked).first()
         before = model_snapshot(contract, [_attname(n) for n in CONTRACT_FIELDS]) if contract else {}
         creating = contract is None
-        if creating:
+        if contract is None:
             contract = EngagementContract(pathway=locked)
         for name in CONTRACT_FIELDS:
             if name in values:
@@ -446,8 +447,12 @@ def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Ba
         if locked.status not in REVIEW_STATES:
             raise ValidationError(_("Les freins se réévaluent pendant le parcours ; le dossier est à l'état "
                                     "« %(state)s ».") % {"state": locked.get_status_display()})
-        review = BarrierReview(pathway=locked, reviewed_by=by, barrier=values.get("barrier"),
-                               level=values.get("level"), reviewed_on=values.get("reviewed_on"),
+        reviewed_on: date | None = values.get("reviewed_on")
+        if reviewed_on is None:
+            raise ValidationError({"reviewed_on": [_("Évalué le : ce champ est obligatoire.")]})
+        # A missing barrier or level is blank, refused by full_clean() below.
+        review = BarrierReview(pathway=locked, reviewed_by=by, barrier=values.get("barrier", ""),
+                               level=values.get("level", ""), reviewed_on=reviewed_on,
                                comment=values.get("comment", ""))
         today = timezone.localdate()
         floor = locked.entry_date or locked.application_date

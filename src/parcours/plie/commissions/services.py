@@ -28,7 +28,7 @@ from .models import Commission, CommissionDecision
 from .workflow import COMMISSION_WORKFLOW, DECIDERS
 
 PLANNERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
-TRANSITION_OF_OUTCOME = {
+TRANSITION_OF_OUTCOME: dict[str, str] = {  # keyed by the outcome as a form or the API sends it
     CommissionOutcome.ADMITTED: "admit",
     CommissionOutcome.REFUSED: "refuse",
     CommissionOutcome.REORIENTED: "reorient",

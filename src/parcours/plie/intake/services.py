@@ -57,9 +57,10 @@ def name_key(value: str) -> str:
     return letters.casefold()
 
 
-def scan_check(upload: UploadedFile) -> tuple[str, str]:
-    """The content type and extension of a signed scan, read from its first bytes; ValidationError otherwise."""
-    if upload.size > settings.PARCOURS_DOCUMENT_MAX_BYTES:
+def scan_check(upload: UploadedFile) -> tuple[str, str, int]:
+    """The content type, extension (read from its first bytes) and size of a signed scan; ValidationError otherwise."""
+    # An upload of unknown size is not stored: its size could not be checked.
+    if upload.size is None or upload.size > settings.PARCOURS_DOCUMENT_MAX_BYTES:
         raise ValidationError({"signed_scan": _("Le fichier dépasse la taille maximale de %(size)s Mo.")
                                % {"size": settings.PARCOURS_DOCUMENT_MAX_BYTES // (1024 * 1024)}})
     upload.seek(0)
@@ -67,7 +68,7 @@ def scan_check(upload: UploadedFile) -> tuple[str, str]:
     upload.seek(0)
     for signature, content_type, extension in SCAN_SIGNATURES:
         if head.startswith(signature):
-            return content_type, extension
+            return content_type, extension, upload.size
     raise ValidationError({"signed_scan": _("Le fichier doit être un PDF, un JPEG ou un PNG.")})
 
 
@@ -241,11 +242,11 @@ def application_submit(
             participant_signed_on=participant_signed_on, prescriber_signed_on=prescriber_signed_on,
             eligibility=eligibility,
         )
-        if scan_type is not None:
-            content_type, extension = scan_type
+        if signed_scan is not None and scan_type is not None:
+            content_type, extension, size = scan_type
             document = Document(participant=participant, pathway=pathway, kind=DocumentKind.SIGNED_APPLICATION,
                                 title=_("Dossier de candidature signé du %(date)s") % {"date": today.strftime("%d/%m/%Y")},
-                                content_type=content_type, size=signed_scan.size, uploaded_by=by)
+                                content_type=content_type, size=size, uploaded_by=by)
             # The stored name carries no personal data, only the format read from the content.
             document.file.save(f"candidature.{extension}", signed_scan, save=False)
             document.full_clean()
@@ -412,7 +413,7 @@ def pathway_enter_via_collective_action(
         elif _unfinished_pathway(participant) is not None:
             errors.setdefault("participant", []).append(
                 _("Cette personne a déjà une candidature ou un parcours en cours."))
-    else:
+    elif person is not None:
         _person_check(territory_id, person, errors)
         _not_future(errors, "birth_date", person.get("birth_date"), timezone.localdate())
         _situations_check(errors, situations or [])
@@ -426,6 +427,7 @@ def pathway_enter_via_collective_action(
             if _unfinished_pathway(participant) is not None:
                 raise ValidationError({"participant": _("Cette personne a déjà une candidature ou un parcours en cours.")})
         else:
+            assert person is not None  # either participant or person, checked above
             participant = _participant_write(by=by, territory_id=territory_id, participant=None, person=person,
                                              situations=situations or [], deld=deld)
         pathway = Pathway(participant=participant, programme=plie_programme_of(territory_id), status=PathwayStatus.ACTIVE,
