@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests import factories
+from tests import factories, guards
 
 
 class VerifiedClient(Client):
@@ -19,6 +19,14 @@ class VerifiedClient(Client):
 @pytest.fixture
 def client():
     return VerifiedClient()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _query_guards():
+    """Locks name their rows with of=, unordered querysets come back in random order (tests/guards.py)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        guards.install(monkeypatch)
+        yield
 
 
 @pytest.fixture(autouse=True)
