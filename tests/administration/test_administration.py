@@ -134,3 +134,14 @@ def test_the_structure_list_pages(admin_client, territory):
     html = admin_client.get(reverse("administration:overview")).content.decode()
     assert 'href="?page=2"' in html
     assert admin_client.get(reverse("administration:overview"), {"page": 2}).status_code == 200
+
+
+def test_an_account_lists_its_roles_by_structure_name(admin_client, territory):
+    user = factories.UserFactory()
+    for name in ("Zèbre Insertion", "Abeille Emploi", "Mouette Formation"):
+        Membership.objects.create(user=user, role="referent",
+                                  organisation=factories.OrganisationFactory(territory=territory, operator=True,
+                                                                             name=name))
+    response = admin_client.get(reverse("administration:user_edit", args=[user.pk]))
+    assert [m.organisation.name for m in response.context["memberships"]] == [
+        "Abeille Emploi", "Mouette Formation", "Zèbre Insertion"]

@@ -25,7 +25,7 @@ def referents_assignable_by(user: User) -> QuerySet:
     return Membership.objects.filter(
         role=Role.REFERENT, is_active=True, user__is_active=True,
         organisation__territory_id__in=team_territory_ids(user),
-    ).select_related("user", "organisation")
+    ).select_related("user", "organisation").order_by("user__last_name", "user__first_name", "organisation__name", "pk")
 
 
 def organisations_of(user: User, role: str) -> QuerySet:

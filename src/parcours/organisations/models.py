@@ -98,8 +98,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def active_memberships(self) -> list[Membership]:
+        # In a stated order: "the user's first structure" (web.intake's territory) must not be the database's pick.
         return list(self.memberships.filter(is_active=True, organisation__is_active=True)
-                    .select_related("organisation"))
+                    .select_related("organisation").order_by("pk"))
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -124,7 +124,7 @@ def user_edit(request, pk: int | None = None):
             messages.success(request, _("Le compte de %(name)s est enregistré.") % {"name": user.get_full_name()})
             return redirect("administration:user_edit", pk=user.pk)
     memberships = (instance.memberships.filter(is_active=True).select_related("organisation")
-                   if instance else Membership.objects.none())
+                   .order_by("organisation__name", "role", "pk") if instance else Membership.objects.none())
     return render(request, "administration/user_form.html", {
         "form": form, "account": instance, "memberships": memberships, "membership_form": membership_form,
     })
