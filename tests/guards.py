@@ -58,8 +58,10 @@ def _random_order_pairs(original):
         query = self.query
         # No pair: no order_by(), no Meta.ordering, and not cleared on purpose (order_by(), count(), exists()…).
         unordered = not pairs and query.default_ordering and not query.order_by and not query.extra_order_by
-        # DISTINCT: PostgreSQL wants every ORDER BY expression in the select list. Combinations: see above.
-        if unordered and not query.distinct and not query.combinator and not getattr(query, _IN_COMBINATION, False):
+        # No model: a constraint's check (SELECT 1 WHERE …), one row. DISTINCT: PostgreSQL wants every ORDER BY
+        # expression in the select list. Combinations: see above.
+        if (unordered and query.model is not None and not query.distinct and not query.combinator
+                and not getattr(query, _IN_COMBINATION, False)):
             pairs.append((OrderBy(Random()), False))
         return iter(pairs)
 
