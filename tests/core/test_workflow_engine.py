@@ -11,6 +11,7 @@ from parcours.core.workflow import (
     CREATED, IMPORT_ACTOR, NoPayload, SystemActor, Transition, TransitionRefused, Workflow, transition_apply,
     transition_create, transition_import, transition_replay,
 )
+from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_WRITE
 from parcours.organisations.enums import Role
 from parcours.pathways.enums import PathwayStatus as S
 from parcours.pathways.models import Pathway, PathwayTransition
@@ -32,17 +33,16 @@ def _workflow(**options) -> Workflow:
                         states={S.SUBMITTED: "Reçue", S.ACTIVE: "En parcours", S.EXITED: "Sortie"},
                         initial=S.SUBMITTED, **options)
     for t in [
-        Transition("open", frozenset({CREATED}), S.SUBMITTED, "Ouvrir", frozenset({Role.PRESCRIBER})),
-        Transition("start", frozenset({S.SUBMITTED}), S.ACTIVE, "Démarrer", frozenset({Role.REFERENT})),
-        Transition("stop", frozenset({S.ACTIVE}), S.EXITED, "Arrêter", frozenset({Role.REFERENT}), payload=Reason),
+        Transition("open", frozenset({CREATED}), S.SUBMITTED, "Ouvrir", frozenset({APPLICATION_SUBMIT})),
+        Transition("start", frozenset({S.SUBMITTED}), S.ACTIVE, "Démarrer", frozenset({PATHWAY_WRITE})),
+        Transition("stop", frozenset({S.ACTIVE}), S.EXITED, "Arrêter", frozenset({PATHWAY_WRITE}), payload=Reason),
     ]:
         workflow.add(t)
     return workflow
 
 
 def _as(user, *roles):
-    user.roles = frozenset(roles)
-    return user
+    return factories.acting_as(user, *roles)
 
 
 def test_a_table_refuses_unknown_states_taken_names_mixed_creations_and_mutable_payloads():

@@ -2,7 +2,7 @@
 are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
 traits reach their state through the workflow engine."""
 
-from .organisations import OrganisationFactory, UserFactory
+from .organisations import OrganisationFactory, UserFactory, acting_as
 from .participants import ParticipantFactory
 from .pathways import (
     FACTORY_ACTOR, AppointmentFactory, BarrierReviewFactory, NoteFactory, PathwayFactory, StepFactory,
@@ -14,5 +14,5 @@ from .territory import TerritoryFactory
 __all__ = [
     "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "EngagementContractFactory",
     "NoteFactory", "OrganisationFactory", "ParticipantFactory", "PathwayFactory", "StepFactory", "TerritoryFactory",
-    "UserFactory", "pathway_history_replay", "plie_rules_set",
+    "UserFactory", "acting_as", "pathway_history_replay", "plie_rules_set",
 ]

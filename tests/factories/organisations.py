@@ -51,3 +51,14 @@ class UserFactory(DjangoModelFactory):
         if create and extracted:
             organisation, role = extracted
             Membership.objects.create(user=obj, organisation=organisation, role=role)
+
+
+def acting_as(user: User, *roles: str) -> User:
+    """`user`, holding exactly these roles for the rest of the test (in-memory memberships of their first structure
+    or a new one, all in force as outside a request): what a service or the engine then lets them do is what
+    those roles' capabilities allow."""
+    organisation = user.active_memberships[0].organisation if user.active_memberships else OrganisationFactory()
+    user.__dict__["active_memberships"] = [Membership(user=user, organisation=organisation, role=role)
+                                           for role in roles]
+    user.current_membership = None
+    return user

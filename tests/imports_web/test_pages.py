@@ -74,14 +74,18 @@ def test_confirm_and_cancel_answer_405_to_get(client, coordinator, validated):
         assert client.get(reverse(name, kwargs={"pk": validated.pk})).status_code == 405
 
 
-def test_a_team_of_two_territories_chooses_where_to_import(client, coordinator, small_set):
+def test_a_coordinator_of_two_plie_imports_into_the_one_they_work_for(client, coordinator, territory, small_set):
+    """The territory is the current structure's (chosen in the header), not a field of the form."""
     elsewhere = factories.TerritoryFactory(name="Vichy Communauté")
-    coordinator.memberships.create(organisation=factories.OrganisationFactory(territory=elsewhere, plie=True),
-                                   role="coordinator")
+    second = coordinator.memberships.create(
+        organisation=factories.OrganisationFactory(territory=elsewhere, plie=True), role="coordinator")
     client.force_login(coordinator)
     page = html.unescape(client.get(reverse("imports:import_create")).content.decode())
-    assert '<label for="id_territory">Territoire</label>' in page
-    deposit(client, upload("reprise.zip", zip_of(small_set)), territory=elsewhere)
+    assert 'id="id_territory"' not in page
+    deposit(client, upload("reprise.zip", zip_of(small_set)))
+    assert last_run().territory == territory
+    client.post(reverse("web:scope_switch"), {"membership": second.pk})
+    deposit(client, upload("reprise.zip", zip_of(small_set)))
     assert last_run().territory == elsewhere
 
 

@@ -149,6 +149,7 @@ ELSEWHERE = {
     "api:pathway-list": "tests/api/test_read.py pins the list at two volumes",
     "rights:export": "tests/rights/test_export.py pins the archive (POST) at two volumes",
     "web:health": "tests/web/test_login.py: no query at all",
+    "web:scope_switch": "POST only, redirects home: tests/web/test_scope.py pins a page with the switcher",
     "web:login": "the sign-in form shows no rows",
     "web:logout": "POST only",
     "api:schema": "the OpenAPI description: no rows",

@@ -52,7 +52,7 @@ def _young(programme, facts) -> bool:
 
 def _definition(**changes) -> ProgrammeDefinition:
     values = dict(kind=YOUTH, label="Accompagnement jeunes (test)", workflow=WORKFLOW, step_types=(),
-                  exit_reasons=(), write_roles=frozenset(), in_pathway_states=frozenset(), eligibility=_young,
+                  exit_reasons=(), in_pathway_states=frozenset(), eligibility=_young,
                   # Its own criterion, and the RSA it reads as the PLIE does (declared alike).
                   criteria=(NEET, Criterion("rsa", "Bénéficiaire du RSA")))
     values.update(changes)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from parcours.core.workflow import Transition, TransitionRefused, Workflow
 from parcours.interchange.exporter import dataset_export
+from parcours.organisations.capabilities import CAPABILITIES, PATHWAY_READ, PATHWAY_WRITE, capability_define
 from parcours.organisations.enums import OrganisationKind, Role
 from parcours.pathways import services
 from parcours.pathways.access import pathways_visible_to
@@ -32,7 +33,12 @@ from parcours.reporting.indicators import indicators_compute
 from tests import factories
 
 YOUTH = "test_youth"
-ADVISERS = frozenset({Role.REFERENT})
+ADVISE_CODE = "test_youth.advise"
+# The programme's own capability, granted to referents by its definition (and revoked when it is unregistered).
+ADVISE = CAPABILITIES[ADVISE_CODE].code if ADVISE_CODE in CAPABILITIES else capability_define(
+    ADVISE_CODE, "Accompagner les jeunes (test)")
+ADVISERS = frozenset({ADVISE})
+ADVISING = frozenset({ADVISE, PATHWAY_READ, PATHWAY_WRITE})
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ YOUTH_DEFINITION = ProgrammeDefinition(
     kind=YOUTH, label="Accompagnement jeunes (test)", workflow=YOUTH_WORKFLOW,
     step_types=(("workshop", "Atelier collectif"), ("job_dating", "Job dating")),
     exit_reasons=(("autonomy", "Autonomie"), ("moved_away", "Déménagement hors du territoire")),
-    write_roles=ADVISERS, in_pathway_states=frozenset({"engaged"}),
+    capabilities={Role.REFERENT: ADVISING}, in_pathway_states=frozenset({"engaged"}),
     parameters=(Parameter("max_age", 25, lambda: forms.IntegerField(min_value=16, max_value=30)),),
     eligibility=_Eligible(25),
 )
@@ -234,7 +240,7 @@ def test_a_kind_is_registered_once_and_an_unknown_kind_is_refused(youth_definiti
     with pytest.raises(ValueError):
         programme_register(ProgrammeDefinition(
             kind=YOUTH, label="Autre", workflow=YOUTH_WORKFLOW, step_types=(), exit_reasons=(),
-            write_roles=ADVISERS, in_pathway_states=frozenset()))
+            capabilities={Role.REFERENT: ADVISING}, in_pathway_states=frozenset()))
     unknown = Programme(territory=territory, kind="nowhere", name="Inconnu")
     with pytest.raises(ValidationError) as refused:
         unknown.full_clean()

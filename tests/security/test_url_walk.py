@@ -105,6 +105,7 @@ URLS: dict[str, Obj | Own | Public] = {
     "api:docs": Public("the Swagger page that reads that description: no data"),
     # --- own scope ------------------------------------------------------------------------------------------------
     "web:home": Own("the user's work lists, from the scoped selectors"),
+    "web:scope_switch": Own("chooses one of the user's own memberships (POST); another's is a 404 (tests/web/test_scope.py)"),
     "api_access:token": Own("the user's own API token"),
     "accounts:account": Own("the user's own account"),
     "accounts:verify": Own("second-factor code of the pending sign-in"),

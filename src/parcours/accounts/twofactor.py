@@ -24,7 +24,8 @@ ISSUER = "Parcours"
 
 
 def second_factor_required(user) -> bool:
-    return bool(user.roles & REQUIRED_ROLES)
+    """Any of the user's memberships in one of these roles asks the second factor, whatever the current scope."""
+    return any(m.role in REQUIRED_ROLES for m in user.active_memberships)
 
 
 def has_device(user) -> bool:

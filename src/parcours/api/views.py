@@ -19,32 +19,25 @@ from rest_framework.views import APIView
 
 from parcours.audit.services import access_log_record
 from parcours.plie.intake.services import application_submit
-from parcours.plie.definition import PLIE_DEFINITION
 from parcours.organisations.access import team_territory_ids
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
-from parcours.organisations.enums import Role
-from parcours.organisations.models import PLIE_TEAM_ROLES, Organisation
+from parcours.organisations import capabilities as c
+from parcours.organisations.models import Organisation
+from parcours.organisations.scope import organisation_ids_with, territory_ids_with
 from parcours.participants.models import Participant
 from parcours.pathways import services as pathway_services
 from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.reporting.indicators import indicators_compute
 from parcours.territory.models import Commune, Qpv
 
-from .permissions import RoleGatedMixin, roles_check
+from .permissions import CapabilityGatedMixin, capability_check
 from .serializers import (
     ApplicationCreateSerializer, ApplicationSerializer, AppointmentSerializer, AppointmentWriteSerializer,
     ErrorSerializer, IndicatorsQuerySerializer, IndicatorsSerializer, ParticipantSerializer, PathwaySerializer,
     SensitiveHiddenParticipantSerializer, StepPatchSerializer, StepSerializer, StepWriteSerializer,
 )
 
-# Roles allowed to read RQTH and other sensitive details (see docs/authorisation.md).
-SENSITIVE_READERS = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
-# The same gates as the web intake (web/intake/views.py: any_intake_role, prescribing).
-APPLICATION_READERS = frozenset({Role.PRESCRIBER, Role.REFERENT}) | PLIE_TEAM_ROLES
-APPLICATION_SENDERS = frozenset({Role.PRESCRIBER}) | PLIE_TEAM_ROLES
-# Who writes on a pathway's file: the services' rule, the same as the web forms'.
-PATHWAY_WRITERS = frozenset(PLIE_DEFINITION.write_roles)
 # Any id segment reaches the view, whose lookup answers a JSON 404 for what is not a visible row's id ("0.5",
 # "abc"); DRF's default pattern leaves dots out, and such a URL got Django's HTML 404 page instead.
 ID_SEGMENT = r"[^/]+"
@@ -83,7 +76,7 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
                 .prefetch_related("situations").order_by("pk"))
 
     def get_serializer_class(self):
-        if self.request.user.is_authenticated and self.request.user.roles & SENSITIVE_READERS:
+        if self.request.user.is_authenticated and self.request.user.can(c.SENSITIVE_READ):
             return ParticipantSerializer
         return SensitiveHiddenParticipantSerializer
 
@@ -130,14 +123,15 @@ class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
         request={"multipart/form-data": ApplicationCreateSerializer},
         responses={201: ApplicationSerializer, **errors(400, 401, 403)}),
 )
-class ApplicationViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ApplicationViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     """Applications (dossiers de candidature), keyed by their pathway's id, as the interface shows them."""
 
     serializer_class = ApplicationSerializer
     parser_classes = [MultiPartParser]
     lookup_value_regex = ID_SEGMENT
-    action_roles = {"list": APPLICATION_READERS, "retrieve": APPLICATION_READERS, "create": APPLICATION_SENDERS}
+    action_capabilities = {"list": frozenset({c.APPLICATION_READ}), "retrieve": frozenset({c.APPLICATION_READ}),
+                           "create": frozenset({c.APPLICATION_SUBMIT})}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -150,14 +144,14 @@ class ApplicationViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.RetrieveM
                 .select_related("participant", "operator", "referent", "application__prescriber_organisation",
                                 "application__prescribed_by")
                 .order_by("pk"))
-        if user.is_plie_team:
+        if user.can(c.APPLICATION_MANAGE):
             rows = rows.prefetch_related(Prefetch("application__possible_duplicate_of",
                                                   queryset=Participant.objects.only("pk").order_by("pk")))
         return rows
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["team"] = bool(self.request.user.is_authenticated and self.request.user.is_plie_team)
+        context["team"] = bool(self.request.user.is_authenticated and self.request.user.can(c.APPLICATION_MANAGE))
         return context
 
     def retrieve(self, request, *args, **kwargs):
@@ -185,7 +179,7 @@ class ApplicationViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.RetrieveM
                 problems["qpv"] = [_("Aucun quartier prioritaire du territoire n'a le code « %(code)s ».")
                                    % {"code": data["qpv"]}]
         if "participant" in data:
-            if not request.user.is_plie_team:
+            if not request.user.can(c.APPLICATION_MANAGE):
                 problems["participant"] = [_("Seule l'équipe du PLIE présente à nouveau une personne déjà connue.")]
             else:
                 participant = participants_visible_to(request.user).filter(pk=data["participant"]).first()
@@ -212,8 +206,8 @@ class ApplicationViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.RetrieveM
         """The structure the application is sent for: one the user may prescribe for (as the web form offers)."""
         user = self.request.user
         allowed = (Organisation.objects.filter(is_active=True)
-                   .filter(Q(pk__in=user.organisation_ids(Role.PRESCRIBER))
-                           | Q(territory_id__in=team_territory_ids(user)) & ~Q(prescriber_type=""))
+                   .filter(Q(pk__in=organisation_ids_with(user, c.APPLICATION_SUBMIT, without=c.TERRITORY_FILES))
+                           | Q(territory_id__in=territory_ids_with(user, c.APPLICATION_MANAGE)) & ~Q(prescriber_type=""))
                    .select_related("territory").order_by("pk"))
         if organisation_id is None:
             choices = list(allowed[:2])
@@ -237,7 +231,7 @@ def _ordered(codes, field: str, serializer) -> list[str]:
 
 @extend_schema(parameters=[OpenApiParameter("pathway_pk", int, OpenApiParameter.PATH,
                                             description=_("Identifiant du parcours."))])
-class _PathwayChildViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class _PathwayChildViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            viewsets.GenericViewSet):
     """Rows of one pathway, reached through the pathway the user may open (another structure's: 404).
 
@@ -246,7 +240,7 @@ class _PathwayChildViewSet(RoleGatedMixin, mixins.ListModelMixin, mixins.Retriev
     model: type[Model]
     related_name = ""
     lookup_value_regex = ID_SEGMENT
-    action_roles = {"create": PATHWAY_WRITERS, "partial_update": PATHWAY_WRITERS}
+    action_capabilities = {"create": frozenset({c.PATHWAY_WRITE}), "partial_update": frozenset({c.PATHWAY_WRITE})}
     action_refusals = {"create": _("Votre rôle ne permet pas de modifier un dossier de parcours."),
                        "partial_update": _("Votre rôle ne permet pas de modifier un dossier de parcours.")}
 
@@ -347,8 +341,8 @@ class IndicatorsView(APIView):
         responses={200: IndicatorsSerializer, **errors(400, 401, 403)},
     )
     def get(self, request):
-        roles_check(request.user, PLIE_TEAM_ROLES,
-                    _("Les indicateurs sont réservés à l'équipe d'animation du PLIE."))
+        capability_check(request.user, c.REPORTING_READ,
+                         message=_("Les indicateurs sont réservés à l'équipe d'animation du PLIE."))
         query = IndicatorsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         period = query.validated_data

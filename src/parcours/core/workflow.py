@@ -58,7 +58,6 @@ class SystemActor:
     name: str
     label: Any
     pk: None = None
-    roles: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         return str(self.label)
@@ -84,7 +83,8 @@ class Transition:
     sources: frozenset[str]
     target: str
     label: Any
-    # Whom the transition is for, as the workflow's policy reads it (role codes for the PLIE today).
+    # Whom the transition is for, as the workflow's policy reads it: by default, the named capabilities
+    # (organisations.capabilities) one of which the actor must hold in their current scope.
     allowed: frozenset[str]
     check: Check | None = None
     effect: Effect | None = None
@@ -97,15 +97,13 @@ class Transition:
     def creates(self) -> bool:
         return self.sources == frozenset({CREATED})
 
-    @property
-    def roles(self) -> frozenset[str]:
-        """The role codes of `allowed`, for the policies that read roles."""
-        return self.allowed
 
 
-def roles_policy(actor: Any, transition: Transition, obj: Any) -> bool:
-    """The default policy: one of the actor's roles is among those the transition is for."""
-    return bool(set(getattr(actor, "roles", ())) & transition.allowed)
+def capability_policy(actor: Any, transition: Transition, obj: Any) -> bool:
+    """The default policy: the actor holds one of the capabilities the transition is for, in their current scope
+    (a user's `can`; a system actor holds none: it only writes import rows)."""
+    can = getattr(actor, "can", None)
+    return can is not None and any(can(capability) for capability in transition.allowed)
 
 
 @dataclass
@@ -117,7 +115,7 @@ class Workflow:
     # Optional: a workflow whose changes need no row of their own (the audit trail keeps them) has no log.
     log_model: type[models.Model] | None = None
     log_object_field: str = ""
-    policy: Policy = roles_policy
+    policy: Policy = capability_policy
     # The refusal of a transition from a state it does not leave (%(action)s, %(state)s), in the workflow's words.
     state_refusal: Any = _l("Action « %(action)s » impossible : le dossier est à l'état « %(state)s ».")
     transitions: dict[str, Transition] = field(default_factory=dict)

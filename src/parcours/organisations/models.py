@@ -11,11 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .capabilities import CAPABILITIES, capabilities_of
 from .enums import OrganisationKind, PrescriberType, Role
-
-
-# The PLIE's animation team sees the whole PLIE.
-PLIE_TEAM_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
 
 
 class Organisation(models.Model):
@@ -102,16 +99,30 @@ class User(AbstractBaseUser, PermissionsMixin):
         return list(self.memberships.filter(is_active=True, organisation__is_active=True)
                     .select_related("organisation").order_by("pk"))
 
-    @cached_property
-    def roles(self) -> frozenset[str]:
-        return frozenset(m.role for m in self.active_memberships)
-
-    def organisation_ids(self, *roles: str) -> set[int]:
-        return {m.organisation_id for m in self.active_memberships if not roles or m.role in roles}
+    # The membership a request works in, set by organisations.scope.scope_enter (the header's switcher chooses
+    # it). Outside a request (a command, a service called by a test) there is none: all memberships are in force.
+    current_membership: Membership | None = None
 
     @property
-    def is_plie_team(self) -> bool:
-        return bool(self.roles & PLIE_TEAM_ROLES)
+    def scope_memberships(self) -> list[Membership]:
+        """The memberships in force: the current one, or all of them outside a request."""
+        current = self.current_membership
+        return [current] if current is not None else self.active_memberships
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles in force (one in a request). Permission checks ask `can()`; this is for display."""
+        return frozenset(m.role for m in self.scope_memberships)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Every capability the memberships in force grant (organisations.capabilities)."""
+        return frozenset().union(*(capabilities_of(m.role) for m in self.scope_memberships))
+
+    def can(self, capability: str) -> bool:
+        if capability not in CAPABILITIES:
+            raise LookupError(f"undefined capability {capability!r}")
+        return any(capability in capabilities_of(m.role) for m in self.scope_memberships)
 
 
 class Membership(models.Model):

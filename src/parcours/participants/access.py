@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from parcours.organisations.enums import Role
-
-# The role that still sees archived files (litigation, a person's late request).
-ARCHIVE_ROLES = frozenset({Role.DIRECTOR})
+from parcours.organisations.capabilities import ARCHIVE_READ
 
 
 def archived_hidden(queryset: QuerySet, user, path: str = "participant") -> QuerySet:
-    """`queryset` without the archived participants' rows, unless `user` holds an archive role."""
-    if user.is_authenticated and user.roles & ARCHIVE_ROLES:
+    """`queryset` without the archived participants' rows, unless `user` may open archived files (the direction:
+    litigation, a person's late request)."""
+    if user.is_authenticated and user.can(ARCHIVE_READ):
         return queryset
     return queryset.filter(**{f"{path}__archived_at__isnull": True})

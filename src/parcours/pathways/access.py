@@ -13,8 +13,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parcours.organisations.access import team_territory_ids
-from parcours.organisations.enums import Role
-from parcours.organisations.models import PLIE_TEAM_ROLES, User
+from parcours.organisations.capabilities import PATHWAY_READ, TERRITORY_FILES
+from parcours.organisations.models import User
+from parcours.organisations.scope import organisation_ids_with
 from parcours.participants.access import archived_hidden
 from parcours.participants.models import Document, Participant
 from parcours.programmes.models import Programme
@@ -29,10 +30,11 @@ def pathways_visible_to(user: User) -> QuerySet:
     rule = Q(pk__in=[])
     territories = team_territory_ids(user)
     if territories:
-        teams = {m.organisation_id for m in user.active_memberships if m.role in PLIE_TEAM_ROLES}
+        teams = organisation_ids_with(user, TERRITORY_FILES)
         run_by_team = Programme.objects.filter(organisation_id__in=teams).values("pk")
         rule |= Q(territory_id__in=territories, programme_id__in=run_by_team)
-    operators = user.organisation_ids(Role.REFERENT)
+    # A referent's structures: where they read files without seeing the whole territory.
+    operators = organisation_ids_with(user, PATHWAY_READ, without=TERRITORY_FILES)
     if operators:
         rule |= Q(operator_id__in=operators) | Q(referent=user)
     # The programme comes with every pathway read: its rules (deadlines, durations) are shown with the file.

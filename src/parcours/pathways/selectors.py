@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from parcours.core.workflow import IMPORT
 from parcours.organisations.access import user_territory_ids
+from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE, SENSITIVE_READ, TERRITORY_FILES
+from parcours.organisations.scope import organisation_ids_with
 from parcours.pathways.access import pathways_visible_to
 from parcours.organisations.enums import Role
 from parcours.organisations.models import User
@@ -38,19 +40,20 @@ from parcours.programmes.registry import definition_of
 from .enums import FollowUpStatus, PathwayStatus
 from .models import CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, EmploymentFollowUp, Pathway, PathwayTransition
 
-# Roles that see sensitive details (RQTH, health barrier) and the notes; not the administrator.
-SENSITIVE_ROLES = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
-
-
 def can_see_sensitive(user: User) -> bool:
-    """The one rule for RQTH, health barrier details and notes: referent, coordinator or director."""
-    return bool(set(user.roles) & SENSITIVE_ROLES)
+    """The one rule for RQTH, health barrier details and notes (not the administrator): a named capability."""
+    return user.can(SENSITIVE_READ)
+
+
+def sees_own_caseload(user: User) -> bool:
+    """A referent's work lists hold their own files; the team's hold the whole territory's."""
+    return user.can(PATHWAY_WRITE) and not user.can(TERRITORY_FILES)
 
 
 def _caseload_scope(user: User) -> QuerySet:
     """A referent's own pathways; the team's whole visible set."""
     visible = pathways_visible_to(user)
-    if Role.REFERENT in user.roles and not user.is_plie_team:
+    if sees_own_caseload(user):
         return visible.filter(referent=user)
     return visible
 
@@ -85,10 +88,10 @@ def referents_for_filter(user: User) -> QuerySet:
     """Referents of the structures and territories the user works with (choices of the list's filter)."""
     territories = user_territory_ids(user)
     rule = Q(memberships__role=Role.REFERENT, memberships__is_active=True)
-    if user.is_plie_team:
+    if user.can(TERRITORY_FILES):
         rule &= Q(memberships__organisation__territory_id__in=territories)
     else:
-        rule &= Q(memberships__organisation_id__in=user.organisation_ids(Role.REFERENT))
+        rule &= Q(memberships__organisation_id__in=organisation_ids_with(user, PATHWAY_READ))
     return User.objects.filter(rule).distinct().order_by("last_name", "first_name")
 
 

@@ -21,6 +21,7 @@ from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import StaleObjectError, save_with_version
 from parcours.core.db import column
 from parcours.core.workflow import transition_apply
+from parcours.organisations.capabilities import PATHWAY_WRITE
 from parcours.organisations.enums import Role
 from parcours.organisations.models import Membership
 
@@ -88,8 +89,8 @@ def _fr(day: date) -> str:
 # --- common guards --------------------------------------------------------------------------------------------
 
 def _check_writer(by, pathway: Pathway) -> None:
-    """The roles that write on a pathway's file are its programme's (the administrator only reads it)."""
-    if not (set(by.roles) & definition_of(pathway).write_roles):
+    """Writing on a pathway's file is a capability of the current scope (the administrator only reads it)."""
+    if not by.can(PATHWAY_WRITE):
         raise ValidationError(_("Votre rôle ne permet pas de modifier ce dossier."))
 
 

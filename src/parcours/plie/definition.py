@@ -13,7 +13,8 @@ from parcours.pathways.enums import ExitReason, PathwayStatus, StepType
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import Criterion, Parameter, ProgrammeDefinition, criteria_catalogue
 
-from .workflow import FIELD, PATHWAY_WORKFLOW
+from .capabilities import PLIE_CAPABILITIES
+from .workflow import PATHWAY_WORKFLOW
 
 PLIE = "plie"
 
@@ -70,7 +71,7 @@ PLIE_DEFINITION = ProgrammeDefinition(
     workflow=PATHWAY_WORKFLOW,
     step_types=tuple(StepType.choices),
     exit_reasons=tuple(ExitReason.choices),
-    write_roles=FIELD,
+    capabilities=PLIE_CAPABILITIES,
     in_pathway_states=frozenset({PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP}),
     parameters=PARAMETERS,
     parameters_check=_parameters_check,

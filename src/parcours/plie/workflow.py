@@ -22,16 +22,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from parcours.core.workflow import CREATED, NoPayload, Transition, TransitionRefused, Workflow
+from parcours.organisations import capabilities as c
 from parcours.organisations.enums import Role
 
 from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 
 S = PathwayStatus
-TEAM = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
-COMMISSION = frozenset({Role.COORDINATOR, Role.DIRECTOR})
-FIELD = frozenset({Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR})
-PRESCRIBING = frozenset({Role.PRESCRIBER}) | TEAM
+# Whom each transition is for: the capability its actor must hold in their current scope (plie/capabilities.py).
+SUBMITTING = frozenset({c.APPLICATION_SUBMIT})
+ENTERING = frozenset({c.APPLICATION_MANAGE})
+ASSIGNING = frozenset({c.PATHWAY_ASSIGN})
+DECIDING = frozenset({c.COMMISSION_DECIDE})
+FIELD = frozenset({c.PATHWAY_WRITE})
 
 
 # --- payloads ---------------------------------------------------------------------------------------------------
@@ -228,23 +231,23 @@ PATHWAY_WORKFLOW = Workflow(state_field="status", log_model=PathwayTransition, l
                             states=dict(PathwayStatus.choices), initial=PathwayStatus.SUBMITTED)
 for _t in [
     # Creations: an application reaches the PLIE; a person selected for a PLIE collective action enters directly.
-    Transition("submit", frozenset({CREATED}), S.SUBMITTED, _l("Candidature reçue"), PRESCRIBING,
+    Transition("submit", frozenset({CREATED}), S.SUBMITTED, _l("Candidature reçue"), SUBMITTING,
                manual=False, payload=Submitted),
     Transition("enter_collective_action", frozenset({CREATED}), S.ACTIVE, _l("Entrée par une action collective"),
-               TEAM, manual=False, payload=EnteredCollectiveAction),
-    Transition("assign", frozenset({S.SUBMITTED, S.ASSIGNED}), S.ASSIGNED, _l("Affecter à un·e référent·e"), TEAM,
+               ENTERING, manual=False, payload=EnteredCollectiveAction),
+    Transition("assign", frozenset({S.SUBMITTED, S.ASSIGNED}), S.ASSIGNED, _l("Affecter à un·e référent·e"), ASSIGNING,
                _check_assign, _effect_assign, payload=Assignment),
     Transition("complete_assessment", frozenset({S.ASSIGNED}), S.ASSESSED, _l("Clore le bilan et présenter en commission"),
                FIELD, _check_assessment_complete, _effect_assessment_complete, payload=AssessmentCompleted),
     Transition("reopen_assessment", frozenset({S.ASSESSED}), S.ASSIGNED, _l("Rouvrir le bilan"), FIELD,
                None, _effect_assessment_reopen),
-    Transition("admit", frozenset({S.ASSESSED}), S.ADMITTED, _l("Agréer"), COMMISSION,
+    Transition("admit", frozenset({S.ASSESSED}), S.ADMITTED, _l("Agréer"), DECIDING,
                None, _commission_effect(Decision.ADMITTED), manual=False, payload=CommissionDecided),
-    Transition("refuse", frozenset({S.ASSESSED}), S.REFUSED, _l("Refuser"), COMMISSION,
+    Transition("refuse", frozenset({S.ASSESSED}), S.REFUSED, _l("Refuser"), DECIDING,
                None, _commission_effect(Decision.REFUSED), manual=False, payload=CommissionDecided),
-    Transition("reorient", frozenset({S.ASSESSED}), S.REORIENTED, _l("Réorienter"), COMMISSION,
+    Transition("reorient", frozenset({S.ASSESSED}), S.REORIENTED, _l("Réorienter"), DECIDING,
                None, _commission_effect(Decision.REORIENTED), manual=False, payload=CommissionDecided),
-    Transition("postpone", frozenset({S.ASSESSED}), S.ASSESSED, _l("Ajourner"), COMMISSION,
+    Transition("postpone", frozenset({S.ASSESSED}), S.ASSESSED, _l("Ajourner"), DECIDING,
                None, _commission_effect(""), manual=False, payload=CommissionDecided),
     Transition("sign_contract", frozenset({S.ADMITTED}), S.ACTIVE, _l("Enregistrer la signature du contrat (entrée)"),
                FIELD, _check_sign_contract, _effect_sign_contract),

@@ -7,15 +7,16 @@ from datetime import date, datetime, time
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from parcours.organisations.enums import Role
+from parcours.organisations.capabilities import AUDIT_READ
 from parcours.organisations.models import Membership, User
+from parcours.organisations.scope import territory_ids_with
 from parcours.participants.models import Participant
 
 from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess
 
 
 def dpo_territory_ids(user: User) -> set[int]:
-    return {m.organisation.territory_id for m in user.active_memberships if m.role == Role.DPO}
+    return territory_ids_with(user, AUDIT_READ)
 
 
 def _day_start(day: date) -> datetime:

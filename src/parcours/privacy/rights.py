@@ -29,19 +29,16 @@ from parcours.audit.services import access_log_record, audit_record, model_snaps
 from parcours.plie.commissions.models import CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.pathways.access import participants_visible_to
-from parcours.organisations.enums import Role
 from parcours.organisations.models import Membership, User
 from parcours.pathways.models import (
     Appointment, BarrierReview, EngagementContract, Note, Pathway, Step,
 )
 
+from parcours.organisations.capabilities import RIGHTS_ERASE, RIGHTS_MANAGE
+from parcours.organisations.scope import organisation_ids_with
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import participant_situations_write
 from parcours.programmes.registry import criteria_catalogue
-
-# Who may export and rectify (referents: their structure's participants only); who may erase.
-RIGHTS_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.REFERENT})
-ERASURE_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 
 # The person's own fields; their situation criteria (the programmes', programmes.registry) are rectified too.
 RECTIFIABLE_FIELDS = [
@@ -83,22 +80,21 @@ def stale_message() -> str:
 def participant_rights_scope(user: User) -> QuerySet:
     """Participants whose rights `user` may handle: the team's territory, a referent's own structure.
 
-    Starts from `participants_visible_to`; a user who holds no team role in RIGHTS_ROLES (e.g. a referent who
-    is also administrator) is narrowed to the pathways of their referent structures.
+    Starts from `participants_visible_to`; a user who may handle rights but not decide an erasure (a referent) is
+    narrowed to the pathways of their own structures.
     """
-    roles = user.roles if user.is_authenticated else frozenset()
-    if not roles & RIGHTS_ROLES:
+    if not user.is_authenticated or not user.can(RIGHTS_MANAGE):
         return Participant.objects.none()
     visible = participants_visible_to(user)
-    if roles & ERASURE_ROLES:
+    if user.can(RIGHTS_ERASE):
         return visible
     own = Pathway.objects.filter(participant=OuterRef("pk")).filter(
-        Q(operator_id__in=user.organisation_ids(Role.REFERENT)) | Q(referent=user))
+        Q(operator_id__in=organisation_ids_with(user, RIGHTS_MANAGE, without=RIGHTS_ERASE)) | Q(referent=user))
     return visible.filter(Exists(own))
 
 
 def participant_can_erase(user: User) -> bool:
-    return bool(user.roles & ERASURE_ROLES)
+    return user.is_authenticated and user.can(RIGHTS_ERASE)
 
 
 def _count(model, path: str):

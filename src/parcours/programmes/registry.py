@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from parcours.core.workflow import Workflow
+from parcours.organisations.capabilities import capabilities_grant, capabilities_revoke
 
 Choices = tuple[tuple[str, Any], ...]
 
@@ -66,8 +67,6 @@ class ProgrammeDefinition:
     workflow: Workflow
     step_types: Choices
     exit_reasons: Choices
-    # Roles that write on a pathway of this programme (steps, appointments, notes…).
-    write_roles: frozenset[str]
     # States in which the person is in the programme (entered, not exited): steps and appointments are recorded.
     in_pathway_states: frozenset[str]
     parameters: tuple[Parameter, ...] = ()
@@ -77,6 +76,9 @@ class ProgrammeDefinition:
     eligibility: Callable[[Any, Any], bool] | None = None
     # The situation criteria the programme reads about a person (its forms ask them, its rules read them).
     criteria: tuple[Criterion, ...] = ()
+    # What each role may do in this programme: role -> named capabilities (organisations.capabilities), granted
+    # when the definition is registered.
+    capabilities: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def state_label(self, state: str) -> str:
         return str(self.workflow.states.get(state, state))
@@ -124,6 +126,8 @@ def programme_register(definition: ProgrammeDefinition) -> None:
         raise ValueError(f"programme kind already registered: {definition.kind}")
     _criteria_check(definition)
     _definitions[definition.kind] = definition
+    for role, granted in definition.capabilities.items():
+        capabilities_grant(role, granted)
 
 
 def _criteria_check(definition: ProgrammeDefinition) -> None:
@@ -141,8 +145,13 @@ def _criteria_check(definition: ProgrammeDefinition) -> None:
 
 
 def programme_unregister(kind: str) -> None:
-    """For tests that register a definition of their own."""
-    _definitions.pop(kind, None)
+    """For tests that register a definition of their own (its grants that no other definition makes go too)."""
+    definition = _definitions.pop(kind, None)
+    if definition is None:
+        return
+    for role, granted in definition.capabilities.items():
+        kept = set().union(*(d.capabilities.get(role, frozenset()) for d in _definitions.values()))
+        capabilities_revoke(role, set(granted) - kept)
 
 
 def programme_definition(kind: str) -> ProgrammeDefinition:

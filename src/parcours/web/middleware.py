@@ -1,3 +1,21 @@
+from parcours.organisations.scope import SCOPE_SESSION_KEY, scope_enter
+
+
+class ScopeMiddleware:
+    """Every signed-in request works in one of the user's memberships: the one chosen in the header (kept in the
+    session), else the first. `request.scope` says which; `request.user.can(...)` then asks its role only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        request.scope = None
+        if user is not None and user.is_authenticated:
+            request.scope = scope_enter(user, request.session.get(SCOPE_SESSION_KEY))
+        return self.get_response(request)
+
+
 class NoStoreForAuthenticatedMiddleware:
     """Pages shown to a signed-in user hold personal data: never let a browser or proxy cache them."""
 

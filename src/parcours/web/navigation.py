@@ -1,33 +1,33 @@
-"""The main menu: one entry per area, shown to the roles that use it.
+"""The main menu: one entry per area, shown to those whose current scope holds the capability it needs.
 
-Each entry: (url name, label, roles that see it). An empty roles set means everyone signed in.
+Each entry: (url name, label, capabilities one of which opens it, a capability that hides it). No capability
+means everyone signed in.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from parcours.organisations.enums import Role
+from parcours.organisations import capabilities as c
 
-TEAM = {Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}
-
-MENU: list[tuple[str, object, set[str]]] = [
-    ("web:home", _("Accueil"), set()),
-    ("pathways:caseload", _("Participants"), {Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR}),
-    ("intake:application_list", _("Candidatures"), {Role.PRESCRIBER, Role.REFERENT} | TEAM),
-    ("intake:assignment_queue", _("Affectation"), TEAM),
-    ("intake:assessments_due", _("Bilans à réaliser"), {Role.REFERENT}),
-    ("commissions:commission_list", _("Commissions"), {Role.REFERENT} | TEAM),
-    ("reporting:indicators", _("Indicateurs"), TEAM),
-    ("imports:import_list", _("Imports"), TEAM),
-    ("administration:overview", _("Administration"), {Role.ADMINISTRATOR}),
+MENU: list[tuple[str, object, set[str], str | None]] = [
+    ("web:home", _("Accueil"), set(), None),
+    ("pathways:caseload", _("Participants"), {c.PATHWAY_READ}, None),
+    ("intake:application_list", _("Candidatures"), {c.APPLICATION_READ}, None),
+    ("intake:assignment_queue", _("Affectation"), {c.PATHWAY_ASSIGN}, None),
+    # A referent's own assessments; the team follows them from the assignment queue and the commission.
+    ("intake:assessments_due", _("Bilans à réaliser"), {c.PATHWAY_WRITE}, c.TERRITORY_FILES),
+    ("commissions:commission_list", _("Commissions"), {c.COMMISSION_READ}, None),
+    ("reporting:indicators", _("Indicateurs"), {c.REPORTING_READ}, None),
+    ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),
+    ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]
 
 
 def menu_for(user) -> list[dict]:
     from django.urls import reverse
 
-    roles = set(user.roles)
+    held = user.capabilities
     return [
         {"url": reverse(name), "label": label, "name": name}
-        for name, label, allowed in MENU
-        if not allowed or roles & allowed
+        for name, label, opening, hiding in MENU
+        if (not opening or held & opening) and (hiding is None or hiding not in held)
     ]

@@ -1,22 +1,29 @@
-"""Role gates for whole areas of the interface (objects are scoped by organisations.access)."""
+"""Capability gates for whole areas of the interface (objects are scoped by each app's access.py)."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from parcours.organisations.capabilities import CAPABILITIES
 
-def roles_required(*roles: str):
-    """The view is for users holding one of `roles`; others get 403 (the area exists, it is not theirs)."""
+
+def capability_required(*capabilities: str):
+    """The view is for users holding one of `capabilities` in their current scope; others get 403 (the area
+    exists, it is not theirs)."""
+    unknown = set(capabilities) - set(CAPABILITIES)
+    if unknown:
+        raise LookupError(f"undefined capabilities {sorted(unknown)}")
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not (request.user.roles & set(roles)):
+            if not any(request.user.can(capability) for capability in capabilities):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.capabilities = frozenset(capabilities)
         return wrapped
 
     return decorator

@@ -13,4 +13,5 @@ urlpatterns = [
     path("connexion/", LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("sante/", views.health, name="health"),
+    path("structure/", views.scope_switch, name="scope_switch"),
 ]

@@ -1,17 +1,27 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from parcours.organisations.enums import Role
+from parcours.organisations.capabilities import PATHWAY_ASSIGN
+from parcours.organisations.scope import SCOPE_SESSION_KEY, membership_of
+from parcours.pathways.selectors import sees_own_caseload
 from parcours.plie import worklists
+
+
+class ScopeSwitchForm(forms.Form):
+    membership = forms.IntegerField(min_value=1)
 
 
 @login_required
 def home(request):
     """Each role's work list: what needs this person today."""
     user, context = request.user, {}
-    if Role.REFERENT in user.roles:
+    if sees_own_caseload(user):
         context["referent"] = {
             "new_assignments": worklists.referent_new_assignments(user),
             "assessments_due": worklists.referent_assessments_due(user),
@@ -19,7 +29,7 @@ def home(request):
             "followups_due": worklists.referent_followups_due(user),
             "without_contact": worklists.referent_without_contact(user),
         }
-    if user.is_plie_team:
+    if user.can(PATHWAY_ASSIGN):
         commission, ready = worklists.team_next_commission(user)
         context["team"] = {
             "awaiting_assignment": worklists.team_applications_awaiting_assignment(user),
@@ -28,6 +38,22 @@ def home(request):
             "caseloads": worklists.team_caseloads(user),
         }
     return render(request, "web/home.html", context)
+
+
+@login_required
+@require_POST
+def scope_switch(request):
+    """Work for another of one's structures (the header's switcher). Another person's membership is not found."""
+    form = ScopeSwitchForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    membership = membership_of(request.user, form.cleaned_data["membership"])
+    if membership is None:
+        raise Http404
+    request.session[SCOPE_SESSION_KEY] = membership.pk
+    messages.success(request, _("Vous travaillez maintenant pour %(structure)s (%(role)s).") % {
+        "structure": membership.organisation.name, "role": membership.get_role_display()})
+    return redirect("web:home")
 
 
 @never_cache

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record
 from parcours.core.workflow import TransitionRefused, transition_apply
-from parcours.organisations.enums import Role
+from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN
 from parcours.pathways.models import Pathway
 from parcours.pathways.services import pathway_act
 from parcours.plie.definition import PLIE
@@ -25,9 +25,8 @@ from parcours.territory.models import Territory
 
 from .enums import CommissionOutcome, CommissionStatus
 from .models import Commission, CommissionDecision
-from .workflow import COMMISSION_WORKFLOW, DECIDERS
+from .workflow import COMMISSION_WORKFLOW
 
-PLANNERS = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR})
 TRANSITION_OF_OUTCOME: dict[str, str] = {  # keyed by the outcome as a form or the API sends it
     CommissionOutcome.ADMITTED: "admit",
     CommissionOutcome.REFUSED: "refuse",
@@ -47,7 +46,7 @@ def commission_next_date(territory: Territory) -> datetime.date:
 
 def commission_plan(*, territory: Territory, by, on: datetime.date | None = None) -> Commission:
     """Plan a session on `on`, by default the next date of the territory's rhythm."""
-    if not (by.roles & PLANNERS):
+    if not by.can(COMMISSION_PLAN):
         raise TransitionRefused(_("Seule l'équipe d'animation programme les commissions."))
     on = on or commission_next_date(territory)
     with transaction.atomic():
@@ -65,7 +64,7 @@ def commission_plan(*, territory: Territory, by, on: datetime.date | None = None
 def commission_decide(*, commission: Commission, pathway: Pathway, outcome: str, by, motive: str = "",
                       reoriented_to: str = "") -> CommissionDecision:
     """Record the commission's decision on one file and apply the matching transition."""
-    if not (by.roles & DECIDERS):
+    if not by.can(COMMISSION_DECIDE):
         raise TransitionRefused(_("Seules la coordination et la direction du PLIE décident en commission."))
     if outcome not in TRANSITION_OF_OUTCOME:
         raise ValidationError({"outcome": _("Décision inconnue.")})
@@ -93,7 +92,7 @@ def commission_decide(*, commission: Commission, pathway: Pathway, outcome: str,
 
 def commission_close(*, commission: Commission, by) -> Commission:
     """Mark the session held, once every file of its agenda has a decision (COMMISSION_WORKFLOW)."""
-    if not (by.roles & DECIDERS):
+    if not by.can(COMMISSION_DECIDE):
         raise TransitionRefused(_("Seules la coordination et la direction du PLIE closent une commission."))
     with transaction.atomic():
         locked = transition_apply(COMMISSION_WORKFLOW, commission, "close", by=by)

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from parcours.core.workflow import NoPayload, Transition, TransitionRefused, Workflow
-from parcours.organisations.enums import Role
+from parcours.organisations.capabilities import COMMISSION_DECIDE
 
 from .enums import CommissionStatus
 from .models import Commission
 
-DECIDERS = frozenset({Role.COORDINATOR, Role.DIRECTOR})
+DECIDING = frozenset({COMMISSION_DECIDE})
 
 
 def _check_close(commission: Commission, payload: NoPayload) -> None:
@@ -37,4 +37,4 @@ COMMISSION_WORKFLOW = Workflow(state_field="status", states=dict(CommissionStatu
                                initial=CommissionStatus.PLANNED,
                                state_refusal=_l("Cette commission est déjà close."))
 COMMISSION_WORKFLOW.add(Transition("close", frozenset({CommissionStatus.PLANNED}), CommissionStatus.HELD,
-                                   _l("Clore la commission"), DECIDERS, _check_close, _effect_close))
+                                   _l("Clore la commission"), DECIDING, _check_close, _effect_close))

@@ -21,7 +21,8 @@ from django.utils import timezone
 from parcours.organisations.access import referents_assignable_by
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
-from parcours.organisations.enums import Role
+from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_ASSIGN, PATHWAY_READ, TERRITORY_FILES
+from parcours.organisations.scope import organisation_ids_with
 from parcours.organisations.models import Membership, User
 from parcours.participants.models import Participant
 from parcours.pathways.enums import PathwayStatus
@@ -37,7 +38,8 @@ CASELOAD_STATES = (PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED, PathwayStatus
 def applications_sent(user: User) -> QuerySet:
     """Applications sent by the user's prescribing structures, newest first, with only what a prescriber may see."""
     return (applications_visible_to(user)
-            .filter(application__prescriber_organisation_id__in=user.organisation_ids(Role.PRESCRIBER))
+            .filter(application__prescriber_organisation_id__in=organisation_ids_with(
+                user, APPLICATION_SUBMIT, without=TERRITORY_FILES))
             .select_related("application__prescriber_organisation")
             .only("pk", "status", "programme_kind", "decision", "commission_date", "application_date",
                   "application__id", "application__prescriber_organisation__name")
@@ -62,7 +64,7 @@ def application_full(user: User) -> QuerySet:
 
 def applications_awaiting_assignment(user: User) -> QuerySet:
     """Submitted applications waiting for a referent, oldest first (the animation team's queue)."""
-    if not user.is_plie_team:
+    if not user.can(PATHWAY_ASSIGN):
         return Pathway.objects.none()
     return (pathways_visible_to(user)
             .filter(status=PathwayStatus.SUBMITTED)
@@ -133,7 +135,7 @@ def assessments_due(user: User, *, today: date | None = None) -> list[Assessment
 
 def pathways_in_intake(user: User) -> QuerySet:
     """Pathways whose first reception the user may record (referents of the operator, the team)."""
-    if not (user.is_plie_team or Role.REFERENT in user.roles):
+    if not user.can(PATHWAY_READ):
         return Pathway.objects.none()
     return pathways_visible_to(user).select_related("participant__territory", "referent", "operator")
 

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.workflow import TransitionRefused, transition_create
 from parcours.organisations.access import referents_assignable_by
-from parcours.organisations.enums import PrescriberType, Role
-from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation, User
+from parcours.organisations.enums import PrescriberType
+from parcours.organisations.capabilities import APPLICATION_MANAGE, APPLICATION_SUBMIT, TERRITORY_FILES
+from parcours.organisations.models import Membership, Organisation, User
+from parcours.organisations.scope import membership_grants, memberships_with
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import participant_situations_write
@@ -151,9 +153,9 @@ def duplicates_find(*, territory_id: int, last_name: str, first_name: str, birth
 def may_prescribe_for(user: User, organisation: Organisation) -> bool:
     """A prescriber of the structure, or the PLIE team of its territory entering on its behalf."""
     return any(
-        m.organisation_id == organisation.pk and m.role == Role.PRESCRIBER
-        or m.role in PLIE_TEAM_ROLES and m.organisation.territory_id == organisation.territory_id
-        for m in user.active_memberships
+        m.organisation_id == organisation.pk
+        or membership_grants(m, TERRITORY_FILES) and m.organisation.territory_id == organisation.territory_id
+        for m in memberships_with(user, APPLICATION_SUBMIT)
     )
 
 
@@ -396,7 +398,7 @@ def pathway_enter_via_collective_action(
     Give either `participant` (an existing file) or `person` (a new one, with `situations`).
     """
     errors: dict[str, list[str]] = {}
-    if not by.is_plie_team:
+    if not by.can(APPLICATION_MANAGE):
         raise TransitionRefused(_("Seule l'équipe d'animation du PLIE enregistre une entrée par action collective."))
     membership = _assignable(by, membership)
     territory_id = membership.organisation.territory_id

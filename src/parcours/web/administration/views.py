@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parcours.organisations.access import team_territory_ids
-from parcours.organisations.enums import Role
+from parcours.organisations.capabilities import ADMINISTRATION_MANAGE
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.organisations.services import (
     membership_add, membership_deactivate, organisation_save, user_save,
@@ -19,10 +19,10 @@ from parcours.programmes.models import Programme
 from parcours.programmes.services import programme_configure
 from parcours.territory.models import Territory
 
-from ..permissions import roles_required
+from ..permissions import capability_required
 from .forms import MembershipForm, NewUserForm, OrganisationForm, ProgrammeRulesForm, SearchForm, UserForm
 
-admin_only = roles_required(Role.ADMINISTRATOR)
+admin_only = capability_required(ADMINISTRATION_MANAGE)
 PAGE_SIZE = 50
 
 

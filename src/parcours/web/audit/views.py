@@ -6,8 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from parcours.organisations.enums import Role
-from parcours.web.permissions import roles_required
+from parcours.organisations.capabilities import AUDIT_READ
+from parcours.web.permissions import capability_required
 
 from parcours.privacy import dpo as selectors
 from .forms import LogFilterForm, RefusedAccessFilterForm
@@ -24,21 +24,21 @@ def _page(request, queryset, form_class=LogFilterForm):
 
 
 @require_safe
-@roles_required(Role.DPO)
+@capability_required(AUDIT_READ)
 def access_log(request):
     form, page, page_query = _page(request, selectors.access_log_for_dpo)
     return render(request, "audit/access_log.html", {"form": form, "page": page, "page_query": page_query})
 
 
 @require_safe
-@roles_required(Role.DPO)
+@capability_required(AUDIT_READ)
 def change_history(request):
     form, page, page_query = _page(request, selectors.audit_events_for_dpo)
     return render(request, "audit/change_history.html", {"form": form, "page": page, "page_query": page_query})
 
 
 @require_safe
-@roles_required(Role.DPO)
+@capability_required(AUDIT_READ)
 def refused_access(request):
     form, page, page_query = _page(request, selectors.refused_accesses_for_dpo, RefusedAccessFilterForm)
     return render(request, "audit/refused_access.html", {"form": form, "page": page, "page_query": page_query})

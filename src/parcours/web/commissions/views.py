@@ -16,9 +16,10 @@ from parcours.plie.commissions.selectors import (
     commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
 )
 from parcours.plie.commissions.services import (
-    DECIDERS, PLANNERS, commission_close, commission_decide, commission_next_date, commission_plan,
+    commission_close, commission_decide, commission_next_date, commission_plan,
 )
 from parcours.core.workflow import TransitionRefused
+from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN
 from parcours.organisations.access import team_territory_ids
 from parcours.territory.models import Territory
 
@@ -34,7 +35,7 @@ def commission_list(request):
     territory = Territory.objects.filter(pk__in=team_territory_ids(request.user)).order_by("pk").first()
     form = PlanForm(request.POST or None)
     if request.method == "POST":
-        if territory is None or not (request.user.roles & PLANNERS):
+        if territory is None or not (request.user.can(COMMISSION_PLAN)):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -48,7 +49,7 @@ def commission_list(request):
                                  % {"date": commission.date.strftime("%d/%m/%Y")})
                 return redirect("commissions:commission_detail", pk=commission.pk)
     return render(request, "commissions/list.html", {
-        "page": page, "form": form, "can_plan": bool(territory and request.user.roles & PLANNERS),
+        "page": page, "form": form, "can_plan": bool(territory and request.user.can(COMMISSION_PLAN)),
         "next_date": commission_next_date(territory) if territory else None,
     })
 
@@ -59,13 +60,13 @@ def commission_detail(request, pk: int):
     agenda_page = Paginator(commission_agenda(commission), AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
     decisions_page = Paginator(commission_decisions(commission), DECISIONS_PAGE_SIZE).get_page(
         request.GET.get("decisions"))
-    can_decide = bool(request.user.roles & DECIDERS)
+    can_decide = request.user.can(COMMISSION_DECIDE)
     agenda = [(p, DecisionForm(pathway_id=p.pk) if can_decide else None) for p in agenda_page]
     return render(request, "commissions/detail.html", {
         "commission": commission, "agenda": agenda, "page": agenda_page, "decisions_page": decisions_page,
         "page_query": f"&decisions={decisions_page.number}" if decisions_page.number > 1 else "",
         "decisions_query": f"&page={agenda_page.number}" if agenda_page.number > 1 else "",
-        "can_decide": can_decide, "is_team": request.user.is_plie_team,
+        "can_decide": can_decide, "is_team": request.user.can(COMMISSION_PLAN),
     })
 
 
@@ -79,7 +80,7 @@ def _back_to_agenda(commission, page: str | None):
 @require_POST
 def decide(request, pk: int, pathway_pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
-    if not (request.user.roles & DECIDERS):
+    if not request.user.can(COMMISSION_DECIDE):
         raise PermissionDenied
     page = request.GET.get("page")
     pathway = commission_agenda_file(commission, pathway_pk)
@@ -107,7 +108,7 @@ def decide(request, pk: int, pathway_pk: int):
 @require_POST
 def close(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
-    if not (request.user.roles & DECIDERS):
+    if not request.user.can(COMMISSION_DECIDE):
         raise PermissionDenied
     try:
         commission_close(commission=commission, by=request.user)
@@ -127,7 +128,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def decision_record(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
-    if not request.user.is_plie_team:
+    if not request.user.can(COMMISSION_PLAN):
         raise PermissionDenied
     story = pdf.decision_record_story(commission, commission_decisions(commission))
     return _pdf_response(pdf.render(story), f"releve-decisions-{commission.date.isoformat()}.pdf")
@@ -135,7 +136,7 @@ def decision_record(request, pk: int):
 
 @login_required
 def prescriber_letter(request, pk: int):
-    if not request.user.is_plie_team:
+    if not request.user.can(COMMISSION_PLAN):
         raise PermissionDenied
     decision = get_object_or_404(
         CommissionDecision.objects.filter(commission__in=commissions_for(request.user)).select_related(

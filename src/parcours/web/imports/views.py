@@ -19,13 +19,13 @@ from parcours.interchange.models import ImportRun
 from parcours.interchange.reader import FILES
 from parcours.interchange.services import import_cancel, import_confirm, import_upload
 from parcours.organisations.access import team_territory_ids
-from parcours.organisations.models import PLIE_TEAM_ROLES
+from parcours.organisations.capabilities import IMPORT_RUN
 from parcours.territory.models import Territory
 
-from ..permissions import roles_required
+from ..permissions import capability_required
 from .forms import ImportForm
 
-team_only = roles_required(*PLIE_TEAM_ROLES)
+team_only = capability_required(IMPORT_RUN)
 PAGE_SIZE = 25
 
 

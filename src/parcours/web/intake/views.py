@@ -16,25 +16,28 @@ from parcours.audit.services import access_log_record
 from parcours.core.workflow import TransitionRefused
 from parcours.plie.intake import selectors, services
 from parcours.pathways.access import participants_visible_to
-from parcours.organisations.enums import Role
-from parcours.organisations.models import PLIE_TEAM_ROLES, Membership, Organisation
+from parcours.organisations.capabilities import (
+    APPLICATION_MANAGE, APPLICATION_READ, APPLICATION_SUBMIT, PATHWAY_ASSIGN, PATHWAY_READ, TERRITORY_FILES,
+)
+from parcours.organisations.models import Membership, Organisation
+from parcours.organisations.scope import memberships_with, organisation_ids_with, territory_ids_with
 from parcours.participants.enums import Barrier
 from parcours.pathways.enums import PathwayStatus
 from parcours.programmes.registry import definition_of
 from parcours.plie.eligibility import SITUATION_LABELS, EligibilityInputError, eligibility_decide
 from parcours.territory.models import Territory
 
-from ..permissions import roles_required
+from ..permissions import capability_required
 from .forms import (
     ApplicationForm, AssessmentForm, AssignForm, CollectiveEntryForm, EligibilityPreviewForm, PersonFields,
     PersonSearchForm, ReceptionInterviewForm,
 )
 
-TEAM = tuple(PLIE_TEAM_ROLES)
-team_only = roles_required(*TEAM)
-prescribing = roles_required(Role.PRESCRIBER, *TEAM)
-field_roles = roles_required(Role.REFERENT, *TEAM)
-any_intake_role = roles_required(Role.PRESCRIBER, Role.REFERENT, *TEAM)
+team_only = capability_required(APPLICATION_MANAGE)
+assigning = capability_required(PATHWAY_ASSIGN)
+prescribing = capability_required(APPLICATION_SUBMIT)
+field_roles = capability_required(PATHWAY_READ)
+any_intake_role = capability_required(APPLICATION_READ)
 PAGE_SIZE = 25
 
 
@@ -48,18 +51,17 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 def _prescribing_organisations(user):
     """Structures the user may send an application for: their own as prescriber; any of the territory for the team."""
-    team_territories = {m.organisation.territory_id for m in user.active_memberships if m.role in PLIE_TEAM_ROLES}
+    team_territories = territory_ids_with(user, APPLICATION_MANAGE)
     return (Organisation.objects.filter(is_active=True)
-            .filter(Q(pk__in=user.organisation_ids(Role.PRESCRIBER))
+            .filter(Q(pk__in=organisation_ids_with(user, APPLICATION_SUBMIT, without=TERRITORY_FILES))
                     | Q(territory_id__in=team_territories) & ~Q(prescriber_type=""))
             .order_by("name"))
 
 
 def _territory(user) -> Territory:
-    """The territory the user works on (the first of their prescribing or team structures)."""
-    for membership in user.active_memberships:
-        if membership.role in PLIE_TEAM_ROLES or membership.role in (Role.PRESCRIBER, Role.REFERENT):
-            return membership.organisation.territory
+    """The territory the user works on (that of their current structure, when it takes part in the intake)."""
+    for membership in memberships_with(user, APPLICATION_READ):
+        return membership.organisation.territory
     raise PermissionDenied
 
 
@@ -72,7 +74,7 @@ def application_create(request):
     participant_id = request.GET.get("participant") or request.POST.get("participant")
     if participant_id:
         # A re-entry: only the team, who may see the person's file, starts from an existing person.
-        if not request.user.is_plie_team or not str(participant_id).isdigit():
+        if not request.user.can(APPLICATION_MANAGE) or not str(participant_id).isdigit():
             raise Http404
         participant = get_object_or_404(participants_visible_to(request.user), pk=participant_id)
     if request.method == "POST":
@@ -99,7 +101,7 @@ def application_create(request):
             access_log_record(user=request.user, participant_id=participant.pk, screen="intake_reentry")
     return render(request, "intake/application_form.html", {
         "form": form, "participant": participant, "eligibility": _preview(form, territory),
-        "search_form": PersonSearchForm(initial={"purpose": "application"}) if request.user.is_plie_team else None,
+        "search_form": PersonSearchForm(initial={"purpose": "application"}) if request.user.can(APPLICATION_MANAGE) else None,
     })
 
 
@@ -141,7 +143,7 @@ def eligibility_preview(request):
 @any_intake_role
 def application_list(request):
     user = request.user
-    if user.is_plie_team or Role.REFERENT in user.roles:
+    if user.can(PATHWAY_READ):
         rows, full = selectors.application_full(user).order_by("-application_date", "-pk"), True
     else:
         rows, full = selectors.applications_sent(user).select_related("participant").only(
@@ -171,8 +173,8 @@ def application_detail(request, pk: int):
         "situations": [situation_labels.get(c, c) for c in application.situations],
         "deld": pathway.participant.situation("deld"),
         "barriers": [barrier_labels.get(c, c) for c in application.barriers_seen],
-        "duplicates": list(application.possible_duplicate_of.all()) if user.is_plie_team else [],
-        "can_assign": user.is_plie_team and pathway.status in (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED),
+        "duplicates": list(application.possible_duplicate_of.all()) if user.can(APPLICATION_MANAGE) else [],
+        "can_assign": user.can(PATHWAY_ASSIGN) and pathway.status in (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED),
         "can_receive": pathway.status in (PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED),
         "due": selectors.assessment_due_on(pathway) if pathway.status == PathwayStatus.ASSIGNED else None,
     })
@@ -182,7 +184,7 @@ def application_detail(request, pk: int):
 @require_POST
 def person_search(request):
     """Known people matching a name and birth date (htmx, POST so that names stay out of URLs); team only."""
-    if not request.user.is_plie_team:
+    if not request.user.can(APPLICATION_MANAGE):
         raise PermissionDenied
     form = PersonSearchForm(request.POST)
     results = None
@@ -196,14 +198,14 @@ def person_search(request):
 
 
 # --- assignment --------------------------------------------------------------------------------------------------
-@team_only
+@assigning
 def assignment_queue(request):
     page = Paginator(selectors.applications_awaiting_assignment(request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "intake/assignment_queue.html", {"page": page})
 
 
-@team_only
+@assigning
 def assign(request, pk: int):
     pathway = get_object_or_404(selectors.application_full(request.user), pk=pk)
     caseloads = selectors.referent_caseloads(request.user)

@@ -28,16 +28,16 @@ from parcours.plie import selectors as plie_selectors
 from parcours.pathways.enums import FollowUpStatus, PathwayStatus
 from parcours.pathways.models import EngagementContract, Step
 from parcours.pathways.pdf import contract_pdf
-from parcours.plie.definition import PLIE_DEFINITION
 from parcours.programmes.registry import criteria_catalogue, definition_of
 
-from ..permissions import roles_required
+from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
+
+from ..permissions import capability_required
 from . import forms
 
 PAGE_SIZE = 25
-READ_ROLES = (Role.REFERENT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR)
-readers = roles_required(*READ_ROLES)
-writers = roles_required(*PLIE_DEFINITION.write_roles)
+readers = capability_required(PATHWAY_READ)
+writers = capability_required(PATHWAY_WRITE)
 
 CNIL_REMINDER = _("Les notes doivent être objectives et factuelles ; la personne peut demander à les lire. "
                   "Les données sensibles (santé, justice…) n'ont pas leur place ici.")
@@ -68,7 +68,7 @@ def caseload(request):
     """Filters (state, referent) by GET; the name search by POST, so that names stay out of URLs."""
     user = request.user
     referents = list(selectors.referents_for_filter(user))
-    is_referent_view = Role.REFERENT in user.roles and not user.is_plie_team
+    is_referent_view = selectors.sees_own_caseload(user)
     searching = request.method == "POST"
     if searching:
         form = forms.CaseloadSearchForm(request.POST, referents=referents)
@@ -132,7 +132,7 @@ def pathway_detail(request, pk: int):
     today = timezone.localdate()
     followup = selectors.pathway_open_followup(pathway)
     contract = selectors._related(pathway, "contract")
-    can_write = bool(set(user.roles) & definition_of(pathway).write_roles)
+    can_write = user.can(PATHWAY_WRITE)
     return render(request, "pathways/detail.html", {
         "pathway": pathway, "participant": participant, "sensitive": sensitive, "can_write": can_write,
         "age": selectors.age_on(participant.birth_date, today),

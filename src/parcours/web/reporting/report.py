@@ -13,7 +13,9 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from parcours.organisations.enums import OrganisationKind
-from parcours.organisations.models import PLIE_TEAM_ROLES, User
+from parcours.organisations.capabilities import REPORTING_READ
+from parcours.organisations.models import User
+from parcours.organisations.scope import memberships_with
 from parcours.reporting.indicators import indicators_compute_with_series
 
 from .figures import Section, period_label, sections
@@ -49,8 +51,8 @@ def year_points(years: list[tuple[int, date, date]], figures: list[dict]) -> lis
 
 def plie_name(user: User) -> str:
     """The PLIE the user works for, from the memberships already loaded for their roles."""
-    names = sorted({m.organisation.name for m in user.active_memberships
-                    if m.role in PLIE_TEAM_ROLES and m.organisation.kind == OrganisationKind.PLIE})
+    names = sorted({m.organisation.name for m in memberships_with(user, REPORTING_READ)
+                    if m.organisation.kind == OrganisationKind.PLIE})
     return ", ".join(names) or _("PLIE")
 
 

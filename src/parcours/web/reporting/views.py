@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.organisations.models import PLIE_TEAM_ROLES
+from parcours.organisations.capabilities import REPORTING_READ
 
-from ..permissions import roles_required
+from ..permissions import capability_required
 from . import exports
 from .charts import evolution_charts, table_chart
 from .forms import IndicatorsFilterForm, Selection
 from .report import Report, build_report
 
-team_only = roles_required(*PLIE_TEAM_ROLES)
+team_only = capability_required(REPORTING_READ)
 
 EXPORTS = {
     "xlsx": (exports.report_xlsx, exports.XLSX_TYPE),

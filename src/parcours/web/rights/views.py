@@ -14,16 +14,18 @@ from django.views.decorators.http import require_POST
 from parcours.audit.services import access_log_record
 from parcours.participants.models import Participant
 from parcours.privacy.rights import (
-    ERASURE_COUNTED, ERASURE_ROLES, RECTIFIABLE_FIELDS, RIGHTS_ROLES, StaleVersion, participant_can_erase,
+    ERASURE_COUNTED, RECTIFIABLE_FIELDS, StaleVersion, participant_can_erase,
     participant_erase, participant_erasure_counts, participant_erasure_refusal, participant_export,
     participant_rectify, participant_rights_scope, stale_message,
 )
 
-from ..permissions import roles_required
+from parcours.organisations.capabilities import RIGHTS_ERASE, RIGHTS_MANAGE
+
+from ..permissions import capability_required
 from .forms import RectificationForm
 
-rights_roles = roles_required(*RIGHTS_ROLES)
-erasure_roles = roles_required(*ERASURE_ROLES)
+rights_roles = capability_required(RIGHTS_MANAGE)
+erasure_roles = capability_required(RIGHTS_ERASE)
 
 
 def _participant(request, pk: int) -> Participant:

@@ -1,0 +1,75 @@
+"""The scope a request works in: one of the user's memberships (structure, role, and the programmes that
+structure runs or works for), chosen in the header when a person works for several.
+
+`scope_enter(user, membership_id)` makes that membership the one in force for the rest of the request: every
+check then asks a capability of its role only (`user.can(capability)`), and each app's `access.py` scopes its
+querysets from `memberships_with()`. Outside a request every membership is in force (commands, tests calling
+services), as the user's whole set of rights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .capabilities import capabilities_of
+from .models import Membership, Organisation, User
+
+
+# Where a browser's session keeps the membership chosen in the header.
+SCOPE_SESSION_KEY = "parcours_membership"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a request knows of where its user works."""
+
+    memberships: tuple[Membership, ...]    # every active membership of the user (the switcher's choices)
+    current: Membership | None              # the one in force
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.current.organisation if self.current else None
+
+    @property
+    def role(self) -> str:
+        return self.current.role if self.current else ""
+
+    @property
+    def can_switch(self) -> bool:
+        return len(self.memberships) > 1
+
+
+def scope_enter(user: User, membership_id: int | None) -> Scope:
+    """Put `membership_id` in force for `user` (default, or when it is no longer active: the first membership).
+    Returns the request's Scope."""
+    memberships = tuple(user.active_memberships)
+    current = next((m for m in memberships if m.pk == membership_id), None) if membership_id else None
+    if current is None and memberships:
+        current = memberships[0]
+    user.current_membership = current
+    return Scope(memberships=memberships, current=current)
+
+
+def membership_of(user: User, membership_id: int) -> Membership | None:
+    """One of the user's own active memberships, or None (another person's is never found)."""
+    return next((m for m in user.active_memberships if m.pk == membership_id), None)
+
+
+def memberships_with(user: User, capability: str) -> list[Membership]:
+    """The memberships in force whose role grants `capability`."""
+    return [m for m in user.scope_memberships if membership_grants(m, capability)]
+
+
+def membership_grants(membership: Membership, capability: str) -> bool:
+    """Whether this one membership's role grants `capability`."""
+    return capability in capabilities_of(membership.role)
+
+
+def organisation_ids_with(user: User, capability: str, *, without: str | None = None) -> set[int]:
+    """The structures where the user holds `capability` (and, with `without`, not that other one)."""
+    return {m.organisation_id for m in memberships_with(user, capability)
+            if without is None or not membership_grants(m, without)}
+
+
+def territory_ids_with(user: User, capability: str) -> set[int]:
+    return {m.organisation.territory_id for m in memberships_with(user, capability)}

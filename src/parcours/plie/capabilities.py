@@ -1,0 +1,25 @@
+"""What each role may do in the PLIE: the programme's grants of the named capabilities (organisations.capabilities).
+
+The animation team (coordination, direction) runs the programme on its territory; the administrator manages the
+accounts and, today, reads the files to do so (issue 11 narrows it to the authorisation matrix); the referents
+follow their structure's people; the prescribers send and follow their applications.
+"""
+
+from __future__ import annotations
+
+from parcours.organisations import capabilities as c
+from parcours.organisations.enums import Role
+
+_TEAM = {c.PATHWAY_READ, c.PATHWAY_ASSIGN, c.TERRITORY_FILES, c.APPLICATION_READ, c.APPLICATION_SUBMIT,
+         c.APPLICATION_MANAGE, c.COMMISSION_READ, c.COMMISSION_PLAN, c.REPORTING_READ, c.IMPORT_RUN}
+_DECIDING = {c.PATHWAY_WRITE, c.SENSITIVE_READ, c.COMMISSION_DECIDE, c.RIGHTS_MANAGE, c.RIGHTS_ERASE}
+
+PLIE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(_TEAM | _DECIDING),
+    Role.DIRECTOR: frozenset(_TEAM | _DECIDING | {c.ARCHIVE_READ}),
+    Role.ADMINISTRATOR: frozenset(_TEAM),
+    Role.REFERENT: frozenset({c.PATHWAY_READ, c.PATHWAY_WRITE, c.SENSITIVE_READ, c.APPLICATION_READ,
+                              c.COMMISSION_READ, c.RIGHTS_MANAGE}),
+    Role.PRESCRIBER: frozenset({c.APPLICATION_READ, c.APPLICATION_SUBMIT}),
+    Role.DPO: frozenset(),
+}
