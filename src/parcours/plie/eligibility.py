@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -81,7 +82,7 @@ def eligibility_decide(
             _("critère d'un autre programme, pas une situation du PLIE : %(codes)s.")
             if other_programmes_criteria(unknown)
             else _("situation inconnue : %(codes)s.")) % {"codes": ", ".join(unknown)})
-    if commune_insee and not insee_validator.regex.match(commune_insee):
+    if commune_insee and not re.match(insee_validator.regex, commune_insee):
         raise EligibilityInputError(
             "commune_insee",
             _("code INSEE « %(code)s » mal formé : 5 caractères attendus (chiffres, ou 2A/2B suivi de 3 chiffres).")
@@ -121,7 +122,7 @@ def eligibility_decide(
     in_qpv = bool(qpv and rules["qpv_residence_eligible"])
     if accepted or in_qpv:
         labels = [str(SITUATION_LABELS[s]) for s in accepted]
-        if in_qpv:
+        if qpv is not None and in_qpv:
             labels.append(_("réside dans le QPV %(qpv)s") % {"qpv": qpv.name})
         checks.append(Check("situation", True, "; ".join(labels) + "."))
     else:
