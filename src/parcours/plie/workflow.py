@@ -215,9 +215,10 @@ def _check_exit(p: Pathway, payload: Exited) -> None:
     if reason == ExitReason.SUSTAINABLE_EMPLOYMENT:
         raise TransitionRefused(_("La sortie en emploi durable se valide à l'échéance du suivi dans l'emploi."))
     exit_date = _date(payload.exit_date)
-    if exit_date < p.entry_date:
+    entry = p.entry_date
+    if entry is not None and exit_date < entry:   # a pathway in active/followup has its entry (a constraint)
         raise TransitionRefused(_("La sortie ne peut pas précéder l'entrée (%(date)s).")
-                                % {"date": p.entry_date.strftime("%d/%m/%Y")})
+                                % {"date": entry.strftime("%d/%m/%Y")})
     if p.steps.filter(start_date__gt=exit_date).exists() or p.appointments.filter(date__gt=exit_date).exists():
         raise TransitionRefused(_("Des étapes ou rendez-vous sont postérieurs à cette date de sortie."))
 
