@@ -216,7 +216,8 @@ def _check_exit(p: Pathway, payload: Exited) -> None:
         raise TransitionRefused(_("La sortie en emploi durable se valide à l'échéance du suivi dans l'emploi."))
     exit_date = _date(payload.exit_date)
     entry = p.entry_date
-    if entry is not None and exit_date < entry:   # a pathway in active/followup has its entry (a constraint)
+    # Without an entry the save is refused anyway (constraint pathway_exit_needs_entry).
+    if entry is not None and exit_date < entry:
         raise TransitionRefused(_("La sortie ne peut pas précéder l'entrée (%(date)s).")
                                 % {"date": entry.strftime("%d/%m/%Y")})
     if p.steps.filter(start_date__gt=exit_date).exists() or p.appointments.filter(date__gt=exit_date).exists():
