@@ -11,7 +11,8 @@ from parcours.core.workflow import TransitionRefused
 from parcours.pathways import services
 from parcours.pathways.enums import ExitReason, PathwayStatus
 from parcours.pathways.models import EmploymentFollowUp, PathwayTransition, Step
-from parcours.pathways.services import add_months, lasts_six_months
+from parcours.pathways.services import add_months
+from parcours.plie.steps import lasts_six_months
 from tests import factories
 
 from .conftest import TODAY, days_ago

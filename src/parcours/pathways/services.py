@@ -25,24 +25,9 @@ from parcours.organisations.capabilities import PATHWAY_WRITE
 from parcours.organisations.enums import Role
 from parcours.organisations.models import Membership
 
-from .enums import ContractType, ExitReason, FollowUpStatus, PathwayStatus, StepType
-from .models import Appointment, BarrierReview, EmploymentFollowUp, EngagementContract, IN_PATHWAY_STATES, Note, Pathway, Step
+from .enums import ExitReason, PathwayStatus
+from .models import Appointment, BarrierReview, EngagementContract, IN_PATHWAY_STATES, Note, Pathway, Step
 from parcours.programmes.registry import definition_of
-
-# Steps that are a job with an ordinary employer. IAE steps (ACI, EI, ETTI, AI) and the régie de quartier
-# are insertion jobs, stages of the pathway rather than its outcome: their lasting contract does not open
-# the follow-up in employment; the job found after them does. GEIQ contracts (professionalisation,
-# apprenticeship, or a CDI/CDD with the group) and subsidised contracts of the ordinary market do.
-EMPLOYMENT_STEP_TYPES = frozenset({
-    StepType.UNSUBSIDISED_EMPLOYMENT, StepType.SUBSIDISED_CONTRACT, StepType.GEIQ,
-})
-INSERTION_EMPLOYMENT_STEP_TYPES = frozenset({
-    StepType.IAE_ACI, StepType.IAE_EI, StepType.IAE_ETTI, StepType.IAE_AI, StepType.REGIE_QUARTIER,
-})
-# Step types that are a work contract: their contract type is required.
-WORK_STEP_TYPES = EMPLOYMENT_STEP_TYPES | INSERTION_EMPLOYMENT_STEP_TYPES
-FIXED_TERM_CONTRACTS = frozenset({ContractType.CDD, ContractType.CTT})
-LASTING_MONTHS = 6
 
 STEP_FIELDS = ["step_type", "start_date", "end_date", "operator_name", "employer_siret", "contract_type",
                "social_clause", "hours", "comment"]
@@ -60,26 +45,6 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def lasts_six_months(start: date, end: date | None) -> bool:
-    """A fixed-term contract lasts 6 months or more when its last day (inclusive) reaches the day before
-    the same date six months later: 1 January → 30 June is six months, 1 January → 29 June is not.
-    """
-    if end is None:
-        return False
-    return end.toordinal() + 1 >= add_months(start, LASTING_MONTHS).toordinal()
-
-
-def step_opens_followup(step: Step) -> bool:
-    """A CDI (no end date), or a CDD / temporary work lasting 6 months or more, on an employment step."""
-    if step.step_type not in EMPLOYMENT_STEP_TYPES:
-        return False
-    if step.contract_type == ContractType.CDI:
-        return step.end_date is None
-    if step.contract_type in FIXED_TERM_CONTRACTS:
-        return lasts_six_months(step.start_date, step.end_date)
-    return False
 
 
 def _fr(day: date) -> str:
@@ -284,42 +249,25 @@ def _check_step(pathway: Pathway, step: Step, *, today: date) -> None:
                 % {"date": _fr(step.start_date)})
     if step.employer_siret and not (len(step.employer_siret) == 14 and step.employer_siret.isdigit()):
         add("employer_siret", _("SIRET de l'employeur : 14 chiffres attendus, sans espace."))
-    if step.step_type in WORK_STEP_TYPES and not step.contract_type:
-        add("contract_type", _("Type de contrat : obligatoire pour une étape d'emploi."))
-    if step.contract_type in FIXED_TERM_CONTRACTS and step.end_date is None and step.step_type in WORK_STEP_TYPES:
-        add("end_date", _("Fin : un CDD ou une mission d'intérim a une date de fin prévue."))
+    step_check = definition_of(pathway).step_check
+    if step_check is not None:
+        step_check(pathway, step, add)   # the programme's own rules on its step types
     if step.hours is not None and step.hours < Decimal("0"):
         add("hours", _("Heures prévues : le nombre d'heures ne peut pas être négatif."))
     if errors:
         raise ValidationError(errors)
 
 
-def _open_followup_if_lasting(pathway: Pathway, step: Step, by) -> EmploymentFollowUp | None:
-    """A lasting job opens the 6-month follow-up (one at a time), in the caller's transaction."""
-    if not step_opens_followup(step) or pathway.status != PathwayStatus.ACTIVE:
-        return None
-    if EmploymentFollowUp.objects.filter(pathway=pathway, status=FollowUpStatus.OPEN).exists():
-        return None
-    if EmploymentFollowUp.objects.filter(step=step).exists():
-        return None
-    months = pathway.programme.parameter("followup_months")
-    followup = EmploymentFollowUp(pathway=pathway, step=step, started_on=step.start_date,
-                                  due_on=add_months(step.start_date, months))
-    followup.full_clean()
-    followup.save()
-    before = model_snapshot(pathway, PATHWAY_AUDITED)
-    moved = pathway_transition(pathway=pathway, name="start_followup", by=by,
-                               data={"step": step.pk, "due_on": followup.due_on})
-    _audit(by, "followup.open", followup, pathway.participant_id, {},
-           model_snapshot(followup, ["step_id", "started_on", "due_on", "status"]))
-    _audit(by, "pathway.start_followup", moved, pathway.participant_id, before,
-           model_snapshot(moved, PATHWAY_AUDITED))
-    pathway.status = moved.status
-    return followup
+def _step_recorded(pathway: Pathway, step: Step, by) -> None:
+    """The programme's effect of a step saved, in the caller's transaction (the PLIE: a lasting job opens the
+    follow-up in employment)."""
+    recorded = definition_of(pathway).step_recorded
+    if recorded is not None:
+        recorded(pathway, step, by)
 
 
 def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
-    """Record a step; a lasting job opens the follow-up in employment in the same transaction."""
+    """Record a step; the programme's effect of it (the PLIE's follow-up in employment) in the same transaction."""
     _check_writer(by, pathway)
     with transaction.atomic():
         locked = _lock(pathway)
@@ -330,7 +278,7 @@ def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
         step.full_clean()
         step.save()
         _audit(by, "step.create", step, locked.participant_id, {}, model_snapshot(step, STEP_FIELDS))
-        _open_followup_if_lasting(locked, step, by)
+        _step_recorded(locked, step, by)
     return step
 
 
@@ -347,30 +295,14 @@ def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int
                 setattr(current, name, values[name])
         current.employer_siret = (current.employer_siret or "").strip()
         _check_step(locked, current, today=timezone.localdate())
-        followup = EmploymentFollowUp.objects.filter(step=current).first()
-        if followup is not None:
-            _check_followup_step_kept(current, before, followup)
+        change_check = definition_of(locked).step_change_check
+        if change_check is not None:
+            change_check(current, before, ending=False)   # what the programme hung on the step may forbid it
         current.full_clean()
         save_with_version(current, expected_version, STEP_FIELDS)
         _audit(by, "step.update", current, locked.participant_id, before, model_snapshot(current, STEP_FIELDS))
-        if followup is None:
-            _open_followup_if_lasting(locked, current, by)
+        _step_recorded(locked, current, by)
     return current
-
-
-def _check_followup_step_kept(step: Step, before: dict, followup: EmploymentFollowUp) -> None:
-    errors: dict[str, list[str]] = {}
-    for name, label in (("step_type", _("Type d'étape")), ("contract_type", _("Type de contrat")),
-                        ("start_date", _("Début"))):
-        if str(getattr(step, name)) != str(before[name]):
-            errors[name] = [_("%(field)s : cet emploi a ouvert le suivi dans l'emploi, il ne peut plus changer.")
-                            % {"field": label}]
-    if followup.status == FollowUpStatus.OPEN and step.end_date and step.end_date < followup.due_on:
-        errors.setdefault("end_date", []).append(
-            _("Fin : le suivi dans l'emploi court jusqu'au %(date)s ; si l'emploi a pris fin, utilisez "
-              "« L'emploi a pris fin » dans le suivi.") % {"date": _fr(followup.due_on)})
-    if errors:
-        raise ValidationError(errors)
 
 
 def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
@@ -380,9 +312,9 @@ def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
         locked = _lock(step.pathway)
         _check_in_pathway(locked, _("La fin d'une étape"))
         current = Step.objects.select_for_update().get(pk=step.pk)
-        if EmploymentFollowUp.objects.filter(step=current, status=FollowUpStatus.OPEN).exists():
-            raise ValidationError({"end_date": [
-                _("Fin : cet emploi fait l'objet du suivi dans l'emploi ; utilisez « L'emploi a pris fin ».")]})
+        change_check = definition_of(locked).step_change_check
+        if change_check is not None:
+            change_check(current, model_snapshot(current, STEP_FIELDS), ending=True)
         if end_date > timezone.localdate():
             raise ValidationError({"end_date": [_("Fin : la date ne peut pas être dans le futur.")]})
         if end_date < current.start_date:

@@ -13,6 +13,7 @@ from parcours.pathways.enums import ExitReason, PathwayStatus, StepType
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import Criterion, Parameter, ProgrammeDefinition, criteria_catalogue
 
+from . import steps
 from .capabilities import PLIE_CAPABILITIES
 from .workflow import PATHWAY_WORKFLOW
 
@@ -72,6 +73,9 @@ PLIE_DEFINITION = ProgrammeDefinition(
     step_types=tuple(StepType.choices),
     exit_reasons=tuple(ExitReason.choices),
     capabilities=PLIE_CAPABILITIES,
+    step_check=steps.step_check,
+    step_change_check=steps.step_change_check,
+    step_recorded=steps.followup_open_if_lasting,
     in_pathway_states=frozenset({PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP}),
     parameters=PARAMETERS,
     parameters_check=_parameters_check,

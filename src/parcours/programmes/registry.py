@@ -79,6 +79,12 @@ class ProgrammeDefinition:
     # What each role may do in this programme: role -> named capabilities (organisations.capabilities), granted
     # when the definition is registered.
     capabilities: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The programme's rules on the kernel's steps (pathways.services), each called in the service's transaction:
+    # step_check(pathway, step, add) adds French errors by field; step_change_check(step, before, ending=…) may
+    # refuse an edit or an end (raises ValidationError); step_recorded(pathway, step, by) acts on a saved step.
+    step_check: Callable[[Any, Any, Callable[[str, str], None]], None] | None = None
+    step_change_check: Callable[..., None] | None = None
+    step_recorded: Callable[[Any, Any, Any], Any] | None = None
 
     def state_label(self, state: str) -> str:
         return str(self.workflow.states.get(state, state))
