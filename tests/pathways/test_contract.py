@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from parcours.audit.models import AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
-from parcours.pathways import services
 from parcours.pathways.enums import PathwayStatus
 from parcours.pathways.models import EngagementContract, PathwayTransition
-from parcours.pathways.pdf import contract_pdf, contract_story
+from parcours.plie import contract as services
+from parcours.plie.contract_pdf import contract_pdf, contract_story
 from reportlab.platypus import Paragraph, Table
 
 from .conftest import TODAY, days_ago

@@ -8,11 +8,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from parcours.plie import contract as plie_contract
 from parcours.audit.models import AccessLog
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, ReceptionInterview
 from parcours.participants.models import Document, ParticipantSituation
-from parcours.pathways import services
 from parcours.pathways.enums import PathwayStatus
 from parcours.pathways.models import EngagementContract, PathwayTransition, Step
 from tests import factories
@@ -265,9 +265,9 @@ def test_contract_page_shows_errors_linked_to_fields(client, admitted, referent,
 
 
 def test_stale_contract_form_keeps_the_input_and_explains(client, admitted, referent, coordinator, director):
-    services.contract_save(pathway=admitted, by=coordinator, values={
+    plie_contract.contract_save(pathway=admitted, by=coordinator, values={
         "objectives": "A", "participant_commitments": "B", "referent_commitments": "C", "plie_commitments": "D"})
-    services.contract_save(pathway=admitted, by=coordinator, values={"objectives": "A2"}, expected_version=1)
+    plie_contract.contract_save(pathway=admitted, by=coordinator, values={"objectives": "A2"}, expected_version=1)
     client.force_login(referent)
     url = reverse("pathways:contract_edit", args=[admitted.pk])
     data = {"objectives": "Mon texte", "participant_commitments": "B", "referent_commitments": "C",

@@ -12,6 +12,7 @@ from parcours.pathways import services
 from parcours.pathways.enums import ExitReason, PathwayStatus
 from parcours.pathways.models import EmploymentFollowUp, PathwayTransition, Step
 from parcours.pathways.services import add_months
+from parcours.plie import steps
 from parcours.plie.steps import lasts_six_months
 from tests import factories
 
@@ -221,7 +222,7 @@ def test_step_end(active, referent):
 def test_sustainable_employment_is_refused_before_the_due_date(active, referent):
     services.step_create(pathway=active, by=referent, values=job(contract_type="cdi", start_date=days_ago(30)))
     with pytest.raises(TransitionRefused, match="échéance"):
-        services.followup_validate(pathway=active, by=referent)
+        steps.followup_validate(pathway=active, by=referent)
     active.refresh_from_db()
     assert active.status == PathwayStatus.FOLLOWUP
 
@@ -233,7 +234,7 @@ def test_sustainable_employment_at_the_due_date(participant, operator, referent)
     services.step_create(pathway=pathway, by=referent, values=job(contract_type="cdi", start_date=add_months(TODAY, -6)))
     followup = EmploymentFollowUp.objects.get()
     assert followup.due_on == TODAY
-    services.followup_validate(pathway=pathway, by=referent)
+    steps.followup_validate(pathway=pathway, by=referent)
     pathway.refresh_from_db()
     followup.refresh_from_db()
     assert pathway.status == PathwayStatus.EXITED
@@ -244,7 +245,7 @@ def test_sustainable_employment_at_the_due_date(participant, operator, referent)
 
 def test_job_ended_returns_to_active_and_ends_the_step(active, referent):
     step = services.step_create(pathway=active, by=referent, values=job(contract_type="cdi", start_date=days_ago(30)))
-    services.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(3))
+    steps.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(3))
     active.refresh_from_db()
     step.refresh_from_db()
     assert active.status == PathwayStatus.ACTIVE
@@ -258,14 +259,14 @@ def test_job_ended_returns_to_active_and_ends_the_step(active, referent):
 def test_job_ended_before_the_job_started_is_refused(active, referent):
     services.step_create(pathway=active, by=referent, values=job(contract_type="cdi", start_date=days_ago(30)))
     with pytest.raises(TransitionRefused):
-        services.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(31))
+        steps.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(31))
 
 
 def test_double_submitted_transition_acts_once(active, referent):
     services.step_create(pathway=active, by=referent, values=job(contract_type="cdi", start_date=days_ago(30)))
-    services.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(3))
+    steps.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(3))
     with pytest.raises(TransitionRefused, match="impossible"):
-        services.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(3))
+        steps.followup_job_ended(pathway=active, by=referent, ended_on=days_ago(3))
     assert PathwayTransition.objects.filter(transition="job_ended").count() == 1
 
 

@@ -18,22 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
-from parcours.core.concurrency import StaleObjectError, save_with_version
-from parcours.core.db import column
+from parcours.core.concurrency import save_with_version
 from parcours.core.workflow import transition_apply
 from parcours.organisations.capabilities import PATHWAY_WRITE
-from parcours.organisations.enums import Role
-from parcours.organisations.models import Membership
 
 from .enums import ExitReason, PathwayStatus
-from .models import Appointment, BarrierReview, EngagementContract, IN_PATHWAY_STATES, Note, Pathway, Step
+from .models import Appointment, BarrierReview, IN_PATHWAY_STATES, Note, Pathway, Step
 from parcours.programmes.registry import definition_of
 
 STEP_FIELDS = ["step_type", "start_date", "end_date", "operator_name", "employer_siret", "contract_type",
                "social_clause", "hours", "comment"]
-CONTRACT_FIELDS = ["objectives", "participant_commitments", "referent_commitments", "plie_commitments",
-                   "participant_signed_on", "referent_signed_on", "director_signed_on", "director"]
-SIGNATURE_FIELDS = ["participant_signed_on", "referent_signed_on", "director_signed_on"]
 PATHWAY_AUDITED = ["status", "entry_date", "exit_date", "exit_reason", "referent_id", "operator_id",
                    "commission_date", "decision", "last_contact_date"]
 
@@ -47,19 +41,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _fr(day: date) -> str:
+def day_fr(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
 # --- common guards --------------------------------------------------------------------------------------------
 
-def _check_writer(by, pathway: Pathway) -> None:
+def pathway_writer_check(by, pathway: Pathway) -> None:
     """Writing on a pathway's file is a capability of the current scope (the administrator only reads it)."""
     if not by.can(PATHWAY_WRITE):
         raise ValidationError(_("Votre rôle ne permet pas de modifier ce dossier."))
 
 
-def _lock(pathway: Pathway) -> Pathway:
+def pathway_lock(pathway: Pathway) -> Pathway:
     """The pathway row, locked until the end of the transaction (state checks then hold)."""
     return Pathway.objects.select_for_update().get(pk=pathway.pk)
 
@@ -97,139 +91,6 @@ def pathway_exit(*, pathway: Pathway, by, reason: str, exit_date: date) -> Pathw
     return pathway_act(pathway=pathway, name="exit", by=by, data={"reason": reason, "exit_date": exit_date})
 
 
-def followup_validate(*, pathway: Pathway, by) -> Pathway:
-    """At the follow-up's due date: exit in sustainable employment (refused before the due date)."""
-    return pathway_act(pathway=pathway, name="validate_sustainable_employment", by=by)
-
-
-def followup_job_ended(*, pathway: Pathway, by, ended_on: date) -> Pathway:
-    """The job ended before the due date: the follow-up closes and the pathway goes on."""
-    return pathway_act(pathway=pathway, name="job_ended", by=by, data={"ended_on": ended_on})
-
-
-# --- engagement contract --------------------------------------------------------------------------------------
-
-def contract_defaults(pathway: Pathway) -> dict[str, str]:
-    """Pre-filled texts: the objectives from the assessment's recommendations, the usual commitments."""
-    assessment = getattr(pathway, "assessment", None)
-    objectives = ""
-    if assessment is not None:
-        objectives = assessment.recommendations.strip()
-        if assessment.professional_project.strip():
-            objectives = _("Projet professionnel : %(project)s\n\n%(recommendations)s") % {
-                "project": assessment.professional_project.strip(), "recommendations": objectives}
-    return {
-        "objectives": objectives,
-        "participant_commitments": _(
-            "Venir aux rendez-vous fixés avec mon / ma référent·e ou le / la prévenir en cas d'empêchement.\n"
-            "Participer activement aux étapes de parcours convenues ensemble.\n"
-            "Informer mon / ma référent·e de tout changement de situation (emploi, formation, adresse).\n"
-            "Rechercher activement un emploi durable."),
-        "referent_commitments": _(
-            "Recevoir la personne régulièrement, au moins une fois par mois, pendant tout le parcours.\n"
-            "Construire avec elle un parcours d'insertion personnalisé et lui proposer les étapes adaptées.\n"
-            "Mobiliser les partenaires utiles pour lever les freins à l'emploi.\n"
-            "Assurer le suivi dans l'emploi pendant les six premiers mois."),
-        "plie_commitments": _(
-            "Mobiliser l'offre d'étapes du PLIE (formations, chantiers, relations entreprises).\n"
-            "Garantir la confidentialité des informations partagées, sous le sceau du secret professionnel partagé.\n"
-            "Veiller à la continuité de l'accompagnement en cas d'absence du / de la référent·e."),
-    }
-
-
-def directors_of(pathway: Pathway):
-    """Users who may sign for the PLIE direction of the pathway's territory."""
-    from parcours.organisations.models import User
-
-    return User.objects.filter(
-        is_active=True, memberships__role=Role.DIRECTOR, memberships__is_active=True,
-        memberships__organisation__territory_id=pathway.participant.territory_id,
-    ).distinct().order_by("last_name", "first_name")
-
-
-def _check_contract(pathway: Pathway, contract: EngagementContract) -> None:
-    errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
-    labels = {
-        "participant_signed_on": _("Signature du / de la participant·e"),
-        "referent_signed_on": _("Signature du / de la référent·e"),
-        "director_signed_on": _("Signature de la direction du PLIE"),
-    }
-    for name in SIGNATURE_FIELDS:
-        value = getattr(contract, name)
-        if value is None:
-            continue
-        if value > today:
-            errors.setdefault(name, []).append(
-                _("%(field)s : la date ne peut pas être dans le futur.") % {"field": labels[name]})
-        elif pathway.commission_date and value < pathway.commission_date:
-            errors.setdefault(name, []).append(
-                _("%(field)s : la date ne peut pas précéder la commission d'agrément (%(date)s).")
-                % {"field": labels[name], "date": _fr(pathway.commission_date)})
-    if contract.director_id is not None:
-        is_director = Membership.objects.filter(
-            user_id=contract.director_id, role=Role.DIRECTOR, is_active=True, user__is_active=True,
-            organisation__territory_id=pathway.participant.territory_id).exists()
-        if not is_director:
-            errors.setdefault("director", []).append(
-                _("Pour la direction : cette personne n'a pas le rôle de direction du PLIE."))
-    elif contract.director_signed_on is not None:
-        errors.setdefault("director", []).append(
-            _("Pour la direction : indiquez qui signe pour la direction du PLIE."))
-    for name in ("objectives", "participant_commitments", "referent_commitments", "plie_commitments"):
-        if not (getattr(contract, name) or "").strip():
-            label = str(column(EngagementContract, name).verbose_name)
-            errors.setdefault(name, []).append(_("%(field)s : ce champ est obligatoire.") % {"field": label.capitalize()})
-    if errors:
-        raise ValidationError(errors)
-
-
-def contract_save(*, pathway: Pathway, by, values: dict[str, Any],
-                  expected_version: int | None = None) -> EngagementContract:
-    """Create or update the engagement contract; only while the pathway waits for its signature (admitted).
-
-    `expected_version` is the contract's version the form was loaded with (None when creating);
-    a stale save raises `StaleObjectError`.
-    """
-    _check_writer(by, pathway)
-    with transaction.atomic():
-        locked = _lock(pathway)
-        if locked.status != PathwayStatus.ADMITTED:
-            if locked.entry_date:
-                raise ValidationError(_("Le contrat d'engagement est signé (entrée le %(date)s) : il n'est plus "
-                                        "modifiable.") % {"date": _fr(locked.entry_date)})
-            raise ValidationError(_("Le contrat d'engagement se prépare après l'agrément de la commission."))
-        contract = EngagementContract.objects.select_for_update().filter(pathway=locked).first()
-        before = model_snapshot(contract, [_attname(n) for n in CONTRACT_FIELDS]) if contract else {}
-        creating = contract is None
-        if contract is None:
-            contract = EngagementContract(pathway=locked)
-        for name in CONTRACT_FIELDS:
-            if name in values:
-                setattr(contract, name, values[name])
-        _check_contract(locked, contract)
-        contract.full_clean()
-        if creating:
-            contract.save()
-        elif expected_version is None:
-            # The form was opened before someone else created the contract.
-            raise StaleObjectError(contract, 0)
-        else:
-            save_with_version(contract, expected_version, CONTRACT_FIELDS)
-        _audit(by, "contract.create" if creating else "contract.update", contract, locked.participant_id, before,
-               model_snapshot(contract, [_attname(n) for n in CONTRACT_FIELDS]))
-    return contract
-
-
-def contract_sign(*, pathway: Pathway, by) -> Pathway:
-    """The three signatures are recorded: the pathway enters (entry date = the last signature)."""
-    return pathway_act(pathway=pathway, name="sign_contract", by=by)
-
-
-def _attname(name: str) -> str:
-    return "director_id" if name == "director" else name
-
-
 # --- steps ----------------------------------------------------------------------------------------------------
 
 def _check_step(pathway: Pathway, step: Step, *, today: date) -> None:
@@ -241,12 +102,12 @@ def _check_step(pathway: Pathway, step: Step, *, today: date) -> None:
     if step.start_date:
         if pathway.entry_date and step.start_date < pathway.entry_date:
             add("start_date", _("Début : l'étape ne peut pas commencer avant l'entrée dans le parcours (%(date)s).")
-                % {"date": _fr(pathway.entry_date)})
+                % {"date": day_fr(pathway.entry_date)})
         if step.start_date > today:
             add("start_date", _("Début : l'étape ne peut pas commencer après aujourd'hui."))
         if step.end_date and step.end_date < step.start_date:
             add("end_date", _("Fin : la fin de l'étape ne peut pas précéder son début (%(date)s).")
-                % {"date": _fr(step.start_date)})
+                % {"date": day_fr(step.start_date)})
     if step.employer_siret and not (len(step.employer_siret) == 14 and step.employer_siret.isdigit()):
         add("employer_siret", _("SIRET de l'employeur : 14 chiffres attendus, sans espace."))
     step_check = definition_of(pathway).step_check
@@ -268,9 +129,9 @@ def _step_recorded(pathway: Pathway, step: Step, by) -> None:
 
 def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
     """Record a step; the programme's effect of it (the PLIE's follow-up in employment) in the same transaction."""
-    _check_writer(by, pathway)
+    pathway_writer_check(by, pathway)
     with transaction.atomic():
-        locked = _lock(pathway)
+        locked = pathway_lock(pathway)
         _check_in_pathway(locked, _("Une étape"))
         step = Step(pathway=locked, **{k: v for k, v in values.items() if k in STEP_FIELDS})
         step.employer_siret = (step.employer_siret or "").strip()
@@ -284,9 +145,9 @@ def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
 
 def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int) -> Step:
     """Edit a step. While it carries an open follow-up, its type, contract and start stay as they are."""
-    _check_writer(by, step.pathway)
+    pathway_writer_check(by, step.pathway)
     with transaction.atomic():
-        locked = _lock(step.pathway)
+        locked = pathway_lock(step.pathway)
         _check_in_pathway(locked, _("Une étape"))
         current = Step.objects.select_for_update().get(pk=step.pk)
         before = model_snapshot(current, STEP_FIELDS)
@@ -307,9 +168,9 @@ def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int
 
 def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
     """Close a step on `end_date` (not in the future, not before its start)."""
-    _check_writer(by, step.pathway)
+    pathway_writer_check(by, step.pathway)
     with transaction.atomic():
-        locked = _lock(step.pathway)
+        locked = pathway_lock(step.pathway)
         _check_in_pathway(locked, _("La fin d'une étape"))
         current = Step.objects.select_for_update().get(pk=step.pk)
         change_check = definition_of(locked).step_change_check
@@ -319,7 +180,7 @@ def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
             raise ValidationError({"end_date": [_("Fin : la date ne peut pas être dans le futur.")]})
         if end_date < current.start_date:
             raise ValidationError({"end_date": [_("Fin : la fin de l'étape ne peut pas précéder son début (%(date)s).")
-                                                % {"date": _fr(current.start_date)}]})
+                                                % {"date": day_fr(current.start_date)}]})
         before = model_snapshot(current, ["end_date"])
         current.end_date = end_date
         save_with_version(current, expected_version, ["end_date"])
@@ -335,9 +196,9 @@ MAX_APPOINTMENT_MINUTES = 600
 
 def appointment_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Appointment:
     """Record a contact (ESF-eligible referent time); it moves the pathway's last contact date."""
-    _check_writer(by, pathway)
+    pathway_writer_check(by, pathway)
     with transaction.atomic():
-        locked = _lock(pathway)
+        locked = pathway_lock(pathway)
         _check_in_pathway(locked, _("Un rendez-vous"))
         appointment = Appointment(pathway=locked, referent=by,
                                   **{k: v for k, v in values.items() if k in APPOINTMENT_FIELDS})
@@ -348,7 +209,7 @@ def appointment_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Appoi
                 errors["date"] = [_("Date : un rendez-vous s'enregistre une fois tenu, pas dans le futur.")]
             elif locked.entry_date and appointment.date < locked.entry_date:
                 errors["date"] = [_("Date : le rendez-vous ne peut pas précéder l'entrée dans le parcours (%(date)s).")
-                                  % {"date": _fr(locked.entry_date)}]
+                                  % {"date": day_fr(locked.entry_date)}]
         if not appointment.mode:
             errors["mode"] = [_("Modalité : ce champ est obligatoire.")]
         minutes = appointment.duration_minutes
@@ -374,9 +235,9 @@ REVIEW_STATES = (PathwayStatus.ADMITTED, *IN_PATHWAY_STATES)
 
 def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> BarrierReview:
     """Reassess one barrier of the catalogue on a date (one review per barrier and day)."""
-    _check_writer(by, pathway)
+    pathway_writer_check(by, pathway)
     with transaction.atomic():
-        locked = _lock(pathway)
+        locked = pathway_lock(pathway)
         if locked.status not in REVIEW_STATES:
             raise ValidationError(_("Les freins se réévaluent pendant le parcours ; le dossier est à l'état "
                                     "« %(state)s ».") % {"state": locked.get_status_display()})
@@ -393,7 +254,7 @@ def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Ba
             raise ValidationError({"reviewed_on": [_("Évalué le : la date ne peut pas être dans le futur.")]})
         if review.reviewed_on and floor and review.reviewed_on < floor:
             raise ValidationError({"reviewed_on": [_("Évalué le : la date ne peut pas précéder le %(date)s.")
-                                                   % {"date": _fr(floor)}]})
+                                                   % {"date": day_fr(floor)}]})
         if BarrierReview.objects.filter(pathway=locked, barrier=review.barrier,
                                         reviewed_on=review.reviewed_on).exists():
             raise ValidationError({"barrier": [_("Frein : ce frein a déjà été évalué ce jour-là.")]})
@@ -410,12 +271,12 @@ def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Ba
 
 def note_create(*, pathway: Pathway, by, body: str) -> Note:
     """A factual note on the pathway (the person may ask to read it)."""
-    _check_writer(by, pathway)
+    pathway_writer_check(by, pathway)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": [_("Note : ce champ est obligatoire.")]})
     with transaction.atomic():
-        locked = _lock(pathway)
+        locked = pathway_lock(pathway)
         note = Note(pathway=locked, author=by, body=body)
         note.full_clean()
         note.save()

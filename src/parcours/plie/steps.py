@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.pathways.enums import ContractType, FollowUpStatus, PathwayStatus, StepType
 from parcours.pathways.models import EmploymentFollowUp, Pathway, Step
-from parcours.pathways.services import PATHWAY_AUDITED, add_months, pathway_transition
+from parcours.pathways.services import PATHWAY_AUDITED, add_months, pathway_act, pathway_transition
 
 
 # Steps that are a job with an ordinary employer. IAE steps (ACI, EI, ETTI, AI) and the régie de quartier
@@ -78,7 +78,7 @@ def step_change_check(step: Step, before: dict, *, ending: bool) -> None:
     _followup_step_kept(step, before, followup)
 
 
-def _fr(day: date) -> str:
+def day_fr(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
@@ -92,7 +92,7 @@ def _followup_step_kept(step: Step, before: dict, followup: EmploymentFollowUp) 
     if followup.status == FollowUpStatus.OPEN and step.end_date and step.end_date < followup.due_on:
         errors.setdefault("end_date", []).append(
             _("Fin : le suivi dans l'emploi court jusqu'au %(date)s ; si l'emploi a pris fin, utilisez "
-              "« L'emploi a pris fin » dans le suivi.") % {"date": _fr(followup.due_on)})
+              "« L'emploi a pris fin » dans le suivi.") % {"date": day_fr(followup.due_on)})
     if errors:
         raise ValidationError(errors)
 
@@ -119,3 +119,15 @@ def followup_open_if_lasting(pathway: Pathway, step: Step, by: Any) -> Employmen
                  before=before, after=model_snapshot(moved, PATHWAY_AUDITED))
     pathway.status = moved.status
     return followup
+
+
+# --- the follow-up's end ---------------------------------------------------------------------------------
+
+def followup_validate(*, pathway: Pathway, by) -> Pathway:
+    """At the follow-up's due date: exit in sustainable employment (refused before the due date)."""
+    return pathway_act(pathway=pathway, name="validate_sustainable_employment", by=by)
+
+
+def followup_job_ended(*, pathway: Pathway, by, ended_on: date) -> Pathway:
+    """The job ended before the due date: the follow-up closes and the pathway goes on."""
+    return pathway_act(pathway=pathway, name="job_ended", by=by, data={"ended_on": ended_on})

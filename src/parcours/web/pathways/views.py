@@ -27,7 +27,8 @@ from parcours.pathways import selectors, services
 from parcours.plie import selectors as plie_selectors
 from parcours.pathways.enums import FollowUpStatus, PathwayStatus
 from parcours.pathways.models import EngagementContract, Step
-from parcours.pathways.pdf import contract_pdf
+from parcours.plie import contract as plie_contract
+from parcours.plie.contract_pdf import contract_pdf
 from parcours.programmes.registry import criteria_catalogue, definition_of
 
 from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
@@ -225,13 +226,13 @@ CONTRACT_FORM_FIELDS = ["objectives", "participant_commitments", "referent_commi
 def contract_edit(request, pk: int):
     pathway = _pathway(request, pk)
     contract = EngagementContract.objects.filter(pathway=pathway).first()
-    directors = services.directors_of(pathway)
+    directors = plie_contract.directors_of(pathway)
     if request.method == "POST":
         form = forms.ContractForm(request.POST, directors=directors)
         if form.is_valid():
             values = {name: form.cleaned_data[name] for name in CONTRACT_FORM_FIELDS}
             try:
-                services.contract_save(pathway=pathway, by=request.user, values=values,
+                plie_contract.contract_save(pathway=pathway, by=request.user, values=values,
                                        expected_version=form.cleaned_data["version"] or None)
             except StaleObjectError as stale:
                 current = EngagementContract.objects.get(pathway=pathway)
@@ -246,7 +247,7 @@ def contract_edit(request, pk: int):
             initial = {name: getattr(contract, name) for name in CONTRACT_FORM_FIELDS}
             initial["version"] = contract.version
         else:
-            initial = services.contract_defaults(pathway)
+            initial = plie_contract.contract_defaults(pathway)
             if Role.DIRECTOR in request.user.roles:
                 initial["director"] = request.user.pk
         form = forms.ContractForm(initial=initial, directors=directors)

@@ -18,7 +18,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from parcours.core.pdf import markup, register_fonts, text
 
-from .models import EngagementContract, Pathway
+from parcours.pathways.models import EngagementContract, Pathway
 
 
 def _signature_block(title: str, name: str, signed_on: date | None):
