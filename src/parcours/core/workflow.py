@@ -284,17 +284,7 @@ def transition_create(workflow: Workflow, obj: ModelT, name: str, *, by: Any, da
     _refuse_unless_allowed(workflow, transition, by, obj)
     payload = workflow.payload_of(transition, data)
     with transaction.atomic():
-        setattr(obj, workflow.state_field, transition.target)
-        if transition.check:
-            transition.check(obj, payload)
-        if transition.effect:
-            transition.effect(obj, payload, by)
-        obj.full_clean()
-        obj.save()
-        row = _log_row(workflow, obj, name=name, source=CREATED, target=transition.target, actor=by,
-                       data=payload_json(payload))
-        if row is not None:
-            row.save()
+        _run(workflow, transition, obj, payload, by=by, source=CREATED)
     return obj
 
 
@@ -312,19 +302,23 @@ def transition_apply(workflow: Workflow, obj: ModelT, name: str, *, by: Any, dat
             raise TransitionRefused(
                 str(workflow.state_refusal) % {"action": transition.label, "state": workflow.state_label(source)})
         _refuse_unless_allowed(workflow, transition, by, locked)
-        payload = workflow.payload_of(transition, data)
-        if transition.check:
-            transition.check(locked, payload)
-        if transition.effect:
-            transition.effect(locked, payload, by)
-        setattr(locked, workflow.state_field, transition.target)
-        locked.full_clean()
-        locked.save()
-        row = _log_row(workflow, locked, name=name, source=source, target=transition.target, actor=by,
-                       data=payload_json(payload))
-        if row is not None:
-            row.save()
+        _run(workflow, transition, locked, workflow.payload_of(transition, data), by=by, source=source)
     return locked
+
+
+def _run(workflow: Workflow, transition: Transition, obj: models.Model, payload: Any, *, by: Any, source: str) -> None:
+    """Check, effect, the new state, validation, save and the log row, in the caller's transaction."""
+    if transition.check:
+        transition.check(obj, payload)
+    if transition.effect:
+        transition.effect(obj, payload, by)
+    setattr(obj, workflow.state_field, transition.target)
+    obj.full_clean()
+    obj.save()
+    row = _log_row(workflow, obj, name=transition.name, source=source, target=transition.target, actor=by,
+                   data=payload_json(payload))
+    if row is not None:
+        row.save()
 
 
 def transition_replay(workflow: Workflow, obj: Any, name: str, *, by: Any, at: datetime, data: Any = None) -> Any:
