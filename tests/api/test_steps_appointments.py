@@ -6,8 +6,10 @@ import pytest
 
 from parcours.audit.models import AuditEvent
 from parcours.pathways.enums import PathwayStatus
-from parcours.pathways.models import Appointment, EmploymentFollowUp, Pathway, Step
-from parcours.pathways.selectors import pathway_open_followup, pathway_timeline
+from parcours.pathways.models import Appointment, Pathway, Step
+from parcours.plie.models import EmploymentFollowUp
+from parcours.pathways.selectors import pathway_timeline
+from parcours.plie.selectors import pathway_open_followup
 from parcours.plie.selectors import pathway_file_queryset
 from tests import factories
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from parcours.pathways.enums import PathwayStatus
-from parcours.pathways.models import EmploymentFollowUp, Pathway
+from parcours.pathways.models import Pathway
+from parcours.plie.models import EmploymentFollowUp
 from tests import factories
 
 from .helpers import assert_accessible, follow, login, visit

@@ -17,16 +17,8 @@ from parcours.organisations.enums import OrganisationKind, Role
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Participant
 from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
-from parcours.pathways.models import (
-    Appointment,
-    BarrierReview,
-    EmploymentFollowUp,
-    EngagementContract,
-    Note,
-    Pathway,
-    PathwayTransition,
-    Step,
-)
+from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
+from parcours.plie.models import EmploymentFollowUp, EngagementContract
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 

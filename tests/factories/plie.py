@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from parcours.pathways.models import EngagementContract
+from parcours.plie.models import EngagementContract
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from parcours.plie.commissions.models import Commission
 from parcours.plie.intake.models import ReceptionInterview
 from parcours.pathways.enums import PathwayStatus
-from parcours.pathways.models import EmploymentFollowUp, Step
+from parcours.pathways.models import Step
+from parcours.plie.models import EmploymentFollowUp
 from tests import factories
 
 TODAY = timezone.localdate()

@@ -9,7 +9,8 @@ from parcours.audit.models import AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
 from parcours.pathways.enums import PathwayStatus
-from parcours.pathways.models import EngagementContract, PathwayTransition
+from parcours.pathways.models import PathwayTransition
+from parcours.plie.models import EngagementContract
 from parcours.plie import contract as services
 from parcours.plie.contract_pdf import contract_pdf, contract_story
 from reportlab.platypus import Paragraph, Table

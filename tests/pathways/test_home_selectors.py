@@ -4,8 +4,9 @@ import datetime
 
 from parcours.organisations.models import User
 from parcours.pathways.enums import PathwayStatus
-from parcours.pathways.models import EmploymentFollowUp
-from parcours.pathways.selectors import contracts_to_sign, followups_due, pathways_without_contact
+from parcours.plie.models import EmploymentFollowUp
+from parcours.pathways.selectors import pathways_without_contact
+from parcours.plie.selectors import contracts_to_sign, followups_due
 from tests import factories
 
 from .conftest import TODAY, days_ago

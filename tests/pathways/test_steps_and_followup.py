@@ -10,7 +10,8 @@ from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
 from parcours.pathways import services
 from parcours.pathways.enums import ExitReason, PathwayStatus
-from parcours.pathways.models import EmploymentFollowUp, PathwayTransition, Step
+from parcours.pathways.models import PathwayTransition, Step
+from parcours.plie.models import EmploymentFollowUp
 from parcours.pathways.services import add_months
 from parcours.plie import steps
 from parcours.plie.steps import lasts_six_months

@@ -10,7 +10,8 @@ from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.participants.models import Document
 from parcours.pathways.enums import PathwayStatus
-from parcours.pathways.models import Appointment, BarrierReview, EngagementContract, Note, PathwayTransition, Step
+from parcours.pathways.models import Appointment, BarrierReview, Note, PathwayTransition, Step
+from parcours.plie.models import EngagementContract
 from tests import factories
 
 TODAY = datetime.date.today()

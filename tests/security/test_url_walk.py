@@ -278,9 +278,9 @@ def territory_a_data(world: World) -> dict:
         ("participants.Participant", {"territory_id": territory}), ("pathways.Pathway", people),
         ("participants.Document", people), ("intake.Application", on_pathway), ("intake.Assessment", on_pathway),
         ("intake.ReceptionInterview", on_pathway), ("intake.CollectiveActionEntry", on_pathway),
-        ("pathways.EngagementContract", on_pathway), ("pathways.Step", on_pathway),
+        ("plie.EngagementContract", on_pathway), ("pathways.Step", on_pathway),
         ("pathways.Appointment", on_pathway), ("pathways.BarrierReview", on_pathway), ("pathways.Note", on_pathway),
-        ("pathways.EmploymentFollowUp", on_pathway), ("pathways.PathwayTransition", on_pathway),
+        ("plie.EmploymentFollowUp", on_pathway), ("pathways.PathwayTransition", on_pathway),
         ("commissions.Commission", {"territory_id": territory}), ("commissions.CommissionDecision", on_pathway),
         ("territory.Territory", {"pk": territory}),
     ]:

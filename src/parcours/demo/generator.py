@@ -50,20 +50,12 @@ from parcours.pathways.enums import (
     ContractType,
     Decision,
     ExitReason,
-    FollowUpStatus,
     PathwayStatus,
     StepType,
 )
-from parcours.pathways.models import (
-    Appointment,
-    BarrierReview,
-    EmploymentFollowUp,
-    EngagementContract,
-    Note,
-    Pathway,
-    PathwayTransition,
-    Step,
-)
+from parcours.plie.enums import FollowUpStatus
+from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
+from parcours.plie.models import EmploymentFollowUp, EngagementContract
 from parcours.core.workflow import CREATED, transition_replay
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from parcours.plie.definition import PLIE, SITUATION_CRITERIA

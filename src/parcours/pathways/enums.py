@@ -84,12 +84,6 @@ class ContactMode(models.TextChoices):
     OUTREACH = "outreach", _("Hors les murs (aller vers)")
 
 
-class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("En cours")
-    VALIDATED = "validated", _("Emploi durable validé")
-    JOB_ENDED = "job_ended", _("Emploi terminé avant l'échéance")
-
-
 class BarrierLevel(models.TextChoices):
     MAJOR = "major", _("Frein majeur")
     MODERATE = "moderate", _("Frein modéré")

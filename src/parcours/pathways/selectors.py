@@ -3,8 +3,6 @@
 For the referent's home page (constant query count whatever the number of rows; counts below are on top of
 the user's memberships, read once per request by `user.roles`):
 
-- `contracts_to_sign(user)` — admitted pathways waiting for their engagement contract;
-- `followups_due(user, within_days=14)` — open follow-ups in employment due within `within_days`;
 - `pathways_without_contact(user)` — active / follow-up pathways with no contact for longer than the
   territory's `inactivity_alert_days`.
 
@@ -37,8 +35,8 @@ from parcours.participants.models import SENSITIVE_BARRIERS
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import definition_of
 
-from .enums import FollowUpStatus, PathwayStatus
-from .models import CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, EmploymentFollowUp, Pathway, PathwayTransition
+from .enums import PathwayStatus
+from .models import CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, Pathway, PathwayTransition
 
 def can_see_sensitive(user: User) -> bool:
     """The one rule for RQTH, health barrier details and notes (not the administrator): a named capability."""
@@ -50,7 +48,7 @@ def sees_own_caseload(user: User) -> bool:
     return user.can(PATHWAY_WRITE) and not user.can(TERRITORY_FILES)
 
 
-def _caseload_scope(user: User) -> QuerySet:
+def caseload_scope(user: User) -> QuerySet:
     """A referent's own pathways; the team's whole visible set."""
     visible = pathways_visible_to(user)
     if sees_own_caseload(user):
@@ -263,34 +261,7 @@ def pathway_time_spent(pathway: Pathway) -> dict[str, int]:
     return {"interviews": interviews, "appointments": appointments, "total": interviews + appointments}
 
 
-def pathway_open_followup(pathway: Pathway) -> EmploymentFollowUp | None:
-    return next((f for f in pathway.followups.all() if f.status == FollowUpStatus.OPEN), None)
-
-
 # --- referent's home page -------------------------------------------------------------------------------------
-
-def contracts_to_sign(user: User) -> QuerySet:
-    """Admitted pathways of the user's caseload whose engagement contract is still to be signed.
-
-    Returns Pathway rows (participant, referent and contract joined), oldest commission first. One query.
-    """
-    return (_caseload_scope(user).filter(status=PathwayStatus.ADMITTED)
-            .select_related("participant", "referent", "contract")
-            .order_by("commission_date", "pk"))
-
-
-def followups_due(user: User, within_days: int = 14) -> QuerySet:
-    """Open follow-ups in employment of the user's caseload due on or before today + `within_days`
-    (overdue ones included). Returns EmploymentFollowUp rows (pathway, participant, step joined),
-    earliest due date first. One query.
-    """
-    limit = timezone.localdate() + timedelta(days=within_days)
-    return (EmploymentFollowUp.objects
-            .filter(status=FollowUpStatus.OPEN, due_on__lte=limit,
-                    pathway__in=_caseload_scope(user).filter(status=PathwayStatus.FOLLOWUP))
-            .select_related("pathway__participant", "pathway__referent", "step")
-            .order_by("due_on", "pk"))
-
 
 def pathways_without_contact(user: User) -> QuerySet:
     """Active / follow-up pathways of the user's caseload whose last contact is older than their programme's
@@ -310,7 +281,7 @@ def pathways_without_contact(user: User) -> QuerySet:
         rule |= Q(programme_id=programme_id, last_contact__lt=today - timedelta(days=days))
     latest_appointment = Subquery(Appointment.objects.filter(pathway=OuterRef("pk"))
                                   .order_by("-date").values("date")[:1], output_field=DateField())
-    return (_caseload_scope(user).filter(status__in=IN_PATHWAY_STATES)
+    return (caseload_scope(user).filter(status__in=IN_PATHWAY_STATES)
             .annotate(last_contact=Greatest(
                 Coalesce(latest_appointment, "entry_date"),
                 Coalesce("last_contact_date", "entry_date"),

@@ -18,7 +18,8 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from parcours.core.pdf import markup, register_fonts, text
 
-from parcours.pathways.models import EngagementContract, Pathway
+from parcours.pathways.models import Pathway
+from parcours.plie.models import EngagementContract
 
 
 def _signature_block(title: str, name: str, signed_on: date | None):

@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
-from parcours.pathways.enums import ContractType, FollowUpStatus, PathwayStatus, StepType
-from parcours.pathways.models import EmploymentFollowUp, Pathway, Step
+from parcours.pathways.enums import ContractType, PathwayStatus, StepType
+from parcours.plie.enums import FollowUpStatus
+from parcours.pathways.models import Pathway, Step
+from parcours.plie.models import EmploymentFollowUp
 from parcours.pathways.services import PATHWAY_AUDITED, add_months, pathway_act, pathway_transition
 
 

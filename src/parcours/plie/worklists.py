@@ -17,6 +17,7 @@ from parcours.organisations.access import team_territory_ids
 from parcours.pathways.access import pathways_visible_to
 
 from parcours.pathways import selectors
+from parcours.plie import selectors as plie_selectors
 from parcours.pathways.enums import PathwayStatus
 from parcours.pathways.models import Pathway
 
@@ -59,11 +60,11 @@ def referent_assessments_due(user) -> WorkList:
 
 
 def referent_contracts_to_sign(user) -> WorkList:
-    return _worklist(selectors.contracts_to_sign(user), ["commission_date", "pk"])
+    return _worklist(plie_selectors.contracts_to_sign(user), ["commission_date", "pk"])
 
 
 def referent_followups_due(user, *, within_days: int = 14) -> WorkList:
-    worklist = _worklist(selectors.followups_due(user, within_days=within_days), ["due_on", "pk"])
+    worklist = _worklist(plie_selectors.followups_due(user, within_days=within_days), ["due_on", "pk"])
     today = timezone.localdate()
     for followup in worklist.rows:
         followup.is_due = followup.due_on <= today

@@ -56,8 +56,8 @@ def participant_anonymise(participant, report: RetentionReport) -> None:
     """Keep what statistics need (year of birth, sex, commune, QPV, situations, months, counts); drop the rest."""
     from parcours.plie.commissions.models import CommissionDecision
     from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
-    from parcours.pathways.models import (Appointment, BarrierReview, EngagementContract, Note, Pathway,
-                                          PathwayTransition, Step)
+    from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
+    from parcours.plie.models import EngagementContract
 
     pathways = Pathway.objects.filter(participant=participant)
     for document in participant.documents.all():

@@ -30,9 +30,8 @@ from parcours.plie.commissions.models import CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.pathways.access import participants_visible_to
 from parcours.organisations.models import Membership, User
-from parcours.pathways.models import (
-    Appointment, BarrierReview, EngagementContract, Note, Pathway, Step,
-)
+from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, Step
+from parcours.plie.models import EngagementContract
 
 from parcours.organisations.capabilities import RIGHTS_ERASE, RIGHTS_MANAGE
 from parcours.organisations.scope import organisation_ids_with

@@ -26,9 +26,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from parcours.core.workflow import SYSTEM_ACTORS
 from parcours.plie.commissions.models import CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
-from parcours.pathways.models import (
-    Appointment, BarrierReview, EmploymentFollowUp, EngagementContract, Note, Pathway, Step,
-)
+from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, Step
+from parcours.plie.models import EmploymentFollowUp, EngagementContract
 from parcours.participants.enums import Barrier
 from parcours.participants.models import Document, Participant
 from parcours.plie.definition import SITUATION_CHOICES

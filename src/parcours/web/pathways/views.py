@@ -25,8 +25,10 @@ from parcours.pathways.access import documents_visible_to
 from parcours.participants.services import document_download_name, document_upload
 from parcours.pathways import selectors, services
 from parcours.plie import selectors as plie_selectors
-from parcours.pathways.enums import FollowUpStatus, PathwayStatus
-from parcours.pathways.models import EngagementContract, Step
+from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import FollowUpStatus
+from parcours.pathways.models import Step
+from parcours.plie.models import EngagementContract
 from parcours.plie import contract as plie_contract
 from parcours.plie.contract_pdf import contract_pdf
 from parcours.programmes.registry import criteria_catalogue, definition_of
@@ -131,7 +133,7 @@ def pathway_detail(request, pk: int):
     sensitive = selectors.can_see_sensitive(user)
     access_log_record(user=user, participant_id=participant.pk, screen="pathway_detail")
     today = timezone.localdate()
-    followup = selectors.pathway_open_followup(pathway)
+    followup = plie_selectors.pathway_open_followup(pathway)
     contract = selectors._related(pathway, "contract")
     can_write = user.can(PATHWAY_WRITE)
     return render(request, "pathways/detail.html", {
