@@ -4,7 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from parcours.organisations.enums import OrganisationKind, PrescriberType
-from parcours.organisations.models import Membership, Organisation, User
+from parcours.organisations.models import NO_SCOPE, Membership, Organisation, User
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme
 
@@ -60,5 +60,5 @@ def acting_as(user: User, *roles: str) -> User:
     organisation = user.active_memberships[0].organisation if user.active_memberships else OrganisationFactory()
     user.__dict__["active_memberships"] = [Membership(user=user, organisation=organisation, role=role)
                                            for role in roles]
-    user.current_membership = None
+    user.current_membership, user.requested_membership = None, NO_SCOPE
     return user

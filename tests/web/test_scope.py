@@ -39,8 +39,8 @@ def test_a_referent_of_two_structures_sees_the_current_one_s_files_and_switches(
     assert f"Vous travaillez maintenant pour {second.organisation.name} (Référent·e de parcours)" in page
     assert client.session[SCOPE_SESSION_KEY] == second.pk
     assert client.get(_detail(there)).status_code == 200
-    # Their own file at the first structure stays theirs (they are its referent).
-    assert client.get(_detail(here)).status_code == 200
+    # The file they follow at the first structure is that structure's: not seen while working for the other.
+    assert client.get(_detail(here)).status_code == 404
 
 
 def test_a_coordinator_who_is_also_a_referent_holds_one_role_at_a_time(client, territory, coordinator, operator):
@@ -115,7 +115,14 @@ def test_the_api_works_in_the_structure_its_header_names(territory, referent, op
     api = api_for(referent)
     ids = lambda response: {row["id"] for row in response.json()["results"]}  # noqa: E731
     assert ids(api.get(reverse("api:pathway-list"))) == {here.pk}
-    assert ids(api.get(reverse("api:pathway-list"), HTTP_X_PARCOURS_STRUCTURE=str(second.pk))) == {here.pk, there.pk}
+    assert ids(api.get(reverse("api:pathway-list"), HTTP_X_PARCOURS_STRUCTURE=str(second.pk))) == {there.pk}
     refused = api.get(reverse("api:pathway-list"), HTTP_X_PARCOURS_STRUCTURE="999999")
     assert refused.status_code == 404
     assert "X-Parcours-Structure" in refused.json()["detail"]
+
+
+def test_a_request_that_checks_nothing_reads_no_membership(client, referent, django_assert_num_queries):
+    """The scope is read on the first check: the health probe of a signed-in browser costs what it did."""
+    client.force_login(referent)
+    with django_assert_num_queries(2):   # the session, the user (session timeout, second factor)
+        assert client.get(reverse("web:health")).status_code == 200

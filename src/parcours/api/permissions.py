@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, status
 
-from parcours.organisations.scope import SCOPE_SESSION_KEY, membership_of, scope_enter
+from parcours.organisations.scope import SCOPE_SESSION_KEY, membership_of, scope_request
 
 SCOPE_HEADER = "HTTP_X_PARCOURS_STRUCTURE"
 
@@ -39,10 +39,10 @@ class InScope(permissions.IsAuthenticated):
         if named is not None:
             if not named.isdigit() or membership_of(request.user, int(named)) is None:
                 raise exceptions.NotFound(_("Structure inconnue parmi les vôtres (en-tête X-Parcours-Structure)."))
-            scope_enter(request.user, int(named))
+            scope_request(request.user, int(named))
         else:
             session = getattr(request, "session", None)
-            scope_enter(request.user, session.get(SCOPE_SESSION_KEY) if session is not None else None)
+            scope_request(request.user, session.get(SCOPE_SESSION_KEY) if session is not None else None)
         return True
 
 

@@ -15,6 +15,10 @@ from .capabilities import CAPABILITIES, capabilities_of
 from .enums import OrganisationKind, PrescriberType, Role
 
 
+# No scope asked: outside a request, every membership is in force.
+NO_SCOPE = object()
+
+
 class Organisation(models.Model):
     territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
                                   related_name="organisations")
@@ -99,15 +103,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         return list(self.memberships.filter(is_active=True, organisation__is_active=True)
                     .select_related("organisation").order_by("pk"))
 
-    # The membership a request works in, set by organisations.scope.scope_enter (the header's switcher chooses
-    # it). Outside a request (a command, a service called by a test) there is none: all memberships are in force.
+    # The membership a request works in, set by organisations.scope (the header's switcher chooses it). Outside a
+    # request (a command, a service called by a test) there is none: all memberships are in force.
     current_membership: Membership | None = None
+    # The membership a request asked for (organisations.scope.scope_request), resolved on the first check: a
+    # request that checks nothing reads no membership.
+    requested_membership: int | None | object = NO_SCOPE
 
     @property
     def scope_memberships(self) -> list[Membership]:
         """The memberships in force: the current one, or all of them outside a request."""
+        if self.requested_membership is not NO_SCOPE:
+            self._scope_resolve()
         current = self.current_membership
         return [current] if current is not None else self.active_memberships
+
+    def _scope_resolve(self) -> None:
+        requested, self.requested_membership = self.requested_membership, NO_SCOPE
+        memberships = self.active_memberships
+        current = next((m for m in memberships if m.pk == requested), None) if requested else None
+        # None asked, or one that ended: the first membership (a user with none works in none).
+        self.current_membership = current or (memberships[0] if memberships else None)
 
     @property
     def roles(self) -> frozenset[str]:

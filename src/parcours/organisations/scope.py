@@ -1,9 +1,9 @@
 """The scope a request works in: one of the user's memberships (structure, role, and the programmes that
 structure runs or works for), chosen in the header when a person works for several.
 
-`scope_enter(user, membership_id)` makes that membership the one in force for the rest of the request: every
-check then asks a capability of its role only (`user.can(capability)`), and each app's `access.py` scopes its
-querysets from `memberships_with()`. Outside a request every membership is in force (commands, tests calling
+`scope_request(user, membership_id)` makes that membership the one in force for the rest of the request (read on
+the first check): every check then asks a capability of its role only (`user.can(capability)`), and each app's
+`access.py` scopes its querysets from `memberships_with()`. Outside a request every membership is in force (commands, tests calling
 services), as the user's whole set of rights.
 """
 
@@ -39,15 +39,24 @@ class Scope:
         return len(self.memberships) > 1
 
 
+def scope_request(user: User, membership_id: int | None) -> None:
+    """Ask that `membership_id` be in force for `user` for the rest of the request (None: their first); it is
+    resolved on the first check, so a request that checks nothing costs no query."""
+    user.current_membership = None
+    user.requested_membership = membership_id
+
+
+def scope_of(user: User) -> Scope:
+    """The request's Scope (resolving the requested membership: one membership that ended falls back to the
+    first)."""
+    user.scope_memberships  # noqa: B018 -- resolves the requested membership
+    return Scope(memberships=tuple(user.active_memberships), current=user.current_membership)
+
+
 def scope_enter(user: User, membership_id: int | None) -> Scope:
-    """Put `membership_id` in force for `user` (default, or when it is no longer active: the first membership).
-    Returns the request's Scope."""
-    memberships = tuple(user.active_memberships)
-    current = next((m for m in memberships if m.pk == membership_id), None) if membership_id else None
-    if current is None and memberships:
-        current = memberships[0]
-    user.current_membership = current
-    return Scope(memberships=memberships, current=current)
+    """Put `membership_id` in force for `user` now, and return the Scope."""
+    scope_request(user, membership_id)
+    return scope_of(user)
 
 
 def membership_of(user: User, membership_id: int) -> Membership | None:

@@ -2,7 +2,8 @@
 
 - the animation team (coordinator, director, administrator) of a structure that runs a programme sees that
   programme's pathways on its territory (the PLIE's team sees the PLIE's, not another programme's of the area);
-- a referent sees the pathways of the operator structures they belong to as referent, and their own;
+- a referent sees the pathways of the structure they work for (the current membership; all of them outside a
+  request);
 - prescribers see applications only (`plie.intake.access`).
 
 Another structure's object is simply not found (404). Archived files are hidden (`participants.access`).
@@ -33,10 +34,12 @@ def pathways_visible_to(user: User) -> QuerySet:
         teams = organisation_ids_with(user, TERRITORY_FILES)
         run_by_team = Programme.objects.filter(organisation_id__in=teams).values("pk")
         rule |= Q(territory_id__in=territories, programme_id__in=run_by_team)
-    # A referent's structures: where they read files without seeing the whole territory.
+    # A referent's structures: where they read files without seeing the whole territory. The files they follow
+    # belong to their structure (an assignment checks the referent works there): working for another of their
+    # structures, or once they left it, they no longer see them.
     operators = organisation_ids_with(user, PATHWAY_READ, without=TERRITORY_FILES)
     if operators:
-        rule |= Q(operator_id__in=operators) | Q(referent=user)
+        rule |= Q(operator_id__in=operators)
     # The programme comes with every pathway read: its rules (deadlines, durations) are shown with the file.
     return archived_hidden(Pathway.objects.filter(rule).select_related("programme"), user)
 

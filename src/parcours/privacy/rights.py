@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -88,7 +88,7 @@ def participant_rights_scope(user: User) -> QuerySet:
     if user.can(RIGHTS_ERASE):
         return visible
     own = Pathway.objects.filter(participant=OuterRef("pk")).filter(
-        Q(operator_id__in=organisation_ids_with(user, RIGHTS_MANAGE, without=RIGHTS_ERASE)) | Q(referent=user))
+        operator_id__in=organisation_ids_with(user, RIGHTS_MANAGE, without=RIGHTS_ERASE))
     return visible.filter(Exists(own))
 
 

@@ -1,9 +1,12 @@
-from parcours.organisations.scope import SCOPE_SESSION_KEY, scope_enter
+from django.utils.functional import SimpleLazyObject
+
+from parcours.organisations.scope import SCOPE_SESSION_KEY, scope_of, scope_request
 
 
 class ScopeMiddleware:
     """Every signed-in request works in one of the user's memberships: the one chosen in the header (kept in the
-    session), else the first. `request.scope` says which; `request.user.can(...)` then asks its role only."""
+    session), else the first. `request.scope` says which; `request.user.can(...)` then asks its role only. Both
+    read the memberships when first asked (a request that checks nothing, the health probe, reads none)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -12,7 +15,8 @@ class ScopeMiddleware:
         user = getattr(request, "user", None)
         request.scope = None
         if user is not None and user.is_authenticated:
-            request.scope = scope_enter(user, request.session.get(SCOPE_SESSION_KEY))
+            scope_request(user, request.session.get(SCOPE_SESSION_KEY))
+            request.scope = SimpleLazyObject(lambda: scope_of(user))
         return self.get_response(request)
 
 
