@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from parcours.plie.commissions.models import Commission
 from parcours.organisations.enums import OrganisationKind, Role
 from parcours.organisations.models import Membership, Organisation, User
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway
 
 FILES_PER_USER = 8

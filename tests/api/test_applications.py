@@ -8,7 +8,7 @@ from parcours.plie.intake import selectors
 from parcours.plie.intake.models import Application
 from parcours.participants.enums import DocumentKind
 from parcours.participants.models import Participant
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 from tests import factories
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from tests import factories
 
 from .helpers import api_for, today

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from tests import factories
 
 APP = get_wsgi_application()

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from parcours.audit.models import AuditEvent
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.plie.models import EmploymentFollowUp
 from parcours.pathways.selectors import pathway_timeline

@@ -11,7 +11,7 @@ from parcours.audit.models import AccessLog, AuditEvent
 from parcours.audit.services import access_log_record, audit_record
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.participants.models import Document, Participant
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Note, Pathway
 
 from tests import factories

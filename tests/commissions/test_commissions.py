@@ -14,7 +14,7 @@ from parcours.plie.commissions.selectors import commission_agenda, commission_de
 from parcours.plie.commissions.services import commission_close, commission_decide, commission_plan
 from parcours.core.workflow import TransitionRefused
 from parcours.plie.intake.models import Assessment
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import BarrierReview, PathwayTransition
 from tests import factories
 

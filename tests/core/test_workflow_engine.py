@@ -13,7 +13,7 @@ from parcours.core.workflow import (
 )
 from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_WRITE
 from parcours.organisations.enums import Role
-from parcours.pathways.enums import PathwayStatus as S
+from parcours.plie.enums import PathwayStatus as S
 from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.commissions.enums import CommissionStatus
 from parcours.plie.commissions.models import Commission

@@ -16,7 +16,8 @@ from parcours.plie.intake.models import Application, Assessment, ReceptionInterv
 from parcours.organisations.enums import OrganisationKind, Role
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Participant
-from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
+from parcours.pathways.enums import Decision
+from parcours.plie.enums import ExitReason, PathwayStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
 from parcours.plie.models import EmploymentFollowUp, EngagementContract
 from parcours.plie.workflow import PATHWAY_WORKFLOW

@@ -9,7 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from parcours.core.workflow import CREATED, SystemActor, transition_replay
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from parcours.plie.commissions.models import Commission
 from parcours.plie.intake.models import ReceptionInterview
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Step
 from parcours.plie.models import EmploymentFollowUp
 from tests import factories

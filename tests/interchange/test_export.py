@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from parcours.interchange.reader import FILES, column_names
 from parcours.organisations.models import Organisation
 from parcours.participants.models import Participant
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
 from tests.interchange.helpers import run

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation
 from parcours.participants.models import Participant, ParticipantSituation
-from parcours.pathways.enums import EntryRoute, PathwayStatus
+from parcours.pathways.enums import EntryRoute
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
 from tests.interchange.generate import generate_set

@@ -2,7 +2,7 @@
 import (a system actor, no user) per pathway it creates or moves, naming the route the table walks."""
 
 from parcours.core.workflow import CREATED, IMPORT, IMPORT_ACTOR
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from tests.interchange.helpers import pathway, person, run, write_set

@@ -80,7 +80,7 @@ def instance_extras(out) -> None:
     from parcours.plie.intake.services import pathway_enter_via_collective_action
     from parcours.participants.enums import DocumentKind, EducationLevel, Sex
     from parcours.participants.services import document_upload
-    from parcours.pathways.enums import PathwayStatus
+    from parcours.plie.enums import PathwayStatus
     from parcours.pathways.models import Pathway
     from parcours.pathways.services import note_create
     from parcours.programmes.models import Programme

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from parcours.plie.intake.models import Assessment
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from tests import factories
 
 TODAY = datetime.date.today()

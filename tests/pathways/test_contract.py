@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from parcours.audit.models import AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import PathwayTransition
 from parcours.plie.models import EngagementContract
 from parcours.plie import contract as services

@@ -2,7 +2,7 @@
 
 import pytest
 
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import PathwayTransition
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from tests import factories

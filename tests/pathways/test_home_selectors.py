@@ -3,7 +3,7 @@
 import datetime
 
 from parcours.organisations.models import User
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.plie.models import EmploymentFollowUp
 from parcours.pathways.selectors import pathways_without_contact
 from parcours.plie.selectors import contracts_to_sign, followups_due

@@ -13,7 +13,7 @@ from parcours.audit.models import AccessLog
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, ReceptionInterview
 from parcours.participants.models import Document, ParticipantSituation
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import PathwayTransition, Step
 from parcours.plie.models import EngagementContract
 from tests import factories

@@ -9,7 +9,7 @@ from parcours.audit.models import AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
 from parcours.pathways import services
-from parcours.pathways.enums import ExitReason, PathwayStatus
+from parcours.plie.enums import ExitReason, PathwayStatus
 from parcours.pathways.models import PathwayTransition, Step
 from parcours.plie.models import EmploymentFollowUp
 from parcours.pathways.services import add_months

@@ -11,7 +11,7 @@ import pytest
 from parcours.core.workflow import Transition, TransitionRefused, Workflow, transition_apply
 from parcours.organisations.capabilities import PATHWAY_WRITE, capabilities_of
 from parcours.organisations.enums import Role
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.workflow import PATHWAY_WORKFLOW
 from tests import factories

@@ -27,7 +27,7 @@ from parcours.plie.commissions.enums import CommissionStatus
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
 from parcours.participants.services import document_upload
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 
 from tests import factories
 from tests.conftest import VerifiedClient

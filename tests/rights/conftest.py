@@ -9,7 +9,7 @@ from parcours.audit.models import AuditEvent
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Application, Assessment, ReceptionInterview
 from parcours.participants.models import Document
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, PathwayTransition, Step
 from parcours.plie.models import EngagementContract
 from tests import factories

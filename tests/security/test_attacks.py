@@ -23,7 +23,7 @@ from parcours.audit.models import AuditEvent
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment
 from parcours.participants.models import Document
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Note
 
 from tests import factories

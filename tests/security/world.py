@@ -23,7 +23,7 @@ from parcours.plie.intake.models import Assessment, CollectiveActionEntry, Recep
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import document_upload
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway
 from parcours.territory.models import Territory
 

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from parcours.plie.definition import PLIE_DEFINITION, SITUATION_CHOICES
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
-from parcours.pathways.enums import Decision, PathwayStatus
+from parcours.pathways.enums import Decision
+from parcours.plie.enums import PathwayStatus
 from parcours.plie.enums import FollowUpStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.pathways.services import APPOINTMENT_FIELDS, MAX_APPOINTMENT_MINUTES, STEP_FIELDS

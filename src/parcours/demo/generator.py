@@ -43,16 +43,8 @@ from parcours.organisations.enums import OrganisationKind, PrescriberType, Role
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant, ParticipantSituation
-from parcours.pathways.enums import (
-    AppointmentKind,
-    BarrierLevel,
-    ContactMode,
-    ContractType,
-    Decision,
-    ExitReason,
-    PathwayStatus,
-    StepType,
-)
+from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType, Decision
+from parcours.plie.enums import ExitReason, PathwayStatus, StepType
 from parcours.plie.enums import FollowUpStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
 from parcours.plie.models import EmploymentFollowUp, EngagementContract

@@ -24,7 +24,8 @@ from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation, User
 from parcours.participants.models import Participant, ParticipantSituation
 from parcours.participants.selectors import situation_subquery
-from parcours.pathways.enums import Decision, EntryRoute, PathwayStatus
+from parcours.pathways.enums import Decision, EntryRoute
+from parcours.plie.enums import PathwayStatus
 from parcours.core.workflow import CREATED, IMPORT_ACTOR, transition_import
 from parcours.pathways.models import Appointment, Pathway, PathwayTransition, Step
 from parcours.programmes.registry import programme_definition

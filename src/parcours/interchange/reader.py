@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from parcours.organisations.enums import PrescriberType
 from parcours.participants.enums import EducationLevel, Sex
-from parcours.pathways.enums import AppointmentKind, ContactMode, ContractType, Decision, ExitReason, StepType
+from parcours.pathways.enums import AppointmentKind, ContactMode, ContractType, Decision
+from parcours.plie.enums import ExitReason, StepType
 
 PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS = "participants.csv", "pathways.csv", "steps.csv", "appointments.csv"
 FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS)

@@ -17,18 +17,9 @@ from parcours.organisations.enums import PrescriberType
 from parcours.participants.enums import Barrier
 from parcours.programmes.registry import definition_of
 
-from .enums import PathwayStatus, Decision, ExitReason, EntryRoute, ContractType, AppointmentKind, ContactMode, BarrierLevel
+from .enums import Decision, EntryRoute, ContractType, AppointmentKind, ContactMode, BarrierLevel
 
 
-# States in which the person is still before the commission.
-INTAKE_STATES = (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED)
-# States in which the person is in the PLIE (entered, not exited).
-IN_PATHWAY_STATES = (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP)
-CLOSED_STATES = (PathwayStatus.REFUSED, PathwayStatus.REORIENTED, PathwayStatus.EXITED)
-
-
-POSITIVE_EXITS = (ExitReason.SUSTAINABLE_EMPLOYMENT, ExitReason.QUALIFYING_TRAINING, ExitReason.OTHER_POSITIVE)
-NEUTRALISED_EXITS = (ExitReason.MOVED, ExitReason.DECEASED, ExitReason.RETIRED)
 
 
 class Pathway(TimeStamped):

@@ -33,10 +33,9 @@ from parcours.organisations.models import User
 from parcours.participants.enums import Barrier
 from parcours.participants.models import SENSITIVE_BARRIERS
 from parcours.programmes.models import Programme
-from parcours.programmes.registry import definition_of
+from parcours.programmes.registry import definition_of, pathway_state_codes, pathway_states_query
 
-from .enums import PathwayStatus
-from .models import CLOSED_STATES, IN_PATHWAY_STATES, Appointment, BarrierReview, Pathway, PathwayTransition
+from .models import Appointment, BarrierReview, Pathway, PathwayTransition
 
 def can_see_sensitive(user: User) -> bool:
     """The one rule for RQTH, health barrier details and notes (not the administrator): a named capability."""
@@ -70,8 +69,8 @@ def pathway_caseload(user: User, *, state: str = STATE_OPEN, referent_id: int | 
     """
     queryset = pathways_visible_to(user).select_related("participant", "referent", "operator")
     if state == STATE_OPEN:
-        queryset = queryset.exclude(status__in=CLOSED_STATES)
-    elif state in PathwayStatus.values:
+        queryset = queryset.exclude(pathway_states_query("closed_states"))
+    elif state in pathway_state_codes():
         queryset = queryset.filter(status=state)
     if referent_id:
         queryset = queryset.filter(referent_id=referent_id)
@@ -281,7 +280,7 @@ def pathways_without_contact(user: User) -> QuerySet:
         rule |= Q(programme_id=programme_id, last_contact__lt=today - timedelta(days=days))
     latest_appointment = Subquery(Appointment.objects.filter(pathway=OuterRef("pk"))
                                   .order_by("-date").values("date")[:1], output_field=DateField())
-    return (caseload_scope(user).filter(status__in=IN_PATHWAY_STATES)
+    return (caseload_scope(user).filter(pathway_states_query("in_pathway_states"))
             .annotate(last_contact=Greatest(
                 Coalesce(latest_appointment, "entry_date"),
                 Coalesce("last_contact_date", "entry_date"),

@@ -22,8 +22,7 @@ from parcours.core.concurrency import save_with_version
 from parcours.core.workflow import transition_apply
 from parcours.organisations.capabilities import PATHWAY_WRITE
 
-from .enums import ExitReason, PathwayStatus
-from .models import Appointment, BarrierReview, IN_PATHWAY_STATES, Note, Pathway, Step
+from .models import Appointment, BarrierReview, Note, Pathway, Step
 from parcours.programmes.registry import definition_of
 
 STEP_FIELDS = ["step_type", "start_date", "end_date", "operator_name", "employer_siret", "contract_type",
@@ -230,15 +229,12 @@ def appointment_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Appoi
     return appointment
 
 
-REVIEW_STATES = (PathwayStatus.ADMITTED, *IN_PATHWAY_STATES)
-
-
 def barrier_review_create(*, pathway: Pathway, by, values: dict[str, Any]) -> BarrierReview:
     """Reassess one barrier of the catalogue on a date (one review per barrier and day)."""
     pathway_writer_check(by, pathway)
     with transaction.atomic():
         locked = pathway_lock(pathway)
-        if locked.status not in REVIEW_STATES:
+        if locked.status not in definition_of(locked).followed_states:
             raise ValidationError(_("Les freins se réévaluent pendant le parcours ; le dossier est à l'état "
                                     "« %(state)s ».") % {"state": locked.get_status_display()})
         reviewed_on: date | None = values.get("reviewed_on")
@@ -284,4 +280,3 @@ def note_create(*, pathway: Pathway, by, body: str) -> Note:
     return note
 
 
-EXIT_CHOICES = [(value, label) for value, label in ExitReason.choices if value != ExitReason.SUSTAINABLE_EMPLOYMENT]

@@ -18,7 +18,7 @@ from parcours.core.concurrency import StaleObjectError, save_with_version
 from parcours.core.db import column
 from parcours.organisations.enums import Role
 from parcours.organisations.models import Membership
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway
 from parcours.plie.models import EngagementContract
 from parcours.pathways.services import day_fr, pathway_act, pathway_lock, pathway_writer_check

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parcours.pathways.enums import ExitReason, PathwayStatus, StepType
+from .enums import CLOSED_STATES, FOLLOWED_STATES, IN_PATHWAY_STATES, ExitReason, StepType
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import Criterion, Parameter, ProgrammeDefinition, criteria_catalogue
 
@@ -76,7 +76,9 @@ PLIE_DEFINITION = ProgrammeDefinition(
     step_check=steps.step_check,
     step_change_check=steps.step_change_check,
     step_recorded=steps.followup_open_if_lasting,
-    in_pathway_states=frozenset({PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP}),
+    in_pathway_states=frozenset(IN_PATHWAY_STATES),
+    closed_states=frozenset(CLOSED_STATES),
+    followed_states=frozenset(FOLLOWED_STATES),
     parameters=PARAMETERS,
     parameters_check=_parameters_check,
     criteria=CRITERIA,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from parcours.organisations.models import User
 from parcours.participants.models import Document
 from parcours.pathways.access import pathways_visible_to
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
 from parcours.pathways.selectors import caseload_scope
 from parcours.plie.enums import FollowUpStatus

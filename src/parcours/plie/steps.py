@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
-from parcours.pathways.enums import ContractType, PathwayStatus, StepType
+from parcours.pathways.enums import ContractType
+from parcours.plie.enums import PathwayStatus, StepType
 from parcours.plie.enums import FollowUpStatus
 from parcours.pathways.models import Pathway, Step
 from parcours.plie.models import EmploymentFollowUp

@@ -25,7 +25,8 @@ from parcours.core.workflow import CREATED, NoPayload, Transition, TransitionRef
 from parcours.organisations import capabilities as c
 from parcours.organisations.enums import Role
 
-from parcours.pathways.enums import Decision, ExitReason, PathwayStatus
+from parcours.pathways.enums import Decision
+from parcours.plie.enums import ExitReason, PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 
 S = PathwayStatus

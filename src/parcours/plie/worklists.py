@@ -18,7 +18,7 @@ from parcours.pathways.access import pathways_visible_to
 
 from parcours.pathways import selectors
 from parcours.plie import selectors as plie_selectors
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway
 
 LIST_LIMIT = 10

@@ -105,7 +105,7 @@ def participant_anonymise(participant, report: RetentionReport) -> None:
 def retention_apply(*, today: datetime.date | None = None, dry_run: bool = False) -> RetentionReport:
     """Archive, anonymise and purge in one transaction (rolled back when `dry_run`); files go after commit."""
     from parcours.accounts.models import LoginFailure
-    from parcours.pathways.models import IN_PATHWAY_STATES
+    from parcours.plie.enums import IN_PATHWAY_STATES
 
     now = timezone.now()
     today = today or timezone.localdate()

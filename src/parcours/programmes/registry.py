@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,10 @@ class ProgrammeDefinition:
     exit_reasons: Choices
     # States in which the person is in the programme (entered, not exited): steps and appointments are recorded.
     in_pathway_states: frozenset[str]
+    # States that end a pathway (the lists' "open" leaves them out); states in which the referent follows the
+    # person and reassesses their barriers (in the pathway, and for the PLIE once admitted).
+    closed_states: frozenset[str] = frozenset()
+    followed_states: frozenset[str] = frozenset()
     parameters: tuple[Parameter, ...] = ()
     # Checks across parameters (a range whose bounds are two parameters…): raise ValidationError keyed by name.
     parameters_check: Callable[[Mapping[str, Any]], None] | None = None
@@ -201,6 +206,19 @@ def criteria_refusal(codes: Iterable[str], *, definition: ProgrammeDefinition | 
             return _("Critère d'un autre programme, que le %(label)s ne lit pas : %(codes)s.") % {
                 "label": definition.label, "codes": ", ".join(foreign)}
     return None
+
+
+def pathway_states_query(attribute: str) -> Q:
+    """Pathways in the states `attribute` names (closed_states, in_pathway_states…), each for its programme."""
+    rule = Q(pk__in=[])
+    for definition in _definitions.values():
+        rule |= Q(programme_kind=definition.kind, status__in=getattr(definition, attribute))
+    return rule
+
+
+def pathway_state_codes() -> set[str]:
+    """Every state of every registered programme's workflow."""
+    return {code for definition in _definitions.values() for code in definition.workflow.states}
 
 
 def programme_kind_choices() -> list[tuple[str, str]]:

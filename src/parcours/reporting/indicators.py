@@ -18,8 +18,9 @@ from parcours.plie.definition import PLIE
 from parcours.core.db import reporting_alias
 from parcours.participants.enums import Sex
 from parcours.participants.models import LOW_QUALIFICATION, NO_QUALIFICATION, QUALIFIED, ParticipantSituation
-from parcours.pathways.enums import ExitReason, StepType
-from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS, Pathway, Step
+from parcours.plie.enums import ExitReason, StepType
+from parcours.pathways.models import Pathway, Step
+from parcours.plie.enums import NEUTRALISED_EXITS, POSITIVE_EXITS
 
 EXIT_REASONS = [c.value for c in ExitReason]
 STEP_TYPES = [c.value for c in StepType]

@@ -6,7 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from parcours.plie.definition import PLIE
 from parcours.plie.commissions.access import commissions_visible_to
-from parcours.pathways.enums import BarrierLevel, PathwayStatus
+from parcours.pathways.enums import BarrierLevel
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import BarrierReview, Pathway
 
 from .models import Commission, CommissionDecision

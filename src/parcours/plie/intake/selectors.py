@@ -25,7 +25,7 @@ from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_ASSI
 from parcours.organisations.scope import organisation_ids_with
 from parcours.organisations.models import Membership, User
 from parcours.participants.models import Participant
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway
 from parcours.plie.definition import PLIE
 from parcours.programmes.models import Programme

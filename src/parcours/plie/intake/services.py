@@ -30,8 +30,10 @@ from parcours.organisations.scope import membership_grants, memberships_with
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import participant_situations_write
-from parcours.pathways.enums import BarrierLevel, Decision, EntryRoute, PathwayStatus
-from parcours.pathways.models import BarrierReview, Pathway, CLOSED_STATES
+from parcours.pathways.enums import BarrierLevel, Decision, EntryRoute
+from parcours.plie.enums import PathwayStatus
+from parcours.pathways.models import BarrierReview, Pathway
+from parcours.plie.enums import CLOSED_STATES
 from parcours.pathways.services import pathway_transition
 from parcours.plie.definition import SITUATION_CRITERIA, plie_programme_of, situations_refusal
 from parcours.plie.workflow import PATHWAY_WORKFLOW

@@ -22,7 +22,7 @@ from parcours.organisations.capabilities import (
 from parcours.organisations.models import Membership, Organisation
 from parcours.organisations.scope import memberships_with, organisation_ids_with, territory_ids_with
 from parcours.participants.enums import Barrier
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.programmes.registry import definition_of
 from parcours.plie.eligibility import SITUATION_LABELS, EligibilityInputError, eligibility_decide
 from parcours.territory.models import Territory

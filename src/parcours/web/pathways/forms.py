@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.participants.enums import Barrier, DocumentKind
-from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType, PathwayStatus, StepType
+from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType
+from parcours.plie.enums import PathwayStatus, StepType
 from parcours.pathways.selectors import STATE_ALL, STATE_OPEN
-from parcours.pathways.services import EXIT_CHOICES
+from parcours.plie.enums import EXIT_CHOICES
 
 
 class DateInput(forms.DateInput):

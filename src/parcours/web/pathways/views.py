@@ -25,7 +25,7 @@ from parcours.pathways.access import documents_visible_to
 from parcours.participants.services import document_download_name, document_upload
 from parcours.pathways import selectors, services
 from parcours.plie import selectors as plie_selectors
-from parcours.pathways.enums import PathwayStatus
+from parcours.plie.enums import PathwayStatus
 from parcours.plie.enums import FollowUpStatus
 from parcours.pathways.models import Step
 from parcours.plie.models import EngagementContract

@@ -21,7 +21,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable, TableStyle
 
 from parcours.core import pdf
-from parcours.pathways.enums import ExitReason
+from parcours.plie.enums import ExitReason
 
 from .figures import COUNT, DECIMAL, PERCENT, Table, display, flatten, label, months, ratio
 from .report import Report

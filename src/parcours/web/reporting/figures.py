@@ -14,8 +14,8 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from parcours.pathways.enums import ExitReason, StepType
-from parcours.pathways.models import NEUTRALISED_EXITS, POSITIVE_EXITS
+from parcours.plie.enums import ExitReason, StepType
+from parcours.plie.enums import NEUTRALISED_EXITS, POSITIVE_EXITS
 
 COUNT, PERCENT, DECIMAL, TEXT = "count", "percent", "decimal", "text"
 DAYS_PER_MONTH = 30.4375
