@@ -20,6 +20,7 @@ from parcours.organisations.capabilities import CAPABILITIES, PATHWAY_READ, PATH
 from parcours.organisations.enums import OrganisationKind, Role
 from parcours.pathways import services
 from parcours.pathways.access import pathways_visible_to
+from parcours.pathways.selectors import pathway_timeline
 from parcours.pathways.models import Pathway, PathwayTransition
 from parcours.plie.commissions.selectors import commission_pending
 from parcours.plie.commissions.services import commission_plan
@@ -188,6 +189,12 @@ def test_a_pathway_runs_through_a_second_programme_and_leaves_the_plie_untouched
         services.step_create(pathway=active, by=referent, values={"step_type": "workshop", "start_date": today})
     assert "step_type" in refused.value.message_dict
     services.appointment_create(pathway=youth, by=adviser, values={"date": today, "duration_minutes": 45, "mode": "in_person"})
+    # A step of its own type opens no PLIE follow-up (the PLIE's step hooks are not its definition's).
+    services.step_create(pathway=youth, by=adviser, values={"step_type": "job_dating", "start_date": today})
+    assert not youth.followups.exists()
+    # Its file's timeline holds the kernel's rows and none of the PLIE's (application, contract, follow-up…).
+    kinds = {entry.kind for entry in pathway_timeline(youth, sensitive=True)}
+    assert kinds == {"transition", "step", "appointment", "note"}
 
     # The PLIE's referent cannot write on it: not their structure's, not their programme's roles.
     assert youth.pk not in pathways_visible_to(referent).values_list("pk", flat=True)

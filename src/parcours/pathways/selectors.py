@@ -106,7 +106,7 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _related(obj, name: str):
+def related_or_none(obj, name: str):
     """A one-to-one relation that may be missing (select_related leaves it absent)."""
     try:
         return getattr(obj, name)
@@ -126,7 +126,7 @@ class TimelineEntry:
     order: Any = 0
 
 
-def _day(value: date | datetime) -> date:
+def day_of(value: date | datetime) -> date:
     if isinstance(value, datetime):
         return timezone.localdate(value)
     return value
@@ -135,42 +135,11 @@ def _day(value: date | datetime) -> date:
 def pathway_timeline(pathway: Pathway, *, sensitive: bool) -> list[TimelineEntry]:
     """Everything that happened on the pathway, newest first, merged from the prefetched rows."""
     entries: list[TimelineEntry] = []
-    application = _related(pathway, "application")
-    if application is not None:
-        barriers = [str(Barrier(code).label) for code in application.barriers_seen
-                    if code in Barrier.values and (sensitive or code not in SENSITIVE_BARRIERS)]
-        extra = [_("Freins repérés : %(list)s") % {"list": ", ".join(barriers)}] if barriers else []
-        entries.append(TimelineEntry(
-            application.prescriber_signed_on, "application", _("Candidature"),
-            _("Envoyée par %(org)s") % {"org": application.prescriber_organisation},
-            str(application.prescribed_by), extra, application.created_at))
     for t in pathway.transitions.all():
-        entries.append(TimelineEntry(_day(t.at), "transition", _transition_label(t, pathway),
+        entries.append(TimelineEntry(day_of(t.at), "transition", _transition_label(t, pathway),
                                      _("%(from)s → %(to)s") % {"from": _state(t.from_state, pathway),
                                                                 "to": _state(t.to_state, pathway)},
                                      str(t.actor), [], t.at))
-    for interview in pathway.reception_interviews.all():
-        entries.append(TimelineEntry(
-            interview.date, "interview", _("Entretien de premier accueil"),
-            interview.summary, "", [_("%(mode)s, %(minutes)s min, %(place)s") % {
-                "mode": interview.get_mode_display(), "minutes": interview.duration_minutes,
-                "place": interview.place}], interview.created_at))
-    assessment = _related(pathway, "assessment")
-    if assessment is not None:
-        entries.append(TimelineEntry(
-            assessment.completed_on or _day(assessment.created_at), "assessment", _("Bilan socio-professionnel"),
-            assessment.recommendations, str(assessment.author),
-            [_("Points d'appui : %(text)s") % {"text": assessment.strengths}], assessment.created_at))
-    for decision in pathway.commission_decisions.all():
-        extra = [text for text in (decision.motive, decision.reoriented_to) if text]
-        entries.append(TimelineEntry(decision.commission.date, "decision",
-                                     _("Commission d'agrément : %(outcome)s") % {"outcome": decision.get_outcome_display()},
-                                     "", str(decision.decided_by), extra, decision.created_at))
-    contract = _related(pathway, "contract")
-    if contract is not None:
-        title = _("Contrat d'engagement signé") if contract.fully_signed else _("Contrat d'engagement préparé")
-        entries.append(TimelineEntry(contract.signature_date or _day(contract.created_at), "contract", title,
-                                     contract.objectives, "", [], contract.created_at))
     for step in pathway.steps.all():
         extra = []
         if step.contract_type:
@@ -195,20 +164,15 @@ def pathway_timeline(pathway: Pathway, *, sensitive: bool) -> list[TimelineEntry
                                      review.comment, str(review.reviewed_by), [], review.pk))
     if sensitive:
         for note in pathway.notes.all():
-            entries.append(TimelineEntry(_day(note.created_at), "note", _("Note"), note.body, str(note.author), [],
+            entries.append(TimelineEntry(day_of(note.created_at), "note", _("Note"), note.body, str(note.author), [],
                                          note.created_at))
     for document in pathway.documents.all():
-        entries.append(TimelineEntry(_day(document.uploaded_at), "document",
+        entries.append(TimelineEntry(day_of(document.uploaded_at), "document",
                                      _("Document : %(title)s") % {"title": document.title},
                                      document.get_kind_display(), str(document.uploaded_by), [], document.uploaded_at))
-    for followup in pathway.followups.all():
-        entries.append(TimelineEntry(followup.started_on, "followup", _("Suivi dans l'emploi ouvert"),
-                                     _("Échéance le %(date)s") % {"date": followup.due_on.strftime("%d/%m/%Y")},
-                                     "", [], followup.created_at))
-        if followup.closed_on:
-            entries.append(TimelineEntry(followup.closed_on, "followup",
-                                         _("Suivi dans l'emploi : %(status)s") % {"status": followup.get_status_display()},
-                                         "", str(followup.closed_by or ""), [], followup.updated_at))
+    timeline_entries = definition_of(pathway).timeline_entries
+    if timeline_entries is not None:
+        entries += timeline_entries(pathway, sensitive=sensitive)   # the programme's own records
     entries.sort(key=lambda e: (e.when, _order_key(e.order)), reverse=True)
     return entries
 

@@ -15,6 +15,7 @@ from parcours.programmes.registry import Criterion, Parameter, ProgrammeDefiniti
 
 from . import steps
 from .capabilities import PLIE_CAPABILITIES
+from .selectors import plie_timeline_entries
 from .workflow import PATHWAY_WORKFLOW
 
 PLIE = "plie"
@@ -76,6 +77,7 @@ PLIE_DEFINITION = ProgrammeDefinition(
     step_check=steps.step_check,
     step_change_check=steps.step_change_check,
     step_recorded=steps.followup_open_if_lasting,
+    timeline_entries=plie_timeline_entries,
     in_pathway_states=frozenset(IN_PATHWAY_STATES),
     closed_states=frozenset(CLOSED_STATES),
     followed_states=frozenset(FOLLOWED_STATES),

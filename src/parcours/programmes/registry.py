@@ -90,6 +90,9 @@ class ProgrammeDefinition:
     step_check: Callable[[Any, Any, Callable[[str, str], None]], None] | None = None
     step_change_check: Callable[..., None] | None = None
     step_recorded: Callable[[Any, Any, Any], Any] | None = None
+    # The programme's own rows in the file's timeline (pathways.selectors.pathway_timeline): called with the
+    # pathway and `sensitive=`, returns TimelineEntry items from the rows the file's queryset prefetched.
+    timeline_entries: Callable[..., list] | None = None
 
     def state_label(self, state: str) -> str:
         return str(self.workflow.states.get(state, state))

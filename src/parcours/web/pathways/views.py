@@ -134,7 +134,7 @@ def pathway_detail(request, pk: int):
     access_log_record(user=user, participant_id=participant.pk, screen="pathway_detail")
     today = timezone.localdate()
     followup = plie_selectors.pathway_open_followup(pathway)
-    contract = selectors._related(pathway, "contract")
+    contract = selectors.related_or_none(pathway, "contract")
     can_write = user.can(PATHWAY_WRITE)
     return render(request, "pathways/detail.html", {
         "pathway": pathway, "participant": participant, "sensitive": sensitive, "can_write": can_write,
