@@ -93,3 +93,30 @@ def test_export_json_figures_match_the_command(client, coordinator, dataset):
     cells = {row[0]: row[1] for row in book["Synthèse des résultats"].iter_rows(values_only=True) if row[0]}
     assert cells["Participant·es en parcours sur la période"] == figures["participants_in_pathway"]
     assert cells["Sorties positives"] == figures["exits"]["positive"]
+
+
+FORMULAS = ["=HYPERLINK(\"http://example.org\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+@pytest.mark.parametrize("name", FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "carriage-return"])
+def test_a_name_that_reads_as_a_formula_stays_text_in_csv_and_xlsx(client, coordinator, dataset, name):
+    maison = Organisation.objects.get(name="Maison de l'emploi")
+    Organisation.objects.filter(pk=maison.pk).update(name=name)
+    rows = list(csv.reader(io.StringIO(export(client, coordinator, "csv", {**YEAR_2024, "operator": maison.pk})
+                                       .content.decode("utf-8-sig"))))
+    assert rows[[r[0] for r in rows].index("filters.operator")][1] == "'" + name
+    book = load_workbook(io.BytesIO(export(client, coordinator, "xlsx", {**YEAR_2024, "operator": maison.pk}).content))
+    # Exactly the name (XML keeps a leading carriage return as a line break: compared without the white space).
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value.strip() == name.strip()]
+    assert cells, "the name is in the workbook"
+    assert all(cell.data_type == "s" for cell in cells)
+    assert not [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"], "no formula anywhere in the workbook"
+
+
+def test_ordinary_names_and_numbers_are_left_as_they_are():
+    from parcours.core.spreadsheet import csv_cell
+
+    assert [csv_cell(v) for v in ("Maison de l'emploi", "a=b", 5, -3, None, "")] == [
+        "Maison de l'emploi", "a=b", 5, -3, None, ""]

@@ -21,6 +21,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable, TableStyle
 
 from parcours.core import pdf
+from parcours.core.spreadsheet import csv_cell, xlsx_cell
 from parcours.plie.enums import ExitReason
 
 from .figures import COUNT, DECIMAL, PERCENT, Table, display, flatten, label, months, ratio
@@ -44,10 +45,11 @@ def report_csv(report: Report) -> bytes:
     for key, value in flatten(report.data):
         writer.writerow([key, "" if value is None else value, label(key)])
     selection = report.selection
+    # Names come from the people who type them: never a formula in the reader's spreadsheet.
     if selection.operator:
-        writer.writerow(["filters.operator", selection.operator.name, _("Structure référente")])
+        writer.writerow(["filters.operator", csv_cell(selection.operator.name), _("Structure référente")])
     if selection.referent:
-        writer.writerow(["filters.referent", selection.referent.get_full_name(), _("Référent·e")])
+        writer.writerow(["filters.referent", csv_cell(selection.referent.get_full_name()), _("Référent·e")])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -55,23 +57,23 @@ def report_csv(report: Report) -> bytes:
 
 def _write_table(sheet, row: int, table: Table) -> int:
     """Writes a table from `row`: caption, headers, rows; returns the next free row."""
-    sheet.cell(row=row, column=1, value=table.caption).font = Font(bold=True, size=12)
+    xlsx_cell(sheet, row=row, column=1, value=table.caption).font = Font(bold=True, size=12)
     row += 1
     for column, header in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=row, column=column, value=header)
+        cell = xlsx_cell(sheet, row=row, column=column, value=header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=BRAND)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     row += 1
     for line in table.rows:
-        sheet.cell(row=row, column=1, value=line.header).font = Font(bold=line.group)
+        xlsx_cell(sheet, row=row, column=1, value=line.header).font = Font(bold=line.group)
         for column, value in enumerate(line.cells, start=2):
-            cell = sheet.cell(row=row, column=column, value=value.value)
+            cell = xlsx_cell(sheet, row=row, column=column, value=value.value)
             cell.number_format = NUMBER_FORMATS.get(value.kind, "General")
             cell.font = Font(bold=line.group)
         row += 1
     if table.note:
-        sheet.cell(row=row, column=1, value=table.note).font = Font(italic=True)
+        xlsx_cell(sheet, row=row, column=1, value=table.note).font = Font(italic=True)
         row += 1
     return row + 1
 
@@ -86,11 +88,11 @@ def report_xlsx(report: Report) -> bytes:
         sheet.column_dimensions["A"].width = 62
         for column in range(2, 6):
             sheet.column_dimensions[get_column_letter(column)].width = 22
-        sheet.cell(row=1, column=1, value=report.title).font = Font(bold=True, size=14)
+        xlsx_cell(sheet, row=1, column=1, value=report.title).font = Font(bold=True, size=14)
         row = 2
         for filter_label, value in report.filters:
-            sheet.cell(row=row, column=1, value=filter_label)
-            sheet.cell(row=row, column=2, value=value)
+            xlsx_cell(sheet, row=row, column=1, value=filter_label)
+            xlsx_cell(sheet, row=row, column=2, value=value)
             row += 1
         row += 1
         for table in section.tables:
