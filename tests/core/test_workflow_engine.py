@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from parcours.core.workflow import (
-    CREATED, IMPORT_ACTOR, NoPayload, SystemActor, Transition, TransitionRefused, Workflow, transition_apply,
+    CREATED, IMPORT_ACTOR, SystemActor, Transition, TransitionRefused, Workflow, transition_apply,
     transition_create, transition_import, transition_replay,
 )
 from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_WRITE
@@ -152,4 +152,3 @@ def test_a_workflow_without_a_log_changes_state_and_writes_no_row(territory, coo
     assert (held.status, held.closed_by) == (CommissionStatus.HELD, coordinator)
     with pytest.raises(TransitionRefused, match="Cette commission est déjà close."):
         transition_apply(COMMISSION_WORKFLOW, commission, "close", by=coordinator)
-    assert not NoPayload.__dataclass_fields__

@@ -8,7 +8,7 @@ from django.urls import reverse
 from parcours.audit.models import RefusedAccess
 from parcours.organisations.capabilities import COMMISSION_DECIDE, PATHWAY_WRITE, TERRITORY_FILES
 from parcours.organisations.models import Membership
-from parcours.organisations.scope import SCOPE_SESSION_KEY, scope_enter
+from parcours.organisations.scope import SCOPE_SESSION_KEY, scope_request
 from tests import factories
 from tests.scope_helpers import membership_add
 
@@ -104,6 +104,6 @@ def test_the_health_probe_signed_in_reads_no_membership(client, referent, django
 def test_outside_a_request_the_union(coordinator, operator):
     as_referent = membership_add(coordinator, operator, "referent")
     assert coordinator.can(TERRITORY_FILES) and coordinator.can(COMMISSION_DECIDE)
-    scope_enter(coordinator, as_referent.pk)
+    scope_request(coordinator, as_referent.pk)
     assert coordinator.can(PATHWAY_WRITE) and not coordinator.can(TERRITORY_FILES)
     assert not coordinator.can(COMMISSION_DECIDE)

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -43,12 +43,6 @@ class TransitionRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-class Actor(Protocol):
-    """Whoever applies a transition: a user, or a `SystemActor`. Policies read what they need of it."""
-
-    pk: Any
 
 
 @dataclass(frozen=True)

@@ -874,9 +874,11 @@ class Generator:
             # (and moves it), and the row keeps the transition's typed payload, as a live transition would.
             # Hours rise along the pathway, so that the log reads in order even within a day. The application's
             # arrival is at 8:00 sharp: drawing its minutes would shift every later draw of the seeded demo.
-            at = (datetime.combine(when, dtime(8, 0), tzinfo=self.tz) if name == "submit"
-                  else self._at(when, min(8 + logged[0] + 1, 18)))
-            logged[0] += 0 if name == "submit" else 1
+            if name == "submit":
+                at = datetime.combine(when, dtime(8, 0), tzinfo=self.tz)
+            else:
+                logged[0] += 1
+                at = self._at(when, min(8 + logged[0], 18))
             rows.add(transition_replay(PATHWAY_WORKFLOW, pathway, name, by=by, at=at, data=data))
 
         # Application (dossier de candidature), signed by both before it reached the PLIE.

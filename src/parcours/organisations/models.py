@@ -138,7 +138,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can(self, capability: str) -> bool:
         if capability not in CAPABILITIES:
             raise LookupError(f"undefined capability {capability!r}")
-        return any(capability in capabilities_of(m.role) for m in self.scope_memberships)
+        return any(m.grants(capability) for m in self.scope_memberships)
 
 
 class Membership(models.Model):
@@ -149,6 +149,10 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
+
+    def grants(self, capability: str) -> bool:
+        """Whether this membership's role grants `capability` (organisations.capabilities)."""
+        return capability in capabilities_of(self.role)
     class Meta:
         verbose_name = _("appartenance")
         constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique")]

@@ -3,16 +3,15 @@ structure runs or works for), chosen in the header when a person works for sever
 
 `scope_request(user, membership_id)` makes that membership the one in force for the rest of the request (read on
 the first check): every check then asks a capability of its role only (`user.can(capability)`), and each app's
-`access.py` scopes its querysets from `memberships_with()`. Outside a request every membership is in force (commands, tests calling
-services), as the user's whole set of rights.
+`access.py` scopes its querysets from `memberships_with()`. Outside a request every membership is in force
+(commands, tests calling services), as the user's whole set of rights.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .capabilities import capabilities_of
-from .models import Membership, Organisation, User
+from .models import Membership, User
 
 
 # Where a browser's session keeps the membership chosen in the header.
@@ -25,14 +24,6 @@ class Scope:
 
     memberships: tuple[Membership, ...]    # every active membership of the user (the switcher's choices)
     current: Membership | None              # the one in force
-
-    @property
-    def organisation(self) -> Organisation | None:
-        return self.current.organisation if self.current else None
-
-    @property
-    def role(self) -> str:
-        return self.current.role if self.current else ""
 
     @property
     def can_switch(self) -> bool:
@@ -53,12 +44,6 @@ def scope_of(user: User) -> Scope:
     return Scope(memberships=tuple(user.active_memberships), current=user.current_membership)
 
 
-def scope_enter(user: User, membership_id: int | None) -> Scope:
-    """Put `membership_id` in force for `user` now, and return the Scope."""
-    scope_request(user, membership_id)
-    return scope_of(user)
-
-
 def membership_of(user: User, membership_id: int) -> Membership | None:
     """One of the user's own active memberships, or None (another person's is never found)."""
     return next((m for m in user.active_memberships if m.pk == membership_id), None)
@@ -66,18 +51,13 @@ def membership_of(user: User, membership_id: int) -> Membership | None:
 
 def memberships_with(user: User, capability: str) -> list[Membership]:
     """The memberships in force whose role grants `capability`."""
-    return [m for m in user.scope_memberships if membership_grants(m, capability)]
-
-
-def membership_grants(membership: Membership, capability: str) -> bool:
-    """Whether this one membership's role grants `capability`."""
-    return capability in capabilities_of(membership.role)
+    return [m for m in user.scope_memberships if m.grants(capability)]
 
 
 def organisation_ids_with(user: User, capability: str, *, without: str | None = None) -> set[int]:
     """The structures where the user holds `capability` (and, with `without`, not that other one)."""
     return {m.organisation_id for m in memberships_with(user, capability)
-            if without is None or not membership_grants(m, without)}
+            if without is None or not m.grants(without)}
 
 
 def territory_ids_with(user: User, capability: str) -> set[int]:

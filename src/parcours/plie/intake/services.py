@@ -26,7 +26,7 @@ from parcours.organisations.access import referents_assignable_by
 from parcours.organisations.enums import PrescriberType
 from parcours.organisations.capabilities import APPLICATION_MANAGE, APPLICATION_SUBMIT, TERRITORY_FILES
 from parcours.organisations.models import Membership, Organisation, User
-from parcours.organisations.scope import membership_grants, memberships_with
+from parcours.organisations.scope import memberships_with
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import participant_situations_write
@@ -156,7 +156,7 @@ def may_prescribe_for(user: User, organisation: Organisation) -> bool:
     """A prescriber of the structure, or the PLIE team of its territory entering on its behalf."""
     return any(
         m.organisation_id == organisation.pk
-        or membership_grants(m, TERRITORY_FILES) and m.organisation.territory_id == organisation.territory_id
+        or m.grants(TERRITORY_FILES) and m.organisation.territory_id == organisation.territory_id
         for m in memberships_with(user, APPLICATION_SUBMIT)
     )
 
