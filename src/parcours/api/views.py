@@ -5,7 +5,7 @@ forms call (`intake.services.application_submit`, `pathways.services.step_create
 and audit row is the same. Whole operations reserved to some roles answer 403 before any object is fetched.
 """
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q
+from django.db.models import Exists, Model, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,9 +22,9 @@ from parcours.plie.intake.services import application_submit
 from parcours.organisations.access import team_territory_ids
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
+from parcours.plie.intake.selectors import organisations_prescribable_by
 from parcours.organisations import capabilities as c
 from parcours.organisations.models import Organisation
-from parcours.organisations.scope import organisation_ids_with, territory_ids_with
 from parcours.participants.models import Participant
 from parcours.pathways import services as pathway_services
 from parcours.pathways.models import Appointment, Pathway, Step
@@ -205,10 +205,7 @@ class ApplicationViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.Ret
     def _organisation(self, organisation_id: int | None) -> Organisation:
         """The structure the application is sent for: one the user may prescribe for (as the web form offers)."""
         user = self.request.user
-        allowed = (Organisation.objects.filter(is_active=True)
-                   .filter(Q(pk__in=organisation_ids_with(user, c.APPLICATION_SUBMIT, without=c.TERRITORY_FILES))
-                           | Q(territory_id__in=territory_ids_with(user, c.APPLICATION_MANAGE)) & ~Q(prescriber_type=""))
-                   .select_related("territory").order_by("pk"))
+        allowed = organisations_prescribable_by(user).select_related("territory").order_by("pk")
         if organisation_id is None:
             choices = list(allowed[:2])
             if len(choices) == 1:

@@ -21,9 +21,11 @@ from django.utils import timezone
 from parcours.organisations.access import referents_assignable_by
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
-from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_ASSIGN, PATHWAY_READ, TERRITORY_FILES
-from parcours.organisations.scope import organisation_ids_with
-from parcours.organisations.models import Membership, User
+from parcours.organisations.capabilities import (
+    APPLICATION_MANAGE, APPLICATION_SUBMIT, PATHWAY_ASSIGN, PATHWAY_READ, TERRITORY_FILES,
+)
+from parcours.organisations.scope import organisation_ids_with, territory_ids_with
+from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.models import Participant
 from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Pathway
@@ -153,3 +155,12 @@ def participants_search(user: User, *, last_name: str, birth_date: date, first_n
     rows = participants_visible_to(user).filter(birth_date=birth_date).select_related("commune").order_by("pk")
     return [p for p in rows if name_key(p.last_name).startswith(last)
             and (not first or name_key(p.first_name).startswith(first))][:20]
+
+
+def organisations_prescribable_by(user: User) -> QuerySet:
+    """The active structures the user may send an application for, in their current scope: their own prescribing
+    structures, and for the team any prescribing structure of its territory (the web form's and the API's choices;
+    `services.may_prescribe_for` checks the one sent)."""
+    return Organisation.objects.filter(is_active=True).filter(
+        Q(pk__in=organisation_ids_with(user, APPLICATION_SUBMIT, without=TERRITORY_FILES))
+        | Q(territory_id__in=territory_ids_with(user, APPLICATION_MANAGE)) & ~Q(prescriber_type=""))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,10 +16,10 @@ from parcours.core.workflow import TransitionRefused
 from parcours.plie.intake import selectors, services
 from parcours.pathways.access import participants_visible_to
 from parcours.organisations.capabilities import (
-    APPLICATION_MANAGE, APPLICATION_READ, APPLICATION_SUBMIT, PATHWAY_ASSIGN, PATHWAY_READ, TERRITORY_FILES,
+    APPLICATION_MANAGE, APPLICATION_READ, APPLICATION_SUBMIT, PATHWAY_ASSIGN, PATHWAY_READ,
 )
-from parcours.organisations.models import Membership, Organisation
-from parcours.organisations.scope import memberships_with, organisation_ids_with, territory_ids_with
+from parcours.organisations.models import Membership
+from parcours.organisations.scope import memberships_with
 from parcours.participants.enums import Barrier
 from parcours.plie.enums import PathwayStatus
 from parcours.programmes.registry import definition_of
@@ -51,11 +50,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 def _prescribing_organisations(user):
     """Structures the user may send an application for: their own as prescriber; any of the territory for the team."""
-    team_territories = territory_ids_with(user, APPLICATION_MANAGE)
-    return (Organisation.objects.filter(is_active=True)
-            .filter(Q(pk__in=organisation_ids_with(user, APPLICATION_SUBMIT, without=TERRITORY_FILES))
-                    | Q(territory_id__in=team_territories) & ~Q(prescriber_type=""))
-            .order_by("name"))
+    return selectors.organisations_prescribable_by(user).order_by("name")
 
 
 def _territory(user) -> Territory:
