@@ -279,7 +279,8 @@ def test_list_query_count_does_not_grow(request, who, territory, prescriber_org,
             application.possible_duplicate_of.add(factories.ParticipantFactory(territory=territory))
 
     add(1)
-    expected = {"prescriber": 4, "coordinator": 5, "referent": 4}[who]
+    # +1: the access-log rows of the people on the page, one insert whatever their number.
+    expected = {"prescriber": 5, "coordinator": 6, "referent": 5}[who]
     with django_assert_num_queries(expected):
         assert len(client.get(URL).json()["results"]) == 1
     add(9)
@@ -292,7 +293,12 @@ def test_opening_a_participant_or_a_pathway_is_in_the_access_log(referent, world
     client = api_for(referent)
     assert client.get(f"/api/v1/participants/{own.participant_id}/").status_code == 200
     assert client.get(f"/api/v1/pathways/{own.pk}/").status_code == 200
-    client.get("/api/v1/participants/")                       # a list opens no one's file
+    assert client.get("/api/v1/participants/").status_code == 200  # a list shows each person on its page
+    assert client.get("/api/v1/pathways/").status_code == 200
+    assert client.get(URL).status_code == 200
     rows = list(AccessLog.objects.order_by("pk").values_list("user_id", "participant_id", "screen"))
     assert rows == [(referent.pk, own.participant_id, "api_participant"),
-                    (referent.pk, own.participant_id, "api_pathway")]
+                    (referent.pk, own.participant_id, "api_pathway"),
+                    (referent.pk, own.participant_id, "api_participant_list"),
+                    (referent.pk, own.participant_id, "api_pathway_list"),
+                    (referent.pk, own.participant_id, "api_application_list")]

@@ -39,8 +39,8 @@ def test_a_token_sees_only_what_its_user_sees(referent, own_pathway, other_pathw
 
 def test_prescriber_sees_no_participant_file(prescriber, own_pathway):
     client = api_for(prescriber)
-    assert client.get("/api/v1/participants/").json()["results"] == []
-    assert client.get(f"/api/v1/pathways/{own_pathway.pk}/").status_code == 404
+    assert client.get("/api/v1/participants/").status_code == 403   # no file to open: the area is closed
+    assert client.get(f"/api/v1/pathways/{own_pathway.pk}/").status_code == 403
 
 
 def test_team_sees_the_territory(coordinator, own_pathway, other_pathway):
@@ -48,11 +48,15 @@ def test_team_sees_the_territory(coordinator, own_pathway, other_pathway):
     assert ids == {own_pathway.pk, other_pathway.pk}
 
 
-def test_rqth_is_left_out_for_administrators(plie, own_pathway):
+def test_the_administrator_reads_no_person(plie, own_pathway):
+    """Administration manages accounts, structures and rules: no person's data, list or detail."""
     administrator = factories.UserFactory(membership=(plie, "administrator"))
-    row = api_for(administrator).get(f"/api/v1/participants/{own_pathway.participant_id}/").json()
-    assert "rqth" not in row
-    assert "birth_date" in row
+    client = api_for(administrator)
+    for url in ("/api/v1/participants/", f"/api/v1/participants/{own_pathway.participant_id}/",
+                "/api/v1/pathways/", f"/api/v1/pathways/{own_pathway.pk}/", "/api/v1/applications/"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert own_pathway.participant.last_name not in response.content.decode()
 
 
 def test_referent_reads_rqth(referent, own_pathway):

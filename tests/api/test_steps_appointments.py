@@ -250,17 +250,18 @@ def test_an_exited_pathway_takes_no_appointment(referent, operator):
 # --- lists --------------------------------------------------------------------------------------------------------
 
 def test_step_and_appointment_lists_have_a_constant_query_count(referent, pathway, django_assert_num_queries):
+    # session/token, user, memberships, pathway, rows, count, one access-log row (the person's file is opened)
     client = api_for(referent)
     factories.StepFactory(pathway=pathway)
     factories.AppointmentFactory(pathway=pathway)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(steps_url(pathway)).json()["results"]) == 1
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(appointments_url(pathway)).json()["results"]) == 1
     for _ in range(9):
         factories.StepFactory(pathway=pathway)
         factories.AppointmentFactory(pathway=pathway)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(steps_url(pathway)).json()["results"]) == 10
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(appointments_url(pathway)).json()["results"]) == 10

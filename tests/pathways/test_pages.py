@@ -124,7 +124,7 @@ def fill(pathway, referent, coordinator, prescriber_org, prescriber, *, n=1, off
         document.save()
 
 
-@pytest.mark.parametrize("who", ["referent", "coordinator", "director", "administrator"])
+@pytest.mark.parametrize("who", ["referent", "coordinator", "director"])
 def test_file_opens_and_is_logged(client, active, who, request):
     user = request.getfixturevalue(who)
     client.force_login(user)
@@ -141,13 +141,14 @@ def test_another_structure_file_is_not_found(client, active, who, request):
     assert not AccessLog.objects.exists()
 
 
-def test_prescriber_is_refused(client, active, prescriber):
-    client.force_login(prescriber)
+@pytest.mark.parametrize("who", ["prescriber", "administrator"])
+def test_roles_that_follow_nobody_are_refused_and_open_nothing(client, active, who, request):
+    client.force_login(request.getfixturevalue(who))
     assert client.get(detail(active)).status_code == 403
+    assert not AccessLog.objects.exists()
 
 
-def test_file_shows_one_timeline_and_hides_sensitive_data_from_the_administrator(
-        client, active, referent, coordinator, administrator, prescriber_org, prescriber):
+def test_file_shows_one_timeline(client, active, referent, coordinator, prescriber_org, prescriber):
     participant = active.participant
     ParticipantSituation.objects.create(participant=participant, code="rqth", value=True)
     fill(active, referent, coordinator, prescriber_org, prescriber)
@@ -159,11 +160,6 @@ def test_file_shows_one_timeline_and_hides_sensitive_data_from_the_administrator
                  "Détail de santé confidentiel", "Les notes doivent être objectives et factuelles"):
         assert expected in body, expected
     assert "Temps passé sur le dossier" in body and "120 min" in body
-    client.force_login(administrator)
-    body = text(client.get(detail(active)))
-    for hidden in ("RQTH", "Détail de santé confidentiel", "Note factuelle 0", "Santé physique"):
-        assert hidden not in body, hidden
-    assert "Document : CV 0" in body
 
 
 def test_file_query_count_is_constant(client, active, referent, coordinator, prescriber_org, prescriber,
@@ -336,8 +332,8 @@ def test_administrator_cannot_reach_write_pages(client, active, administrator):
     client.force_login(administrator)
     assert client.get(reverse("pathways:note_add", args=[active.pk])).status_code == 403
     response = client.post(reverse("pathways:pathway_act", args=[active.pk, "exit"]),
-                           {"reason": "moved", "exit_date": TODAY.isoformat()}, follow=True)
-    assert "Votre rôle ne permet pas" in text(response)
+                           {"reason": "moved", "exit_date": TODAY.isoformat()})
+    assert response.status_code == 403
     active.refresh_from_db()
     assert active.status == PathwayStatus.ACTIVE
 

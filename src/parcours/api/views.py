@@ -17,9 +17,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from parcours.audit.services import access_log_record
+from parcours.audit.services import access_log_record, access_log_record_many
 from parcours.plie.intake.services import application_submit
-from parcours.organisations.access import team_territory_ids
+from parcours.organisations.scope import territory_ids_with
 from parcours.pathways.access import participants_visible_to, pathways_visible_to
 from parcours.plie.intake.access import applications_visible_to
 from parcours.plie.intake.selectors import organisations_prescribable_by
@@ -62,14 +62,39 @@ def errors(*codes: int) -> dict:
     return {code: known[code] for code in codes}
 
 
+class AccessLoggedListMixin:
+    """A list shows people's data: each person on the page answered is an opening of their file (one row each)."""
+
+    list_screen = ""
+
+    @staticmethod
+    def participant_id_of(row) -> int:
+        return row.participant_id
+
+    def paginate_queryset(self, queryset):
+        # Every list of the API is paginated (settings): the page is exactly what the answer shows.
+        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        if page is not None:
+            access_log_record_many(user=self.request.user,  # type: ignore[attr-defined]
+                                   participant_ids=[self.participant_id_of(row) for row in page],
+                                   screen=self.list_screen)
+        return page
+
+
 @extend_schema_view(
-    list=extend_schema(responses={200: ParticipantSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(parameters=[ID], responses={200: ParticipantSerializer, **errors(401, 404)}),
+    list=extend_schema(responses={200: ParticipantSerializer(many=True), **errors(401, 403, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: ParticipantSerializer, **errors(401, 403, 404)}),
 )
-class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
+class ParticipantViewSet(CapabilityGatedMixin, AccessLoggedListMixin, viewsets.ReadOnlyModelViewSet):
     """People whose file the token's user may open."""
 
     lookup_value_regex = ID_SEGMENT
+    action_capabilities = {"list": frozenset({c.PATHWAY_READ}), "retrieve": frozenset({c.PATHWAY_READ})}
+    list_screen = "api_participant_list"
+
+    @staticmethod
+    def participant_id_of(row) -> int:
+        return row.pk
 
     def get_queryset(self):
         return (participants_visible_to(self.request.user).select_related("commune", "qpv")
@@ -88,12 +113,14 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: PathwaySerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(parameters=[ID], responses={200: PathwaySerializer, **errors(401, 404)}),
+    list=extend_schema(responses={200: PathwaySerializer(many=True), **errors(401, 403, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: PathwaySerializer, **errors(401, 403, 404)}),
 )
-class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
+class PathwayViewSet(CapabilityGatedMixin, AccessLoggedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PathwaySerializer
     lookup_value_regex = ID_SEGMENT
+    action_capabilities = {"list": frozenset({c.PATHWAY_READ}), "retrieve": frozenset({c.PATHWAY_READ})}
+    list_screen = "api_pathway_list"
 
     def get_queryset(self):
         return pathways_visible_to(self.request.user).select_related("operator", "referent").order_by("pk")
@@ -123,7 +150,7 @@ class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
         request={"multipart/form-data": ApplicationCreateSerializer},
         responses={201: ApplicationSerializer, **errors(400, 401, 403)}),
 )
-class ApplicationViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ApplicationViewSet(CapabilityGatedMixin, AccessLoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     """Applications (dossiers de candidature), keyed by their pathway's id, as the interface shows them."""
 
@@ -132,6 +159,7 @@ class ApplicationViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.Ret
     lookup_value_regex = ID_SEGMENT
     action_capabilities = {"list": frozenset({c.APPLICATION_READ}), "retrieve": frozenset({c.APPLICATION_READ}),
                            "create": frozenset({c.APPLICATION_SUBMIT})}
+    list_screen = "api_application_list"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -237,12 +265,28 @@ class _PathwayChildViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.R
     model: type[Model]
     related_name = ""
     lookup_value_regex = ID_SEGMENT
-    action_capabilities = {"create": frozenset({c.PATHWAY_WRITE}), "partial_update": frozenset({c.PATHWAY_WRITE})}
+    action_capabilities = {"list": frozenset({c.PATHWAY_READ}), "retrieve": frozenset({c.PATHWAY_READ}),
+                           "create": frozenset({c.PATHWAY_WRITE}), "partial_update": frozenset({c.PATHWAY_WRITE})}
     action_refusals = {"create": _("Votre rôle ne permet pas de modifier un dossier de parcours."),
                        "partial_update": _("Votre rôle ne permet pas de modifier un dossier de parcours.")}
 
     def pathway(self) -> Pathway:
-        return get_object_or_404(pathways_visible_to(self.request.user), pk=self.kwargs["pathway_pk"])
+        if not hasattr(self, "_pathway"):
+            self._pathway = get_object_or_404(pathways_visible_to(self.request.user), pk=self.kwargs["pathway_pk"])
+        return self._pathway
+
+    def list(self, request, *args, **kwargs):
+        # One person's rows: one opening of their file, whatever the number of rows.
+        response = super().list(request, *args, **kwargs)
+        access_log_record(user=request.user, participant_id=self.pathway().participant_id,
+                          screen=f"api_{self.related_name}")
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        row = self.get_object()
+        access_log_record(user=request.user, participant_id=self.pathway().participant_id,
+                          screen=f"api_{self.related_name}")
+        return Response(self.get_serializer(row).data)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -252,8 +296,8 @@ class _PathwayChildViewSet(CapabilityGatedMixin, mixins.ListModelMixin, mixins.R
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: StepSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(parameters=[ID], responses={200: StepSerializer, **errors(401, 404)}),
+    list=extend_schema(responses={200: StepSerializer(many=True), **errors(401, 403, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: StepSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
         summary=_("Enregistrer une étape"),
         description=_("Un emploi durable (CDI, ou CDD / intérim de six mois ou plus, en emploi non aidé, contrat "
@@ -294,8 +338,8 @@ class StepViewSet(_PathwayChildViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: AppointmentSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(parameters=[ID], responses={200: AppointmentSerializer, **errors(401, 404)}),
+    list=extend_schema(responses={200: AppointmentSerializer(many=True), **errors(401, 403, 404)}),
+    retrieve=extend_schema(parameters=[ID], responses={200: AppointmentSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
         summary=_("Enregistrer un rendez-vous tenu"),
         description=_("Le rendez-vous avance la date du dernier contact du parcours."),
@@ -343,5 +387,5 @@ class IndicatorsView(APIView):
         query = IndicatorsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         period = query.validated_data
-        return Response(indicators_compute(territory_ids=sorted(team_territory_ids(request.user)),
+        return Response(indicators_compute(territory_ids=sorted(territory_ids_with(request.user, c.REPORTING_READ)),
                                            date_from=period["from"], date_to=period["to"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,6 +41,13 @@ def audit_record(*, actor, action: str, obj: models.Model, participant_id: int |
 
 def access_log_record(*, user, participant_id: int, screen: str) -> None:
     AccessLog.objects.create(user=user, participant_id=participant_id, screen=screen)
+
+
+def access_log_record_many(*, user, participant_ids: Iterable[int], screen: str) -> None:
+    """A list, an agenda or a letter shows several people: one row for each person shown, in one query."""
+    ids = sorted(set(participant_ids))
+    if ids:
+        AccessLog.objects.bulk_create([AccessLog(user=user, participant_id=pk, screen=screen) for pk in ids])
 
 
 def refused_access_record(*, user, url_name: str, kind: int, method: str) -> RefusedAccess:

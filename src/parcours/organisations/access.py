@@ -7,9 +7,11 @@ plie.commissions.access…), so another structure's object is simply not found (
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from .capabilities import PATHWAY_ASSIGN, TERRITORY_FILES
+from .capabilities import ADMINISTRATION_MANAGE, PATHWAY_ASSIGN, TERRITORY_FILES
 from .enums import Role
 from .models import Membership, User
 from .scope import territory_ids_with
@@ -24,10 +26,19 @@ def user_territory_ids(user: User) -> set[int]:
     return {m.organisation.territory_id for m in user.scope_memberships}
 
 
+def territory_ids_administered_by(user: User) -> set[int]:
+    """The territories whose accounts, structures and rules the user manages (never their people's files)."""
+    return territory_ids_with(user, ADMINISTRATION_MANAGE)
+
+
+def referents_of(territory_ids: Iterable[int]) -> QuerySet:
+    """The active referents' memberships of these territories (staff, not the people they follow)."""
+    return Membership.objects.filter(
+        role=Role.REFERENT, is_active=True, user__is_active=True, organisation__territory_id__in=list(territory_ids),
+    ).select_related("user", "organisation").order_by("user__last_name", "user__first_name", "organisation__name", "pk")
+
+
 def referents_assignable_by(user: User) -> QuerySet:
     """Referents the animation team may assign applications to."""
-    return Membership.objects.filter(
-        role=Role.REFERENT, is_active=True, user__is_active=True,
-        organisation__territory_id__in=territory_ids_with(user, PATHWAY_ASSIGN),
-    ).select_related("user", "organisation").order_by("user__last_name", "user__first_name", "organisation__name", "pk")
+    return referents_of(territory_ids_with(user, PATHWAY_ASSIGN))
 

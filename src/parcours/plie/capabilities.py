@@ -1,8 +1,9 @@
 """What each role may do in the PLIE: the programme's grants of the named capabilities (organisations.capabilities).
 
-The animation team (coordination, direction) runs the programme on its territory; the administrator manages the
-accounts and, today, reads the files to do so (issue 11 narrows it to the authorisation matrix); the referents
-follow their structure's people; the prescribers send and follow their applications.
+The animation team (coordination, direction) runs the programme on its territory; the referents follow their
+structure's people; the prescribers send and follow their applications. The administrator manages accounts,
+structures and rules (the house's `administration.manage`) and never opens a person's data: in the PLIE they read
+only the aggregated, anonymous indicators.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _DECIDING = {c.PATHWAY_WRITE, c.SENSITIVE_READ, c.COMMISSION_DECIDE, c.RIGHTS_MA
 PLIE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(_TEAM | _DECIDING),
     Role.DIRECTOR: frozenset(_TEAM | _DECIDING | {c.ARCHIVE_READ}),
-    Role.ADMINISTRATOR: frozenset(_TEAM),
+    Role.ADMINISTRATOR: frozenset({c.REPORTING_READ}),
     Role.REFERENT: frozenset({c.PATHWAY_READ, c.PATHWAY_WRITE, c.SENSITIVE_READ, c.APPLICATION_READ,
                               c.COMMISSION_READ, c.RIGHTS_MANAGE}),
     Role.PRESCRIBER: frozenset({c.APPLICATION_READ, c.APPLICATION_SUBMIT}),

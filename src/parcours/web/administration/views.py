@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from parcours.organisations.access import team_territory_ids
+from parcours.organisations.access import territory_ids_administered_by
 from parcours.organisations.capabilities import ADMINISTRATION_MANAGE
 from parcours.organisations.models import Membership, Organisation, User
 from parcours.organisations.services import (
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _territories(request):
-    return Territory.objects.filter(pk__in=team_territory_ids(request.user))
+    return Territory.objects.filter(pk__in=territory_ids_administered_by(request.user))
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -82,7 +82,7 @@ def organisation_edit(request, pk: int | None = None):
 
 
 def _users_in_scope(request):
-    territories = team_territory_ids(request.user)
+    territories = territory_ids_administered_by(request.user)
     return User.objects.filter(
         Q(memberships__organisation__territory_id__in=territories) | Q(memberships__isnull=True)
     ).distinct()
@@ -113,7 +113,7 @@ def user_edit(request, pk: int | None = None):
     instance = get_object_or_404(_users_in_scope(request), pk=pk) if pk else None
     form_class = UserForm if instance else NewUserForm
     form = form_class(request.POST or None, instance=instance)
-    membership_form = MembershipForm(territory_ids=team_territory_ids(request.user))
+    membership_form = MembershipForm(territory_ids=territory_ids_administered_by(request.user))
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
         try:
@@ -133,7 +133,7 @@ def user_edit(request, pk: int | None = None):
 @admin_only
 def membership_create(request, pk: int):
     account = get_object_or_404(_users_in_scope(request), pk=pk)
-    form = MembershipForm(request.POST, territory_ids=team_territory_ids(request.user))
+    form = MembershipForm(request.POST, territory_ids=territory_ids_administered_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             membership_add(user=account, organisation=form.cleaned_data["organisation"],
@@ -153,7 +153,7 @@ def membership_create(request, pk: int):
 @admin_only
 def membership_remove(request, pk: int):
     membership = get_object_or_404(
-        Membership.objects.filter(organisation__territory_id__in=team_territory_ids(request.user), is_active=True), pk=pk)
+        Membership.objects.filter(organisation__territory_id__in=territory_ids_administered_by(request.user), is_active=True), pk=pk)
     if request.method == "POST":
         membership_deactivate(membership=membership, by=request.user)
         messages.success(request, _("Le rôle est retiré."))

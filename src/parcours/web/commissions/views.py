@@ -20,7 +20,7 @@ from parcours.plie.commissions.services import (
 )
 from parcours.core.workflow import TransitionRefused
 from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN
-from parcours.organisations.access import team_territory_ids
+from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Territory
 
 from .forms import DecisionForm, PlanForm
@@ -32,7 +32,7 @@ DECISIONS_PAGE_SIZE = 50
 @login_required
 def commission_list(request):
     page = Paginator(commissions_for(request.user), 25).get_page(request.GET.get("page"))
-    territory = Territory.objects.filter(pk__in=team_territory_ids(request.user)).order_by("pk").first()
+    territory = Territory.objects.filter(pk__in=territory_ids_with(request.user, COMMISSION_PLAN)).order_by("pk").first()
     form = PlanForm(request.POST or None)
     if request.method == "POST":
         if territory is None or not (request.user.can(COMMISSION_PLAN)):

@@ -18,7 +18,7 @@ from parcours.interchange.enums import ImportState
 from parcours.interchange.models import ImportRun
 from parcours.interchange.reader import FILES
 from parcours.interchange.services import import_cancel, import_confirm, import_upload
-from parcours.organisations.access import team_territory_ids
+from parcours.organisations.scope import territory_ids_with
 from parcours.organisations.capabilities import IMPORT_RUN
 from parcours.territory.models import Territory
 
@@ -30,7 +30,7 @@ PAGE_SIZE = 25
 
 
 def _runs(request):
-    return ImportRun.objects.filter(territory_id__in=team_territory_ids(request.user))
+    return ImportRun.objects.filter(territory_id__in=territory_ids_with(request.user, IMPORT_RUN))
 
 
 def _run(request, pk: int) -> ImportRun:
@@ -51,7 +51,7 @@ def import_list(request):
 
 @team_only
 def import_create(request):
-    territories = Territory.objects.filter(pk__in=team_territory_ids(request.user)).order_by("name")
+    territories = Territory.objects.filter(pk__in=territory_ids_with(request.user, IMPORT_RUN)).order_by("name")
     bound = (request.POST, request.FILES) if request.method == "POST" else ()
     form = ImportForm(*bound, territories=territories)
     status = 200

@@ -9,7 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.organisations.access import referents_assignable_by, team_territory_ids
+from parcours.organisations.access import referents_of
+from parcours.organisations.capabilities import REPORTING_READ
+from parcours.organisations.scope import territory_ids_with
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation, User
 
@@ -80,7 +82,7 @@ class IndicatorsFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user: User, today: date | None = None):
         self.today = today or timezone.localdate()
-        self.territory_ids = frozenset(team_territory_ids(user))
+        self.territory_ids = frozenset(territory_ids_with(user, REPORTING_READ))
         start, end = default_period(self.today)
         # Always bound: a missing field takes its default, so the page shows figures at once.
         values = {"date_from": start.isoformat(), "date_to": end.isoformat(), "operator": "", "referent": ""}
@@ -90,7 +92,7 @@ class IndicatorsFilterForm(forms.Form):
         self.fields["operator"].queryset = Organisation.objects.filter(
             kind=OrganisationKind.OPERATOR, territory_id__in=self.territory_ids).order_by("name")
         self.fields["referent"].queryset = User.objects.filter(
-            pk__in=referents_assignable_by(user).values("user_id")).order_by("last_name", "first_name", "pk")
+            pk__in=referents_of(self.territory_ids).values("user_id")).order_by("last_name", "first_name", "pk")
 
     def _in_range(self, value: date | None, default: date) -> date:
         if value is None:
