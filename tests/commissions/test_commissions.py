@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.audit.models import AccessLog
 from parcours.plie.commissions import pdf
 from parcours.plie.commissions.enums import CommissionStatus
 from parcours.plie.commissions.models import Commission, CommissionDecision
-from parcours.plie.commissions.selectors import commission_agenda, commission_decisions
+from parcours.plie.commissions.selectors import agenda_barriers, commission_agenda, commission_decisions
 from parcours.plie.commissions.services import commission_close, commission_decide, commission_plan
 from parcours.core.workflow import TransitionRefused
 from parcours.plie.intake.models import Assessment
@@ -70,7 +71,8 @@ def test_agenda_holds_the_closed_assessments_of_the_territory(commission, file, 
     factories.PathwayFactory(status=PathwayStatus.ASSESSED, participant__territory=elsewhere)
     (pathway,) = commission_agenda(commission)
     assert pathway == file
-    assert [r.barrier for r in pathway.major_barriers] == ["mobility"]
+    assert [(b.label, b.major) for b in agenda_barriers(pathway, may_read_sensitive_details=False)] == [
+        ("Mobilité géographique", True)]
 
 
 def test_agenda_query_count_is_constant(commission, referent, operator, django_assert_num_queries):
@@ -242,11 +244,11 @@ def test_commission_page_query_count_is_constant(client, coordinator, commission
     for _ in range(2):
         assessed(referent, operator)
     client.get(reverse("commissions:commission_detail", args=[commission.pk]))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):   # +2: which agenda files the member follows, and their access-log rows
         client.get(reverse("commissions:commission_detail", args=[commission.pk]))
     for _ in range(4):
         assessed(referent, operator)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):   # +2: which agenda files the member follows, and their access-log rows
         client.get(reverse("commissions:commission_detail", args=[commission.pk]))
 
 
@@ -316,3 +318,65 @@ def test_the_decisions_of_a_session_are_paged_apart_from_the_agenda(client, coor
     assert 'href="?page=1&amp;decisions=2"' in page       # and the decisions theirs
     assert page.count("<th scope=\"row\">") == 1          # the third decision alone on page 2
     assert len(waiting) == 2 and "Ordre du jour : 2 dossiers" in page
+
+
+# --- what the members read, and the access log (issue 11) ---------------------------------------------------
+
+@pytest.fixture
+def reviewed_file(file, referent):
+    factories.BarrierReviewFactory(pathway=file, barrier="justice", level="major", reviewed_by=referent,
+                                   comment="Contrôle judiciaire jusqu'en juin.")
+    factories.BarrierReviewFactory(pathway=file, barrier="health", level="moderate", reviewed_by=referent,
+                                   comment="Suivi psychiatrique hebdomadaire.")
+    factories.BarrierReviewFactory(pathway=file, barrier="housing", level="moderate", reviewed_by=referent,
+                                   comment="Hébergée chez sa sœur.")
+    return file
+
+
+def test_a_member_who_does_not_follow_the_file_reads_barriers_and_levels_but_not_sensitive_details(
+        client, commission, reviewed_file, other_referent):
+    client.force_login(other_referent)
+    html = client.get(reverse("commissions:commission_detail", args=[commission.pk])).content.decode()
+    assert str(reviewed_file.participant) in html
+    assert "Situation judiciaire : frein majeur" in html and "Santé physique et psychique : frein modéré" in html
+    assert "Formation numérique." in html                      # the assessment's recommendations
+    assert "Hébergée chez sa sœur." in html                    # a barrier that is not sensitive
+    assert "Contrôle judiciaire" not in html and "psychiatrique" not in html
+    assert html.count("détails réservés au ou à la référent·e") == 2
+
+
+@pytest.mark.parametrize("who", ["referent", "coordinator"])
+def test_the_file_s_referent_and_the_team_read_the_sensitive_details(client, commission, reviewed_file, who, request):
+    client.force_login(request.getfixturevalue(who))
+    html = client.get(reverse("commissions:commission_detail", args=[commission.pk])).content.decode()
+    assert "Contrôle judiciaire jusqu&#x27;en juin." in html and "Suivi psychiatrique hebdomadaire." in html
+
+
+def test_every_file_on_the_agenda_and_in_the_decisions_is_an_opening(client, commission, coordinator, referent,
+                                                                      operator, other_referent):
+    files = [assessed(referent, operator) for _ in range(3)]
+    decided = assessed(referent, operator)
+    commission_decide(commission=commission, pathway=decided, by=coordinator, outcome="admitted")
+    client.force_login(other_referent)
+    assert client.get(reverse("commissions:commission_detail", args=[commission.pk])).status_code == 200
+    rows = set(AccessLog.objects.values_list("user_id", "participant_id", "screen"))
+    assert rows == {(other_referent.pk, p.participant_id, "commission_agenda") for p in files + [decided]}
+
+
+def test_the_decision_documents_are_openings_too(client, commission, coordinator, file):
+    decision = commission_decide(commission=commission, pathway=file, by=coordinator, outcome="admitted")
+    client.force_login(coordinator)
+    assert client.get(reverse("commissions:decision_record", args=[commission.pk])).status_code == 200
+    assert client.get(reverse("commissions:prescriber_letter", args=[decision.pk])).status_code == 200
+    assert list(AccessLog.objects.order_by("pk").values_list("participant_id", "screen")) == [
+        (file.participant_id, "commission_decision_record"), (file.participant_id, "commission_prescriber_letter")]
+
+
+def test_the_administrator_reads_no_agenda(client, commission, file, territory):
+    administrator = factories.UserFactory(membership=(factories.OrganisationFactory(territory=territory, plie=True),
+                                                      "administrator"))
+    client.force_login(administrator)
+    assert client.get(reverse("commissions:commission_list")).status_code in (200, 403)
+    response = client.get(reverse("commissions:commission_detail", args=[commission.pk]))
+    assert response.status_code == 404
+    assert not AccessLog.objects.exists()

@@ -35,7 +35,7 @@ PRIVATE_CANARIES = (
     "Canarivert", "Ombellinea", "canari.vert@exemple.fr", "Canarijaune", "Canarirouge",
     "Note-canari-7731", "Etape-canari-7732", "Rdv-canari-7733", "Doc-canari-7734", "Contrat-canari-7735",
     "Frein-canari-7736", "Bilan-canari-7737", "Accueil-canari-7738", "Motivation-canari-7739",
-    "Motif-canari-7740", "Action-canari-7741",
+    "Motif-canari-7740", "Action-canari-7741", "Justice-canari-7742", "Canarigris",
 )
 AGENDA_CANARIES = ("Canaribleu",)
 ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
@@ -97,6 +97,7 @@ def build_world() -> World:
         "administrator": user(plie_a, "administrator"),
         "referent": user(operator_a, "referent"),
         "prescriber": user(prescriber_org_a, "prescriber"),
+        "dpo": user(plie_a, "dpo"),
         # Attackers.
         "referent_same_territory": user(operator_b, "referent"),
         "prescriber_same_territory": user(prescriber_org_b, "prescriber"),
@@ -146,7 +147,17 @@ def build_world() -> World:
     application(agenda)
     Assessment.objects.create(pathway=agenda, strengths="Ponctualité.", recommendations="Agrément.",
                               author=referent, completed_on=today - datetime.timedelta(days=2))
+    # On the agenda: every member reads the barriers and their level; a sensitive one's details stay with A.
+    factories.BarrierReviewFactory(pathway=agenda, barrier="justice", level="major", comment="Justice-canari-7742",
+                                   reviewed_by=referent)
+    factories.BarrierReviewFactory(pathway=agenda, barrier="mobility", level="moderate",
+                                   comment="Sans permis de conduire.", reviewed_by=referent)
     commission = Commission.objects.create(territory=territory_a, date=today)  # held today: decisions may be taken
+
+    # P5: sent by A's prescriber, waiting for the team to assign it.
+    submitted = factories.PathwayFactory(participant=factories.ParticipantFactory(
+        territory=territory_a, last_name="Canarigris", first_name="Zephyrinea"), status=PathwayStatus.SUBMITTED)
+    application(submitted)
 
     collective = pathway("Canarirouge", "Eudoxiea", active=True, entry_route="collective_action")
     CollectiveActionEntry.objects.create(pathway=collective, action_name="Action-canari-7741", selected_on=today,

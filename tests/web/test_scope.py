@@ -95,9 +95,9 @@ def test_the_home_page_with_the_switcher_costs_what_it_did(client, territory, re
     _two_operators(territory, referent, operator)
     client.force_login(referent)
     client.get(reverse("web:home"))
-    # The same as with one membership (tests/performance pins the referent's home at 10): the memberships are
+    # The same as with one membership (tests/performance pins the referent's home at 11): the memberships are
     # read once, for the scope, the switcher and every check.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(reverse("web:home")).status_code == 200
 
 

@@ -30,6 +30,7 @@ class Barrier(models.TextChoices):
     LANGUAGE = "language", _("Barrière linguistique")
     SELF_IMAGE = "self_image", _("Image de soi")
     HEALTH = "health", _("Santé physique et psychique")
+    JUSTICE = "justice", _("Situation judiciaire")
     HOUSING = "housing", _("Logement")
     DEBT = "debt", _("Surendettement")
     FAMILY = "family", _("Organisation familiale et garde d'enfants")

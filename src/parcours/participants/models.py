@@ -15,7 +15,8 @@ QUALIFIED = (EducationLevel.IV, EducationLevel.III, EducationLevel.II, Education
 
 
 # Barriers whose detail is sensitive: shown only to roles that need them.
-SENSITIVE_BARRIERS = frozenset({Barrier.HEALTH})
+# Their free-text details stay with the file's referent and the team (sensitive.read), never on a shared agenda.
+SENSITIVE_BARRIERS = frozenset({Barrier.HEALTH, Barrier.JUSTICE})
 
 
 class Participant(TimeStamped):

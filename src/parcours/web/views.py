@@ -12,6 +12,8 @@ from parcours.organisations.scope import SCOPE_SESSION_KEY, membership_of
 from parcours.pathways.selectors import sees_own_caseload
 from parcours.plie import worklists
 
+from .access_log import people_shown
+
 
 class ScopeSwitchForm(forms.Form):
     membership = forms.IntegerField(min_value=1)
@@ -37,6 +39,10 @@ def home(request):
             "ready_for_commission": ready,
             "caseloads": worklists.team_caseloads(user),
         }
+    shown = [row for worklist in context.get("referent", {}).values() for row in worklist.rows]
+    if "team" in context:
+        shown += context["team"]["awaiting_assignment"].rows
+    people_shown(request, shown, screen="home")
     return render(request, "web/home.html", context)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from parcours.plie.definition import PLIE
 from parcours.plie.commissions.access import commissions_visible_to
+from parcours.participants.enums import Barrier
+from parcours.participants.models import SENSITIVE_BARRIERS
 from parcours.pathways.enums import BarrierLevel
 from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import BarrierReview, Pathway
@@ -29,17 +33,45 @@ def commission_pending(commission: Commission) -> QuerySet[Pathway]:
 
 
 def commission_agenda(commission: Commission) -> QuerySet[Pathway]:
-    """The pending files with what the commission reads: person, referent, assessment, major barriers.
+    """The pending files with what the commission reads: person, referent, assessment, barrier reviews.
 
     Oldest assessment first. A queryset, so that the page reads one page of it: a backlog can hold thousands of
     files when sessions are missed, and the page must cost the same whatever its length.
     """
-    major = BarrierReview.objects.filter(level=BarrierLevel.MAJOR).order_by("barrier")
+    reviews = BarrierReview.objects.order_by("barrier", "reviewed_on", "pk")
     return (commission_pending(commission)
             .select_related("participant", "referent", "operator", "assessment",
                             "application__prescriber_organisation")
-            .prefetch_related(Prefetch("barrier_reviews", queryset=major, to_attr="major_barriers"))
+            .prefetch_related(Prefetch("barrier_reviews", queryset=reviews, to_attr="agenda_reviews"))
             .order_by("assessment__completed_on", "pk"))
+
+
+@dataclass(frozen=True)
+class AgendaBarrier:
+    label: str
+    level: str
+    major: bool
+    details: str | None    # None: withheld from this member (a sensitive barrier of a file they do not follow)
+
+
+def agenda_barriers(pathway: Pathway, *, may_read_sensitive_details: bool) -> list[AgendaBarrier]:
+    """What the commission's members read of a file's barriers: each barrier's latest level, in the catalogue's
+    order. Under shared professional secrecy they need the barrier and its level to decide; the free-text details
+    of a sensitive barrier (health, justice) stay with the file's referent and the programme's team."""
+    latest: dict[str, BarrierReview] = {}
+    reviews: list[BarrierReview] = pathway.agenda_reviews  # type: ignore[attr-defined]  # the agenda's prefetch
+    for review in reviews:   # by barrier, then date: the last one wins
+        latest[review.barrier] = review
+    shown = []
+    for code in Barrier.values:
+        if code not in latest:
+            continue
+        review = latest[code]
+        withheld = code in SENSITIVE_BARRIERS and not may_read_sensitive_details
+        shown.append(AgendaBarrier(label=str(Barrier(code).label), level=review.get_level_display(),
+                                   major=review.level == BarrierLevel.MAJOR,
+                                   details=None if withheld else review.comment))
+    return shown
 
 
 def commission_agenda_file(commission: Commission, pathway_id: int) -> Pathway | None:

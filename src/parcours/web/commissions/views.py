@@ -8,21 +8,24 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from parcours.plie.commissions import pdf
 from parcours.plie.commissions.models import CommissionDecision
+from parcours.audit.services import access_log_record
+from parcours.pathways.access import pathways_visible_to
 from parcours.plie.commissions.selectors import (
-    commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
+    agenda_barriers, commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
 )
 from parcours.plie.commissions.services import (
     commission_close, commission_decide, commission_next_date, commission_plan,
 )
 from parcours.core.workflow import TransitionRefused
-from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN
+from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN, SENSITIVE_READ
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Territory
 
+from ..access_log import people_shown
 from .forms import DecisionForm, PlanForm
 
 AGENDA_PAGE_SIZE = 10      # files per page of the agenda, each with its decision form (the costly part of the page)
@@ -55,13 +58,22 @@ def commission_list(request):
 
 
 @login_required
+@require_safe
 def commission_detail(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user).select_related("territory"), pk=pk)
     agenda_page = Paginator(commission_agenda(commission), AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
     decisions_page = Paginator(commission_decisions(commission), DECISIONS_PAGE_SIZE).get_page(
         request.GET.get("decisions"))
     can_decide = request.user.can(COMMISSION_DECIDE)
-    agenda = [(p, DecisionForm(pathway_id=p.pk) if can_decide else None) for p in agenda_page]
+    files = list(agenda_page)
+    # Sensitive details only to those who may open the file (its referent's structure, the team) and read them.
+    followed = set(pathways_visible_to(request.user).filter(pk__in=[p.pk for p in files]).values_list("pk", flat=True)) \
+        if files and request.user.can(SENSITIVE_READ) else set()
+    agenda = [(p, agenda_barriers(p, may_read_sensitive_details=p.pk in followed),
+               DecisionForm(pathway_id=p.pk) if can_decide else None) for p in files]
+    # Every file shown on the agenda, and every person in its decisions, is an opening of that file.
+    people_shown(request, files, screen="commission_agenda")
+    people_shown(request, decisions_page, screen="commission_agenda")
     return render(request, "commissions/detail.html", {
         "commission": commission, "agenda": agenda, "page": agenda_page, "decisions_page": decisions_page,
         "page_query": f"&decisions={decisions_page.number}" if decisions_page.number > 1 else "",
@@ -130,7 +142,9 @@ def decision_record(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
     if not request.user.can(COMMISSION_PLAN):
         raise PermissionDenied
-    story = pdf.decision_record_story(commission, commission_decisions(commission))
+    decisions = list(commission_decisions(commission))
+    people_shown(request, decisions, screen="commission_decision_record")
+    story = pdf.decision_record_story(commission, decisions)
     return _pdf_response(pdf.render(story), f"releve-decisions-{commission.date.isoformat()}.pdf")
 
 
@@ -143,5 +157,7 @@ def prescriber_letter(request, pk: int):
             "commission", "pathway__participant", "pathway__operator",
             "pathway__application__prescriber_organisation", "pathway__application__prescribed_by"),
         pk=pk)
+    access_log_record(user=request.user, participant_id=decision.pathway.participant_id,
+                      screen="commission_prescriber_letter")
     return _pdf_response(pdf.render(pdf.prescriber_letter_story(decision)),
                          f"courrier-prescripteur-{decision.pathway_id}.pdf")

@@ -26,6 +26,7 @@ from parcours.programmes.registry import definition_of
 from parcours.plie.eligibility import SITUATION_LABELS, EligibilityInputError, eligibility_decide
 from parcours.territory.models import Territory
 
+from ..access_log import people_shown
 from ..permissions import capability_required
 from .forms import (
     ApplicationForm, AssessmentForm, AssignForm, CollectiveEntryForm, EligibilityPreviewForm, PersonFields,
@@ -145,6 +146,7 @@ def application_list(request):
             "pk", "status", "programme_kind", "decision", "commission_date", "application_date", "participant__first_name",
             "participant__last_name", "application__id", "application__prescriber_organisation__name"), False
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    people_shown(request, page, screen="intake_application_list")
     return render(request, "intake/application_list.html", {"page": page, "full": full})
 
 
@@ -187,6 +189,7 @@ def person_search(request):
         results = selectors.participants_search(request.user, last_name=form.cleaned_data["last_name"],
                                                 first_name=form.cleaned_data["first_name"],
                                                 birth_date=form.cleaned_data["birth_date"])
+        people_shown(request, results, screen="intake_person_search")
     return render(request, "intake/_person_results.html", {"search_form": form, "results": results,
                                                             "purpose": form.cleaned_data.get("purpose")
                                                             if form.is_valid() else "application"})
@@ -197,6 +200,7 @@ def person_search(request):
 def assignment_queue(request):
     page = Paginator(selectors.applications_awaiting_assignment(request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    people_shown(request, page, screen="intake_assignment_queue")
     return render(request, "intake/assignment_queue.html", {"page": page})
 
 
@@ -307,7 +311,9 @@ def assessment_complete(request, pk: int):
 
 @field_roles
 def assessments_due(request):
-    return render(request, "intake/assessments_due.html", {"rows": selectors.assessments_due(request.user)})
+    rows = selectors.assessments_due(request.user)
+    people_shown(request, rows, screen="intake_assessments_due")
+    return render(request, "intake/assessments_due.html", {"rows": rows})
 
 
 # --- entry through a collective action ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from parcours.programmes.registry import criteria_catalogue, definition_of
 
 from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
 
+from ..access_log import people_shown
 from ..permissions import capability_required
 from . import forms
 
@@ -86,6 +87,7 @@ def caseload(request):
                                           referent_id=cleaned.get("referent"), search=cleaned.get("q") or "")
     number = (cleaned.get("page") if searching else request.GET.get("page")) or 1
     page = Paginator(queryset, PAGE_SIZE).get_page(number)
+    people_shown(request, page, screen="pathway_caseload")
     filters = f"&state={cleaned.get('state') or selectors.STATE_OPEN}"
     if cleaned.get("referent"):
         filters += f"&referent={cleaned['referent']}"
