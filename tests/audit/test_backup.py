@@ -17,7 +17,9 @@ from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
 from parcours.accounts import twofactor
+from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
+from parcours.core.serializers import ExactJSONEncoder
 from parcours.organisations.models import User
 from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
@@ -160,7 +162,6 @@ def test_the_backup_serialisation_keeps_microseconds():
     rows = Participant.objects.filter(pk=participant.pk)
     assert next(deserialize("json", serialize("json", rows))).object.archived_at != exact
     assert next(deserialize("exactjson", serialize("exactjson", rows))).object.archived_at == exact
-    from parcours.core.serializers import ExactJSONEncoder
     assert ExactJSONEncoder().default(datetime.time(9, 5, 1, MICROSECONDS)) == "09:05:01.123457"
 
 
@@ -174,6 +175,24 @@ def test_restore_refuses_a_non_empty_database_and_force_replaces_it(tmp_path, co
     with pytest.raises(CommandError, match="n'est pas vide"):
         call_command("restore", str(archive))
     call_command("restore", str(archive), "--force", stdout=io.StringIO())
+    assert _database() == before
+
+
+def test_a_load_that_fails_after_the_flush_leaves_the_database_as_it_was(tmp_path, coordinator, monkeypatch):
+    archive = tmp_path / "s.parcours"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    factories.ParticipantFactory()
+    before = _database()
+    real = backup.call_command
+
+    def failing_load(name, *args, **kwargs):
+        if name == "loaddata":
+            raise RuntimeError("the load failed (disk full)")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(backup, "call_command", failing_load)
+    with pytest.raises(RuntimeError, match="disk full"):
+        call_command("restore", str(archive), "--force")
     assert _database() == before
 
 
@@ -263,7 +282,7 @@ def test_an_unreadable_key_is_refused(tmp_path, settings):
     with pytest.raises(CommandError, match="La clé de sauvegarde lue dans PARCOURS_BACKUP_KEY est illisible"):
         call_command("backup", str(tmp_path / "s.parcours"))
     settings.PARCOURS_BACKUP_KEY_FILE = str(tmp_path / "absente.key")
-    with pytest.raises(CommandError, match="absente.key» ne peut pas être lu|absente.key » ne peut pas être lu"):
+    with pytest.raises(CommandError, match="absente.key » ne peut pas être lu"):
         call_command("backup", str(tmp_path / "s.parcours"))
 
 
