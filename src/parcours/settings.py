@@ -6,6 +6,7 @@ PARCOURS_DEBUG      1 in development (the `make run` default), 0 in production
 PARCOURS_SECRET_KEY required when PARCOURS_DEBUG is 0
 PARCOURS_DEMO       1 shows the demo accounts on the login page
 PARCOURS_PRODUCTION 1 on a production server: then PARCOURS_DEBUG=1 is refused
+PARCOURS_BACKUP_KEY_FILE / PARCOURS_BACKUP_KEY  the key that encrypts backups (`parcours backup-key` makes one)
 Security settings (HTTPS, sessions, sign-in lock, retention) are described in docs/security.md.
 """
 
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "parcours.web.middleware.NoStoreForAuthenticatedMiddleware",
     "parcours.web.middleware.RefusedAccessLogMiddleware",
+    # Last, so that its process_exception is asked first about a view's database failure.
+    "parcours.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
@@ -120,12 +123,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A kept connection the server dropped (restart, failover, idle timeout) is tested before a request uses it
+    # and replaced, instead of failing that request (docs/deployment.md).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Reports may read from a PostgreSQL streaming replica: heavy aggregations then leave the primary
 # to the case workers. Only reporting code reads from it (parcours.core.db.reporting_alias).
 if os.environ.get("PARCOURS_REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["PARCOURS_REPLICA_DATABASE_URL"], conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The backup's data: Django's JSON with times to the microsecond (parcours.core.serializers).
+SERIALIZATION_MODULES = {"exactjson": "parcours.core.serializers"}
 
 AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "web:login"
@@ -213,6 +223,11 @@ CONTENT_SECURITY_POLICY = {
 PARCOURS_ARCHIVE_AFTER_DAYS = int(os.environ.get("PARCOURS_ARCHIVE_AFTER_DAYS", str(2 * 365)))
 PARCOURS_ANONYMISE_AFTER_DAYS = int(os.environ.get("PARCOURS_ANONYMISE_AFTER_DAYS", str(3 * 365)))
 PARCOURS_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PARCOURS_ACCESS_LOG_RETENTION_DAYS", "365"))
+
+# Backups are encrypted (docs/security.md, "Sauvegardes"): the key is a file (preferred) or the variable itself,
+# never stored with the backups.
+PARCOURS_BACKUP_KEY_FILE = os.environ.get("PARCOURS_BACKUP_KEY_FILE", "")
+PARCOURS_BACKUP_KEY = os.environ.get("PARCOURS_BACKUP_KEY", "")
 
 # Error reports go to the logs, never by e-mail, and carry no request body nor query string.
 ADMINS: list = []

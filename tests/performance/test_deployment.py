@@ -43,6 +43,8 @@ def production_settings(**env: str) -> dict:
         "from django.conf import settings\n"
         "from parcours.core.db import reporting_alias\n"
         "print(json.dumps({'databases': {k: v['NAME'] for k, v in settings.DATABASES.items()},"
+        " 'connections': {k: [v['CONN_MAX_AGE'], v.get('CONN_HEALTH_CHECKS', False)]"
+        " for k, v in settings.DATABASES.items()},"
         " 'replica_test': settings.DATABASES.get('replica', {}).get('TEST', {}),"
         " 'reporting_alias': reporting_alias(), 'tasks': settings.TASKS['default']['BACKEND'],"
         " 'session_engine': settings.SESSION_ENGINE, 'messages': settings.MESSAGE_STORAGE,"
@@ -66,6 +68,16 @@ def test_replica_url_adds_the_reporting_database(tmp_path):
     without = production_settings(DATABASE_URL=primary, PARCOURS_DATA_DIR=str(tmp_path))
     assert without["databases"] == {"default": "parcours"}
     assert without["reporting_alias"] == "default"
+
+
+def test_kept_postgresql_connections_are_tested_before_use(tmp_path):
+    """docs/deployment.md: a connection kept 60 s that the server dropped is replaced, not handed to a request."""
+    decided = production_settings(DATABASE_URL="postgres://parcours@db-primary:5432/parcours",
+                                  PARCOURS_REPLICA_DATABASE_URL="postgres://parcours_ro@db-replica:5432/parcours",
+                                  PARCOURS_DATA_DIR=str(tmp_path))
+    assert decided["connections"] == {"default": [60, True], "replica": [60, True]}
+    # SQLite opens its file anew for each request: nothing is kept, nothing to test.
+    assert production_settings(PARCOURS_DATA_DIR=str(tmp_path))["connections"] == {"default": [0, False]}
 
 
 def test_production_queues_background_tasks_in_the_database(tmp_path):

@@ -1,4 +1,10 @@
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from parcours.organisations.scope import SCOPE_SESSION_KEY, scope_of, scope_request
 
@@ -59,4 +65,39 @@ class RefusedAccessLogMiddleware:
 
                 refused_access_record(user=user, url_name=match.view_name, kind=response.status_code,
                                       method=request.method)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view whose database failed under it (connection dropped, server restarting, lock wait ran out) answers 503
+    with Retry-After and says that nothing was saved, instead of a bare 500 the user could take for a success.
+
+    True because writes are services, each one transaction (docs/architecture.md): the failed one was rolled back.
+    The page is rendered without the request's context (no user, no session, no query): the database is down.
+    Django closes the broken connection at the end of the request; the next one reconnects (CONN_HEALTH_CHECKS
+    tests a kept PostgreSQL connection first). The log line names the view and the error class, not its message.
+    """
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        match = getattr(request, "resolver_match", None)
+        logging.getLogger("parcours.database").error(
+            "database unavailable error=%s url_name=%s method=%s", exception.__class__.__name__,
+            match.view_name if match else None, request.method)
+        message = _("La base de données ne répond pas : rien n'a été enregistré. Réessayez dans quelques instants.")
+        if match is not None and "api" in match.namespaces:
+            response: HttpResponse = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(render_to_string("web/503.html", {"message": message}), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
         return response
