@@ -52,4 +52,7 @@ class MembershipForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """Sent by POST (web/administration/views.user_list): a staff member's name never lands in a URL."""
+
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
