@@ -187,6 +187,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check answers the French page in the application's layout (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "parcours.web.views.csrf_failure"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -238,7 +240,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "parcours.api.authentication.SessionAuthentication",   # a failed CSRF check answers 403, in French
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parcours.api.permissions.InScope"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -82,6 +82,38 @@ def test_wrong_code_is_refused_and_counted(client, coordinator):
     assert LoginFailure.objects.filter(user=coordinator).count() == 1
 
 
+def test_wrong_codes_lock_the_account_across_sign_ins(client, coordinator):
+    """Typing the password again does not wipe the wrong codes: five of them lock as five wrong passwords do."""
+    from parcours.accounts.models import LoginFailure
+
+    device, codes = enrol(coordinator)
+    wrong = ["000000", "999999", "abcdefgh", "123456", "654321"]   # TOTP-shaped and recovery-shaped alike
+    for token in wrong:
+        assert password_login(client, coordinator).url == reverse("accounts:verify")
+        assert "Code incorrect" in client.post(reverse("accounts:verify"), {"token": token}).content.decode()
+    assert LoginFailure.objects.filter(user=coordinator).count() == 5
+    response = password_login(client, coordinator)
+    assert response.status_code == 200
+    assert "verrouillé" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_completed_sign_in_clears_the_wrong_codes(client, coordinator):
+    from parcours.accounts.models import LoginFailure
+
+    device, _ = enrol(coordinator)
+    password_login(client, coordinator)
+    client.post(reverse("accounts:verify"), {"token": "000000"})
+    assert LoginFailure.objects.filter(user=coordinator).count() == 1
+    password_login(client, coordinator)   # the password alone keeps the count
+    assert LoginFailure.objects.filter(user=coordinator).count() == 1
+    device.refresh_from_db()
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None   # django-otp's own delay
+    device.save()
+    assert client.post(reverse("accounts:verify"), {"token": current_code(device)}).status_code == 302
+    assert not LoginFailure.objects.filter(user=coordinator).exists()
+
+
 def test_recovery_code_works_once(client, coordinator):
     _, codes = enrol(coordinator)
     password_login(client, coordinator)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -122,10 +124,23 @@ def test_prescriber_structure_needs_a_type(admin_client):
 def test_the_account_list_pages_and_the_next_page_keeps_the_search(admin_client, operator):
     for n in range(55):
         factories.UserFactory(last_name=f"Dupont{n:02d}", membership=(operator, "referent"))
-    html = admin_client.get(reverse("administration:user_list"), {"q": "Dupont"}).content.decode()
-    assert 'href="?page=2&amp;q=Dupont"' in html
-    second = admin_client.get(reverse("administration:user_list"), {"q": "Dupont", "page": 2})
+    response = admin_client.post(reverse("administration:user_list"), {"q": "Dupont"})
+    html = response.content.decode()
+    assert [user.last_name for user, _ in response.context["rows"]] == [f"Dupont{n:02d}" for n in range(50)]
+    assert "Dupont" not in "".join(re.findall(r'(?:href|action)="([^"]*)"', html))   # never in a URL
+    assert '<input type="hidden" name="q" value="Dupont"><input type="hidden" name="page" value="2">' in html
+    second = admin_client.post(reverse("administration:user_list"), {"q": "Dupont", "page": 2})
     assert [user.last_name for user, _ in second.context["rows"]] == [f"Dupont{n:02d}" for n in range(50, 55)]
+
+
+def test_the_account_search_is_not_read_from_the_url(admin_client, operator):
+    factories.UserFactory(last_name="Dupont", membership=(operator, "referent"))
+    factories.UserFactory(last_name="Martin", membership=(operator, "referent"))
+    names = [user.last_name for user, _ in admin_client.get(reverse("administration:user_list"),
+                                                            {"q": "Dupont"}).context["rows"]]
+    assert "Martin" in names and "Dupont" in names
+    html = admin_client.get(reverse("administration:user_list")).content.decode()
+    assert '<form method="post" role="search"' in html
 
 
 def test_the_structure_list_pages(admin_client, territory):

@@ -1,9 +1,12 @@
 """POST/GET /api/v1/applications/: the web form's service, the interface's scoping, errors naming the field."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
 from parcours.audit.models import AccessLog, AuditEvent
+from parcours.core import plausibility
 from parcours.plie.intake import selectors
 from parcours.plie.intake.models import Application
 from parcours.participants.enums import DocumentKind
@@ -142,14 +145,19 @@ def test_a_scan_that_is_not_a_pdf_jpeg_or_png_is_refused(prescriber, prescriber_
     assert nothing_written()
 
 
+SOON = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"commune": "75056"}, "commune", "Aucune commune du territoire n'a le code INSEE « 75056 »."),
     ({"qpv": "inconnu"}, "qpv", "Aucun quartier prioritaire du territoire n'a le code « inconnu »."),
     ({"commune": "63124", "qpv": "croix-de-neyrat"}, "qpv",
      "Ce quartier prioritaire n'est pas situé dans la commune indiquée."),
     ({"postal_code": "6300"}, "postal_code", "Le code postal compte 5 chiffres."),
-    ({"birth_date": "2999-01-01"}, "birth_date", "La date ne peut pas être dans le futur."),
-    ({"participant_signed_on": "2999-01-01"}, "participant_signed_on", "La date ne peut pas être dans le futur."),
+    # A birth date in the future is implausible (core/plausibility.py); a signature in three days is plausible,
+    # and refused by the service's own rule.
+    ({"birth_date": "2999-01-01"}, "birth_date", plausibility.birth_date_problem(datetime.date(2999, 1, 1))),
+    ({"participant_signed_on": SOON}, "participant_signed_on", "La date ne peut pas être dans le futur."),
     ({"motivation": "   "}, "motivation", "Ce champ ne peut être vide."),
     # DRF's own French messages (with their non-breaking spaces).
     ({"situations": ["astronaut"]}, "situations", "«\xa0astronaut\xa0» n'est pas un choix valide."),

@@ -222,8 +222,12 @@ def test_referent_records_an_appointment(referent, pathway):
     assert [e.kind for e in pathway_timeline(shown, sensitive=True)].count("appointment") == 1
 
 
+SOON = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()   # plausible, but not yet held
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"date": "2999-01-01"}, "date", "Date : un rendez-vous s'enregistre une fois tenu, pas dans le futur."),
+    ({"date": SOON}, "date", "Date : un rendez-vous s'enregistre une fois tenu, pas dans le futur."),
+    ({"date": "2999-01-01"}, "date", "La date doit être comprise entre le 01/01/1990"),
     ({"date": "2000-01-01"}, "date", "Date : le rendez-vous ne peut pas précéder l'entrée dans le parcours"),
     ({"duration_minutes": 0}, "duration_minutes", "Assurez-vous que cette valeur est supérieure ou égale à\xa01."),
     ({"duration_minutes": 601}, "duration_minutes", "Assurez-vous que cette valeur est inférieure ou égale à 600."),

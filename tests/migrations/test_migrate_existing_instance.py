@@ -97,6 +97,19 @@ def situation_columns_became_rows(before, after):
     assert len({r["id"] for r in rows}) == len(rows)
 
 
+# "Phones in E.164" (participants 0006, organisations 0004, territory 0003): a number that parses is rewritten in
+# E.164, one that does not is kept as typed; nothing else of the row changes.
+def phones_in_e164(table):
+    def check(before, after):
+        from parcours.core.plausibility import phone_e164_or_none
+
+        rows = after.by_pk(table)
+        for pk, row in before.by_pk(table).items():
+            expected = (phone_e164_or_none(row["phone"]) or row["phone"]) if row["phone"] else ""
+            assert rows[pk]["phone"] == expected, f"{table} {pk}: {row['phone']!r} became {rows[pk]['phone']!r}"
+    return check
+
+
 RENAMED_TABLES: dict[str, str] = {}                  # before name -> after name (rows compared as usual)
 DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where its rows went
 NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its rows (None: no check)
@@ -112,7 +125,10 @@ NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
     "pathways_pathwaytransition": {"system_actor": transitions_keep_their_user},
 }
-CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of the new values}
+CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {        # table -> {column: check of the new values}
+    table: {"phone": phones_in_e164(table)}
+    for table in ("participants_participant", "organisations_organisation", "territory_helpdesk")
+}
 
 EXPECTED = Expected(renamed_tables=RENAMED_TABLES, dropped_tables=DROPPED_TABLES, new_tables=NEW_TABLES,
                     renamed_columns=RENAMED_COLUMNS, dropped_columns=DROPPED_COLUMNS, new_columns=NEW_COLUMNS,

@@ -99,7 +99,7 @@ def test_figures_never_include_another_territory(client, coordinator, dataset, t
     ({"date_from": "2024-12-31", "date_to": "2024-01-01"}, "La date de fin précède la date de début."),
     ({"date_from": "31/02/2024"}, "La date de début n&#x27;est pas une date valide (jj/mm/aaaa)."),
     ({"date_to": "demain"}, "La date de fin n&#x27;est pas une date valide (jj/mm/aaaa)."),
-    ({"date_from": "0200-01-01"}, "Indiquez une année entre 1990 et 2100."),
+    ({"date_from": "0200-01-01"}, "La date doit être comprise entre le 01/01/1990 et le "),
     ({"operator": "abc"}, "Cette structure référente n&#x27;existe pas sur votre territoire."),
     ({"referent": "999999"}, "Ce ou cette référent·e n&#x27;existe pas sur votre territoire."),
 ])

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .fields import BirthDateField, EventDateField, NameField, PhoneField, PlausibleModelSerializer
 from parcours.plie.definition import PLIE_DEFINITION, SITUATION_CHOICES
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
@@ -136,7 +137,7 @@ class AppointmentSerializer(OutputModelSerializer):
 
 # --- steps and appointments: writes ---------------------------------------------------------------------------
 
-class StepWriteSerializer(serializers.ModelSerializer):
+class StepWriteSerializer(PlausibleModelSerializer):
     """A new step; the rules (dates, contract type, SIRET, the follow-up it opens) are the service's."""
 
     # The API writes the PLIE's pathways: its step types (the model checks them against the pathway's programme).
@@ -174,7 +175,7 @@ class StepPatchSerializer(StepWriteSerializer):
         pass
 
 
-class AppointmentWriteSerializer(serializers.ModelSerializer):
+class AppointmentWriteSerializer(PlausibleModelSerializer):
     """A contact held with the person: dated today or before, 1 to 600 minutes."""
 
     class Meta:
@@ -270,13 +271,13 @@ class ApplicationCreateSerializer(serializers.Serializer):
     participant = serializers.IntegerField(
         required=False, min_value=1, max_value=2_147_483_647,
         help_text=_("Nouvelle candidature d'une personne déjà connue (équipe du PLIE seulement)."))
-    last_name = serializers.CharField(max_length=150)
-    first_name = serializers.CharField(max_length=150)
-    birth_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = NameField(max_length=150)
+    first_name = NameField(max_length=150)
+    birth_name = NameField(max_length=150, required=False, allow_blank=True, default="")
     sex = serializers.ChoiceField(choices=Sex.choices)
-    birth_date = serializers.DateField()
+    birth_date = BirthDateField()
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = PhoneField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True, default="",
                                          error_messages={"invalid": _("Le code postal compte 5 chiffres.")})
@@ -290,8 +291,8 @@ class ApplicationCreateSerializer(serializers.Serializer):
     deld = serializers.BooleanField(required=False, default=False)
     barriers_seen = serializers.MultipleChoiceField(choices=Barrier.choices, required=False)
     motivation = serializers.CharField(max_length=10_000)
-    participant_signed_on = serializers.DateField()
-    prescriber_signed_on = serializers.DateField()
+    participant_signed_on = EventDateField()
+    prescriber_signed_on = EventDateField()
     signed_scan = serializers.FileField(
         help_text=_("Dossier signé par la personne et le prescripteur : PDF, JPEG ou PNG (le contenu est vérifié)."),
         error_messages={"required": SCAN_REQUIRED, "empty": SCAN_REQUIRED})
@@ -351,28 +352,13 @@ class IndicatorsSerializer(serializers.Serializer):
 class IndicatorsQuerySerializer(serializers.Serializer):
     """The period, both days included; `from` and `to` are not Python names, hence the mapping."""
 
-    MIN_YEAR, MAX_YEAR = 1990, 2100
-
     def get_fields(self):
-        return {"from": serializers.DateField(), "to": serializers.DateField()}
-
-    def _in_range(self, value):
-        if not self.MIN_YEAR <= value.year <= self.MAX_YEAR:
-            raise serializers.ValidationError(_("Indiquez une année entre %(min)s et %(max)s.")
-                                              % {"min": self.MIN_YEAR, "max": self.MAX_YEAR})
-        return value
+        # The window every date of a file keeps (core/plausibility.py), checked by the fields themselves.
+        return {"from": EventDateField(), "to": EventDateField()}
 
     def validate(self, attrs):
-        errors = {}
-        for name in ("from", "to"):
-            try:
-                self._in_range(attrs[name])
-            except serializers.ValidationError as error:
-                errors[name] = error.detail
-        if not errors and attrs["from"] > attrs["to"]:
-            errors["to"] = [_("La date de fin précède la date de début.")]
-        if errors:
-            raise serializers.ValidationError(errors)
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": [_("La date de fin précède la date de début.")]})
         return attrs
 
 

@@ -814,7 +814,7 @@ class Generator:
         participant = Participant(
             territory=self.territory, last_name=last, first_name=first, sex=sex, birth_date=birth,
             email=f"{_ascii(first)}.{_ascii(last)}{rng.randint(1, 99)}@example.org" if rng.random() < 0.6 else "",
-            phone=f"06 39 98 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}",  # ARCEP range kept for fiction
+            phone=f"+3363998{rng.randint(0, 99):02d}{rng.randint(0, 99):02d}",  # E.164, as stored; ARCEP's range kept for fiction (06 39 98)
             address=street, postal_code=postal_code, commune=commune, qpv=qpv,
             education_level=self.pick("education"),
             created_at=self._at(first_app), updated_at=self._at(plan.entry or plan.app),

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from collections.abc import Callable
 
+from parcours.core import plausibility
 from parcours.organisations.enums import PrescriberType
 from parcours.participants.enums import EducationLevel, Sex
 from parcours.pathways.enums import AppointmentKind, ContactMode, ContractType, Decision
@@ -74,6 +75,15 @@ def _text(max_length: int) -> Parser:
     return parse
 
 
+def _name(max_length: int) -> Parser:
+    """A name or a label: control and invisible characters stripped, refused if nothing visible is left."""
+    def parse(raw: str, ctx: ParseContext):
+        if problem := plausibility.name_problem(raw):
+            return None, problem
+        return _text(max_length)(plausibility.text_clean(raw), ctx)
+    return parse
+
+
 def _ref(raw: str, ctx: ParseContext):
     if len(raw) > REF_MAX:
         return raw, f"identifiant trop long ({len(raw)} caractères, {REF_MAX} au plus)"
@@ -100,6 +110,21 @@ def _date(raw: str, ctx: ParseContext):
     if value > ctx.today:
         return None, f"la date « {raw} » est dans le futur"
     return value, None
+
+
+def _birth_date(raw: str, ctx: ParseContext):
+    value, problem = _date(raw, ctx)
+    if problem is None and isinstance(value, date):
+        problem = plausibility.birth_date_problem(value, today=ctx.today)
+    return (value, None) if problem is None else (None, problem)
+
+
+def _event_date(raw: str, ctx: ParseContext):
+    """A date of the file other than a birth date: not in the future here, and not before 1990 (plausibility)."""
+    value, problem = _date(raw, ctx)
+    if problem is None and isinstance(value, date):
+        problem = plausibility.event_date_problem(value, today=ctx.today)
+    return (value, None) if problem is None else (None, problem)
 
 
 def _boolean(raw: str, ctx: ParseContext):
@@ -155,10 +180,10 @@ class Column:
 COLUMNS: dict[str, tuple[Column, ...]] = {
     PARTICIPANTS: (
         Column("participant_ref", _ref, True),
-        Column("last_name", _text(150)),
-        Column("first_name", _text(150)),
+        Column("last_name", _name(150)),
+        Column("first_name", _name(150)),
         Column("sex", _choice(Sex), True),
-        Column("birth_date", _date, True),
+        Column("birth_date", _birth_date, True),
         Column("commune_insee", _insee),
         Column("qpv_code", _qpv),
         Column("education_level", _choice(EducationLevel)),
@@ -170,20 +195,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("operator", _text(200)),
         Column("referent", _text(254)),
         Column("prescriber_type", _choice(PrescriberType)),
-        Column("application_date", _date),
-        Column("commission_date", _date),
+        Column("application_date", _event_date),
+        Column("commission_date", _event_date),
         Column("decision", _choice(Decision)),
-        Column("entry_date", _date),
-        Column("exit_date", _date),
+        Column("entry_date", _event_date),
+        Column("exit_date", _event_date),
         Column("exit_reason", _choice(ExitReason)),
     ),
     STEPS: (
         Column("step_ref", _ref, True),
         Column("pathway_ref", _ref, True),
         Column("step_type", _choice(StepType), True),
-        Column("start_date", _date, True),
-        Column("end_date", _date),
-        Column("operator", _text(200)),
+        Column("start_date", _event_date, True),
+        Column("end_date", _event_date),
+        Column("operator", _name(200)),
         Column("employer_siret", _siret),
         Column("contract_type", _choice(ContractType)),
         Column("social_clause", _boolean),
@@ -192,11 +217,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     APPOINTMENTS: (
         Column("appointment_ref", _ref, True),
         Column("pathway_ref", _ref, True),
-        Column("date", _date, True),
+        Column("date", _event_date, True),
         Column("kind", _choice(AppointmentKind), True),
         Column("mode", _choice(ContactMode)),
         Column("duration_minutes", _integer),
-        Column("place", _text(200)),
+        Column("place", _name(200)),
     ),
 }
 REF_COLUMN = {PARTICIPANTS: "participant_ref", PATHWAYS: "pathway_ref", STEPS: "step_ref",

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record
+from parcours.core.plausibility import name_problem, phone_e164, phone_problem
 from parcours.organisations.enums import OrganisationKind, PrescriberType
 from parcours.organisations.models import Organisation
 from parcours.programmes.models import Programme
@@ -127,7 +128,16 @@ def _structure(errors: list[str], obj: Any, where: str, *, name_required: bool =
     _text(errors, obj, "name", where, required=name_required)
     _text(errors, obj, "address", where, required=False, max_length=300)
     _text(errors, obj, "phone", where, required=False, max_length=30)
+    if isinstance(obj.get("phone"), str) and (problem := phone_problem(obj["phone"])):
+        errors.append(f"{where}.phone : {problem}")
+    if isinstance(obj.get("name"), str) and (problem := name_problem(obj["name"])):
+        errors.append(f"{where}.name : {problem}")
     return True
+
+
+def _phone(number: str) -> str:
+    """Stored in E.164 like every phone number (the file was checked: it parses)."""
+    return phone_e164(number) if number else ""
 
 
 def territory_file_check(data: Any) -> list[str]:
@@ -256,7 +266,7 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
         plie, outcome = _upsert(Organisation, {"territory": territory, "name": plie_data["name"]}, {
             "kind": OrganisationKind.PLIE, "prescriber_type": PrescriberType.PLIE,
             "address": plie_data.get("address") or agency.get("address", ""),
-            "phone": plie_data.get("phone") or agency.get("phone", ""),
+            "phone": _phone(plie_data.get("phone") or agency.get("phone", "")),
         })
         report.add(_("Structures"), outcome)
         # The PLIE's programme: created with its definition's rules; a reload keeps the rules set since.
@@ -275,19 +285,19 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
             report.add(_("Dispositifs"), "unchanged")
         if agency:
             _unused, outcome = _upsert(Helpdesk, {"territory": territory, "name": agency["name"]},
-                                 {"address": agency.get("address", ""), "phone": agency.get("phone", ""),
+                                 {"address": agency.get("address", ""), "phone": _phone(agency.get("phone", "")),
                                   "organisation": plie})
             report.add(_("Lieux d'accueil"), outcome)
 
         for o in data["operators"]:
             operator, outcome = _upsert(Organisation, {"territory": territory, "name": o["name"]}, {
                 "kind": OrganisationKind.OPERATOR, "prescriber_type": "",
-                "address": o.get("address", ""), "phone": o.get("phone", ""),
+                "address": o.get("address", ""), "phone": _phone(o.get("phone", "")),
             })
             report.add(_("Structures"), outcome)
             # Each operator structure receives people at its own address (seed 000, "helpdesks").
             _unused, outcome = _upsert(Helpdesk, {"territory": territory, "name": o["name"]},
-                                 {"address": o.get("address", ""), "phone": o.get("phone", ""),
+                                 {"address": o.get("address", ""), "phone": _phone(o.get("phone", "")),
                                   "organisation": operator})
             report.add(_("Lieux d'accueil"), outcome)
 
@@ -295,7 +305,7 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
         if ml:
             _unused, outcome = _upsert(Organisation, {"territory": territory, "name": ml["name"]}, {
                 "kind": OrganisationKind.PRESCRIBER, "prescriber_type": PrescriberType.MISSION_LOCALE,
-                "address": ml.get("address", ""), "phone": ml.get("phone", ""),
+                "address": ml.get("address", ""), "phone": _phone(ml.get("phone", "")),
             })
             report.add(_("Structures"), outcome)
 

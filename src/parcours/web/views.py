@@ -66,3 +66,12 @@ def scope_switch(request):
 def health(request):
     """Liveness probe for load balancers; no database access, so it is also the framework's floor."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the French page in the application's layout (Django's own is English, without it).
+
+    The reason (Django's English sentence) is not shown: it helps no user, and the refusal is logged anyway
+    (web.middleware.RefusedAccessLogMiddleware).
+    """
+    return render(request, "403_csrf.html", status=403)

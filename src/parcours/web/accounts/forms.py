@@ -26,7 +26,8 @@ class LoginForm(AuthenticationForm):
                 lockout.failure_record(self.request, username, known)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            lockout.failures_clear(username)
+            # Failures are cleared when the sign-in completes (LoginView, verify), not here: the right password
+            # alone must not wipe the wrong second-factor codes counted against the account.
         return self.cleaned_data
 
 

@@ -55,6 +55,7 @@ class LoginView(auth_views.LoginView):
                                              "next": self.get_success_url()}
             return redirect("accounts:verify")
         auth_login(self.request, user)
+        lockout.failures_clear(user.email)
         return redirect(self.get_success_url())
 
 
@@ -114,7 +115,9 @@ def reauthenticate(request):
     next_url = _safe_next(request, reverse("accounts:account"))
     if request.method == "POST" and form.is_valid():
         request.session[REAUTH_AT] = now()
-        lockout.failures_clear(request.user.email)
+        if twofactor.is_verified(request) or not twofactor.has_device(request.user):
+            # A session still waiting for its code must not clear the wrong codes by retyping the password.
+            lockout.failures_clear(request.user.email)
         return redirect(next_url)
     return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import NameField, PhoneField
 from parcours.organisations.enums import Role
 from parcours.organisations.models import Organisation, User
 from parcours.programmes.models import Programme
@@ -22,12 +23,14 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "prescriber_type", "address", "phone", "email", "siret", "is_active"]
+        field_classes = {"name": NameField, "phone": PhoneField}
 
 
 class UserForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name", "phone", "is_active"]
+        field_classes = {"first_name": NameField, "last_name": NameField, "phone": PhoneField}
 
 
 class NewUserForm(UserForm):
@@ -52,4 +55,7 @@ class MembershipForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """Sent by POST (web/administration/views.user_list): a staff member's name never lands in a URL."""
+
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -1,6 +1,5 @@
 """Administration of the PLIE: its rules, structures, accounts and roles (administrators only)."""
 
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -90,14 +89,16 @@ def _users_in_scope(request):
 
 @admin_only
 def user_list(request):
-    form = SearchForm(request.GET or None)
+    """The list pages by GET; the search by POST (its page in the form), so that staff names stay out of URLs."""
+    searching = request.method == "POST"
+    form = SearchForm(request.POST if searching else None)
     users = _users_in_scope(request).order_by("last_name", "first_name")
-    page_query = ""
-    if form.is_valid() and form.cleaned_data["q"]:
-        q = form.cleaned_data["q"]
-        users = users.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q))
-        page_query = "&" + urlencode({"q": q})  # the next page keeps the search
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    if searching and form.is_valid():
+        number = form.cleaned_data["page"]
+        if q := form.cleaned_data["q"]:
+            users = users.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q))
+    page = Paginator(users, PAGE_SIZE).get_page(number)
     memberships = (Membership.objects.filter(user__in=[u.pk for u in page], is_active=True)
                    .select_related("organisation").order_by("organisation__name"))
     by_user: dict[int, list] = {}
@@ -105,7 +106,7 @@ def user_list(request):
         by_user.setdefault(membership.user_id, []).append(membership)
     rows = [(user, by_user.get(user.pk, [])) for user in page]
     return render(request, "administration/user_list.html",
-                  {"form": form, "page": page, "rows": rows, "page_query": page_query})
+                  {"form": form, "page": page, "rows": rows, "searching": searching, "page_query": ""})
 
 
 @admin_only

@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import EventDateField
+
 
 class LogFilterForm(forms.Form):
     """Filters carried in the URL: ids and dates only, never a name."""
 
     participant = forms.IntegerField(label=_("N° de participant·e"), required=False, min_value=1)
     user = forms.TypedChoiceField(label=_("Utilisateur·rice"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = EventDateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = EventDateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import EventDateField, NameField
 from parcours.plie.commissions.enums import CommissionOutcome
 
 
 class PlanForm(forms.Form):
-    date = forms.DateField(label=_("Date de la commission"), required=False,
+    date = EventDateField(label=_("Date de la commission"), required=False,
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            help_text=_("Laissez vide pour la date suivante du rythme du territoire."))
 
@@ -14,7 +15,7 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Décision"), choices=CommissionOutcome.choices, widget=forms.RadioSelect)
     motive = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Obligatoire pour un refus."))
-    reoriented_to = forms.CharField(label=_("Dispositif d'orientation"), required=False, max_length=200,
+    reoriented_to = NameField(label=_("Dispositif d'orientation"), required=False, max_length=200,
                                     help_text=_("Obligatoire pour une réorientation (Mission Locale, SIAE, Cap emploi…)."))
 
     def __init__(self, *args, pathway_id: int, **kwargs):

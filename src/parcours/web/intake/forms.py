@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import BirthDateField, EventDateField, NameField, PhoneField
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
 from parcours.pathways.enums import BarrierLevel, ContactMode
@@ -49,13 +50,13 @@ def _live(field: forms.Field) -> None:
 class PersonFields(IntakeForm):
     """Identity, contact and situation of the person, scoped to one territory."""
 
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    birth_name = forms.CharField(label=_("Nom de naissance"), max_length=150, required=False)
+    last_name = NameField(label=_("Nom"), max_length=150)
+    first_name = NameField(label=_("Prénom"), max_length=150)
+    birth_name = NameField(label=_("Nom de naissance"), max_length=150, required=False)
     sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, widget=forms.RadioSelect)
-    birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput())
+    birth_date = BirthDateField(label=_("Date de naissance"), widget=DateInput())
     email = forms.EmailField(label=_("Courriel"), required=False)
-    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False,
+    phone = PhoneField(label=_("Téléphone"), required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
     address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
     postal_code = forms.CharField(label=_("Code postal"), max_length=5, required=False,
@@ -110,8 +111,8 @@ class ApplicationForm(PersonFields):
     motivation = forms.CharField(label=_("Pourquoi le PLIE ?"), widget=forms.Textarea(attrs={"rows": 5}),
                                  help_text=_("Ce que la personne attend d'un accompagnement renforcé et pourquoi "
                                              "vous le lui proposez."))
-    participant_signed_on = forms.DateField(label=_("Date de signature par la personne"), widget=DateInput())
-    prescriber_signed_on = forms.DateField(label=_("Date de signature par le prescripteur"), widget=DateInput())
+    participant_signed_on = EventDateField(label=_("Date de signature par la personne"), widget=DateInput())
+    prescriber_signed_on = EventDateField(label=_("Date de signature par le prescripteur"), widget=DateInput())
     signed_scan = forms.FileField(label=_("Dossier signé (scan)"),
                                   help_text=_("PDF, JPEG ou PNG, signé par la personne et le prescripteur."),
                                   widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
@@ -135,7 +136,7 @@ class ApplicationForm(PersonFields):
 class EligibilityPreviewForm(forms.Form):
     """The few fields the live eligibility panel reads; missing ones leave the panel waiting."""
 
-    birth_date = forms.DateField(required=False)
+    birth_date = BirthDateField(required=False)
     commune = forms.ModelChoiceField(queryset=Commune.objects.none(), required=False)
     qpv = forms.ModelChoiceField(queryset=Qpv.objects.none(), required=False)
     situations = forms.MultipleChoiceField(choices=SITUATION_CHOICES, required=False)
@@ -157,11 +158,11 @@ class AssignForm(IntakeForm):
 
 
 class ReceptionInterviewForm(IntakeForm):
-    date = forms.DateField(label=_("Date de l'entretien"), widget=DateInput())
+    date = EventDateField(label=_("Date de l'entretien"), widget=DateInput())
     mode = forms.ChoiceField(label=_("Modalité"), choices=ContactMode.choices)
     duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1,
                                           error_messages={"min_value": _("La durée doit être d'au moins une minute.")})
-    place = forms.CharField(label=_("Lieu"), max_length=200)
+    place = NameField(label=_("Lieu"), max_length=200)
     summary = forms.CharField(label=_("Compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     groups = [(_("Nouvel entretien de premier accueil"), ["date", "mode", "duration_minutes", "place", "summary"])]
@@ -217,9 +218,9 @@ class AssessmentForm(IntakeForm):
 
 
 class PersonSearchForm(IntakeForm):
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
-    birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput())
+    last_name = NameField(label=_("Nom"), max_length=150)
+    first_name = NameField(label=_("Prénom"), max_length=150, required=False)
+    birth_date = BirthDateField(label=_("Date de naissance"), widget=DateInput())
     purpose = forms.ChoiceField(choices=[("application", "application"), ("collective", "collective")],
                                 widget=forms.HiddenInput)
 
@@ -227,8 +228,8 @@ class PersonSearchForm(IntakeForm):
 
 
 class CollectiveEntryForm(PersonFields):
-    action_name = forms.CharField(label=_("Action collective du PLIE"), max_length=200)
-    selected_on = forms.DateField(label=_("Retenu·e pour l'action le"), widget=DateInput(),
+    action_name = NameField(label=_("Action collective du PLIE"), max_length=200)
+    selected_on = EventDateField(label=_("Retenu·e pour l'action le"), widget=DateInput(),
                                   help_text=_("Cette date est la date d'entrée dans le PLIE."))
     membership = forms.TypedChoiceField(label=_("Référent·e"), coerce=int,
                                         error_messages={"required": _("Choisissez un·e référent·e.")})

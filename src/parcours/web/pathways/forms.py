@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import EventDateField, NameField
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType
 from parcours.plie.enums import PathwayStatus, StepType
@@ -61,11 +62,11 @@ class CaseloadSearchForm(CaseloadFilterForm):
 
 class ExitForm(BaseForm):
     reason = forms.ChoiceField(label=_("Motif de sortie"), choices=[("", "—"), *EXIT_CHOICES])
-    exit_date = forms.DateField(label=_("Date de sortie"), widget=DateInput())
+    exit_date = EventDateField(label=_("Date de sortie"), widget=DateInput())
 
 
 class JobEndedForm(BaseForm):
-    ended_on = forms.DateField(label=_("Date de fin de l'emploi"), widget=DateInput())
+    ended_on = EventDateField(label=_("Date de fin de l'emploi"), widget=DateInput())
 
 
 class AssignForm(BaseForm):
@@ -92,11 +93,11 @@ class ContractForm(VersionedForm):
                                            widget=forms.Textarea(attrs={"rows": 5}))
     plie_commitments = forms.CharField(label=_("Engagements de la direction du PLIE"),
                                        widget=forms.Textarea(attrs={"rows": 4}))
-    participant_signed_on = forms.DateField(label=_("Signé par la personne le"), required=False, widget=DateInput())
-    referent_signed_on = forms.DateField(label=_("Signé par le / la référent·e le"), required=False, widget=DateInput())
+    participant_signed_on = EventDateField(label=_("Signé par la personne le"), required=False, widget=DateInput())
+    referent_signed_on = EventDateField(label=_("Signé par le / la référent·e le"), required=False, widget=DateInput())
     director = forms.ModelChoiceField(label=_("Pour la direction du PLIE"), queryset=None, required=False,
                                       empty_label="—")
-    director_signed_on = forms.DateField(label=_("Signé par la direction le"), required=False, widget=DateInput())
+    director_signed_on = EventDateField(label=_("Signé par la direction le"), required=False, widget=DateInput())
 
     def __init__(self, *args, directors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,9 +118,9 @@ class ContractForm(VersionedForm):
 
 class StepForm(VersionedForm):
     step_type = forms.ChoiceField(label=_("Type d'étape"), choices=[("", "—"), *StepType.choices])
-    operator_name = forms.CharField(label=_("Opérateur ou employeur"), max_length=200, required=False)
-    start_date = forms.DateField(label=_("Début"), widget=DateInput())
-    end_date = forms.DateField(label=_("Fin"), required=False, widget=DateInput(),
+    operator_name = NameField(label=_("Opérateur ou employeur"), max_length=200, required=False)
+    start_date = EventDateField(label=_("Début"), widget=DateInput())
+    end_date = EventDateField(label=_("Fin"), required=False, widget=DateInput(),
                                help_text=_("Fin prévue pour un CDD ou une mission ; vide pour un CDI."))
     employer_siret = forms.CharField(label=_("SIRET de l'employeur"), max_length=14, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -141,7 +142,7 @@ class StepForm(VersionedForm):
 
 
 class StepEndForm(VersionedForm):
-    end_date = forms.DateField(label=_("Date de fin de l'étape"), widget=DateInput())
+    end_date = EventDateField(label=_("Date de fin de l'étape"), widget=DateInput())
 
     def fieldsets(self):
         return [(_("Fin de l'étape"), [self["end_date"]])]
@@ -150,12 +151,12 @@ class StepEndForm(VersionedForm):
 # --- appointments, barriers, notes, documents -------------------------------------------------------------------
 
 class AppointmentForm(BaseForm):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = EventDateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Type"), choices=AppointmentKind.choices)
     mode = forms.ChoiceField(label=_("Modalité"), choices=[("", "—"), *ContactMode.choices])
     duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), min_value=1, max_value=600,
                                           help_text=_("Temps du / de la référent·e, éligible au FSE."))
-    place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    place = NameField(label=_("Lieu"), max_length=200, required=False)
     summary = forms.CharField(label=_("Compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def fieldsets(self):
@@ -167,7 +168,7 @@ class AppointmentForm(BaseForm):
 class BarrierReviewForm(BaseForm):
     barrier = forms.ChoiceField(label=_("Frein"), choices=[("", "—"), *Barrier.choices])
     level = forms.ChoiceField(label=_("Niveau"), choices=[("", "—"), *BarrierLevel.choices])
-    reviewed_on = forms.DateField(label=_("Évalué le"), widget=DateInput())
+    reviewed_on = EventDateField(label=_("Évalué le"), widget=DateInput())
     comment = forms.CharField(label=_("Observation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def fieldsets(self):
@@ -184,7 +185,7 @@ class NoteForm(BaseForm):
 
 class DocumentForm(BaseForm):
     kind = forms.ChoiceField(label=_("Type de document"), choices=[("", "—"), *DocumentKind.choices])
-    title = forms.CharField(label=_("Titre"), max_length=200)
+    title = NameField(label=_("Titre"), max_length=200)
     file = forms.FileField(label=_("Fichier"), allow_empty_file=True,
                            help_text=_("PDF, JPEG, PNG, ODT ou DOCX ; le format est vérifié sur le contenu du fichier."))
 

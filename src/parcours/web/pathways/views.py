@@ -5,7 +5,7 @@ appointments, barrier reviews, notes, documents, exit. Views fetch through visib
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -457,7 +457,8 @@ def document_download(request, pk: int):
     access_log_record(user=request.user, participant_id=document.participant_id, screen="document_download")
     try:
         handle = document.file.open("rb")
-    except (FileNotFoundError, OSError):
+    except (FileNotFoundError, OSError, SuspiciousFileOperation):
+        # A stored name outside storage is a missing file to the user (404), not a bad request (Django's 400).
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=document_download_name(document),
                             content_type=document.content_type)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.plausibility import validate_event_date
 from parcours.organisations.access import referents_of
 from parcours.organisations.capabilities import REPORTING_READ
 from parcours.organisations.scope import territory_ids_with
@@ -54,9 +55,6 @@ class Selection:
 
 
 # Dates outside this range are typing mistakes (the year-by-year series goes 4 years back).
-MIN_YEAR, MAX_YEAR = 1990, 2100
-
-
 def default_period(today: date) -> tuple[date, date]:
     """The current calendar year so far."""
     return date(today.year, 1, 1), today
@@ -97,9 +95,7 @@ class IndicatorsFilterForm(forms.Form):
     def _in_range(self, value: date | None, default: date) -> date:
         if value is None:
             return default
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise forms.ValidationError(_("Indiquez une année entre %(min)s et %(max)s."),
-                                        params={"min": MIN_YEAR, "max": MAX_YEAR})
+        validate_event_date(value)   # the window every date of a file keeps (core/plausibility.py)
         return value
 
     def clean_date_from(self):

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import BirthDateField, NameField, PhoneField
 from parcours.participants.models import Participant
 from parcours.privacy.rights import RECTIFIABLE_FIELDS
 from parcours.programmes.registry import criteria_catalogue
@@ -23,6 +24,8 @@ class RectificationForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = RECTIFIABLE_FIELDS
+        field_classes = {"last_name": NameField, "first_name": NameField, "birth_name": NameField,
+                         "birth_date": BirthDateField, "phone": PhoneField}
         widgets = {
             "birth_date": DateInput(),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),

@@ -1,0 +1,26 @@
+"""Phone numbers stored in E.164 (core/plausibility.py): each one that parses is rewritten (`06 12 34 56 78` →
+`+33612345678`); one that does not is kept as it was typed, shown as such, and asked again at its next edit
+(docs/security.md, "Input plausibility")."""
+
+from django.db import migrations
+
+from parcours.core.plausibility import phone_e164_or_none
+
+
+def phones_to_e164(apps, schema_editor):
+    for model_name in ['Helpdesk']:
+        model = apps.get_model("territory", model_name)
+        changed = []
+        for row in model.objects.exclude(phone="").only("pk", "phone").order_by("pk").iterator():
+            number = phone_e164_or_none(row.phone)
+            if number is not None and number != row.phone:
+                row.phone = number
+                changed.append(row)
+        model.objects.bulk_update(changed, ["phone"], batch_size=500)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("territory", "0002_rules_move_to_programmes")]
+
+    # Backwards: E.164 is a valid way to write a number, nothing to undo.
+    operations = [migrations.RunPython(phones_to_e164, migrations.RunPython.noop)]
