@@ -4,6 +4,8 @@ password, the account, a membership; the account page lists them with their last
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -11,6 +13,7 @@ from rest_framework.test import APIClient
 from parcours.accounts.enums import ApiTokenRevocation
 from parcours.accounts.models import ApiToken
 from parcours.accounts.services import api_token_create, api_token_revoke
+from parcours.accounts.sessions import REAUTH_AT
 from parcours.audit.models import AuditEvent
 from parcours.organisations.models import Membership
 from parcours.organisations.services import membership_deactivate
@@ -35,10 +38,25 @@ def test_the_secret_is_not_in_the_database_only_its_digest(referent):
     assert call(secret, "Bearer").status_code == 200
 
 
-def test_a_label_is_required(referent):
-    with pytest.raises(Exception) as error:
+def test_a_label_is_required(client, referent):
+    with pytest.raises(ValidationError) as error:
         api_token_create(user=referent, label="  ")
     assert "label" in error.value.message_dict
+    client.force_login(referent)
+    page = client.post(reverse("api_access:token"), {"label": ""}).content.decode()
+    assert "Nom du jeton" in page and "Ce champ est obligatoire." in page
+    assert not ApiToken.objects.exists()
+
+
+def test_a_revoked_token_cannot_be_revoked_again(client, referent):
+    token, _secret = api_token_create(user=referent, label="Logiciel")
+    client.force_login(referent)
+    client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
+    revoked_at = ApiToken.objects.get().revoked_at
+    response = client.post(reverse("accounts:api_token_revoke", args=[token.pk]), follow=True)
+    assert "Ce jeton est déjà révoqué." in response.content.decode()
+    assert ApiToken.objects.get().revoked_at == revoked_at
+    assert AuditEvent.objects.filter(action="api_token_revoke").count() == 1
 
 
 def test_unknown_expired_revoked_and_disabled_are_refused_in_french(referent):
@@ -140,3 +158,16 @@ def test_another_users_token_cannot_be_revoked(client, referent, prescriber):
     client.force_login(prescriber)
     assert client.post(reverse("accounts:api_token_revoke", args=[token.pk])).status_code == 302
     assert call(secret).status_code == 401
+
+
+def test_creating_a_token_needs_a_fresh_password(client, referent):
+    client.force_login(referent)
+    session = client.session
+    session[REAUTH_AT] = session[REAUTH_AT] - settings.PARCOURS_REAUTH_SECONDS - 1
+    session.save()
+    response = client.post(reverse("api_access:token"), {"label": "Logiciel"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert not ApiToken.objects.exists()
+    client.post(reverse("accounts:reauthenticate"), {"password": "un-mot-de-passe-solide"})
+    assert client.post(reverse("api_access:token"), {"label": "Logiciel"}).status_code == 200
+    assert ApiToken.objects.filter(user=referent, label="Logiciel").exists()
