@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -178,6 +177,10 @@ PARCOURS_LOGIN_FAILURE_WINDOW = int(os.environ.get("PARCOURS_LOGIN_FAILURE_WINDO
 PARCOURS_LOGIN_LOCK_SECONDS = int(os.environ.get("PARCOURS_LOGIN_LOCK_SECONDS", str(15 * 60)))
 PARCOURS_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("PARCOURS_LOGIN_IP_FAILURE_LIMIT", "100"))
 PARCOURS_REAUTH_SECONDS = 5 * 60
+# Lifetime of a personal API token (docs/security.md, "API tokens"): created for 90 days, then a new one is made.
+PARCOURS_API_TOKEN_DAYS = int(os.environ.get("PARCOURS_API_TOKEN_DAYS", "90"))
+if PARCOURS_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("PARCOURS_API_TOKEN_DAYS doit valoir au moins 1 (jours de validité d'un jeton d'API).")
 
 # Sessions: ended after 30 minutes without activity or 10 hours after sign-in.
 PARCOURS_SESSION_IDLE_SECONDS = int(os.environ.get("PARCOURS_SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -239,7 +242,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "parcours.api.authentication.ApiTokenAuthentication",
         "parcours.api.authentication.SessionAuthentication",   # a failed CSRF check answers 403, in French
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parcours.api.permissions.InScope"],

@@ -1,14 +1,16 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from parcours.accounts.enums import ApiTokenRevocation
+from parcours.accounts.models import ApiToken
 
 from tests import factories
 
 
 def api_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(user)}")
     return client
 
 
@@ -99,9 +101,12 @@ def test_openapi_schema_and_docs_are_served(client, coordinator):
 
 def test_token_page_creates_shows_once_and_revokes(client, referent):
     client.force_login(referent)
-    created = client.post(reverse("api_access:token"), {"action": "create"})
-    key = Token.objects.get(user=referent).key
-    assert key in created.content.decode()
-    assert key not in client.get(reverse("api_access:token")).content.decode()
-    client.post(reverse("api_access:token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=referent).exists()
+    created = client.post(reverse("api_access:token"), {"label": "Logiciel du CCAS"})
+    secret = created.context["new_secret"]
+    assert secret.startswith("prc_") and secret in created.content.decode()
+    token = ApiToken.objects.get(user=referent)
+    assert secret not in client.get(reverse("api_access:token")).content.decode()
+    assert secret not in client.get(reverse("accounts:account")).content.decode()
+    client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_reason == ApiTokenRevocation.HOLDER

@@ -20,7 +20,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
@@ -62,7 +61,7 @@ def world(same_connection, territory, operator, referent, prescriber_org, prescr
            "/steps/": step.pk, "/appointments/": appointment.pk,
            "/applications/": application.pathway_id, "/participants/": pathway.participant_id,
            "/pathways/": pathway.pk}
-    headers = {name: {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    headers = {name: {"Authorization": f"Token {factories.api_token(user)}"}
                for name, user in (("referent", referent), ("prescriber", prescriber))}
     return {"ids": ids, "headers": headers, "turn": itertools.count()}
 

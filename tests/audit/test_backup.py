@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.core.serializers import deserialize, serialize
 from django.db import models
 from django_tasks_db.models import DBTaskResult
-from rest_framework.authtoken.models import Token
 
+from parcours.accounts.models import ApiToken
 from parcours.accounts import twofactor
 from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
@@ -214,12 +214,12 @@ def secrets_in_the_database(coordinator, referent):
     enrol(coordinator)
     device = twofactor.pending_totp_device(referent)
     twofactor.enrolment_confirm(referent, device)
-    token = Token.objects.create(user=coordinator)
+    token_digest = ApiToken.digest_of(factories.api_token(coordinator))
     person = factories.ParticipantFactory(last_name="Quenouillère")
     document = Document(participant=person, kind="cv", title="CV", content_type="text/plain", size=27,
                         uploaded_by=referent)
     document.file.save("cv.txt", ContentFile(b"Curriculum de Quenouillere"), save=True)
-    return {"totp": device.key, "token": token.key, "name": "Quenouillère", "document": "Curriculum de Quenouillere"}
+    return {"totp": device.key, "token": token_digest, "name": "Quenouillère", "document": "Curriculum de Quenouillere"}
 
 
 def test_the_backup_file_is_encrypted(tmp_path, secrets_in_the_database):

@@ -1,7 +1,8 @@
-"""factory_boy factories, one module per app (territory, organisations, participants, pathways, plie); all of them
+"""factory_boy factories, one module per app (territory, organisations, accounts, participants, pathways, plie); all of them
 are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
 traits reach their state through the workflow engine."""
 
+from .accounts import api_token
 from .organisations import OrganisationFactory, UserFactory, acting_as
 from .participants import ParticipantFactory
 from .pathways import (
@@ -14,5 +15,5 @@ from .territory import TerritoryFactory
 __all__ = [
     "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "EngagementContractFactory",
     "NoteFactory", "OrganisationFactory", "ParticipantFactory", "PathwayFactory", "StepFactory", "TerritoryFactory",
-    "UserFactory", "acting_as", "pathway_history_replay", "plie_rules_set",
+    "UserFactory", "acting_as", "api_token", "pathway_history_replay", "plie_rules_set",
 ]

@@ -67,9 +67,9 @@ def instance_extras(out) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import RequestFactory
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from parcours.accounts import twofactor
+    from parcours.accounts.services import api_token_create
     from parcours.accounts.lockout import failure_record
     from parcours.audit.services import access_log_record, refused_access_record
     from parcours.demo.generator import TERRITORY_NAME
@@ -148,7 +148,7 @@ def instance_extras(out) -> None:
     twofactor.enrolment_confirm(coordinator, device)
     director = Membership.objects.filter(organisation__territory=clermont, role=Role.DIRECTOR).order_by("pk") \
         .first().user
-    Token.objects.create(user=director)
+    api_token_create(user=director, label="Logiciel de la direction")
     failure_record(RequestFactory().post("/connexion/"), coordinator.email, user=coordinator)
 
 

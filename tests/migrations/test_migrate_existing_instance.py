@@ -110,11 +110,19 @@ def phones_in_e164(table):
     return check
 
 
+# "API tokens that do not outlive their reason" (accounts 0002-0003): DRF's token app is removed
+# (harness.REMOVED_APPS); its plain keys become hashed API tokens. The snapshot holds none (its state had the app, no
+# key), so no token appears; test_api_token_migration.py moves a key.
+def no_token_without_a_key(before, after):
+    assert after.count("accounts_apitoken") == 0, "an API token appeared that no former key explains"
+
+
 RENAMED_TABLES: dict[str, str] = {}                  # before name -> after name (rows compared as usual)
 DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where its rows went
 NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its rows (None: no check)
     "programmes_programme": one_plie_programme_per_territory,
     "participants_participantsituation": situation_columns_became_rows,
+    "accounts_apitoken": no_token_without_a_key,
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

@@ -66,7 +66,7 @@ PAGES: dict[Page, int] = {
     Page("web:home", "coordinator"): 9,
     Page("web:home", "prescriber"): 3,
     Page("api_access:token", "referent"): 4,
-    Page("accounts:account", "referent"): 5,
+    Page("accounts:account", "referent"): 6,   # +1: the user's API tokens, one query whatever their number
     Page("pathways:caseload", "referent"): 7,
     Page("pathways:caseload", "coordinator"): 7,
     Page("pathways:caseload", "referent", query=lambda w: {"q": "a", "state": "all"}): 7,
@@ -169,6 +169,7 @@ ELSEWHERE = {
     "commissions:close": "POST only",
     "administration:membership_create": "POST only (the form is on user_edit, pinned)",
     "administration:membership_remove": "POST only",
+    "accounts:api_token_revoke": "POST only (the list is on accounts:account and api_access:token, pinned)",
     "api:application-list": "tests/api/test_applications.py pins the list at two volumes",
     "api:application-detail": "one application, no list",
     "api:pathway-step-detail": "one step, no list",
@@ -200,6 +201,7 @@ def grow(w: World, more: int, start: int = 0) -> None:
         factories.BarrierReviewFactory(pathway=w.active, reviewed_by=referent,
                                        reviewed_on=w.active.entry_date + datetime.timedelta(days=index + 1))
         factories.NoteFactory(pathway=w.active, author=referent)
+        factories.api_token(referent, label=f"Logiciel {index}")   # the account and API pages list them
         document_upload(participant=w.participant, pathway=w.active, by=referent, kind="cv", title=f"CV {index}",
                         upload=SimpleUploadedFile("cv.pdf", PDF_BYTES, content_type="application/pdf"))
         # P1's earlier pathways (the rights page lists them all).

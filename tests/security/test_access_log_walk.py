@@ -21,9 +21,9 @@ from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from rest_framework.authtoken.models import Token
 
 from parcours.audit.models import AccessLog
+from tests import factories
 from tests.conftest import VerifiedClient
 from tests.security.test_url_walk import URLS, Obj, Own, Public, _url
 from tests.security.world import build_world
@@ -124,8 +124,7 @@ def _client(world, role):
 def _headers(world, role, name) -> dict:
     if not name.startswith("api:"):
         return {}
-    token, _created = Token.objects.get_or_create(user=world.users[role])
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {factories.api_token(world.users[role])}"}
 
 
 def _get_or_post(client, world, name, role, before):

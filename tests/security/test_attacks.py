@@ -15,7 +15,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from parcours.organisations.capabilities import PATHWAY_READ
@@ -40,7 +39,7 @@ API_ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "refere
 
 def api_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(user)}")
     return client
 
 

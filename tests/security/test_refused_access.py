@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from parcours.accounts.models import ApiToken
 from parcours.audit.models import RefusedAccess
 from parcours.audit.services import refused_access_record
 
@@ -58,7 +58,7 @@ def test_an_area_of_other_roles_answers_403_and_is_logged(client, referent):
 
 def test_api_refusal_is_logged_with_the_tokens_user(referent, their_pathway):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=referent).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(referent)}")
     assert api.get(f"/api/v1/pathways/{their_pathway.pk}/").status_code == 404
     assert api.get(f"/api/v1/pathways/{their_pathway.pk}/steps/").status_code == 404
     assert list(RefusedAccess.objects.order_by("pk").values_list("user", "url_name", "kind")) == [
@@ -68,8 +68,8 @@ def test_api_refusal_is_logged_with_the_tokens_user(referent, their_pathway):
 def test_missing_csrf_token_of_a_signed_in_user_is_logged_as_403(referent):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(referent)
-    assert browser.post(reverse("api_access:token"), {"action": "create"}).status_code == 403
-    assert not Token.objects.exists()
+    assert browser.post(reverse("api_access:token"), {"label": "Logiciel"}).status_code == 403
+    assert not ApiToken.objects.exists()
     assert RefusedAccess.objects.get().url_name == "api_access:token"
 
 

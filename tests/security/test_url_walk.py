@@ -29,11 +29,11 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from parcours.audit.models import AuditEvent, RefusedAccess
 from parcours.participants.models import Participant
 
+from tests import factories
 from tests.conftest import VerifiedClient
 from tests.security.world import (
     AGENDA_CANARIES, ATTACKERS, PRIVATE_CANARIES, SAME_TERRITORY, World, build_world,
@@ -106,8 +106,10 @@ URLS: dict[str, Obj | Own | Public] = {
     # --- own scope ------------------------------------------------------------------------------------------------
     "web:home": Own("the user's work lists, from the scoped selectors"),
     "web:scope_switch": Own("chooses one of the user's own memberships (POST); another's is a 404 (tests/web/test_scope.py)"),
-    "api_access:token": Own("the user's own API token"),
-    "accounts:account": Own("the user's own account"),
+    "api_access:token": Own("the user's own API tokens: creates one, lists them"),
+    "accounts:account": Own("the user's own account, with their API tokens"),
+    "accounts:api_token_revoke": Obj("API token", lambda w: {"pk": w.api_token.pk}, owner="referent",
+                                     payload=lambda w: {}),
     "accounts:verify": Own("second-factor code of the pending sign-in"),
     "accounts:reauthenticate": Own("the user's own password"),
     "accounts:twofactor_enrol": Own("the user's own second factor"),
@@ -257,7 +259,7 @@ def test_every_url_is_classified():
 # --- the walk -----------------------------------------------------------------------------------------------------
 
 COUNTED_EXCLUDED = {"audit.refusedaccess", "accounts.loginfailure", "accounts.usersession", "sessions.session",
-                    "authtoken.token", "otp_static.staticdevice", "otp_static.statictoken", "otp_totp.totpdevice"}
+                    "otp_static.staticdevice", "otp_static.statictoken", "otp_totp.totpdevice"}
 
 
 def row_counts() -> Counter:
@@ -317,8 +319,7 @@ def _api_headers(world: World, key: str) -> dict:
     user = world.users[key]
     if user is None:
         return {}
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {factories.api_token(user)}"}
 
 
 def _is_api(name: str) -> bool:

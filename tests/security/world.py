@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
+from parcours.accounts.services import api_token_create
 from parcours.programmes.models import Programme
 from parcours.interchange.enums import ImportState
 from parcours.interchange.models import ImportRun
@@ -70,6 +71,7 @@ class World:
     appointment: models.Model
     membership_a: Membership          # referent A's role in structure A
     import_run: models.Model          # a checked import of territory A, waiting for its confirmation
+    api_token: models.Model           # an API token of referent A (its own account's)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -171,4 +173,5 @@ def build_world() -> World:
         import_run=ImportRun.objects.create(territory=territory_a, created_by=users["coordinator"],
                                             state=ImportState.VALIDATED,
                                             report={"files": {}, "organisations_created": 0, "rows": 0, "changed": 0}),
+        api_token=api_token_create(user=referent, label="Logiciel A")[0],
     )

@@ -1,9 +1,14 @@
-"""Security records of sign-in: failed attempts (for the temporary lock) and the sessions of each user."""
+"""Security records of sign-in: failed attempts (for the temporary lock), the sessions of each user, API tokens."""
+
+import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .enums import ApiTokenRevocation, ApiTokenState
 
 
 class LoginFailure(models.Model):
@@ -32,3 +37,51 @@ class UserSession(models.Model):
 
     class Meta:
         verbose_name = _("session ouverte")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only the SHA-256 digest of its secret is kept: the secret is shown once, at creation.
+
+    `prefix` (the secret's first characters, not enough to guess the rest) lets the holder tell tokens apart.
+    A token ends at `expires_at`, or earlier when revoked (by its holder, a password change, the account disabled,
+    a membership ended); the row stays, so the account page and the audit trail say what happened.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(_("nom du jeton"), max_length=100)
+    prefix = models.CharField(_("début du jeton"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_reason = models.CharField(_("motif de la révocation"), max_length=20, blank=True,
+                                      choices=ApiTokenRevocation.choices)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(revoked_at__isnull=True, revoked_reason="")
+                           | (models.Q(revoked_at__isnull=False) & ~models.Q(revoked_reason=""))),
+                name="apitoken_revoked_with_reason"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                   name="apitoken_expires_after_creation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        """SHA-256 of the secret: enough for a random 256-bit secret (no slow hash needed, nothing to guess)."""
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def state(self, at: datetime | None = None) -> ApiTokenState:
+        if self.revoked_at is not None:
+            return ApiTokenState.REVOKED
+        if self.expires_at <= (at or timezone.now()):
+            return ApiTokenState.EXPIRED
+        return ApiTokenState.ACTIVE

@@ -12,4 +12,5 @@ urlpatterns = [
     path("double-authentification/retirer/", views.twofactor_remove, name="twofactor_remove"),
     path("courriel/", views.email_change, name="email_change"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
 ]

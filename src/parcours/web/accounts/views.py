@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from parcours.organisations.models import User
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 from parcours.accounts import lockout, twofactor
+from parcours.accounts.selectors import api_tokens_of
+from parcours.accounts.services import api_token_revoke as token_revoke
 from .forms import EmailChangeForm, LoginForm, OwnPasswordChangeForm, PasswordForm, TokenForm
 from parcours.accounts.sessions import REAUTH_AT, now, reauth_fresh, session_register, sessions_end
 
@@ -128,7 +131,22 @@ def account(request):
         "has_device": twofactor.has_device(request.user),
         "required": twofactor.second_factor_required(request.user),
         "codes_left": twofactor.recovery_codes_left(request.user),
+        "tokens": list(api_tokens_of(user=request.user)),
     })
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, pk: int):
+    """Revoke one of the user's own API tokens; another user's is a 404."""
+    token = get_object_or_404(api_tokens_of(user=request.user), pk=pk)
+    try:
+        token_revoke(token=token, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
+    return redirect(_safe_next(request, reverse("accounts:account")))
 
 
 @reauth_required
@@ -202,5 +220,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         sessions_end(self.request.user, keep=self.request.session.session_key)
         session_register(self.request, self.request.user)
-        messages.success(self.request, _("Votre mot de passe est modifié ; vos autres sessions sont fermées."))
+        messages.success(self.request, _("Votre mot de passe est modifié ; vos autres sessions sont fermées et vos "
+                                         "jetons d'API révoqués."))
         return response
