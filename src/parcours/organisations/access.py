@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .capabilities import PATHWAY_ASSIGN, TERRITORY_FILES
+from .capabilities import ADMINISTRATION_MANAGE, PATHWAY_ASSIGN, TERRITORY_FILES
 from .enums import Role
 from .models import Membership, User
 from .scope import territory_ids_with
@@ -18,6 +18,11 @@ from .scope import territory_ids_with
 def team_territory_ids(user: User) -> set[int]:
     """The territories whose programmes' files the user sees whole (the animation team's)."""
     return territory_ids_with(user, TERRITORY_FILES)
+
+
+def administered_territory_ids(user: User) -> set[int]:
+    """The territories whose structures, accounts and roles the user administers."""
+    return territory_ids_with(user, ADMINISTRATION_MANAGE)
 
 
 def user_territory_ids(user: User) -> set[int]:

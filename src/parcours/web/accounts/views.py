@@ -116,7 +116,8 @@ def reauthenticate(request):
         request.session[REAUTH_AT] = now()
         lockout.failures_clear(request.user.email)
         return redirect(next_url)
-    return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
+    return render(request, "accounts/reauthenticate.html",
+                  {"form": form, "next": next_url, "ask_token": "token" in form.fields})
 
 
 @login_required
