@@ -239,3 +239,20 @@ def test_a_failing_mail_server_does_not_undo_the_request(administrator, plie, ne
     with django_capture_on_commit_callbacks(execute=True):
         _ask(administrator, newcomer, plie)
     assert MembershipGrantRequest.objects.filter(state=GrantRequestState.PENDING).count() == 1
+
+
+def test_the_retention_command_expires_stale_requests(administrator, plie, newcomer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stale = _ask(administrator, newcomer, plie)
+    MembershipGrantRequest.objects.filter(pk=stale.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(days=8), expires_at=timezone.now() - datetime.timedelta(days=1))
+    out = StringIO()
+    call_command("retention", "--dry-run", stdout=out)
+    assert "[simulation] Demandes de rôle expirées sans confirmation : 1" in out.getvalue()
+    assert MembershipGrantRequest.objects.get().state == GrantRequestState.PENDING
+    call_command("retention", stdout=out)
+    assert "Demandes de rôle expirées sans confirmation : 1" in out.getvalue()
+    assert MembershipGrantRequest.objects.get().state == GrantRequestState.EXPIRED

@@ -198,13 +198,17 @@ def membership_grant_cancel(*, grant_request: MembershipGrantRequest, by: User) 
         _decide(locked, state=GrantRequestState.CANCELLED, by=by, event="cancelled")
 
 
-def membership_grant_requests_expire(*, now: datetime.datetime, account: User | None = None) -> int:
-    """Mark the pending requests past their expiry as expired (all, or `account`'s); audited, no e-mail."""
+def membership_grant_requests_expire(*, now: datetime.datetime, account: User | None = None,
+                                     dry_run: bool = False) -> int:
+    """Mark the pending requests past their expiry as expired (all, or `account`'s); audited, no e-mail. Run by
+    `parcours retention`, and before any request or confirmation touches the account."""
+    stale = MembershipGrantRequest.objects.filter(state=GrantRequestState.PENDING, expires_at__lte=now)
+    if account is not None:
+        stale = stale.filter(account=account)
+    if dry_run:
+        return stale.count()
     with transaction.atomic():
-        stale = MembershipGrantRequest.objects.select_for_update(of=("self",)).filter(
-            state=GrantRequestState.PENDING, expires_at__lte=now)
-        if account is not None:
-            stale = stale.filter(account=account)
+        stale = stale.select_for_update(of=("self",))
         expired = list(stale.order_by("pk"))
         for grant_request in expired:
             grant_request.state, grant_request.decided_at = GrantRequestState.EXPIRED, now
