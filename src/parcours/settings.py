@@ -176,7 +176,23 @@ PARCOURS_LOGIN_FAILURE_LIMIT = int(os.environ.get("PARCOURS_LOGIN_FAILURE_LIMIT"
 PARCOURS_LOGIN_FAILURE_WINDOW = int(os.environ.get("PARCOURS_LOGIN_FAILURE_WINDOW", str(15 * 60)))
 PARCOURS_LOGIN_LOCK_SECONDS = int(os.environ.get("PARCOURS_LOGIN_LOCK_SECONDS", str(15 * 60)))
 PARCOURS_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("PARCOURS_LOGIN_IP_FAILURE_LIMIT", "100"))
-PARCOURS_REAUTH_SECONDS = 5 * 60
+# Changing one's e-mail or second factor, asking or confirming a role that opens personal data: the password
+# (and the second factor's code, when enrolled) typed less than this ago (docs/security.md).
+PARCOURS_REAUTH_SECONDS = int(os.environ.get("PARCOURS_REAUTH_SECONDS", str(5 * 60)))
+# A request for a role of organisations.enums.CONFIRMED_ROLES that no second administrator confirmed expires.
+PARCOURS_GRANT_REQUEST_DAYS = int(os.environ.get("PARCOURS_GRANT_REQUEST_DAYS", "7"))
+
+# E-mail (notices of roles opening personal data, docs/authorisation.md): the console in development, SMTP else.
+EMAIL_BACKEND = os.environ.get("PARCOURS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                               else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("PARCOURS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PARCOURS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PARCOURS_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PARCOURS_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("PARCOURS_EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("PARCOURS_EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("PARCOURS_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("PARCOURS_EMAIL_FROM", "Parcours <ne-pas-repondre@localhost>")
 # Lifetime of a personal API token (docs/security.md, "API tokens"): created for 90 days, then a new one is made.
 PARCOURS_API_TOKEN_DAYS = int(os.environ.get("PARCOURS_API_TOKEN_DAYS", "90"))
 if PARCOURS_API_TOKEN_DAYS < 1:

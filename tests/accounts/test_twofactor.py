@@ -147,8 +147,8 @@ def test_referent_can_opt_in_and_then_needs_the_code(client, referent):
     assert password_login(client, referent).url == reverse("accounts:verify")
 
 
-def test_changing_the_second_factor_requires_the_password_again(client, coordinator):
-    enrol(coordinator)
+def test_changing_the_second_factor_requires_the_password_and_the_code_again(client, coordinator):
+    device, _ = enrol(coordinator)
     client.force_login(coordinator)
     session = client.session
     session[REAUTH_AT] -= 3600
@@ -157,10 +157,20 @@ def test_changing_the_second_factor_requires_the_password_again(client, coordina
     assert response.url.startswith(reverse("accounts:reauthenticate"))
     wrong = client.post(reverse("accounts:reauthenticate"), {"password": "faux", "next": reverse("accounts:account")})
     assert "Mot de passe incorrect" in wrong.content.decode()
-    right = client.post(reverse("accounts:reauthenticate"), {"password": PASSWORD,
+    no_code = client.post(reverse("accounts:reauthenticate"), {"password": PASSWORD})
+    assert no_code.status_code == 200 and "Code à usage unique" in no_code.content.decode()
+    right = client.post(reverse("accounts:reauthenticate"), {"password": PASSWORD, "token": current_code(device),
                                                              "next": reverse("accounts:twofactor_enrol")})
     assert right.url == reverse("accounts:twofactor_enrol")
     assert client.get(reverse("accounts:twofactor_enrol")).status_code == 200
+
+
+def test_reauthentication_refuses_a_wrong_code(client, coordinator):
+    device, _ = enrol(coordinator)
+    client.force_login(coordinator)
+    wrong = "000000" if current_code(device) != "000000" else "111111"
+    response = client.post(reverse("accounts:reauthenticate"), {"password": PASSWORD, "token": wrong})
+    assert response.status_code == 200 and "Code incorrect ou expiré" in response.content.decode()
 
 
 def test_reauthenticate_refuses_an_outside_next(client, referent):

@@ -123,6 +123,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "programmes_programme": one_plie_programme_per_territory,
     "participants_participantsituation": situation_columns_became_rows,
     "accounts_apitoken": no_token_without_a_key,
+    "organisations_membershipgrantrequest": None,     # requests for roles opening personal data: none before
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

@@ -28,6 +28,7 @@ from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
 from parcours.participants.services import document_upload
 from parcours.plie.enums import PathwayStatus
+from parcours.organisations.models import MembershipGrantRequest
 
 from tests import factories
 from tests.conftest import VerifiedClient
@@ -114,14 +115,14 @@ PAGES: dict[Page, int] = {
     Page("rights:participant_rights", "coordinator", _participant): 5,
     Page("rights:rectify", "coordinator", _participant): 8,   # +1 situations
     Page("rights:erase", "coordinator", _participant): 6,
-    Page("administration:overview", "administrator"): 6,
+    Page("administration:overview", "administrator"): 7,   # + the pending role requests
     # The programme is read with its territory in one query (it was the territory, then its row again).
     Page("administration:programme_rules", "administrator", lambda w: {"pk": w.programme_a.pk}): 4,
     Page("administration:organisation_create", "administrator"): 3,
     Page("administration:organisation_edit", "administrator", lambda w: {"pk": w.operator_a.pk}): 4,
     Page("administration:user_list", "administrator"): 6,
     Page("administration:user_create", "administrator"): 3,
-    Page("administration:user_edit", "administrator", lambda w: {"pk": w.users["referent"].pk}): 6,
+    Page("administration:user_edit", "administrator", lambda w: {"pk": w.users["referent"].pk}): 7,  # + requests
     Page("audit:access_log", "dpo"): 6,
     Page("audit:access_log", "dpo", query=lambda w: {"participant": w.participant.pk}): 6,
     Page("audit:change_history", "dpo"): 6,
@@ -170,6 +171,9 @@ ELSEWHERE = {
     "administration:membership_create": "POST only (the form is on user_edit, pinned)",
     "administration:membership_remove": "POST only",
     "accounts:api_token_revoke": "POST only (the list is on accounts:account and api_access:token, pinned)",
+    "administration:grant_request_confirm": "POST only (the buttons are on user_edit, pinned)",
+    "administration:grant_request_refuse": "POST only (the buttons are on user_edit, pinned)",
+    "administration:grant_request_cancel": "POST only (the buttons are on user_edit, pinned)",
     "api:application-list": "tests/api/test_applications.py pins the list at two volumes",
     "api:application-detail": "one application, no list",
     "api:pathway-step-detail": "one step, no list",
@@ -255,6 +259,10 @@ def grow(w: World, more: int, start: int = 0) -> None:
         factories.UserFactory(membership=(organisation, "referent"))
         factories.UserFactory(membership=(w.operator_a, "referent"))
         factories.OrganisationFactory(territory=w.territory_a, prescriber=True)
+        # Pending role requests (the overview's list, the referent's account page).
+        MembershipGrantRequest.objects.create(
+            account=referent, organisation=organisation, role="dpo", requested_by=w.users["second_administrator"],
+            expires_at=timezone.now() + datetime.timedelta(days=7))
         # Log rows the DPO reads, by several users.
         author = factories.UserFactory(membership=(w.operator_a, "referent"))
         AuditEvent.objects.create(participant_id=w.participant.pk, actor=author, action="update",

@@ -202,6 +202,13 @@ URLS: dict[str, Obj | Own | Public] = {
                                             payload=lambda w: {"organisation": w.plie_a.pk, "role": "coordinator"}),
     "administration:membership_remove": Obj("membership", lambda w: {"pk": w.membership_a.pk},
                                             owner="administrator"),
+    # The pending request was made by the second administrator of A: the first one may confirm or refuse it.
+    "administration:grant_request_confirm": Obj("grant request", lambda w: {"pk": w.grant_request.pk},
+                                                owner="administrator", payload=lambda w: {}),
+    "administration:grant_request_refuse": Obj("grant request", lambda w: {"pk": w.grant_request.pk},
+                                               owner="administrator", payload=lambda w: {}),
+    "administration:grant_request_cancel": Obj("grant request", lambda w: {"pk": w.grant_request.pk},
+                                               owner="second_administrator", payload=lambda w: {}),
     "api:participant-detail": Obj("participant", PARTICIPANT),
     "api:pathway-detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
     "api:pathway-step-list": Obj("step", lambda w: {"pathway_pk": w.active.pk}, owner="referent",

@@ -21,7 +21,7 @@ from django.utils import timezone
 from parcours.plie.commissions.enums import CommissionStatus
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
-from parcours.organisations.models import Membership, Organisation, User
+from parcours.organisations.models import Membership, MembershipGrantRequest, Organisation, User
 from parcours.participants.models import Document, Participant
 from parcours.participants.services import document_upload
 from parcours.plie.enums import PathwayStatus
@@ -70,6 +70,7 @@ class World:
     step: models.Model
     appointment: models.Model
     membership_a: Membership          # referent A's role in structure A
+    grant_request: MembershipGrantRequest   # director of PLIE A asked for referent A by the second administrator
     import_run: models.Model          # a checked import of territory A, waiting for its confirmation
     api_token: models.Model           # an API token of referent A (its own account's)
 
@@ -97,6 +98,7 @@ def build_world() -> World:
         "coordinator": user(plie_a, "coordinator"),
         "director": user(plie_a, "director"),
         "administrator": user(plie_a, "administrator"),
+        "second_administrator": user(plie_a, "administrator"),   # asked for a role: "administrator" confirms
         "referent": user(operator_a, "referent"),
         "prescriber": user(prescriber_org_a, "prescriber"),
         "dpo": user(plie_a, "dpo"),
@@ -170,6 +172,9 @@ def build_world() -> World:
         intake=intake, agenda=agenda, collective=collective, commission=commission, decision=decision,
         document=document, step=step, appointment=appointment,
         membership_a=Membership.objects.get(user=referent, organisation=operator_a),
+        grant_request=MembershipGrantRequest.objects.create(
+            account=referent, organisation=plie_a, role="director", requested_by=users["second_administrator"],
+            expires_at=timezone.now() + datetime.timedelta(days=7)),
         import_run=ImportRun.objects.create(territory=territory_a, created_by=users["coordinator"],
                                             state=ImportState.VALIDATED,
                                             report={"files": {}, "organisations_created": 0, "rows": 0, "changed": 0}),

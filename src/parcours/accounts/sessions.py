@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from importlib import import_module
 
@@ -46,3 +47,9 @@ def sessions_end(user, keep: str | None = None) -> int:
 def reauth_fresh(request) -> bool:
     stamp = request.session.get(REAUTH_AT)
     return stamp is not None and now() - stamp <= settings.PARCOURS_REAUTH_SECONDS
+
+
+def reauth_moment(request) -> datetime.datetime | None:
+    """When the user last typed their password (and code): at sign-in or on the re-authentication page."""
+    stamp = request.session.get(REAUTH_AT)
+    return None if stamp is None else datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)

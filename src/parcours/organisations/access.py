@@ -22,13 +22,13 @@ def team_territory_ids(user: User) -> set[int]:
     return territory_ids_with(user, TERRITORY_FILES)
 
 
+def administered_territory_ids(user: User) -> set[int]:
+    """The territories whose structures, accounts and roles the user administers."""
+    return territory_ids_with(user, ADMINISTRATION_MANAGE)
+
+
 def user_territory_ids(user: User) -> set[int]:
     return {m.organisation.territory_id for m in user.scope_memberships}
-
-
-def territory_ids_administered_by(user: User) -> set[int]:
-    """The territories whose accounts, structures and rules the user manages (never their people's files)."""
-    return territory_ids_with(user, ADMINISTRATION_MANAGE)
 
 
 def referents_of(territory_ids: Iterable[int]) -> QuerySet:

@@ -33,3 +33,19 @@ class Role(models.TextChoices):
     PRESCRIBER = "prescriber", _("Prescripteur·rice")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
     DPO = "dpo", _("Délégué·e à la protection des données")
+
+
+# Roles no administrator grants alone: the first one's request waits for a second administrator's confirmation
+# (organisations.services.membership_grant, docs/authorisation.md "Granting roles"). Coordinators and directors
+# read every file of their territory, health and justice barriers included; the DPO reads the access log and the
+# change history, which name every person followed. The administrator is here too: it grants roles, so a second
+# administrator account granted directly would be the "second pair of eyes" one administrator controls.
+CONFIRMED_ROLES: frozenset[str] = frozenset({Role.COORDINATOR, Role.DIRECTOR, Role.DPO, Role.ADMINISTRATOR})
+
+
+class GrantRequestState(models.TextChoices):
+    PENDING = "pending", _("en attente de confirmation")
+    CONFIRMED = "confirmed", _("confirmée")
+    REFUSED = "refused", _("refusée")
+    CANCELLED = "cancelled", _("annulée")
+    EXPIRED = "expired", _("expirée")

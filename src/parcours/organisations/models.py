@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .capabilities import CAPABILITIES, capabilities_of
-from .enums import OrganisationKind, PrescriberType, Role
+from .enums import GrantRequestState, OrganisationKind, PrescriberType, Role
 
 
 # No scope asked: outside a request, every membership is in force.
@@ -149,13 +149,75 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
-
     def grants(self, capability: str) -> bool:
         """Whether this membership's role grants `capability` (organisations.capabilities)."""
         return capability in capabilities_of(self.role)
+
     class Meta:
         verbose_name = _("appartenance")
         constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class MembershipGrantRequest(models.Model):
+    """A role of enums.CONFIRMED_ROLES asked for an account by one administrator, waiting for a second one
+    (organisations.services.membership_grant). Confirmed, it becomes a Membership; the row stays as the record."""
+
+    account = models.ForeignKey(User, verbose_name=_("compte"), on_delete=models.CASCADE,
+                                related_name="grant_requests")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("structure"), on_delete=models.CASCADE,
+                                     related_name="grant_requests")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    state = models.CharField(_("état"), max_length=20, choices=GrantRequestState.choices,
+                             default=GrantRequestState.PENDING)
+    requested_by = models.ForeignKey(User, verbose_name=_("demandée par"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    # Empty while pending, and when the request expired (nobody decided).
+    decided_by = models.ForeignKey(User, verbose_name=_("décidée par"), on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'attribution de rôle")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "organisation", "role"],
+                                    condition=models.Q(state=GrantRequestState.PENDING),
+                                    name="grantrequest_one_pending",
+                                    violation_error_message=_("Une demande est déjà en attente pour ce rôle.")),
+            models.CheckConstraint(condition=~models.Q(account=models.F("requested_by")),
+                                   name="grantrequest_not_for_oneself",
+                                   violation_error_message=_("Personne ne demande un rôle pour son propre compte.")),
+            models.CheckConstraint(condition=~models.Q(account=models.F("decided_by")),
+                                   name="grantrequest_not_decided_by_account",
+                                   violation_error_message=_("Personne ne décide d'un rôle pour son propre compte.")),
+            # Four eyes: the requester may withdraw (cancelled), never confirm or refuse their own request.
+            models.CheckConstraint(condition=models.Q(state=GrantRequestState.CANCELLED)
+                                   | ~models.Q(decided_by=models.F("requested_by")),
+                                   name="grantrequest_four_eyes",
+                                   violation_error_message=_("La demande doit être confirmée par un·e autre "
+                                                             "administrateur·rice.")),
+            models.CheckConstraint(
+                condition=(models.Q(state=GrantRequestState.PENDING, decided_at__isnull=True,
+                                    decided_by__isnull=True)
+                           | models.Q(state=GrantRequestState.EXPIRED, decided_at__isnull=False,
+                                      decided_by__isnull=True)
+                           | models.Q(state__in=[GrantRequestState.CONFIRMED, GrantRequestState.REFUSED,
+                                                 GrantRequestState.CANCELLED],
+                                      decided_at__isnull=False, decided_by__isnull=False)),
+                name="grantrequest_decision_recorded"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("requested_at")),
+                                   name="grantrequest_expires_after_request"),
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="grantrequest_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account} — {self.get_role_display()} — {self.organisation}"
+
+    def is_open(self, now=None) -> bool:
+        """Pending and not yet past its expiry (an expired row may wait to be marked so)."""
+        return self.state == GrantRequestState.PENDING and self.expires_at > (now or timezone.now())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import User
 
-from parcours.accounts import lockout
+from parcours.accounts import lockout, twofactor
 
 
 class LoginForm(AuthenticationForm):
@@ -37,7 +37,8 @@ class TokenForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
-    """Password confirmation before a sensitive change (e-mail, second factor)."""
+    """Re-authentication before a sensitive change (e-mail, second factor, a role opening personal data): the
+    password, and the second factor's code when the user has a device."""
 
     password = forms.CharField(label=_("Mot de passe actuel"), widget=forms.PasswordInput(
         attrs={"autocomplete": "current-password"}))
@@ -45,6 +46,19 @@ class PasswordForm(forms.Form):
     def __init__(self, *args, user, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.request = user, request
+        if twofactor.has_device(user):
+            self.fields["token"] = forms.CharField(
+                label=_("Code à usage unique"), max_length=16,
+                help_text=_("Le code à 6 chiffres de votre application, ou un code de secours."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "token" in self.fields and "password" in cleaned and cleaned.get("token"):
+            # After the password only: a wrong password must not consume a recovery code.
+            if twofactor.token_check(self.user, cleaned["token"]) is None:
+                lockout.failure_record(self.request, self.user.email, self.user, reason="otp")
+                self.add_error("token", _("Code incorrect ou expiré."))
+        return cleaned
 
     def clean_password(self):
         password = self.cleaned_data["password"]

@@ -122,7 +122,8 @@ def reauthenticate(request):
             # A session still waiting for its code must not clear the wrong codes by retyping the password.
             lockout.failures_clear(request.user.email)
         return redirect(next_url)
-    return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
+    return render(request, "accounts/reauthenticate.html",
+                  {"form": form, "next": next_url, "ask_token": "token" in form.fields})
 
 
 @login_required

@@ -47,7 +47,9 @@ class NewUserForm(UserForm):
 
 class MembershipForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Structure"), queryset=Organisation.objects.none())
-    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, help_text=_(
+        "Coordination, direction, administration et DPO ouvrent des données personnelles : le rôle est attribué "
+        "quand un·e autre administrateur·rice confirme la demande."))
 
     def __init__(self, *args, territory_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,4 +13,7 @@ urlpatterns = [
     path("comptes/<int:pk>/", views.user_edit, name="user_edit"),
     path("comptes/<int:pk>/roles/", views.membership_create, name="membership_create"),
     path("roles/<int:pk>/retirer/", views.membership_remove, name="membership_remove"),
+    path("demandes-de-role/<int:pk>/confirmer/", views.grant_request_confirm, name="grant_request_confirm"),
+    path("demandes-de-role/<int:pk>/refuser/", views.grant_request_refuse, name="grant_request_refuse"),
+    path("demandes-de-role/<int:pk>/annuler/", views.grant_request_cancel, name="grant_request_cancel"),
 ]

@@ -1,18 +1,24 @@
 """Administration of the PLIE: its rules, structures, accounts and roles (administrators only)."""
 
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parcours.organisations.access import territory_ids_administered_by
+from parcours.accounts.sessions import reauth_fresh, reauth_moment
+from parcours.organisations.access import administered_territory_ids
 from parcours.organisations.capabilities import ADMINISTRATION_MANAGE
-from parcours.organisations.models import Membership, Organisation, User
+from parcours.organisations.enums import CONFIRMED_ROLES
+from parcours.organisations.models import Membership, MembershipGrantRequest, Organisation, User
+from parcours.organisations.selectors import grant_requests_pending
 from parcours.organisations.services import (
-    membership_add, membership_deactivate, organisation_save, user_save,
+    ReauthenticationRequired, membership_end, membership_grant, membership_grant_cancel, membership_grant_confirm,
+    membership_grant_refuse, organisation_save, user_save,
 )
 from parcours.programmes.models import Programme
 from parcours.programmes.services import programme_configure
@@ -26,7 +32,18 @@ PAGE_SIZE = 50
 
 
 def _territories(request):
-    return Territory.objects.filter(pk__in=territory_ids_administered_by(request.user))
+    return Territory.objects.filter(pk__in=administered_territory_ids(request.user))
+
+
+def _reauthenticate(request, back: str):
+    """To the re-authentication page, then back to `back` (a POST cannot be replayed: the user clicks again)."""
+    messages.info(request, _("Ce rôle ouvre des données personnelles : confirmez votre identité, puis recommencez."))
+    return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back})}")
+
+
+def _report(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -42,7 +59,9 @@ def overview(request):
                      .order_by("kind", "name"))
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     programmes = Programme.objects.filter(territory__in=territories).select_related("territory")
-    return render(request, "administration/overview.html", {"programmes": programmes, "page": page})
+    grant_requests = grant_requests_pending(territory_ids=administered_territory_ids(request.user))
+    return render(request, "administration/overview.html",
+                  {"programmes": programmes, "page": page, "grant_requests": grant_requests})
 
 
 @admin_only
@@ -81,7 +100,7 @@ def organisation_edit(request, pk: int | None = None):
 
 
 def _users_in_scope(request):
-    territories = territory_ids_administered_by(request.user)
+    territories = administered_territory_ids(request.user)
     return User.objects.filter(
         Q(memberships__organisation__territory_id__in=territories) | Q(memberships__isnull=True)
     ).distinct()
@@ -114,7 +133,8 @@ def user_edit(request, pk: int | None = None):
     instance = get_object_or_404(_users_in_scope(request), pk=pk) if pk else None
     form_class = UserForm if instance else NewUserForm
     form = form_class(request.POST or None, instance=instance)
-    membership_form = MembershipForm(territory_ids=territory_ids_administered_by(request.user))
+    territory_ids = administered_territory_ids(request.user)
+    membership_form = MembershipForm(territory_ids=territory_ids)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
         try:
@@ -126,24 +146,36 @@ def user_edit(request, pk: int | None = None):
             return redirect("administration:user_edit", pk=user.pk)
     memberships = (instance.memberships.filter(is_active=True).select_related("organisation")
                    .order_by("organisation__name", "role", "pk") if instance else Membership.objects.none())
+    grant_requests = (grant_requests_pending(territory_ids=territory_ids, account_id=instance.pk) if instance
+                      else MembershipGrantRequest.objects.none())
     return render(request, "administration/user_form.html", {
         "form": form, "account": instance, "memberships": memberships, "membership_form": membership_form,
+        "grant_requests": grant_requests, "own_account": instance is not None and instance.pk == request.user.pk,
     })
 
 
 @admin_only
 def membership_create(request, pk: int):
     account = get_object_or_404(_users_in_scope(request), pk=pk)
-    form = MembershipForm(request.POST, territory_ids=territory_ids_administered_by(request.user))
+    form = MembershipForm(request.POST, territory_ids=administered_territory_ids(request.user))
+    back = reverse("administration:user_edit", args=[account.pk])
     if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        if role in CONFIRMED_ROLES and account.pk != request.user.pk and not reauth_fresh(request):
+            return _reauthenticate(request, back)
         try:
-            membership_add(user=account, organisation=form.cleaned_data["organisation"],
-                           role=form.cleaned_data["role"], by=request.user)
+            granted = membership_grant(account=account, organisation=form.cleaned_data["organisation"], role=role,
+                                       by=request.user, reauthenticated_at=reauth_moment(request))
+        except ReauthenticationRequired:
+            return _reauthenticate(request, back)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            _report(request, error)
         else:
-            messages.success(request, _("Le rôle est ajouté."))
+            if isinstance(granted, MembershipGrantRequest):
+                messages.success(request, _("La demande est enregistrée : un·e autre administrateur·rice doit la "
+                                            "confirmer pour que le rôle soit attribué."))
+            else:
+                messages.success(request, _("Le rôle est ajouté."))
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -154,8 +186,62 @@ def membership_create(request, pk: int):
 @admin_only
 def membership_remove(request, pk: int):
     membership = get_object_or_404(
-        Membership.objects.filter(organisation__territory_id__in=territory_ids_administered_by(request.user), is_active=True), pk=pk)
+        Membership.objects.filter(organisation__territory_id__in=administered_territory_ids(request.user), is_active=True), pk=pk)
     if request.method == "POST":
-        membership_deactivate(membership=membership, by=request.user)
-        messages.success(request, _("Le rôle est retiré."))
+        try:
+            membership_end(membership=membership, by=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Le rôle est retiré."))
     return redirect("administration:user_edit", pk=membership.user_id)
+
+
+def _grant_request(request, pk: int) -> MembershipGrantRequest:
+    """A pending request on a structure of the user's administered territories (others: 404)."""
+    return get_object_or_404(grant_requests_pending(territory_ids=administered_territory_ids(request.user)), pk=pk)
+
+
+@admin_only
+def grant_request_confirm(request, pk: int):
+    grant_request = _grant_request(request, pk)
+    back = reverse("administration:user_edit", args=[grant_request.account_id])
+    if request.method == "POST":
+        if not reauth_fresh(request):
+            return _reauthenticate(request, back)
+        try:
+            membership_grant_confirm(grant_request=grant_request, by=request.user,
+                                     reauthenticated_at=reauth_moment(request))
+        except ReauthenticationRequired:
+            return _reauthenticate(request, back)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("La demande est confirmée : le rôle est attribué."))
+    return redirect(back)
+
+
+@admin_only
+def grant_request_refuse(request, pk: int):
+    grant_request = _grant_request(request, pk)
+    if request.method == "POST":
+        try:
+            membership_grant_refuse(grant_request=grant_request, by=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("La demande est refusée."))
+    return redirect("administration:user_edit", pk=grant_request.account_id)
+
+
+@admin_only
+def grant_request_cancel(request, pk: int):
+    grant_request = _grant_request(request, pk)
+    if request.method == "POST":
+        try:
+            membership_grant_cancel(grant_request=grant_request, by=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("La demande est annulée."))
+    return redirect("administration:user_edit", pk=grant_request.account_id)
