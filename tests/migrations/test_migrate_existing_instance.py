@@ -102,6 +102,7 @@ DROPPED_TABLES: dict[str, snap.Check] = {}           # table -> check of where i
 NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its rows (None: no check)
     "programmes_programme": one_plie_programme_per_territory,
     "participants_participantsituation": situation_columns_became_rows,
+    "accounts_formsubmission": None,      # the one-time tokens of forms sent (empty at first)
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

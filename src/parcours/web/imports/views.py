@@ -23,6 +23,7 @@ from parcours.organisations.capabilities import IMPORT_RUN
 from parcours.territory.models import Territory
 
 from ..permissions import capability_required
+from ..submission import submit_once
 from .forms import ImportForm
 
 team_only = capability_required(IMPORT_RUN)
@@ -50,6 +51,7 @@ def import_list(request):
 
 
 @team_only
+@submit_once
 def import_create(request):
     territories = Territory.objects.filter(pk__in=team_territory_ids(request.user)).order_by("name")
     bound = (request.POST, request.FILES) if request.method == "POST" else ()

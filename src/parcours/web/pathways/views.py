@@ -36,6 +36,7 @@ from parcours.programmes.registry import criteria_catalogue, definition_of
 from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
 
 from ..permissions import capability_required
+from ..submission import submit_once
 from . import forms
 
 PAGE_SIZE = 25
@@ -287,6 +288,7 @@ def _step_values(form) -> dict:
 
 
 @writers
+@submit_once
 def step_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -369,6 +371,7 @@ def step_end(request, pk: int, step_pk: int):
 # --- appointments, barriers, notes, documents -------------------------------------------------------------------
 
 @writers
+@submit_once
 def appointment_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -388,6 +391,7 @@ def appointment_add(request, pk: int):
 
 
 @writers
+@submit_once
 def barrier_review_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -407,6 +411,7 @@ def barrier_review_add(request, pk: int):
 
 
 @writers
+@submit_once
 def note_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -427,6 +432,7 @@ def note_add(request, pk: int):
 
 
 @writers
+@submit_once
 def document_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             f"{prefix}Consultations purgées du journal des accès : {report.access_logs_purged}",
             f"{prefix}Refus d'accès purgés du journal : {report.refused_accesses_purged}",
             f"{prefix}Échecs de connexion purgés : {report.login_failures_purged}",
+            f"{prefix}Jetons de formulaires envoyés purgés : {report.form_submissions_purged}",
             f"{prefix}Imports interrompus clos : {imports['interrupted']}",
             f"{prefix}Fichiers d'import vérifiés mais jamais confirmés, abandonnés : {imports['expired']}",
         ]
