@@ -112,6 +112,7 @@ DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column
 NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column: check of its values, or None}
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
     "pathways_pathwaytransition": {"system_actor": transitions_keep_their_user},
+    "interchange_importrun": {"heartbeat_at": None},    # empty until a task stamps it
 }
 CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {}        # table -> {column: check of the new values}
 

@@ -7,7 +7,7 @@ from parcours.interchange.services import import_runs_housekeep
 class Command(BaseCommand):
     help = ("Applique la politique de conservation : archive les dossiers sans contact depuis 2 ans, anonymise "
             "les dossiers archivés depuis PARCOURS_ANONYMISE_AFTER_DAYS, purge le journal des accès et des refus d'accès de plus d'un an, "
-            "clôt les imports interrompus et abandonne les fichiers vérifiés non confirmés depuis une semaine.")
+            "clôt les imports interrompus, supprime les fichiers d'import orphelins et abandonne les fichiers vérifiés non confirmés depuis une semaine.")
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Compte sans rien modifier.")
@@ -29,5 +29,6 @@ class Command(BaseCommand):
             f"{prefix}Jetons de formulaires envoyés purgés : {report.form_submissions_purged}",
             f"{prefix}Imports interrompus clos : {imports['interrupted']}",
             f"{prefix}Fichiers d'import vérifiés mais jamais confirmés, abandonnés : {imports['expired']}",
+            f"{prefix}Fichiers d'import orphelins (dépôt jamais enregistré) supprimés : {imports['orphan_files']}",
         ]
         self.stdout.write("\n".join(lines))
