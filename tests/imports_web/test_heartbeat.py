@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,3 +183,25 @@ def test_the_heartbeat_thread_stamps_until_the_task_ends(territory, coordinator,
     time.sleep(0.3)
     run.refresh_from_db()
     assert run.heartbeat_at == long_ago, "the thread went on after the task"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite has one writer: beside an open write transaction the heartbeat waits (selectors.py)")
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_is_seen_while_the_import_transaction_is_open(territory, coordinator, settings):
+    """The import writes in one long transaction: its heartbeat, from a connection of its own, is seen meanwhile."""
+    from tests import factories
+
+    settings.PARCOURS_IMPORT_HEARTBEAT_SECONDS = 0.05
+    run = ImportRun.objects.create(territory=territory, created_by=coordinator, state=ImportState.RUNNING,
+                                   step=ImportStep.WRITING)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    with services._Heartbeat(run.pk):
+        ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=long_ago)
+        with transaction.atomic():
+            factories.ParticipantFactory(territory=territory)     # the import's writes, not committed yet
+            time.sleep(0.5)
+            assert not import_runs_dead().exists()
+            run.refresh_from_db()
+            assert run.heartbeat_at > long_ago + datetime.timedelta(minutes=59)
+            transaction.set_rollback(True)
