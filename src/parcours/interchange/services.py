@@ -229,7 +229,7 @@ def import_abandon(*, run: ImportRun, by, now: datetime | None = None) -> Import
     """
     now = now or timezone.now()
     with transaction.atomic():
-        # Locked first: a heartbeat stamped meanwhile waits, and is seen by the check below.
+        # Locked first: a heartbeat written before is seen by the check below, one written after waits for the end.
         list(ImportRun.objects.select_for_update(of=("self",)).filter(pk=run.pk).values_list("pk", flat=True))
         if not import_runs_dead(runs=ImportRun.objects.filter(pk=run.pk), now=now).exists():
             raise TransitionRefused(_("L'import n° %(number)s donne encore signe de vie : attendez qu'il se termine.")

@@ -13,10 +13,12 @@ lacks the guard.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -27,9 +29,9 @@ from parcours.accounts.submissions import (
 FIELD = "submission_token"
 
 
-def submit_once(view):
+def submit_once(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
-    def guarded(request, *args, **kwargs):
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         token = submission_token_parse(request.POST.get(FIELD)) if request.method == "POST" else None
         if token is None or not request.user.is_authenticated:
             return view(request, *args, **kwargs)
