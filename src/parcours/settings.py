@@ -244,6 +244,11 @@ CONTENT_SECURITY_POLICY = {
 PARCOURS_ARCHIVE_AFTER_DAYS = int(os.environ.get("PARCOURS_ARCHIVE_AFTER_DAYS", str(2 * 365)))
 PARCOURS_ANONYMISE_AFTER_DAYS = int(os.environ.get("PARCOURS_ANONYMISE_AFTER_DAYS", str(3 * 365)))
 PARCOURS_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PARCOURS_ACCESS_LOG_RETENTION_DAYS", "365"))
+# A form's one-time token is kept a day: longer than a session lasts, so a copy of a post always finds it.
+PARCOURS_FORM_TOKEN_KEPT_SECONDS = int(os.environ.get("PARCOURS_FORM_TOKEN_KEPT_SECONDS", str(24 * 3600)))
+# An import whose worker shows no heartbeat for that long is dead (killed, host restarted): it may be abandoned.
+PARCOURS_IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PARCOURS_IMPORT_HEARTBEAT_SECONDS", "10"))
+PARCOURS_IMPORT_DEAD_AFTER_SECONDS = int(os.environ.get("PARCOURS_IMPORT_DEAD_AFTER_SECONDS", str(3 * 60)))
 
 # Backups are encrypted (docs/security.md, "Sauvegardes"): the key is a file (preferred) or the variable itself,
 # never stored with the backups.

@@ -36,6 +36,15 @@ def zip_of(members: dict[str, bytes], *, encrypted: frozenset = frozenset()) -> 
     return bytes(data)
 
 
+@pytest.fixture(autouse=True)
+def _own_storage(settings, tmp_path):
+    """Each test deposits into a storage of its own: files of rolled-back tests never look like orphans to the
+    housekeeping of the next (its sweep deletes files no run holds)."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None}}}
+
+
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 

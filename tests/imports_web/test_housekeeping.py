@@ -1,4 +1,5 @@
-"""Runs nobody will finish: a dead worker's run fails and frees its territory; unconfirmed files are given up."""
+"""Runs nobody will finish: a run whose task never showed a heartbeat fails after STALE_AFTER and frees its
+territory; unconfirmed files are given up (a stopped heartbeat: test_heartbeat.py)."""
 
 import datetime
 import html
@@ -12,7 +13,8 @@ from django.utils import timezone
 from parcours.audit.models import AuditEvent
 from parcours.interchange.enums import ImportState
 from parcours.interchange.models import ImportRun
-from parcours.interchange.services import STALE_AFTER, UNCONFIRMED_KEPT, import_runs_housekeep
+from parcours.interchange.selectors import STALE_AFTER
+from parcours.interchange.services import UNCONFIRMED_KEPT, import_runs_housekeep
 
 from .conftest import deposit, last_run, upload, zip_of
 
@@ -33,11 +35,11 @@ def test_a_run_silent_for_too_long_fails_saying_why_and_its_file_goes(territory,
     checking = make_run(territory, coordinator, ImportState.UPLOADED, sign_of_life=NOW - 2 * STALE_AFTER)
     alive = make_run(territory, coordinator, ImportState.RUNNING, sign_of_life=NOW - datetime.timedelta(minutes=5))
     stored = dead.upload.name
-    assert import_runs_housekeep(now=NOW) == {"interrupted": 2, "expired": 0}
+    assert import_runs_housekeep(now=NOW) == {"interrupted": 2, "expired": 0, "orphan_files": 0}
     for run in (dead, checking):
         run.refresh_from_db()
         assert run.state == ImportState.FAILED and run.finished_at == NOW
-        assert "ne donnait plus signe de vie depuis plus de 2 heures" in run.failure
+        assert "ne donnait plus signe de vie" in run.failure
         assert "Rien n'a été enregistré" in run.failure and not run.upload
     assert not dead.upload.storage.exists(stored)
     alive.refresh_from_db()
@@ -48,9 +50,9 @@ def test_a_run_silent_for_too_long_fails_saying_why_and_its_file_goes(territory,
 def test_without_any_progress_the_confirmation_or_the_deposit_counts(territory, coordinator):
     run = make_run(territory, coordinator, ImportState.RUNNING, sign_of_life=None)
     ImportRun.objects.filter(pk=run.pk).update(confirmed_at=NOW - datetime.timedelta(hours=1))
-    assert import_runs_housekeep(now=NOW) == {"interrupted": 0, "expired": 0}
+    assert import_runs_housekeep(now=NOW) == {"interrupted": 0, "expired": 0, "orphan_files": 0}
     ImportRun.objects.filter(pk=run.pk).update(confirmed_at=NOW - STALE_AFTER - datetime.timedelta(seconds=1))
-    assert import_runs_housekeep(now=NOW) == {"interrupted": 1, "expired": 0}
+    assert import_runs_housekeep(now=NOW) == {"interrupted": 1, "expired": 0, "orphan_files": 0}
 
 
 def test_checked_files_never_confirmed_are_given_up_after_a_week(territory, coordinator):
@@ -58,10 +60,10 @@ def test_checked_files_never_confirmed_are_given_up_after_a_week(territory, coor
     recent = make_run(territory, coordinator, ImportState.VALIDATED, sign_of_life=NOW - datetime.timedelta(days=6))
     done = make_run(territory, coordinator, ImportState.DONE, sign_of_life=NOW - datetime.timedelta(days=60),
                     with_file=False)
-    assert import_runs_housekeep(now=NOW, dry_run=True) == {"interrupted": 0, "expired": 1}
+    assert import_runs_housekeep(now=NOW, dry_run=True) == {"interrupted": 0, "expired": 1, "orphan_files": 0}
     old.refresh_from_db()
     assert old.state == ImportState.VALIDATED and old.upload     # a dry run changes nothing
-    assert import_runs_housekeep(now=NOW) == {"interrupted": 0, "expired": 1}
+    assert import_runs_housekeep(now=NOW) == {"interrupted": 0, "expired": 1, "orphan_files": 0}
     old.refresh_from_db(), recent.refresh_from_db(), done.refresh_from_db()
     assert (old.state, bool(old.upload)) == (ImportState.CANCELLED, False)
     assert (recent.state, bool(recent.upload)) == (ImportState.VALIDATED, True)

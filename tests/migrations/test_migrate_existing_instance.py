@@ -124,6 +124,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "participants_participantsituation": situation_columns_became_rows,
     "accounts_apitoken": no_token_without_a_key,
     "organisations_membershipgrantrequest": None,     # requests for roles opening personal data: none before
+    "accounts_formsubmission": None,      # the one-time tokens of forms sent (empty at first)
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}
@@ -133,6 +134,7 @@ DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column
 NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column: check of its values, or None}
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
     "pathways_pathwaytransition": {"system_actor": transitions_keep_their_user},
+    "interchange_importrun": {"heartbeat_at": None},    # empty until a task stamps it
 }
 CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {        # table -> {column: check of the new values}
     table: {"phone": phones_in_e164(table)}

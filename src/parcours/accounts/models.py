@@ -85,3 +85,21 @@ class ApiToken(models.Model):
         if self.expires_at <= (at or timezone.now()):
             return ApiTokenState.EXPIRED
         return ApiTokenState.ACTIVE
+
+
+class FormSubmission(models.Model):
+    """A form sent by a user, known by the one-time token it carried (parcours.accounts.submissions).
+
+    The row is inserted in the transaction of the write the form makes: two copies of one post (a double click,
+    a resent request) meet on the unique constraint, and only the first one writes.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Where the first post sent the user (a path with ids only), so that a copy answers the same.
+    answer = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("formulaire envoyé")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="formsubmission_once_per_user")]

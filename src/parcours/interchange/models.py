@@ -21,6 +21,8 @@ IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "cancel": (frozenset({ImportState.VALIDATED}), ImportState.CANCELLED),
     "finish": (frozenset({ImportState.RUNNING}), ImportState.DONE),
     "fail": (frozenset({ImportState.UPLOADED, ImportState.RUNNING}), ImportState.FAILED),
+    # A user gives up a run whose worker died (no heartbeat): services.import_abandon checks that it is dead.
+    "abandon": (frozenset({ImportState.UPLOADED, ImportState.RUNNING}), ImportState.CANCELLED),
 }
 FINAL_STATES = frozenset({ImportState.REFUSED, ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED})
 BUSY_STATES = frozenset({ImportState.UPLOADED, ImportState.RUNNING})
@@ -51,6 +53,9 @@ class ImportRun(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     # The last sign of life of the task working on the run (progress written), to tell a dead worker from a slow one.
     progress_at = models.DateTimeField(_("dernière progression"), null=True, blank=True)
+    # Stamped every few seconds by a thread of the worker while its task runs (services._Heartbeat); empty until the
+    # task starts. A busy run whose heartbeat stopped lost its worker (selectors.import_runs_dead).
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import de données")

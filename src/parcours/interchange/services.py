@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -28,19 +30,19 @@ from parcours.territory.models import Territory
 
 from .importer import WRITING, ImportRefused, ImportReport, dataset_import
 from .enums import ImportState, ImportStep
-from .models import IMPORT_TRANSITIONS, ImportRun
+from .models import BUSY_STATES, IMPORT_TRANSITIONS, ImportRun
 from .reader import ImportError_
+from .selectors import import_runs_dead
 from .uploads import deposit_extract, deposit_pack
 
 logger = logging.getLogger(__name__)
 
 ERRORS_KEPT = 1000          # errors stored on the run (and shown); the count is always exact
 PROGRESS_INTERVAL = 1.0     # seconds between two progress writes during the writes
-# A run whose task has shown no progress for that long lost its worker (killed, host restarted). Generous: on SQLite
-# the progress is not written during the writes, and two hours hold 30 million rows at the measured speed.
-STALE_AFTER = timedelta(hours=2)
 # Checked files neither confirmed nor cancelled are given up after a week: they hold personal data.
 UNCONFIRMED_KEPT = timedelta(days=7)
+# A file of the imports folder that no run holds is a deposit that never committed, once it is that old.
+ORPHAN_KEPT = timedelta(days=1)
 
 
 # --- reports --------------------------------------------------------------------------------------------------------
@@ -119,6 +121,43 @@ class _ProgressWriter:
             self.side.close()
 
 
+class _Heartbeat:
+    """While a task works on a run, a thread of the worker stamps `heartbeat_at` every few seconds.
+
+    The thread has a database connection of its own (Django's are per thread), in autocommit: the stamp is seen at
+    once, even while the import's transaction is open (on PostgreSQL; on SQLite the writer's lock makes it wait,
+    and the stamp is skipped, see selectors.py). A killed worker stops stamping: that is how a dead run is told
+    from a slow one. The first stamp is written before the work starts, through the task's own connection.
+    """
+
+    def __init__(self, run_pk: int):
+        self.run_pk = run_pk
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"import-heartbeat-{run_pk}", daemon=True)
+
+    def stamp(self) -> None:
+        ImportRun.objects.filter(pk=self.run_pk, state__in=BUSY_STATES).update(heartbeat_at=timezone.now())
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.PARCOURS_IMPORT_HEARTBEAT_SECONDS):
+                try:
+                    self.stamp()
+                except DatabaseError as error:   # the database is busy or away: the next beat tries again
+                    logger.warning("import run %s: heartbeat not written (%s)", self.run_pk, type(error).__name__)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        self.stamp()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=60)
+
+
 def _failure(exc: BaseException) -> str:
     logger.exception("import run failed: %s", type(exc).__name__, exc_info=exc)
     return _("Erreur inattendue (%(kind)s) : rien n'a été enregistré. Le détail est dans le journal du serveur.") % {
@@ -165,7 +204,7 @@ def import_confirm(*, run: ImportRun, by) -> ImportRun:
             raise TransitionRefused(_("L'import n° %(number)s du même territoire est en cours : attendez qu'il se "
                                       "termine avant d'en lancer un autre.") % {"number": busy})
         run = _transition(run.pk, "start", confirmed_by=by, confirmed_at=timezone.now(), step=ImportStep.WAITING,
-                          rows_done=0, progress_at=timezone.now())
+                          rows_done=0, progress_at=timezone.now(), heartbeat_at=None)  # none until its task starts
         audit_record(actor=by, action="import.confirm", obj=run, participant_id=None,
                      after={"territory_id": run.territory_id, "rows": run.rows_total})
     import_run_task.enqueue(run.pk)
@@ -182,6 +221,28 @@ def import_cancel(*, run: ImportRun, by) -> ImportRun:
     return run
 
 
+def import_abandon(*, run: ImportRun, by, now: datetime | None = None) -> ImportRun:
+    """Give up a run whose worker died (selectors.import_runs_dead): it ends « Abandonné », its files are deleted.
+
+    Nothing was written: an import is one transaction, rolled back with the dead worker. A run still alive is
+    refused (TransitionRefused): it may be slow, not dead.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked first: a heartbeat written before is seen by the check below, one written after waits for the end.
+        list(ImportRun.objects.select_for_update(of=("self",)).filter(pk=run.pk).values_list("pk", flat=True))
+        if not import_runs_dead(runs=ImportRun.objects.filter(pk=run.pk), now=now).exists():
+            raise TransitionRefused(_("L'import n° %(number)s donne encore signe de vie : attendez qu'il se termine.")
+                                    % {"number": run.pk})
+        run = _transition(run.pk, "abandon", finished_at=now, step=ImportStep.WAITING,
+                          failure=_("Abandonné : le traitement ne donnait plus signe de vie (serveur arrêté ?). Rien "
+                                    "n'a été enregistré."))
+        audit_record(actor=by, action="import.abandon", obj=run, participant_id=None,
+                     after={"territory_id": run.territory_id})
+    _discard_upload(run)
+    return run
+
+
 # --- the two phases (background tasks) ------------------------------------------------------------------------------
 
 def import_preview(*, run_pk: int) -> ImportRun:
@@ -191,18 +252,21 @@ def import_preview(*, run_pk: int) -> ImportRun:
         return run  # already checked (a task delivered twice)
     progress = _ProgressWriter(run.pk, transactional=False)
     try:
-        with tempfile.TemporaryDirectory(prefix="parcours-import-") as directory:
-            deposit_extract(run.upload, Path(directory))
-            report = dataset_import(Path(directory), territory=run.territory, dry_run=True, progress=progress)
-    except ImportRefused as refused:
-        run = _transition(run.pk, "refuse", report=report_errors(refused.errors), step=ImportStep.WAITING,
-                          finished_at=timezone.now())
-    except Exception as exc:  # noqa: BLE001 - whatever happens, the run must say it and stop
-        run = _transition(run.pk, "fail", failure=_failure(exc), step=ImportStep.WAITING,
-                          finished_at=timezone.now())
-    else:
-        return _transition(run.pk, "validate", report=report_counts(report), step=ImportStep.WAITING,
-                           rows_done=0, rows_total=report.rows)
+        try:
+            with _Heartbeat(run.pk), tempfile.TemporaryDirectory(prefix="parcours-import-") as directory:
+                deposit_extract(run.upload, Path(directory))
+                report = dataset_import(Path(directory), territory=run.territory, dry_run=True, progress=progress)
+        except ImportRefused as refused:
+            run = _transition(run.pk, "refuse", report=report_errors(refused.errors), step=ImportStep.WAITING,
+                              finished_at=timezone.now())
+        except Exception as exc:  # noqa: BLE001 - whatever happens, the run must say it and stop
+            run = _transition(run.pk, "fail", failure=_failure(exc), step=ImportStep.WAITING,
+                              finished_at=timezone.now())
+        else:
+            return _transition(run.pk, "validate", report=report_counts(report), step=ImportStep.WAITING,
+                               rows_done=0, rows_total=report.rows)
+    except TransitionRefused:
+        return _given_up(run.pk)
     _discard_upload(run)
     return run
 
@@ -219,22 +283,37 @@ def import_run(*, run_pk: int) -> ImportRun:
                     rows_done=report.rows, rows_total=report.rows, finished_at=timezone.now())
 
     try:
-        with tempfile.TemporaryDirectory(prefix="parcours-import-") as directory:
-            deposit_extract(run.upload, Path(directory))
-            dataset_import(Path(directory), territory=run.territory, progress=progress, before_commit=finish)
-    except ImportRefused as refused:
-        # The database changed since the checks (another import, an edit): the checks now fail.
-        run = _transition(run.pk, "fail", result=report_errors(refused.errors), step=ImportStep.WAITING,
-                          finished_at=timezone.now(),
-                          failure=_("Les données ont changé depuis la vérification et le jeu ne passe plus les "
-                                    "contrôles : rien n'a été enregistré."))
-    except Exception as exc:  # noqa: BLE001 - the transaction is rolled back; the run says so
-        run = _transition(run.pk, "fail", failure=_failure(exc), step=ImportStep.WAITING,
-                          finished_at=timezone.now())
-    else:
-        run = ImportRun.objects.get(pk=run.pk)
+        try:
+            with _Heartbeat(run.pk), tempfile.TemporaryDirectory(prefix="parcours-import-") as directory:
+                deposit_extract(run.upload, Path(directory))
+                dataset_import(Path(directory), territory=run.territory, progress=progress, before_commit=finish)
+        except ImportRefused as refused:
+            # The database changed since the checks (another import, an edit): the checks now fail.
+            run = _transition(run.pk, "fail", result=report_errors(refused.errors), step=ImportStep.WAITING,
+                              finished_at=timezone.now(),
+                              failure=_("Les données ont changé depuis la vérification et le jeu ne passe plus les "
+                                        "contrôles : rien n'a été enregistré."))
+        except Exception as exc:  # noqa: BLE001 - the transaction is rolled back; the run says so
+            if ImportRun.objects.filter(pk=run.pk, state=ImportState.RUNNING).exists():
+                run = _transition(run.pk, "fail", failure=_failure(exc), step=ImportStep.WAITING,
+                                  finished_at=timezone.now())
+            else:
+                return _given_up(run.pk)
+        else:
+            run = ImportRun.objects.get(pk=run.pk)
+    except TransitionRefused:
+        return _given_up(run.pk)
     finally:
         progress.close()
+    _discard_upload(run)
+    return run
+
+
+def _given_up(run_pk: int) -> ImportRun:
+    """The run was abandoned while its task still worked (it was taken for dead): what the task did is dropped (an
+    import's transaction is rolled back when its "finish" is refused), and the files go."""
+    logger.warning("import run %s was abandoned while its task worked: the task's outcome is dropped", run_pk)
+    run = ImportRun.objects.get(pk=run_pk)
     _discard_upload(run)
     return run
 
@@ -243,33 +322,59 @@ def import_run(*, run_pk: int) -> ImportRun:
 
 def import_runs_housekeep(*, now: datetime | None = None, territory_id: int | None = None,
                           dry_run: bool = False) -> dict[str, int]:
-    """Close the runs nobody will finish.
+    """Close the runs nobody will finish, and delete deposited files no run holds any more.
 
-    - Checks or an import whose task shows no progress for STALE_AFTER lost their worker: the run fails, saying so.
-      Nothing was written (an import is one transaction: a killed worker's is rolled back).
+    - A busy run whose worker died (selectors.import_runs_dead: no heartbeat for PARCOURS_IMPORT_DEAD_AFTER_SECONDS,
+      or a task that never started in STALE_AFTER) fails, saying so. Nothing was written (an import is one
+      transaction: a killed worker's is rolled back).
     - Files checked but neither confirmed nor cancelled within UNCONFIRMED_KEPT are given up.
-    Either way the deposited files are deleted. Returns the counts {"interrupted": …, "expired": …} (with
-    `dry_run`, what would be closed, nothing changed).
+    - Files left in the imports folder by no run (a deposit whose transaction never committed) are deleted once
+      they are a day old (younger, they may be a deposit being saved).
+    Returns the counts {"interrupted", "expired", "orphan_files"} (with `dry_run`, what would go, nothing changed).
     """
     now = now or timezone.now()
     runs = ImportRun.objects.all() if territory_id is None else ImportRun.objects.filter(territory_id=territory_id)
+    dead = import_runs_dead(runs=runs, now=now).values_list("pk", flat=True)
     last_sign = Coalesce(F("progress_at"), F("confirmed_at"), F("created_at"))
-    stale = (runs.filter(state__in=[ImportState.UPLOADED, ImportState.RUNNING])
-             .alias(last_sign=last_sign).filter(last_sign__lt=now - STALE_AFTER).values_list("pk", flat=True))
     expired = (runs.filter(state=ImportState.VALIDATED).alias(last_sign=last_sign)
                .filter(last_sign__lt=now - UNCONFIRMED_KEPT).values_list("pk", flat=True))
+    orphans = _orphan_files(now) if territory_id is None else []
     if dry_run:
-        return {"interrupted": stale.count(), "expired": expired.count()}
-    counts = {"interrupted": 0, "expired": 0}
-    for pk in list(stale):
-        message = _("Interrompu : le traitement ne donnait plus signe de vie depuis plus de %(hours)s heures "
-                    "(serveur arrêté ?). Rien n'a été enregistré ; déposez de nouveau les fichiers.") % {
-            "hours": int(STALE_AFTER.total_seconds() // 3600)}
+        return {"interrupted": dead.count(), "expired": expired.count(), "orphan_files": len(orphans)}
+    counts = {"interrupted": 0, "expired": 0, "orphan_files": 0}
+    for pk in list(dead):
+        message = _("Interrompu : le traitement ne donnait plus signe de vie (serveur arrêté ?). Rien n'a été "
+                    "enregistré ; déposez de nouveau les fichiers.")
         counts["interrupted"] += _close(pk, "fail", "import.interrupted", now, failure=message,
                                         step=ImportStep.WAITING)
     for pk in list(expired):
         counts["expired"] += _close(pk, "cancel", "import.expired", now)
+    storage = ImportRun._meta.get_field("upload").storage
+    for name in orphans:
+        storage.delete(name)
+        counts["orphan_files"] += 1
     return counts
+
+
+def _orphan_files(now: datetime) -> list[str]:
+    """Files under the imports folder of the storage that no run references, older than a day."""
+    storage = ImportRun._meta.get_field("upload").storage
+    held = set(ImportRun.objects.exclude(upload="").values_list("upload", flat=True))
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        if not storage.exists(folder):
+            return
+        folders, files = storage.listdir(folder)
+        for sub in folders:
+            walk(f"{folder}/{sub}")
+        for file in files:
+            name = f"{folder}/{file}"
+            if name not in held and storage.get_modified_time(name) < now - ORPHAN_KEPT:
+                found.append(name)
+
+    walk("imports")
+    return sorted(found)
 
 
 def _close(run_pk: int, transition: str, action: str, now: datetime, **fields) -> int:

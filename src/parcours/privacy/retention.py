@@ -45,6 +45,7 @@ class RetentionReport:
     access_logs_purged: int = 0
     refused_accesses_purged: int = 0
     login_failures_purged: int = 0
+    form_submissions_purged: int = 0
     files_to_delete: list[str] = field(default_factory=list)
 
 
@@ -105,6 +106,7 @@ def participant_anonymise(participant, report: RetentionReport) -> None:
 def retention_apply(*, today: datetime.date | None = None, dry_run: bool = False) -> RetentionReport:
     """Archive, anonymise and purge in one transaction (rolled back when `dry_run`); files go after commit."""
     from parcours.accounts.models import LoginFailure
+    from parcours.accounts.submissions import form_submissions_purge
     from parcours.plie.enums import IN_PATHWAY_STATES
 
     now = timezone.now()
@@ -133,6 +135,7 @@ def retention_apply(*, today: datetime.date | None = None, dry_run: bool = False
         report.access_logs_purged = AccessLog.objects.filter(at__lt=log_limit).delete()[0]
         report.refused_accesses_purged = RefusedAccess.objects.filter(at__lt=log_limit).delete()[0]
         report.login_failures_purged = LoginFailure.objects.filter(at__lt=log_limit).delete()[0]
+        report.form_submissions_purged = form_submissions_purge(now=now)
         if dry_run:
             transaction.set_rollback(True)
         else:

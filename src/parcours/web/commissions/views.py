@@ -27,12 +27,14 @@ from parcours.territory.models import Territory
 
 from ..access_log import people_shown
 from .forms import DecisionForm, PlanForm
+from ..submission import submit_once
 
 AGENDA_PAGE_SIZE = 10      # files per page of the agenda, each with its decision form (the costly part of the page)
 DECISIONS_PAGE_SIZE = 50
 
 
 @login_required
+@submit_once
 def commission_list(request):
     page = Paginator(commissions_for(request.user), 25).get_page(request.GET.get("page"))
     territory = Territory.objects.filter(pk__in=territory_ids_with(request.user, COMMISSION_PLAN)).order_by("pk").first()

@@ -17,12 +17,14 @@ from parcours.core.workflow import TransitionRefused
 from parcours.interchange.enums import ImportState
 from parcours.interchange.models import ImportRun
 from parcours.interchange.reader import FILES
-from parcours.interchange.services import import_cancel, import_confirm, import_upload
+from parcours.interchange.selectors import import_runs_with_dead
+from parcours.interchange.services import import_abandon, import_cancel, import_confirm, import_upload
 from parcours.organisations.scope import territory_ids_with
 from parcours.organisations.capabilities import IMPORT_RUN
 from parcours.territory.models import Territory
 
 from ..permissions import capability_required
+from ..submission import submit_once
 from .forms import ImportForm
 
 team_only = capability_required(IMPORT_RUN)
@@ -30,7 +32,8 @@ PAGE_SIZE = 25
 
 
 def _runs(request):
-    return ImportRun.objects.filter(territory_id__in=territory_ids_with(request.user, IMPORT_RUN))
+    """The team's runs, each saying whether its worker died (`dead`, in the same query)."""
+    return import_runs_with_dead(ImportRun.objects.filter(territory_id__in=territory_ids_with(request.user, IMPORT_RUN)))
 
 
 def _run(request, pk: int) -> ImportRun:
@@ -50,6 +53,7 @@ def import_list(request):
 
 
 @team_only
+@submit_once
 def import_create(request):
     territories = Territory.objects.filter(pk__in=territory_ids_with(request.user, IMPORT_RUN)).order_by("name")
     bound = (request.POST, request.FILES) if request.method == "POST" else ()
@@ -81,7 +85,7 @@ def import_detail(request, pk: int):
 def import_progress(request, pk: int):
     """The progress fragment polled by the page; once the run is over, the page reloads to show the outcome."""
     run = get_object_or_404(_runs(request), pk=pk)
-    if not run.busy:
+    if not run.busy or run.dead:
         detail = reverse("imports:import_detail", kwargs={"pk": run.pk})
         if not request.htmx:
             return redirect(detail)
@@ -107,9 +111,13 @@ def import_confirm_view(request, pk: int):
 @team_only
 @require_POST
 def import_cancel_view(request, pk: int):
+    """« Abandonner »: checked files not imported, or a run whose worker died."""
     run = _run(request, pk)
     try:
-        import_cancel(run=run, by=request.user)
+        if run.busy:
+            import_abandon(run=run, by=request.user)
+        else:
+            import_cancel(run=run, by=request.user)
     except TransitionRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -28,6 +28,7 @@ from parcours.territory.models import Territory
 
 from ..access_log import people_shown
 from ..permissions import capability_required
+from ..submission import submit_once
 from .forms import (
     ApplicationForm, AssessmentForm, AssignForm, CollectiveEntryForm, EligibilityPreviewForm, PersonFields,
     PersonSearchForm, ReceptionInterviewForm,
@@ -63,6 +64,7 @@ def _territory(user) -> Territory:
 
 # --- application -------------------------------------------------------------------------------------------------
 @prescribing
+@submit_once
 def application_create(request):
     territory = _territory(request.user)
     organisations = _prescribing_organisations(request.user).filter(territory=territory)
@@ -234,6 +236,7 @@ def _intake_pathway(request, pk: int):
 
 
 @field_roles
+@submit_once
 def reception(request, pk: int):
     pathway = _intake_pathway(request, pk)
     if request.method == "POST":
@@ -318,6 +321,7 @@ def assessments_due(request):
 
 # --- entry through a collective action ---------------------------------------------------------------------------
 @team_only
+@submit_once
 def collective_entry(request):
     territory = _territory(request.user)
     participant = None

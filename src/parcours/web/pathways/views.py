@@ -37,6 +37,7 @@ from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
 
 from ..access_log import people_shown
 from ..permissions import capability_required
+from ..submission import submit_once
 from . import forms
 
 PAGE_SIZE = 25
@@ -289,6 +290,7 @@ def _step_values(form) -> dict:
 
 
 @writers
+@submit_once
 def step_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -371,6 +373,7 @@ def step_end(request, pk: int, step_pk: int):
 # --- appointments, barriers, notes, documents -------------------------------------------------------------------
 
 @writers
+@submit_once
 def appointment_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -390,6 +393,7 @@ def appointment_add(request, pk: int):
 
 
 @writers
+@submit_once
 def barrier_review_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -409,6 +413,7 @@ def barrier_review_add(request, pk: int):
 
 
 @writers
+@submit_once
 def note_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
@@ -429,6 +434,7 @@ def note_add(request, pk: int):
 
 
 @writers
+@submit_once
 def document_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":

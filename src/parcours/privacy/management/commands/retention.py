@@ -10,7 +10,7 @@ from parcours.interchange.services import import_runs_housekeep
 class Command(BaseCommand):
     help = ("Applique la politique de conservation : archive les dossiers sans contact depuis 2 ans, anonymise "
             "les dossiers archivés depuis PARCOURS_ANONYMISE_AFTER_DAYS, purge le journal des accès et des refus d'accès de plus d'un an, "
-            "clôt les imports interrompus et abandonne les fichiers vérifiés non confirmés depuis une semaine, "
+            "clôt les imports interrompus, supprime les fichiers d'import orphelins et abandonne les fichiers vérifiés non confirmés depuis une semaine, "
             "marque expirées les demandes de rôle non confirmées à temps.")
 
     def add_arguments(self, parser):
@@ -31,8 +31,10 @@ class Command(BaseCommand):
             f"{prefix}Consultations purgées du journal des accès : {report.access_logs_purged}",
             f"{prefix}Refus d'accès purgés du journal : {report.refused_accesses_purged}",
             f"{prefix}Échecs de connexion purgés : {report.login_failures_purged}",
+            f"{prefix}Jetons de formulaires envoyés purgés : {report.form_submissions_purged}",
             f"{prefix}Imports interrompus clos : {imports['interrupted']}",
             f"{prefix}Fichiers d'import vérifiés mais jamais confirmés, abandonnés : {imports['expired']}",
             f"{prefix}Demandes de rôle expirées sans confirmation : {grant_requests}",
+            f"{prefix}Fichiers d'import orphelins (dépôt jamais enregistré) supprimés : {imports['orphan_files']}",
         ]
         self.stdout.write("\n".join(lines))
