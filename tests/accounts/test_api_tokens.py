@@ -16,10 +16,10 @@ from parcours.accounts.services import api_token_create, api_token_revoke
 from parcours.accounts.sessions import REAUTH_AT
 from parcours.audit.models import AuditEvent
 from parcours.organisations.models import Membership
-from parcours.organisations.services import membership_deactivate
+from parcours.organisations.services import membership_end
 
 
-URL = "/api/v1/pathways/"
+URL = "/api/v1/applications/"   # open to every role these tests use
 
 
 def call(secret: str, keyword: str = "Token"):
@@ -126,10 +126,10 @@ def test_disabling_the_account_revokes_them(referent):
     assert ApiToken.objects.get().revoked_reason == ApiTokenRevocation.ACCOUNT_DISABLED
 
 
-def test_a_membership_ending_or_deleted_revokes_them(referent, coordinator):
+def test_a_membership_ending_or_deleted_revokes_them(referent, administrator):
     api_token_create(user=referent, label="Logiciel")
     membership = Membership.objects.get(user=referent)
-    membership_deactivate(membership=membership, by=coordinator)
+    membership_end(membership=membership, by=administrator)
     assert ApiToken.objects.get().revoked_reason == ApiTokenRevocation.MEMBERSHIP_ENDED
 
     membership.is_active = True

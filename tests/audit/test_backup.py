@@ -3,6 +3,7 @@
 import datetime
 import io
 import tarfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,13 @@ from django.core.serializers import deserialize, serialize
 from django.db import models
 from django_tasks_db.models import DBTaskResult
 
-from parcours.accounts.models import ApiToken
+from parcours.accounts.models import ApiToken, FormSubmission
 from parcours.accounts import twofactor
 from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
 from parcours.core.serializers import ExactJSONEncoder
-from parcours.organisations.models import User
+from parcours.organisations.enums import GrantRequestState
+from parcours.organisations.models import MembershipGrantRequest, Organisation, User
 from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
 
@@ -106,6 +108,14 @@ def _fill(monkeypatch) -> None:
                                 exception_class_path="", traceback="")
     application = Application.objects.order_by("pk").first()
     application.possible_duplicate_of.add(Participant.objects.order_by("pk").first())
+    # A role confirmed by a second administrator, and the one-time token of a form sent.
+    account, asker, confirmer = User.objects.order_by("pk")[:3]
+    now = datetime.datetime.now(datetime.UTC)
+    MembershipGrantRequest.objects.create(
+        account=account, organisation=Organisation.objects.order_by("pk").first(), role="dpo",
+        state=GrantRequestState.CONFIRMED, requested_by=asker, expires_at=now + datetime.timedelta(days=7),
+        decided_by=confirmer, decided_at=now)
+    FormSubmission.objects.create(user=account, token=uuid.uuid4(), answer="/parcours/1/")
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):
@@ -113,7 +123,10 @@ def _fill(monkeypatch) -> None:
         value = datetime.datetime(2025, 3, 14, 15, 9, 26, MICROSECONDS + index, tzinfo=datetime.UTC)
         if isinstance(field, models.TimeField):
             value = value.time()
-        model._default_manager.filter(pk=row.pk).update(**{field.name: value})
+        values = {field.name: value}
+        if model is ApiToken and field.name == "revoked_at":
+            values["revoked_reason"] = "holder"     # a revoked token says why (a database constraint)
+        model._default_manager.filter(pk=row.pk).update(**values)
 
 
 def test_the_round_trip_is_exact_for_every_table_row_and_column(tmp_path, monkeypatch):

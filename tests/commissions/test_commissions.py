@@ -224,8 +224,9 @@ def test_referent_reads_the_agenda_but_gets_no_form_nor_documents(client, refere
 
 
 def test_prescribers_and_other_territories_do_not_find_the_session(client, prescriber, commission):
-    client.force_login(prescriber)
-    assert client.get(reverse("commissions:commission_detail", args=[commission.pk])).status_code == 404
+    client.force_login(prescriber)   # no commission is theirs: the area is closed before any lookup
+    assert client.get(reverse("commissions:commission_detail", args=[commission.pk])).status_code == 403
+    assert client.get(reverse("commissions:commission_detail", args=[10**9])).status_code == 403
     other_plie = factories.OrganisationFactory(territory=factories.TerritoryFactory(name="Ailleurs"), plie=True)
     client.force_login(factories.UserFactory(membership=(other_plie, "coordinator")))
     assert client.get(reverse("commissions:commission_detail", args=[commission.pk])).status_code == 404
@@ -378,5 +379,5 @@ def test_the_administrator_reads_no_agenda(client, commission, file, territory):
     client.force_login(administrator)
     assert client.get(reverse("commissions:commission_list")).status_code in (200, 403)
     response = client.get(reverse("commissions:commission_detail", args=[commission.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not AccessLog.objects.exists()

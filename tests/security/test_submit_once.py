@@ -53,6 +53,8 @@ NOT_CREATING = {
     "intake:assign": "a transition (assignment) under the same lock",
     "commissions:decide": "a transition (the commission's decision) under the same lock",
     "administration:membership_create": "one membership per user and structure (a database constraint)",
+    "administration:grant_request_confirm": "a pending request's state change under a row lock: the copy finds it "
+                                            "confirmed and is refused; one membership per user, structure and role",
 }
 # Rows every request may add: logs, and the claim itself.
 NOT_COUNTED = {"audit.auditevent", "audit.accesslog", "accounts.formsubmission", "django_tasks_database.dbtaskresult"}

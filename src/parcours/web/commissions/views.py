@@ -21,11 +21,12 @@ from parcours.plie.commissions.services import (
     commission_close, commission_decide, commission_next_date, commission_plan,
 )
 from parcours.core.workflow import TransitionRefused
-from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN, SENSITIVE_READ
+from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN, COMMISSION_READ, SENSITIVE_READ
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Territory
 
 from ..access_log import people_shown
+from ..permissions import capability_required
 from .forms import DecisionForm, PlanForm
 from ..submission import submit_once
 
@@ -59,7 +60,7 @@ def commission_list(request):
     })
 
 
-@login_required
+@capability_required(COMMISSION_READ)
 @require_safe
 def commission_detail(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user).select_related("territory"), pk=pk)
@@ -90,12 +91,10 @@ def _back_to_agenda(commission, page: str | None):
     return redirect(f"{url}?page={int(page)}" if page and page.isdigit() and int(page) > 1 else url)
 
 
-@login_required
+@capability_required(COMMISSION_DECIDE)
 @require_POST
 def decide(request, pk: int, pathway_pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
-    if not request.user.can(COMMISSION_DECIDE):
-        raise PermissionDenied
     page = request.GET.get("page")
     pathway = commission_agenda_file(commission, pathway_pk)
     if pathway is None:
@@ -118,12 +117,10 @@ def decide(request, pk: int, pathway_pk: int):
     return _back_to_agenda(commission, page)
 
 
-@login_required
+@capability_required(COMMISSION_DECIDE)
 @require_POST
 def close(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
-    if not request.user.can(COMMISSION_DECIDE):
-        raise PermissionDenied
     try:
         commission_close(commission=commission, by=request.user)
     except TransitionRefused as refusal:
@@ -139,21 +136,19 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@capability_required(COMMISSION_PLAN)
+@require_safe
 def decision_record(request, pk: int):
     commission = get_object_or_404(commissions_for(request.user), pk=pk)
-    if not request.user.can(COMMISSION_PLAN):
-        raise PermissionDenied
     decisions = list(commission_decisions(commission))
     people_shown(request, decisions, screen="commission_decision_record")
     story = pdf.decision_record_story(commission, decisions)
     return _pdf_response(pdf.render(story), f"releve-decisions-{commission.date.isoformat()}.pdf")
 
 
-@login_required
+@capability_required(COMMISSION_PLAN)
+@require_safe
 def prescriber_letter(request, pk: int):
-    if not request.user.can(COMMISSION_PLAN):
-        raise PermissionDenied
     decision = get_object_or_404(
         CommissionDecision.objects.filter(commission__in=commissions_for(request.user)).select_related(
             "commission", "pathway__participant", "pathway__operator",
