@@ -45,6 +45,8 @@ CREATING: dict[str, str | None] = {
     "intake:collective_entry": "coordinator",
     "commissions:commission_list": "coordinator",
     "imports:import_create": "coordinator",
+    "administration:organisation_create": "administrator",
+    "administration:user_create": "administrator",
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
@@ -290,3 +292,20 @@ def test_sqlite_file_queues_the_copy(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     check_double_post(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("name, data", [
+    ("administration:organisation_create", {"name": "CCAS de Gerzat", "kind": "prescriber", "prescriber_type": "ccas",
+                                            "is_active": "on"}),
+    ("administration:user_create", {"first_name": "Lou", "last_name": "Martin", "email": "lou.martin@exemple.fr",
+                                    "password": "Une phrase de passe solide 2026 !", "is_active": "on"}),
+])
+def test_an_administration_form_posted_twice_creates_once(world, name, data):  # noqa: F811
+    client = _owner_client(world, name)
+    data = {**data, FIELD: str(uuid.uuid4())}
+    before = row_counts()
+    first = client.post(reverse(name), data)
+    after_first = row_counts()
+    assert first.status_code == 302 and _created(before, after_first), first.content.decode()[:2000]
+    second = client.post(reverse(name), data)
+    assert row_counts() == after_first and second["Location"] == first["Location"]

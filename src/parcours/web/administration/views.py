@@ -25,6 +25,7 @@ from parcours.programmes.services import programme_configure
 from parcours.territory.models import Territory
 
 from ..permissions import capability_required
+from ..submission import submit_once
 from .forms import MembershipForm, NewUserForm, OrganisationForm, ProgrammeRulesForm, SearchForm, UserForm
 
 admin_only = capability_required(ADMINISTRATION_MANAGE)
@@ -81,6 +82,7 @@ def programme_rules(request, pk: int):
 
 
 @admin_only
+@submit_once
 def organisation_edit(request, pk: int | None = None):
     territories = _territories(request)
     instance = get_object_or_404(Organisation.objects.filter(territory__in=territories), pk=pk) if pk else None
@@ -129,6 +131,7 @@ def user_list(request):
 
 
 @admin_only
+@submit_once
 def user_edit(request, pk: int | None = None):
     instance = get_object_or_404(_users_in_scope(request), pk=pk) if pk else None
     form_class = UserForm if instance else NewUserForm
