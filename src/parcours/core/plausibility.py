@@ -147,6 +147,18 @@ def phone_e164_or_none(value: str) -> str | None:
     return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phones_rewrite_e164(model) -> None:
+    """Rewrite in E.164 every `phone` of `model` (a migration's historical model) that parses; keep the others as
+    typed. The data migrations of each app holding phones call it."""
+    changed = []
+    for row in model.objects.exclude(phone="").only("pk", "phone").order_by("pk").iterator():
+        number = phone_e164_or_none(row.phone)
+        if number is not None and number != row.phone:
+            row.phone = number
+            changed.append(row)
+    model.objects.bulk_update(changed, ["phone"], batch_size=500)
+
+
 def phone_display(value: str) -> str:
     """The stored number as people read it: national format in France, international abroad; else as stored."""
     number = phone_parse(value) if value else None

@@ -4,19 +4,12 @@
 
 from django.db import migrations
 
-from parcours.core.plausibility import phone_e164_or_none
+from parcours.core.plausibility import phones_rewrite_e164
 
 
 def phones_to_e164(apps, schema_editor):
     for model_name in ['Participant']:
-        model = apps.get_model("participants", model_name)
-        changed = []
-        for row in model.objects.exclude(phone="").only("pk", "phone").order_by("pk").iterator():
-            number = phone_e164_or_none(row.phone)
-            if number is not None and number != row.phone:
-                row.phone = number
-                changed.append(row)
-        model.objects.bulk_update(changed, ["phone"], batch_size=500)
+        phones_rewrite_e164(apps.get_model("participants", model_name))
 
 
 class Migration(migrations.Migration):

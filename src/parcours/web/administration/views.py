@@ -224,27 +224,24 @@ def grant_request_confirm(request, pk: int):
     return redirect(back)
 
 
-@admin_only
-def grant_request_refuse(request, pk: int):
+def _grant_request_close(request, pk: int, close, done: str):
+    """Refuse or cancel a pending request (POST), then back to the account's page."""
     grant_request = _grant_request(request, pk)
     if request.method == "POST":
         try:
-            membership_grant_refuse(grant_request=grant_request, by=request.user)
+            close(grant_request=grant_request, by=request.user)
         except ValidationError as error:
             _report(request, error)
         else:
-            messages.success(request, _("La demande est refusée."))
+            messages.success(request, done)
     return redirect("administration:user_edit", pk=grant_request.account_id)
+
+
+@admin_only
+def grant_request_refuse(request, pk: int):
+    return _grant_request_close(request, pk, membership_grant_refuse, _("La demande est refusée."))
 
 
 @admin_only
 def grant_request_cancel(request, pk: int):
-    grant_request = _grant_request(request, pk)
-    if request.method == "POST":
-        try:
-            membership_grant_cancel(grant_request=grant_request, by=request.user)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("La demande est annulée."))
-    return redirect("administration:user_edit", pk=grant_request.account_id)
+    return _grant_request_close(request, pk, membership_grant_cancel, _("La demande est annulée."))
