@@ -100,3 +100,20 @@ def test_user_menu_shows_the_log_to_the_dpo_only(client, dpo, referent):
     assert reverse("audit:access_log") in client.get(reverse("web:home")).content.decode()
     client.force_login(referent)
     assert reverse("audit:access_log") not in client.get(reverse("web:home")).content.decode()
+
+
+def test_a_token_revoked_by_a_password_change_is_in_the_holder_territory_history(dpo, referent):
+    """No person revoked it (a signal did, after the password change): the row has no actor, and still belongs to
+    the DPO of the holder's territory, not to another territory's."""
+    from parcours.accounts.services import api_token_create
+    from parcours.privacy.dpo import audit_events_for_dpo
+
+    token, _secret = api_token_create(user=referent, label="Logiciel")
+    referent.set_password("Une toute nouvelle phrase de passe 2026 !")
+    referent.save()
+    revoked = AuditEvent.objects.get(action="api_token_revoke")
+    assert revoked.actor_id is None and revoked.object_id == str(token.pk)
+    assert revoked in audit_events_for_dpo(dpo)
+    elsewhere = factories.UserFactory(membership=(factories.OrganisationFactory(
+        territory=factories.TerritoryFactory(name="Ailleurs"), plie=True), "dpo"))
+    assert revoked not in audit_events_for_dpo(elsewhere)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from parcours.accounts.models import ApiToken
 from parcours.organisations.capabilities import AUDIT_READ
 from parcours.organisations.models import Membership, User
 from parcours.organisations.scope import territory_ids_with
@@ -45,7 +47,16 @@ def audit_events_for_dpo(dpo: User, **filters) -> QuerySet:
     in_territory = Participant.objects.filter(pk=OuterRef("participant_id"), territory_id__in=territories)
     actor_in_territory = Membership.objects.filter(user=OuterRef("actor_id"),
                                                    organisation__territory_id__in=territories)
-    qs = AuditEvent.objects.filter(Exists(in_territory) | Q(participant_id__isnull=True) & Exists(actor_in_territory))
+    # A change no person made directly (a token revoked by a password change, seen by a signal) has no actor: it
+    # belongs to the territory of the account it changed.
+    holder_in_territory = ApiToken.objects.filter(
+        user__memberships__organisation__territory_id__in=territories).annotate(
+        object_key=Cast("pk", CharField())).filter(object_key=OuterRef("object_id"))
+    qs = AuditEvent.objects.filter(
+        Exists(in_territory)
+        | Q(participant_id__isnull=True) & Exists(actor_in_territory)
+        | Q(participant_id__isnull=True, actor__isnull=True, object_type="accounts.apitoken")
+        & Exists(holder_in_territory))
     return _filter(qs.select_related("actor"), "actor_id", **filters)
 
 
