@@ -5,7 +5,7 @@ arrives, `submission_claim` inserts (user, token) in the transaction that will h
 the same post (a double click, a request resent by the browser or a proxy) waits on the unique constraint until
 the first commits, then finds it and writes nothing. If the first fails, its transaction takes the claim away
 with it, and the copy is treated as the first. Rows are purged after PARCOURS_FORM_TOKEN_KEPT_SECONDS by
-`parcours retention` (docs/security.md, "Pannes").
+`parcours retention` (docs/security.md, "Faults").
 """
 
 from __future__ import annotations
