@@ -257,3 +257,15 @@ def test_assessments_due_page(client, referent, operator, django_assert_num_quer
     with django_assert_num_queries(5):   # +1: the people shown, logged in one insert
         html = client.get(reverse("intake:assessments_due")).content.decode()
     assert "En retard" in html
+
+
+def test_assessments_due_page_is_paginated_and_logs_the_page_only(client, referent, operator):
+    from parcours.audit.models import AccessLog
+
+    for days in range(27):
+        assigned(referent, operator, days_ago=days + 1)
+    client.force_login(referent)
+    first = client.get(reverse("intake:assessments_due"))
+    assert len(first.context["page"]) == 25 and AccessLog.objects.count() == 25
+    second = client.get(reverse("intake:assessments_due"), {"page": 2})
+    assert len(second.context["page"]) == 2 and AccessLog.objects.count() == 27

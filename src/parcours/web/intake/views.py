@@ -314,9 +314,10 @@ def assessment_complete(request, pk: int):
 
 @field_roles
 def assessments_due(request):
-    rows = selectors.assessments_due(request.user)
-    people_shown(request, rows, screen="intake_assessments_due")
-    return render(request, "intake/assessments_due.html", {"rows": rows})
+    # Deadlines are computed per file in Python (each territory's rules): the page is cut from that list.
+    page = Paginator(selectors.assessments_due(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    people_shown(request, page, screen="intake_assessments_due")
+    return render(request, "intake/assessments_due.html", {"rows": page, "page": page})
 
 
 # --- entry through a collective action ---------------------------------------------------------------------------
