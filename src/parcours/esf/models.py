@@ -67,8 +67,11 @@ class Cofinancing(models.Model):
 
 class ReferentCost(models.Model):
     """What a referent's year of work costs. The referent is identified as a pathway's is: an account when one
-    matches the identifier (its e-mail), else the identifier from the source system."""
+    matches the identifier (its e-mail), else the identifier from the source system. Costs are a territory's
+    data (its import), read by the claims of its operations."""
 
+    territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="+")
     referent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("référent·e"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     referent_ref = models.CharField(_("référent·e (identifiant d'origine)"), max_length=254, blank=True)
@@ -87,9 +90,9 @@ class ReferentCost(models.Model):
             models.CheckConstraint(condition=(Q(referent__isnull=False) & Q(referent_ref=""))
                                    | (Q(referent__isnull=True) & ~Q(referent_ref="")),
                                    name="esf_referentcost_one_referent"),
-            models.UniqueConstraint(fields=["referent", "year"], condition=Q(referent__isnull=False),
+            models.UniqueConstraint(fields=["territory", "referent", "year"], condition=Q(referent__isnull=False),
                                     name="esf_referentcost_user_year"),
-            models.UniqueConstraint(fields=["referent_ref", "year"], condition=Q(referent__isnull=True),
+            models.UniqueConstraint(fields=["territory", "referent_ref", "year"], condition=Q(referent__isnull=True),
                                     name="esf_referentcost_ref_year"),
         ]
 

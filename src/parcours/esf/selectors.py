@@ -217,7 +217,8 @@ def esf_claim_compute(*, operation: Operation, date_from: date, date_to: date) -
     costs: dict[tuple[str, int], Fraction] = {}
     years = sorted({year for by_year in minutes.values() for year in by_year})
     if years:
-        for email, ref, year, annual, share in ReferentCost.objects.filter(year__in=years).values_list(
+        for email, ref, year, annual, share in ReferentCost.objects.filter(
+                territory_id=operation.beneficiary.territory_id, year__in=years).values_list(
                 "referent__email", "referent_ref", "year", "annual_gross_cost", "work_time_share"):
             costs[(_referent_key(email, ref), year)] = Fraction(annual) / (HOURS_PER_YEAR * Fraction(share))
     referents, without_cost = [], set()
