@@ -192,6 +192,8 @@ class _Tracker:
         self.progress, self.total, self.done, self.reported = progress, total, 0, 0
 
     def advance(self, rows: int) -> None:
+        if not rows:
+            return  # nothing new to tell (an absent file)
         self.done += rows
         if self.progress and (self.done - self.reported >= BATCH or self.done == self.total):
             self.reported = self.done
