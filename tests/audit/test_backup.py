@@ -4,6 +4,7 @@ import datetime
 import io
 import tarfile
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from parcours.accounts import twofactor
 from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
 from parcours.core.serializers import ExactJSONEncoder
+from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
 from parcours.organisations.enums import GrantRequestState
 from parcours.organisations.models import MembershipGrantRequest, Organisation, User
 from parcours.participants.models import Document, Participant
@@ -116,6 +118,16 @@ def _fill(monkeypatch) -> None:
         state=GrantRequestState.CONFIRMED, requested_by=asker, expires_at=now + datetime.timedelta(days=7),
         decided_by=confirmer, decided_at=now)
     FormSubmission.objects.create(user=account, token=uuid.uuid4(), answer="/parcours/1/")
+    # An ESF+ operation with its plan, a referent's cost and a participation (docs/esf.md).
+    operation = Operation.objects.create(
+        operation_ref="OP-BACKUP", title="Accompagnement", beneficiary=Organisation.objects.order_by("pk").first(),
+        start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2025, 12, 31),
+        total_eligible_cost=Decimal("25899.60"), esf_amount=Decimal("15539.76"))
+    Cofinancing.objects.create(operation=operation, funder_kind="esf", year=2025, planned=Decimal("15539.76"))
+    ReferentCost.objects.create(territory=operation.beneficiary.territory, referent=account, year=2025,
+                                annual_gross_cost=Decimal("43000"), work_time_share=Decimal("0.8"))
+    Participation.objects.create(participation_ref="PA-BACKUP", participant=Participant.objects.order_by("pk").first(),
+                                 operation=operation, entry_date=datetime.date(2025, 2, 1), labour_status="inactive")
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):

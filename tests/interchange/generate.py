@@ -38,7 +38,7 @@ def generate_set(directory: Path, n: int, *, seed: int = 1, prefix: str = "G") -
         birth = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
         write("participants", [ref, f"Nom{i}", f"Prénom{i}", rng.choice("FM"), birth.isoformat(),
                                "63113", rng.choice(["", "croix-de-neyrat"]), rng.choice(["", "VI", "V", "IV"]),
-                               *(rng.choice(["", "0", "1"]) for _ in range(7))])
+                               *(rng.choice(["", "0", "1"]) for _ in range(7)), "", ""])
         application = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 365 * 5))
         entry = application + timedelta(days=30)
         closed = rng.random() < 0.6

@@ -71,3 +71,37 @@ def appointment(ref="A-1", pathway_ref="PW-1", **extra) -> dict:
            "mode": "in_person", "duration_minutes": "45", "place": "Permanence, Croix-de-Neyrat"}
     row.update(extra)
     return row
+
+
+# --- ESF+ files (docs/spec/esf.md) ---------------------------------------------------------------------------------
+
+def operation(ref="OP-1", **extra) -> dict:
+    row = {"operation_ref": ref, "title": "Accompagnement renforcé des parcours", "beneficiary": "Association Emploi 63",
+           "start_date": "2023-01-01", "end_date": "2023-12-31", "total_eligible_cost": "25899.6",
+           "esf_amount": "15539.76"}
+    row.update(extra)
+    return row
+
+
+def cofinancing(operation_ref="OP-1", **extra) -> dict:
+    row = {"operation_ref": operation_ref, "funder_kind": "esf", "funder": "", "year": "2023",
+           "planned": "15539.76", "actual": ""}
+    row.update(extra)
+    return row
+
+
+def referent_cost(referent="referent@example.org", **extra) -> dict:
+    row = {"referent": referent, "year": "2023", "annual_gross_cost": "43000", "work_time_share": "1"}
+    row.update(extra)
+    return row
+
+
+def participation(ref="PA-1", person_ref="P-1", operation_ref="OP-1", **extra) -> dict:
+    row = {"participation_ref": ref, "participant_ref": person_ref, "operation_ref": operation_ref,
+           "entry_date": "2023-02-15", "exit_date": "", "labour_status": "unemployed", "unemployment_months": "14",
+           "in_education_or_training": "", "isced": "3", "disability": "0", "third_country_national": "0",
+           "foreign_background": "refused", "minority": "0", "homeless": "0", "rural": "1",
+           "exit_situation": "", "qualification_gained": "", "situation_6_months": "",
+           "improved_situation_6_months": ""}
+    row.update(extra)
+    return row

@@ -14,12 +14,16 @@ from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
 from tests.interchange.generate import generate_set
-from tests.interchange.helpers import appointment, pathway, person, run, step, write_set
+from tests.interchange.helpers import (
+    appointment, cofinancing, operation, participation, pathway, person, referent_cost, run, step, write_set,
+)
 
 
 def full_set(directory, **overrides):
     return write_set(directory,
-                     participants=overrides.get("participants", [person("P-1", qpv_code="croix-de-neyrat"),
+                     participants=overrides.get("participants", [person("P-1", qpv_code="croix-de-neyrat",
+                                                                        phone="+33612345678",
+                                                                        email="awa.martin@example.org"),
                                                                  person("P-2", sex="M", education_level="")]),
                      pathways=overrides.get("pathways", [
                          pathway("PW-1", "P-1", referent="Referent@Example.org"),
@@ -31,7 +35,21 @@ def full_set(directory, **overrides):
                      steps=overrides.get("steps", [step("S-1", "PW-1", employer_siret="12345678901234",
                                                         contract_type="cdi", social_clause="1")]),
                      appointments=overrides.get("appointments", [appointment("A-1", "PW-1"),
-                                                                 appointment("A-2", "PW-1", date="2023-03-02")]))
+                                                                 appointment("A-2", "PW-1", date="2023-03-02")]),
+                     operations=overrides.get("operations", [operation("OP-1")]),
+                     cofinancing=overrides.get("cofinancing", [
+                         cofinancing("OP-1"),
+                         cofinancing("OP-1", funder_kind="departement", funder="Conseil départemental du Puy-de-Dôme",
+                                     planned="10359.84", actual="10000")]),
+                     referent_costs=overrides.get("referent_costs", [
+                         referent_cost("Referent@Example.org"), referent_cost("jdupont@ancien-si.fr",
+                                                                              work_time_share="0.8")]),
+                     participations=overrides.get("participations", [
+                         participation("PA-1", "P-1"),
+                         participation("PA-2", "P-2", labour_status="employed", unemployment_months="",
+                                       entry_date="2023-03-01", exit_date="2023-06-30", exit_situation="employed",
+                                       qualification_gained="1", situation_6_months="employed",
+                                       improved_situation_6_months="1", isced="")]))
 
 
 def test_import_maps_the_format_to_the_models(tmp_path, territory):

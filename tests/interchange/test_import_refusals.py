@@ -66,9 +66,9 @@ def test_wrong_number_of_fields_and_physical_lines_with_multiline_cells(tmp_path
     directory = one_set(tmp_path, participants=[person("P-1", last_name="Sur\ndeux lignes"), person("P-2")])
     with open(directory / "participants.csv", "a", encoding="utf-8", newline="") as handle:
         handle.write("P-3,Durand\r\n")
-        handle.write("P-4,Petit,Luc,X,1980-01-01,,,,,,,,,,\r\n")
+        handle.write("P-4,Petit,Luc,X,1980-01-01,,,,,,,,,,,,\r\n")
     assert refused(directory) == [
-        "participants.csv:5: -: 2 champ(s) au lieu de 15 (selon l'en-tête)",
+        "participants.csv:5: -: 2 champ(s) au lieu de 17 (selon l'en-tête)",
         "participants.csv:6: sex: code « X » inconnu (valeurs admises : F, M)",
     ]
 

@@ -23,7 +23,13 @@ from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.territory.models import Territory
 
 from .importer import GENERATED_PREFIX
-from .reader import APPOINTMENTS, BOOLEAN_SITUATIONS, FILES, PARTICIPANTS, PATHWAYS, STEPS, column_names
+from parcours.esf.enums import SENSITIVE_FIELDS
+from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
+
+from .reader import (
+    APPOINTMENTS, BOOLEAN_SITUATIONS, COFINANCING, FILES, OPERATIONS, PARTICIPANTS, PARTICIPATIONS, PATHWAYS,
+    REFERENT_COSTS, STEPS, column_names,
+)
 
 
 class ExportError(Exception):
@@ -71,18 +77,22 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     tables: dict[str, list[list[str]]] = {}
 
     # The interchange format is the PLIE's: its people are those with a pathway in the territory's PLIE.
+    # ... and those taking part in one of its ESF+ operations.
     people = Participant.objects.filter(territory=territory).filter(
-        Exists(Pathway.objects.filter(participant=OuterRef("pk"), programme_kind=PLIE)))
+        Exists(Pathway.objects.filter(participant=OuterRef("pk"), programme_kind=PLIE))
+        | Exists(Participation.objects.filter(participant=OuterRef("pk"))))
     person_ref = {}
     rows = []
     # The criteria are rows; the file keeps their columns (BOOLEAN_SITUATIONS), read in the same query.
     people = people.annotate(**{name: situation_subquery(name) for name in BOOLEAN_SITUATIONS})
     for r in people.values("pk", "external_ref", "last_name", "first_name", "sex", "birth_date", "commune__insee",
-                           "qpv__code", "education_level", *BOOLEAN_SITUATIONS).iterator(chunk_size=5000):
+                           "qpv__code", "education_level", *BOOLEAN_SITUATIONS, "phone", "email"
+                           ).iterator(chunk_size=5000):
         ref = person_ref[r["pk"]] = _ref(PARTICIPANTS, r["external_ref"], r["pk"])
         names = ("", "") if anonymise else (r["last_name"], r["first_name"])
+        contact = ("", "") if anonymise else (r["phone"], r["email"])
         rows.append([ref, *names, r["sex"], r["birth_date"], r["commune__insee"], r["qpv__code"],
-                     r["education_level"], *(r[name] for name in BOOLEAN_SITUATIONS)])
+                     r["education_level"], *(r[name] for name in BOOLEAN_SITUATIONS), *contact])
     tables[PARTICIPANTS] = rows
 
     pathway_ref = {}
@@ -119,11 +129,34 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
                      r["kind"], r["mode"], r["duration_minutes"], r["place"]])
     tables[APPOINTMENTS] = rows
 
+    # ESF+ (docs/spec/esf.md): the operations carried by the territory's structures.
+    operations = Operation.objects.filter(beneficiary__territory=territory)
+    tables[OPERATIONS] = [list(r) for r in operations.values_list(
+        "operation_ref", "title", "beneficiary__name", "start_date", "end_date", "total_eligible_cost", "esf_amount")]
+    tables[COFINANCING] = [list(r) for r in Cofinancing.objects.filter(operation__in=operations).values_list(
+        "operation__operation_ref", "funder_kind", "funder", "year", "planned", "actual")]
+    rows = []
+    for email, ref, *rest in ReferentCost.objects.filter(territory=territory).values_list(
+            "referent__email", "referent_ref", "year", "annual_gross_cost", "work_time_share"):
+        rows.append([email or ref, *rest])
+    tables[REFERENT_COSTS] = rows
+    rows = []
+    for r in Participation.objects.filter(operation__in=operations).values(
+            "participation_ref", "participant_id", "operation__operation_ref", "entry_date", "exit_date",
+            "labour_status", "unemployment_months", "in_education_or_training", "isced", *SENSITIVE_FIELDS,
+            "exit_situation", "qualification_gained", "situation_6_months", "improved_situation_6_months"):
+        r["participant_id"] = person_ref[r["participant_id"]]
+        rows.append(list(r.values()))
+    tables[PARTICIPATIONS] = rows
+
     report = ExportReport()
     for file in FILES:
         rows = [[_cell(v) for v in row] for row in tables[file]]
-        _check_unique(file, rows)
-        rows.sort(key=lambda row: row[0])
+        if file in (COFINANCING, REFERENT_COSTS):
+            rows.sort(key=lambda row: (row[0], row[3] if file == COFINANCING else row[1], row))  # no ref of their own
+        else:
+            _check_unique(file, rows)
+            rows.sort(key=lambda row: row[0])
         with open(directory / file, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(column_names(file))

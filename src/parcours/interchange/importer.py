@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -32,9 +33,13 @@ from parcours.programmes.registry import programme_definition
 from parcours.plie.definition import PLIE, plie_programme_of
 from parcours.territory.models import Territory
 
+from parcours.esf.enums import SENSITIVE_FIELDS
+from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
+
 from .reader import (
-    APPOINTMENTS, BOOLEAN_SITUATIONS, FILES, PARTICIPANTS, PATHWAYS, REF_COLUMN, STEPS, ChildState, DataSet, Existing,
-    ImportError_, ParseContext, PathwayState, dataset_check, dataset_read, errors_sorted,
+    APPOINTMENTS, BOOLEAN_SITUATIONS, COFINANCING, FILES, OPERATIONS, PARTICIPANTS, PARTICIPATIONS, PATHWAYS,
+    REF_COLUMN, REFERENT_COSTS, STEPS, ChildState, CofinancingState, DataSet, Existing, ImportError_, OperationState,
+    ParseContext, ParticipationState, PathwayState, dataset_check, dataset_read, errors_sorted,
 )
 
 BATCH = 2000
@@ -49,6 +54,13 @@ PATHWAY_FIELDS = ["participant_id", "operator_id", "referent_id", "referent_ref"
 STEP_FIELDS = ["pathway_id", "step_type", "start_date", "end_date", "operator_name", "employer_siret",
                "contract_type", "social_clause", "hours"]
 APPOINTMENT_FIELDS = ["pathway_id", "date", "kind", "mode", "duration_minutes", "place"]
+# Contact columns of participants.csv that Parcours also fills: written only when the header names them.
+CONTACT_FIELDS = ["phone", "email"]
+OPERATION_FIELDS = ["title", "beneficiary_id", "start_date", "end_date", "total_eligible_cost", "esf_amount"]
+PARTICIPATION_FIELDS = ["participant_id", "operation_id", "entry_date", "exit_date", "labour_status",
+                        "unemployment_months", "in_education_or_training", "isced", *SENSITIVE_FIELDS,
+                        "exit_situation", "qualification_gained", "situation_6_months", "improved_situation_6_months"]
+COFINANCING_FIELDS = ["funder_kind", "funder", "year", "planned", "actual"]
 
 # Refs that `parcours export` generates for records created in Parcours (no external_ref).
 GENERATED = {PARTICIPANTS: re.compile(r"^P(\d+)$"), PATHWAYS: re.compile(r"^PW(\d+)$"),
@@ -180,6 +192,8 @@ class _Tracker:
         self.progress, self.total, self.done, self.reported = progress, total, 0, 0
 
     def advance(self, rows: int) -> None:
+        if not rows:
+            return  # nothing new to tell (an absent file)
         self.done += rows
         if self.progress and (self.done - self.reported >= BATCH or self.done == self.total):
             self.reported = self.done
@@ -212,7 +226,8 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
 
     participants = _Matcher(PARTICIPANTS, _values(
         Participant.objects.filter(territory=territory).annotate(
-            **{code: situation_subquery(code) for code in SITUATION_CODES}), PARTICIPANT_FIELDS + SITUATION_CODES))
+            **{code: situation_subquery(code) for code in SITUATION_CODES}),
+        PARTICIPANT_FIELDS + CONTACT_FIELDS + SITUATION_CODES))
     # The interchange format is the PLIE's: its pathways are those of the territory's PLIE programme.
     pathways = _Matcher(PATHWAYS, _values(Pathway.objects.filter(territory=territory, programme_kind=PLIE),
                                           PATHWAY_FIELDS))
@@ -273,6 +288,8 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
                      if row[REF_COLUMN[file]] and row[REF_COLUMN[file]] not in matched]
         existing.foreign_refs[file] = _foreign(model, unmatched, territory, path)
 
+    esf = _esf_existing(dataset, territory, existing)
+
     errors += dataset_check(dataset, existing)
     if errors:
         raise ImportRefused(errors)
@@ -287,7 +304,7 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
         _write(dataset, territory=territory, report=report, communes=communes, qpvs=qpvs,
                participants=participants, pathways=pathways, steps=steps, appointments=appointments,
                participant_pks=existing.participant_pks, pathway_pks=pathway_pks, ref_to_pathway=ref_to_pathway,
-               child_pks=child_pks, writer=_Writer(dry_run=dry_run, tracker=_Tracker(progress, total)))
+               child_pks=child_pks, esf=esf, writer=_Writer(dry_run=dry_run, tracker=_Tracker(progress, total)))
         if before_commit:
             before_commit(report)
     return report
@@ -385,9 +402,151 @@ def _situations_write(rows: list[tuple[dict, int | None, str]], records: dict[in
                  for pk, value in batch if value is not None], batch_size=BATCH)
 
 
+@dataclass
+class _EsfRecords:
+    """The territory's ESF+ records as the import matches them (by operation_ref, participation_ref)."""
+
+    operations: dict[int, dict]
+    operation_pks: dict[str, int]
+    cofinancing: dict[int, list[dict]]      # operation pk -> its lines
+    participations: dict[int, dict]
+    participation_pks: dict[str, int]
+
+
+def _foreign_by(model, column: str, refs: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(refs):
+        found.update(model.objects.filter(**{f"{column}__in": chunk}).values_list(column, flat=True))
+    return found
+
+
+def _esf_existing(dataset: DataSet, territory: Territory, existing: Existing) -> _EsfRecords:
+    """Read the territory's ESF+ records once each, and give the checks their state (docs/spec/esf.md)."""
+    operations = {r["id"]: r for r in Operation.objects.filter(beneficiary__territory=territory).values(
+        "id", "operation_ref", "beneficiary__name", *OPERATION_FIELDS)}
+    operation_pks = {r["operation_ref"]: pk for pk, r in operations.items()}
+    op_ref = {pk: r["operation_ref"] for pk, r in operations.items()}
+    for ref, pk in operation_pks.items():
+        r = operations[pk]
+        existing.operations[ref] = OperationState(
+            ref=ref, beneficiary=r["beneficiary__name"], start_date=r["start_date"], end_date=r["end_date"],
+            total_eligible_cost=r["total_eligible_cost"], esf_amount=r["esf_amount"])
+    cofinancing: dict[int, list[dict]] = {}
+    for r in Cofinancing.objects.filter(operation__beneficiary__territory=territory).values(
+            "id", "operation_id", *COFINANCING_FIELDS):
+        cofinancing.setdefault(r["operation_id"], []).append(r)
+        existing.cofinancing.setdefault(op_ref[r["operation_id"]], []).append(
+            CofinancingState(funder_kind=r["funder_kind"], year=r["year"], planned=r["planned"]))
+    participations = {r["id"]: r for r in Participation.objects.filter(
+        operation__beneficiary__territory=territory).values("id", "participation_ref", *PARTICIPATION_FIELDS)}
+    participation_pks = {r["participation_ref"]: pk for pk, r in participations.items()}
+    for ref, pk in participation_pks.items():
+        r = participations[pk]
+        existing.participations[ref] = ParticipationState(
+            ref=ref, participant_key=("pk", r["participant_id"]), operation_ref=op_ref[r["operation_id"]],
+            entry_date=r["entry_date"], exit_date=r["exit_date"])
+    for file, model, column, known in ((OPERATIONS, Operation, "operation_ref", operation_pks),
+                                       (PARTICIPATIONS, Participation, "participation_ref", participation_pks)):
+        unmatched = [row[column] for row in dataset.rows[file] if row[column] and row[column] not in known]
+        existing.foreign_refs[file] = _foreign_by(model, column, unmatched)
+    return _EsfRecords(operations=operations, operation_pks=operation_pks, cofinancing=cofinancing,
+                       participations=participations, participation_pks=participation_pks)
+
+
+def _referent_key(users: dict[str, int], identifier: str) -> tuple:
+    """A referent as pathways.csv names it: the account whose e-mail it is, else the identifier itself."""
+    user_pk = users.get(identifier.lower())
+    return ("user", user_pk) if user_pk else ("ref", identifier)
+
+
+def _esf_write(dataset: DataSet, *, territory, report, organisations: dict[str, int], users: dict[str, int],
+               person_pks: dict[str, int], esf: _EsfRecords, writer: _Writer) -> None:
+    rows = []
+    for row in dataset.rows[OPERATIONS]:
+        values = {"title": row["title"], "beneficiary_id": organisations[row["beneficiary"]],
+                  "start_date": row["start_date"], "end_date": row["end_date"],
+                  "total_eligible_cost": row["total_eligible_cost"], "esf_amount": row["esf_amount"]}
+        rows.append((values, esf.operation_pks.get(row["operation_ref"]), row["operation_ref"]))
+    operation_pks = {**esf.operation_pks, **_apply(
+        Operation, rows, esf.operations, OPERATION_FIELDS, report.files[OPERATIONS],
+        extra_create=lambda ref: {"operation_ref": ref}, versioned=False, writer=writer)}
+
+    # Cofinancing lines have no ref: an operation named in the file gets exactly the file's lines, left as they
+    # are when they are the same (idempotence), replaced otherwise.
+    lines: dict[str, list[dict]] = {}
+    for row in dataset.rows[COFINANCING]:
+        lines.setdefault(row["operation_ref"], []).append(
+            {"funder_kind": row["funder_kind"], "funder": row["funder"] or "", "year": row["year"],
+             "planned": row["planned"], "actual": row["actual"]})
+    file_report = report.files[COFINANCING]
+
+    def shape(line: dict) -> tuple:
+        return tuple(line[name] for name in COFINANCING_FIELDS[:3]) + (
+            Decimal(line["planned"]).normalize(), None if line["actual"] is None else Decimal(line["actual"]).normalize())
+    stale, fresh = [], []
+    for ref, new in lines.items():
+        pk = operation_pks[ref]
+        old = esf.cofinancing.get(pk, []) if pk in esf.operations else []
+        if sorted(map(shape, old), key=repr) == sorted(map(shape, new), key=repr):
+            file_report.unchanged += len(new)
+            continue
+        stale.extend(line["id"] for line in old)
+        fresh.extend(Cofinancing(operation_id=pk, **line) for line in new)
+        file_report.created += len(new)
+    writer.tracker.advance(sum(len(new) for new in lines.values()))
+    if not writer.dry_run:
+        for chunk in _chunks(stale):
+            Cofinancing.objects.filter(pk__in=chunk).delete()
+        Cofinancing.objects.bulk_create(fresh, batch_size=BATCH)
+
+    costs = {}
+    for r in ReferentCost.objects.filter(territory=territory).values(
+            "id", "referent_id", "referent_ref", "year", "annual_gross_cost", "work_time_share"):
+        key = ("user", r["referent_id"]) if r["referent_id"] else ("ref", r["referent_ref"])
+        costs[(key, r["year"])] = r
+    creates, updates = [], []
+    file_report = report.files[REFERENT_COSTS]
+    for row in dataset.rows[REFERENT_COSTS]:
+        key = _referent_key(users, row["referent"])
+        record = costs.get((key, row["year"]))
+        values = {"annual_gross_cost": row["annual_gross_cost"], "work_time_share": row["work_time_share"]}
+        if record is None:
+            creates.append(ReferentCost(territory=territory, year=row["year"], **values,
+                                        referent_id=key[1] if key[0] == "user" else None,
+                                        referent_ref=key[1] if key[0] == "ref" else ""))
+        elif _changed(record, values):
+            updates.append(ReferentCost(pk=record["id"], **values))
+        else:
+            file_report.unchanged += 1
+    file_report.created += len(creates)
+    file_report.updated += len(updates)
+    writer.tracker.advance(len(dataset.rows[REFERENT_COSTS]))
+    if not writer.dry_run:
+        ReferentCost.objects.bulk_update(updates, ["annual_gross_cost", "work_time_share"], batch_size=BATCH)
+        ReferentCost.objects.bulk_create(creates, batch_size=BATCH)
+
+    rows = []
+    for row in dataset.rows[PARTICIPATIONS]:
+        values = {
+            "participant_id": person_pks[row["participant_ref"]], "operation_id": operation_pks[row["operation_ref"]],
+            "entry_date": row["entry_date"], "exit_date": row["exit_date"], "labour_status": row["labour_status"],
+            "unemployment_months": row["unemployment_months"],
+            "in_education_or_training": row["in_education_or_training"], "isced": row["isced"] or "",
+            **{name: row[name] or "" for name in SENSITIVE_FIELDS},
+            "exit_situation": row["exit_situation"] or "", "qualification_gained": row["qualification_gained"],
+            "situation_6_months": row["situation_6_months"] or "",
+            "improved_situation_6_months": row["improved_situation_6_months"],
+        }
+        rows.append((values, esf.participation_pks.get(row["participation_ref"]), row["participation_ref"]))
+    _apply(Participation, rows, esf.participations, PARTICIPATION_FIELDS, report.files[PARTICIPATIONS],
+           extra_create=lambda ref: {"participation_ref": ref}, versioned=False, writer=writer)
+
+
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
-           participant_pks, pathway_pks, ref_to_pathway, child_pks, writer: _Writer) -> None:
+           participant_pks, pathway_pks, ref_to_pathway, child_pks, esf: _EsfRecords, writer: _Writer) -> None:
     programme = plie_programme_of(territory.pk)
+    # A file without the phone or e-mail column leaves what Parcours holds (an older export, another system).
+    contact_fields = [name for name in CONTACT_FIELDS if name in dataset.headers.get(PARTICIPANTS, set())]
     rows = []
     for row in dataset.rows[PARTICIPANTS]:
         values = {
@@ -395,16 +554,21 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
             "birth_date": row["birth_date"], "commune_id": communes.get(row["commune_insee"]),
             "qpv_id": qpvs.get(row["qpv_code"]), "education_level": row["education_level"] or "",
             **{name: row[name] for name in BOOLEAN_SITUATIONS},
+            **{name: row[name] or "" for name in contact_fields},
         }
         rows.append((values, participant_pks.get(row["participant_ref"]), row["participant_ref"]))
-    person_pks = _apply(Participant, rows, participants.records, PARTICIPANT_FIELDS, report.files[PARTICIPANTS],
+    person_pks = _apply(Participant, rows, participants.records, PARTICIPANT_FIELDS + contact_fields,
+                        report.files[PARTICIPANTS],
                         extra_create=lambda ref: {"territory": territory, "external_ref": ref}, versioned=True,
                         writer=writer, compared_only=tuple(SITUATION_CODES))
     if not writer.dry_run:
         _situations_write(rows, participants.records, person_pks)
 
     organisations = dict(territory.organisations.values_list("name", "pk"))
-    missing = sorted({row["operator"] for row in dataset.rows[PATHWAYS] if row["operator"]} - set(organisations))
+    # Operators of pathways and beneficiaries of operations are the territory's structures, matched by name.
+    named = {row["operator"] for row in dataset.rows[PATHWAYS] if row["operator"]}
+    named |= {row["beneficiary"] for row in dataset.rows[OPERATIONS] if row["beneficiary"]}
+    missing = sorted(named - set(organisations))
     if writer.dry_run:
         organisations.update((name, next(writer.stand_in)) for name in missing)
     else:
@@ -492,3 +656,6 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
         rows.append((values, child_pks[APPOINTMENTS].get(row["appointment_ref"]), row["appointment_ref"]))
     _apply(Appointment, rows, appointments.records, APPOINTMENT_FIELDS, report.files[APPOINTMENTS],
            extra_create=lambda ref: {"external_ref": ref}, versioned=False, writer=writer)
+
+    _esf_write(dataset, territory=territory, report=report, organisations=organisations, users=users,
+               person_pks=person_pks, esf=esf, writer=writer)

@@ -17,14 +17,22 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from parcours.core import plausibility
+from parcours.esf.enums import SENSITIVE_FIELDS, ExitSituation, FunderKind, Isced, LabourStatus, SensitiveAnswer
 from parcours.organisations.enums import PrescriberType
 from parcours.participants.enums import EducationLevel, Sex
 from parcours.pathways.enums import AppointmentKind, ContactMode, ContractType, Decision
 from parcours.plie.enums import ExitReason, StepType
 
 PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS = "participants.csv", "pathways.csv", "steps.csv", "appointments.csv"
-FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS)
+# The ESF+ files (docs/spec/esf.md): optional files of the same data set.
+OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS = (
+    "operations.csv", "cofinancing.csv", "referent_costs.csv", "participations.csv")
+ESF_FILES = (OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS)
+FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS, *ESF_FILES)
 REQUIRED_FILES = (PARTICIPANTS, PATHWAYS)
 BOOLEAN_SITUATIONS = ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth")
 
@@ -33,6 +41,9 @@ SIRET_RE = re.compile(r"^\d{14}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DECIMAL_RE = re.compile(r"^\d{1,5}(\.\d{1,2})?$")
 INTEGER_RE = re.compile(r"^\d{1,9}$")
+MONEY_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+SHARE_RE = re.compile(r"^\d(\.\d{1,4})?$")
+YEAR_RE = re.compile(r"^\d{4}$")
 REF_MAX = 64
 
 
@@ -148,6 +159,55 @@ def _decimal(raw: str, ctx: ParseContext):
         return None, f"« {raw} » n'est pas un nombre"
 
 
+def _period_date(raw: str, ctx: ParseContext):
+    """An operation's start or end: a planned period may end in the future; not before 1990."""
+    if not DATE_RE.match(raw):
+        return None, f"« {raw} » n'est pas une date au format AAAA-MM-JJ"
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        return None, f"la date « {raw} » n'existe pas"
+    if value.year < 1990:
+        return None, f"la date « {raw} » précède 1990"
+    return value, None
+
+
+def _money(raw: str, ctx: ParseContext):
+    if not MONEY_RE.match(raw):
+        return None, f"« {raw} » n'est pas un montant en euros (nombre positif, point décimal, 2 décimales au plus)"
+    return Decimal(raw), None
+
+
+def _share(raw: str, ctx: ParseContext):
+    value = Decimal(raw) if SHARE_RE.match(raw) else None
+    if value is None or not (0 < value <= 1):
+        return None, f"« {raw} » n'est pas une quotité dans ]0, 1] (1 pour un temps plein, 0.8…, 4 décimales au plus)"
+    return value, None
+
+
+def _year(raw: str, ctx: ParseContext):
+    if not YEAR_RE.match(raw) or not (1990 <= int(raw) <= 2100):
+        return None, f"« {raw} » n'est pas une année (4 chiffres, de 1990 à 2100)"
+    return int(raw), None
+
+
+def _phone(raw: str, ctx: ParseContext):
+    # Stored in E.164, as everywhere in Parcours (core.plausibility).
+    if problem := plausibility.phone_problem(raw):
+        return None, str(problem)
+    return plausibility.phone_e164(raw), None
+
+
+def _email(raw: str, ctx: ParseContext):
+    try:
+        validate_email(raw)
+    except ValidationError:
+        return None, f"adresse électronique « {raw} » invalide"
+    if len(raw) > 254:
+        return None, f"texte trop long ({len(raw)} caractères, 254 au plus)"
+    return raw, None
+
+
 def _siret(raw: str, ctx: ParseContext):
     if not SIRET_RE.match(raw):
         return None, f"SIRET « {raw} » invalide : 14 chiffres attendus"
@@ -188,6 +248,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("qpv_code", _qpv),
         Column("education_level", _choice(EducationLevel)),
         *(Column(name, _boolean) for name in BOOLEAN_SITUATIONS),
+        Column("phone", _phone),
+        Column("email", _email),
     ),
     PATHWAYS: (
         Column("pathway_ref", _ref, True),
@@ -223,9 +285,50 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("duration_minutes", _integer),
         Column("place", _name(200)),
     ),
+    OPERATIONS: (
+        Column("operation_ref", _ref, True),
+        Column("title", _name(300), True),
+        Column("beneficiary", _name(200), True),
+        Column("start_date", _period_date, True),
+        Column("end_date", _period_date, True),
+        Column("total_eligible_cost", _money, True),
+        Column("esf_amount", _money, True),
+    ),
+    COFINANCING: (
+        Column("operation_ref", _ref, True),
+        Column("funder_kind", _choice(FunderKind), True),
+        Column("funder", _name(200)),
+        Column("year", _year, True),
+        Column("planned", _money, True),
+        Column("actual", _money),
+    ),
+    REFERENT_COSTS: (
+        Column("referent", _text(254), True),
+        Column("year", _year, True),
+        Column("annual_gross_cost", _money, True),
+        Column("work_time_share", _share, True),
+    ),
+    PARTICIPATIONS: (
+        Column("participation_ref", _ref, True),
+        Column("participant_ref", _ref, True),
+        Column("operation_ref", _ref, True),
+        Column("entry_date", _event_date, True),
+        Column("exit_date", _event_date),
+        Column("labour_status", _choice(LabourStatus), True),
+        Column("unemployment_months", _integer),
+        Column("in_education_or_training", _boolean),
+        Column("isced", _choice(Isced)),
+        *(Column(name, _choice(SensitiveAnswer)) for name in SENSITIVE_FIELDS),
+        Column("exit_situation", _choice(ExitSituation)),
+        Column("qualification_gained", _boolean),
+        Column("situation_6_months", _choice(ExitSituation)),
+        Column("improved_situation_6_months", _boolean),
+    ),
 }
 REF_COLUMN = {PARTICIPANTS: "participant_ref", PATHWAYS: "pathway_ref", STEPS: "step_ref",
-              APPOINTMENTS: "appointment_ref"}
+              APPOINTMENTS: "appointment_ref", OPERATIONS: "operation_ref", PARTICIPATIONS: "participation_ref"}
+# Files without a ref of their own: rows are told apart by these columns (the key of a row, unique in its file).
+KEY_COLUMNS = {REFERENT_COSTS: ("referent", "year")}
 
 
 def column_names(file: str) -> list[str]:
@@ -250,6 +353,9 @@ class DataSet:
     # Files that could not be read to the end (absent, header, encoding, quoting): checks across
     # files would only pile up consequences of that one error.
     unreadable: set[str] = field(default_factory=set)
+    # The columns each file's header names (an optional column left out is not the same as empty cells for
+    # the columns that Parcours also fills itself: participants' phone and e-mail).
+    headers: dict[str, set[str]] = field(default_factory=dict)
 
     def by_ref(self, file: str) -> dict[str, Row]:
         ref = REF_COLUMN[file]
@@ -264,7 +370,8 @@ def _decode(file: str, data: bytes) -> tuple[str | None, ImportError_ | None]:
         return None, ImportError_(file, line, "-", "encodage invalide : le fichier doit être en UTF-8")
 
 
-def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], errors: list[ImportError_]) -> bool:
+def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], errors: list[ImportError_],
+               header_seen: set[str] | None = None) -> bool:
     """Parse one file into `rows`; False when it could not be read to the end."""
     text, error = _decode(file, data)
     if error:
@@ -296,10 +403,13 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
             header_ok = False
     if not header_ok:
         return False
+    if header_seen is not None:
+        header_seen.update(seen)
     # An optional column left out of the header reads as empty in every row.
     absent = [c.name for c in COLUMNS[file] if c.name not in seen]
-    ref_column = REF_COLUMN[file]
-    first_line: dict[str, int] = {}
+    ref_column = REF_COLUMN.get(file)
+    key_columns = KEY_COLUMNS.get(file, ())
+    first_line: dict[object, int] = {}
     last_line = 1
     while True:
         try:
@@ -336,7 +446,16 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
             if message:
                 bad.add(name)
                 errors.append(ImportError_(file, line, name, message))
-        ref = values[ref_column]
+        if ref_column is None and key_columns:
+            key = tuple(values[c] for c in key_columns)
+            if all(v is not None for v in key) and not (bad & set(key_columns)):
+                if key in first_line:
+                    errors.append(ImportError_(file, line, key_columns[0],
+                                               f"ligne en double pour {', '.join(map(str, key))} "
+                                               f"(déjà ligne {first_line[key]})"))
+                    continue
+                first_line[key] = line
+        ref = values[ref_column] if ref_column else None
         if ref:
             if ref in first_line:
                 errors.append(ImportError_(file, line, ref_column,
@@ -363,7 +482,8 @@ def dataset_read(directory: Path, ctx: ParseContext) -> tuple[DataSet, list[Impo
                 dataset.unreadable.add(file)
             continue
         dataset.present.add(file)
-        if not _file_read(file, path.read_bytes(), ctx, dataset.rows[file], errors):
+        header_seen = dataset.headers.setdefault(file, set())
+        if not _file_read(file, path.read_bytes(), ctx, dataset.rows[file], errors, header_seen):
             dataset.unreadable.add(file)
     return dataset, errors
 
@@ -392,6 +512,35 @@ class ChildState:
 
 
 @dataclass
+class OperationState:
+    ref: str
+    beneficiary: str
+    start_date: date | None
+    end_date: date | None
+    total_eligible_cost: Decimal | None
+    esf_amount: Decimal | None
+    line: int | None = None  # line in operations.csv; None when only in the database
+
+
+@dataclass
+class CofinancingState:
+    funder_kind: str
+    year: int | None
+    planned: Decimal | None
+    line: int | None = None
+
+
+@dataclass
+class ParticipationState:
+    ref: str
+    participant_key: tuple
+    operation_ref: str
+    entry_date: date | None
+    exit_date: date | None
+    line: int | None = None
+
+
+@dataclass
 class Existing:
     """The database as the checks see it, gathered in bulk by the importer."""
 
@@ -401,10 +550,14 @@ class Existing:
     other_pathways: dict[str, PathwayState] = field(default_factory=dict)
     # Refs of the files already borne by a record of another territory (refs of pathways, steps and
     # appointments are unique across the database).
-    foreign_refs: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in FILES})
+    foreign_refs: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in REF_COLUMN})
     # Steps and appointments of the territory that the files leave out, by the pathway ref they hang on.
     steps_kept: dict[str, list[ChildState]] = field(default_factory=dict)
     appointments_kept: dict[str, list[ChildState]] = field(default_factory=dict)
+    # The territory's ESF+ records: operations by ref, their financing plan's lines, participations by ref.
+    operations: dict[str, OperationState] = field(default_factory=dict)
+    cofinancing: dict[str, list[CofinancingState]] = field(default_factory=dict)
+    participations: dict[str, ParticipationState] = field(default_factory=dict)
 
 
 def _pathway_rules(row: Row, errors: list[ImportError_]) -> None:
@@ -523,6 +676,8 @@ def dataset_check(dataset: DataSet, existing: Existing) -> list[ImportError_]:
             if row["pathway_ref"] and "pathway_ref" not in row.bad:
                 _child_rules(file, row, pathways.get(row["pathway_ref"]), start_column, errors)
 
+    errors += _esf_check(dataset, existing)
+
     # Steps and appointments already in Parcours must still fit the pathways the file changes.
     for kept, what in ((existing.steps_kept, "l'étape"), (existing.appointments_kept, "le rendez-vous")):
         for pathway_ref, children in kept.items():
@@ -541,4 +696,157 @@ def dataset_check(dataset: DataSet, existing: Existing) -> list[ImportError_]:
                 errors.append(ImportError_(PATHWAYS, state.line, column,
                                            f"{what} « {child.ref} » déjà enregistré(e) dans Parcours "
                                            f"({child.start.isoformat()}) ne tiendrait plus : {reason}"))
+    return errors
+
+
+def _euros(value: Decimal) -> str:
+    return f"{value:.2f} €"
+
+
+def _esf_check(dataset: DataSet, existing: Existing) -> list[ImportError_]:
+    """The rules of docs/spec/esf.md across rows, files and what Parcours already holds."""
+    errors: list[ImportError_] = []
+    operations: dict[str, OperationState] = dict(existing.operations)
+    for row in dataset.rows[OPERATIONS]:
+        start, end = row["start_date"], row["end_date"]
+        if start is not None and end is not None and end < start:
+            errors.append(ImportError_(OPERATIONS, row.line, "end_date",
+                                       f"la fin ({end.isoformat()}) précède le début ({start.isoformat()})"))
+        total, esf = row["total_eligible_cost"], row["esf_amount"]
+        if esf is not None and esf <= 0:
+            errors.append(ImportError_(OPERATIONS, row.line, "esf_amount", "le montant FSE+ doit être positif"))
+        elif esf is not None and total is not None and esf > total:
+            errors.append(ImportError_(OPERATIONS, row.line, "esf_amount",
+                                       f"le montant FSE+ ({_euros(esf)}) dépasse le coût total éligible "
+                                       f"({_euros(total)})"))
+        if row["operation_ref"]:
+            operations[row["operation_ref"]] = OperationState(
+                ref=row["operation_ref"], beneficiary=row["beneficiary"] or "", start_date=start, end_date=end,
+                total_eligible_cost=total, esf_amount=esf, line=row.line)
+
+    # The financing plan: an operation named in cofinancing.csv gets the file's lines; the others keep theirs.
+    plans: dict[str, list[CofinancingState]] = {ref: list(lines) for ref, lines in existing.cofinancing.items()}
+    from_file: set[str] = set()
+    for row in dataset.rows[COFINANCING]:
+        ref = row["operation_ref"]
+        if not ref or "operation_ref" in row.bad:
+            continue
+        operation = operations.get(ref)
+        if operation is None:
+            errors.append(ImportError_(COFINANCING, row.line, "operation_ref",
+                                       f"opération « {ref} » absente de operations.csv et de Parcours"))
+            continue
+        if ref not in from_file:
+            from_file.add(ref)
+            plans[ref] = []
+        plans[ref].append(CofinancingState(funder_kind=row["funder_kind"] or "", year=row["year"],
+                                           planned=row["planned"], line=row.line))
+        year = row["year"]
+        if (year is not None and operation.start_date is not None and operation.end_date is not None
+                and not operation.start_date.year <= year <= operation.end_date.year):
+            errors.append(ImportError_(COFINANCING, row.line, "year",
+                                       f"l'année {year} est hors de la période de l'opération « {ref} » "
+                                       f"({operation.start_date.isoformat()} – {operation.end_date.isoformat()})"))
+    for ref, lines in sorted(plans.items()):
+        operation = operations.get(ref)
+        # Checked when the file brings the plan or the operation; an operation without a plan yet is accepted.
+        if operation is None or not lines or (ref not in from_file and operation.line is None):
+            continue
+        if any(line.planned is None for line in lines) or operation.esf_amount is None \
+                or operation.total_eligible_cost is None:
+            continue  # a refused cell, already reported
+        where = (COFINANCING, lines[0].line, "planned") if ref in from_file else (OPERATIONS, operation.line,
+                                                                                    "esf_amount")
+        esf = sum((line.planned for line in lines if line.funder_kind == "esf"), Decimal(0))
+        total = sum((line.planned for line in lines if line.planned is not None), Decimal(0))
+        if esf != operation.esf_amount:
+            errors.append(ImportError_(where[0], where[1] or 0, where[2],
+                                       f"opération « {ref} » : les lignes « esf » totalisent {_euros(esf)}, "
+                                       f"le montant FSE+ de l'opération est {_euros(operation.esf_amount)}"))
+        if total != operation.total_eligible_cost:
+            errors.append(ImportError_(where[0], where[1] or 0, where[2],
+                                       f"opération « {ref} » : les lignes prévues totalisent {_euros(total)}, "
+                                       f"le coût total éligible de l'opération est "
+                                       f"{_euros(operation.total_eligible_cost)}"))
+        if ref not in from_file and operation.start_date and operation.end_date:
+            for line in lines:
+                if line.year is not None and not operation.start_date.year <= line.year <= operation.end_date.year:
+                    errors.append(ImportError_(OPERATIONS, operation.line or 0, "start_date",
+                                               f"une ligne de cofinancement déjà enregistrée ({line.year}) sortirait "
+                                               "de la période de l'opération"))
+                    break
+
+    participants = dataset.by_ref(PARTICIPANTS)
+    participations: dict[str, ParticipationState] = dict(existing.participations)
+    for row in dataset.rows[PARTICIPATIONS]:
+        def error(column, message, row=row):
+            errors.append(ImportError_(PARTICIPATIONS, row.line, column, message))
+        person, ref = row["participant_ref"], row["operation_ref"]
+        if person and "participant_ref" not in row.bad and person not in participants:
+            error("participant_ref", f"personne « {person} » absente de participants.csv")
+        operation = operations.get(ref) if ref else None
+        if ref and "operation_ref" not in row.bad and operation is None:
+            error("operation_ref", f"opération « {ref} » absente de operations.csv et de Parcours")
+        entry, exit_ = row["entry_date"], row["exit_date"]
+        if entry is not None and operation is not None and operation.start_date and operation.end_date \
+                and not operation.start_date <= entry <= operation.end_date:
+            error("entry_date", f"l'entrée ({entry.isoformat()}) est hors de la période de l'opération "
+                                f"« {ref} » ({operation.start_date.isoformat()} – {operation.end_date.isoformat()})")
+        if entry is not None and exit_ is not None and exit_ < entry:
+            error("exit_date", f"la sortie ({exit_.isoformat()}) précède l'entrée ({entry.isoformat()})")
+        status = row["labour_status"]
+        if status == LabourStatus.UNEMPLOYED and row["unemployment_months"] is None \
+                and "unemployment_months" not in row.bad:
+            error("unemployment_months", "durée du chômage obligatoire quand labour_status est « unemployed »")
+        if row["improved_situation_6_months"] is not None and status is not None \
+                and status not in (LabourStatus.EMPLOYED, LabourStatus.SELF_EMPLOYED):
+            error("improved_situation_6_months", "seulement pour une personne « employed » ou « self_employed » "
+                                                 f"à l'entrée (ici « {status} »)")
+        if row["participation_ref"] and person:
+            key = ("pk", existing.participant_pks[person]) if person in existing.participant_pks else ("new", person)
+            participations[row["participation_ref"]] = ParticipationState(
+                ref=row["participation_ref"], participant_key=key, operation_ref=ref or "", entry_date=entry,
+                exit_date=exit_, line=row.line)
+
+    # Participations already in Parcours must still fit an operation whose period the file changes.
+    for state in existing.participations.values():
+        if state.ref in participations and participations[state.ref].line is not None:
+            continue
+        operation = operations.get(state.operation_ref)
+        if operation is None or operation.line is None or not (operation.start_date and operation.end_date):
+            continue
+        if state.entry_date and not operation.start_date <= state.entry_date <= operation.end_date:
+            errors.append(ImportError_(OPERATIONS, operation.line, "start_date",
+                                       f"la participation « {state.ref} » déjà enregistrée dans Parcours "
+                                       f"({state.entry_date.isoformat()}) sortirait de la période de l'opération"))
+
+    # One participation per person and operation; none overlapping in two operations of the same beneficiary.
+    by_person: dict[tuple, list[ParticipationState]] = {}
+    for state in participations.values():
+        by_person.setdefault(state.participant_key, []).append(state)
+    far = date.max
+    for states in by_person.values():
+        if len(states) < 2:
+            continue
+        states.sort(key=lambda s: (s.line is not None, s.line or 0))
+        for i, later in enumerate(states):
+            if later.line is None:
+                continue
+            for earlier in states[:i]:
+                where = f"ligne {earlier.line}" if earlier.line else "déjà enregistrée dans Parcours"
+                if earlier.operation_ref == later.operation_ref:
+                    errors.append(ImportError_(PARTICIPATIONS, later.line, "operation_ref",
+                                               f"la personne a déjà une participation à l'opération "
+                                               f"« {later.operation_ref} » (« {earlier.ref} », {where})"))
+                    break
+                a, b = operations.get(earlier.operation_ref), operations.get(later.operation_ref)
+                if a is None or b is None or a.beneficiary != b.beneficiary or not (
+                        earlier.entry_date and later.entry_date):
+                    continue
+                if earlier.entry_date <= (later.exit_date or far) and later.entry_date <= (earlier.exit_date or far):
+                    errors.append(ImportError_(PARTICIPATIONS, later.line, "entry_date",
+                                               f"chevauche la participation « {earlier.ref} » ({where}) de la même "
+                                               f"personne à l'opération « {earlier.operation_ref} » du même "
+                                               f"bénéficiaire « {a.beneficiary} »"))
+                    break
     return errors

@@ -1,0 +1,151 @@
+"""ESF+ operations, their financing plan, the referents' costs and the participations (docs/spec/esf.md)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import TimeStamped
+
+from .enums import ExitSituation, FunderKind, Isced, LabourStatus, SensitiveAnswer
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Operation(TimeStamped):
+    """An ESF+ operation, carried by a structure of the territory (an operator, or the PLIE itself)."""
+
+    operation_ref = models.CharField(_("numéro d'opération"), max_length=64, unique=True)
+    title = models.CharField(_("intitulé"), max_length=300)
+    beneficiary = models.ForeignKey("organisations.Organisation", verbose_name=_("bénéficiaire"),
+                                    on_delete=models.PROTECT, related_name="esf_operations")
+    start_date = models.DateField(_("début de réalisation"))
+    end_date = models.DateField(_("fin de réalisation"))
+    total_eligible_cost = models.DecimalField(_("coût total éligible prévu"), **MONEY)
+    esf_amount = models.DecimalField(_("montant FSE+ prévu"), **MONEY)
+
+    class Meta:
+        verbose_name = _("opération FSE+")
+        verbose_name_plural = _("opérations FSE+")
+        ordering = ["operation_ref"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start_date__lte=F("end_date")), name="esf_operation_period"),
+            models.CheckConstraint(condition=Q(esf_amount__gt=0) & Q(esf_amount__lte=F("total_eligible_cost")),
+                                   name="esf_operation_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation_ref} — {self.title}"
+
+    @property
+    def esf_rate(self) -> Decimal:
+        """esf_amount / total_eligible_cost, exact to Decimal's precision (28 digits), never rounded here."""
+        return Decimal(self.esf_amount) / Decimal(self.total_eligible_cost)
+
+
+class Cofinancing(models.Model):
+    """A line of the operation's financing plan: one funder, one year."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="cofinancing")
+    funder_kind = models.CharField(_("type de financeur"), max_length=16, choices=FunderKind.choices)
+    funder = models.CharField(_("financeur"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"))
+    planned = models.DecimalField(_("prévu"), **MONEY)
+    actual = models.DecimalField(_("réalisé"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = _("ligne de cofinancement")
+        verbose_name_plural = _("plan de financement")
+        ordering = ["operation", "year", "funder_kind", "funder", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(planned__gte=0), name="esf_cofinancing_planned"),
+            models.CheckConstraint(condition=Q(actual__isnull=True) | Q(actual__gte=0), name="esf_cofinancing_actual"),
+        ]
+
+
+class ReferentCost(models.Model):
+    """What a referent's year of work costs. The referent is identified as a pathway's is: an account when one
+    matches the identifier (its e-mail), else the identifier from the source system. Costs are a territory's
+    data (its import), read by the claims of its operations."""
+
+    territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="+")
+    referent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("référent·e"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    referent_ref = models.CharField(_("référent·e (identifiant d'origine)"), max_length=254, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"))
+    annual_gross_cost = models.DecimalField(_("coût annuel brut chargé"), **MONEY)
+    work_time_share = models.DecimalField(_("quotité de temps de travail"), max_digits=5, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("coût d'un·e référent·e")
+        verbose_name_plural = _("coûts des référent·es")
+        constraints = [
+            models.CheckConstraint(condition=Q(work_time_share__gt=0) & Q(work_time_share__lte=1),
+                                   name="esf_referentcost_share"),
+            models.CheckConstraint(condition=Q(annual_gross_cost__gte=0), name="esf_referentcost_cost"),
+            # Exactly one way of naming the referent.
+            models.CheckConstraint(condition=(Q(referent__isnull=False) & Q(referent_ref=""))
+                                   | (Q(referent__isnull=True) & ~Q(referent_ref="")),
+                                   name="esf_referentcost_one_referent"),
+            models.UniqueConstraint(fields=["territory", "referent", "year"], condition=Q(referent__isnull=False),
+                                    name="esf_referentcost_user_year"),
+            models.UniqueConstraint(fields=["territory", "referent_ref", "year"], condition=Q(referent__isnull=True),
+                                    name="esf_referentcost_ref_year"),
+        ]
+
+    @property
+    def hourly_rate(self) -> Decimal:
+        """Regulation (EU) 2021/1060, article 55: annual gross cost / (1720 × work-time share), unrounded."""
+        return Decimal(self.annual_gross_cost) / (Decimal(1720) * Decimal(self.work_time_share))
+
+
+class Participation(TimeStamped):
+    """A person in an operation (at most once): the ESF+ data collected at entry, at exit and six months later."""
+
+    participation_ref = models.CharField(_("identifiant de participation"), max_length=64, unique=True)
+    participant = models.ForeignKey("participants.Participant", verbose_name=_("participant·e"),
+                                    on_delete=models.PROTECT, related_name="esf_participations")
+    operation = models.ForeignKey(Operation, verbose_name=_("opération"), on_delete=models.PROTECT,
+                                  related_name="participations")
+    entry_date = models.DateField(_("date d'entrée"))
+    exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
+    labour_status = models.CharField(_("situation sur le marché du travail à l'entrée"), max_length=16,
+                                     choices=LabourStatus.choices)
+    unemployment_months = models.PositiveIntegerField(_("mois de chômage à l'entrée"), null=True, blank=True)
+    in_education_or_training = models.BooleanField(_("en études ou en formation à l'entrée"), null=True, blank=True)
+    isced = models.CharField(_("niveau CITE à l'entrée"), max_length=1, choices=Isced.choices, blank=True)
+    disability = models.CharField(_("handicap"), max_length=8, choices=SensitiveAnswer.choices, blank=True)
+    third_country_national = models.CharField(_("ressortissant·e de pays tiers"), max_length=8,
+                                              choices=SensitiveAnswer.choices, blank=True)
+    foreign_background = models.CharField(_("origine étrangère"), max_length=8, choices=SensitiveAnswer.choices,
+                                          blank=True)
+    minority = models.CharField(_("minorité"), max_length=8, choices=SensitiveAnswer.choices, blank=True)
+    homeless = models.CharField(_("sans domicile"), max_length=8, choices=SensitiveAnswer.choices, blank=True)
+    rural = models.CharField(_("zone rurale"), max_length=8, choices=SensitiveAnswer.choices, blank=True)
+    exit_situation = models.CharField(_("situation à la sortie"), max_length=20, choices=ExitSituation.choices,
+                                      blank=True)
+    qualification_gained = models.BooleanField(_("qualification obtenue"), null=True, blank=True)
+    situation_6_months = models.CharField(_("situation à six mois"), max_length=20, choices=ExitSituation.choices,
+                                          blank=True)
+    improved_situation_6_months = models.BooleanField(_("situation améliorée à six mois"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation FSE+")
+        verbose_name_plural = _("participations FSE+")
+        ordering = ["participation_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "operation"], name="esf_participation_once"),
+            models.CheckConstraint(condition=Q(exit_date__isnull=True) | Q(exit_date__gte=F("entry_date")),
+                                   name="esf_participation_dates"),
+            models.CheckConstraint(condition=~Q(labour_status=LabourStatus.UNEMPLOYED)
+                                   | Q(unemployment_months__isnull=False), name="esf_participation_unemployment"),
+            models.CheckConstraint(condition=Q(improved_situation_6_months__isnull=True)
+                                   | Q(labour_status__in=[LabourStatus.EMPLOYED, LabourStatus.SELF_EMPLOYED]),
+                                   name="esf_participation_improved"),
+        ]
+
+    def __str__(self) -> str:
+        return self.participation_ref
