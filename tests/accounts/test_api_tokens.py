@@ -171,3 +171,10 @@ def test_creating_a_token_needs_a_fresh_password(client, referent):
     client.post(reverse("accounts:reauthenticate"), {"password": "un-mot-de-passe-solide"})
     assert client.post(reverse("api_access:token"), {"label": "Logiciel"}).status_code == 200
     assert ApiToken.objects.filter(user=referent, label="Logiciel").exists()
+
+
+def test_the_account_page_lists_the_tokens_once_and_its_title_is_plain(client, referent):
+    api_token_create(user=referent, label="Logiciel")
+    client.force_login(referent)
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert "<title>Mon compte" in html and html.count('id="api-title"') == 1
