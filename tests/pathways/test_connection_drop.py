@@ -19,7 +19,7 @@ from tests.api.helpers import api_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UNSAVED = "La base de données ne répond pas : rien n'a été enregistré. Réessayez dans quelques instants."
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="a real server to drop the line")
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_terminate_backend needs a PostgreSQL server: SQLite has no connection to drop")
 
 
 def _terminate_own_backend() -> None:

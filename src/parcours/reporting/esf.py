@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from fractions import Fraction
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from parcours.esf.models import Operation
 from parcours.esf.selectors import OperationUnknown, operation_get
+from parcours.reporting.consolidation import period_parse
 
 ESF_FORMATS = ("json", "text")
 
@@ -56,3 +58,24 @@ def esf_render(data: dict, output_format: str) -> str:
             lines.append(f"{prefix} : {shown}")
     walk("", data)
     return "\n".join(lines) + "\n"
+
+
+class OperationPeriodCommand(BaseCommand):
+    """`--operation REF --from D1 --to D2 --format json|text`, shared by the two ESF+ commands; each says what it
+    computes for the operation and the period (`compute`)."""
+
+    def add_arguments(self, parser):
+        # Checked in handle(), so that every refusal is a French message naming the argument.
+        parser.add_argument("--operation", help="numéro de l'opération (operation_ref)")
+        parser.add_argument("--from", dest="date_from", help="premier jour de la période (AAAA-MM-JJ)")
+        parser.add_argument("--to", dest="date_to", help="dernier jour de la période (AAAA-MM-JJ)")
+        parser.add_argument("--format", dest="output_format", default="json", help="json (défaut) ou text")
+
+    def compute(self, *, operation: Operation, date_from: date, date_to: date) -> dict:
+        raise NotImplementedError
+
+    def handle(self, *args, operation, date_from, date_to, output_format, **options):
+        d_from, d_to = period_parse(date_from, date_to)
+        output_format = format_arg(output_format)
+        data = self.compute(operation=operation_arg(operation), date_from=d_from, date_to=d_to)
+        self.stdout.write(esf_render(data, output_format), ending="")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from parcours.organisations.capabilities import SENSITIVE_READ
+from parcours.pathways.access import pathways_visible_to
 from parcours.plie.definition import PLIE
 from parcours.plie.commissions.access import commissions_visible_to
 from parcours.participants.enums import Barrier
@@ -44,6 +46,14 @@ def commission_agenda(commission: Commission) -> QuerySet[Pathway]:
                             "application__prescriber_organisation")
             .prefetch_related(Prefetch("barrier_reviews", queryset=reviews, to_attr="agenda_reviews"))
             .order_by("assessment__completed_on", "pk"))
+
+
+def agenda_files_with_sensitive_details(user, pathway_ids: list[int]) -> set[int]:
+    """Which of the agenda's files the member may read the sensitive details of: those they may open (their
+    referent's structure, the programme's team), if they hold sensitive.read."""
+    if not pathway_ids or not user.can(SENSITIVE_READ):
+        return set()
+    return set(pathways_visible_to(user).filter(pk__in=pathway_ids).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

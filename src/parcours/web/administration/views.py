@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parcours.accounts.sessions import reauth_fresh, reauth_moment
+from parcours.accounts.sessions import reauth_moment
 from parcours.organisations.access import administered_territory_ids
 from parcours.organisations.capabilities import ADMINISTRATION_MANAGE
-from parcours.organisations.enums import CONFIRMED_ROLES
 from parcours.organisations.models import Membership, MembershipGrantRequest, Organisation, User
 from parcours.organisations.selectors import grant_requests_pending
 from parcours.organisations.services import (
@@ -164,8 +163,6 @@ def membership_create(request, pk: int):
     back = reverse("administration:user_edit", args=[account.pk])
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]
-        if role in CONFIRMED_ROLES and account.pk != request.user.pk and not reauth_fresh(request):
-            return _reauthenticate(request, back)
         try:
             granted = membership_grant(account=account, organisation=form.cleaned_data["organisation"], role=role,
                                        by=request.user, reauthenticated_at=reauth_moment(request))
@@ -210,8 +207,6 @@ def grant_request_confirm(request, pk: int):
     grant_request = _grant_request(request, pk)
     back = reverse("administration:user_edit", args=[grant_request.account_id])
     if request.method == "POST":
-        if not reauth_fresh(request):
-            return _reauthenticate(request, back)
         try:
             membership_grant_confirm(grant_request=grant_request, by=request.user,
                                      reauthenticated_at=reauth_moment(request))

@@ -13,15 +13,14 @@ from django.views.decorators.http import require_POST, require_safe
 from parcours.plie.commissions import pdf
 from parcours.plie.commissions.models import CommissionDecision
 from parcours.audit.services import access_log_record
-from parcours.pathways.access import pathways_visible_to
 from parcours.plie.commissions.selectors import (
-    agenda_barriers, commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
+    agenda_barriers, agenda_files_with_sensitive_details, commission_agenda, commission_agenda_file, commission_decisions, commissions_for,
 )
 from parcours.plie.commissions.services import (
     commission_close, commission_decide, commission_next_date, commission_plan,
 )
 from parcours.core.workflow import TransitionRefused
-from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN, COMMISSION_READ, SENSITIVE_READ
+from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN, COMMISSION_READ
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Territory
 
@@ -69,14 +68,11 @@ def commission_detail(request, pk: int):
         request.GET.get("decisions"))
     can_decide = request.user.can(COMMISSION_DECIDE)
     files = list(agenda_page)
-    # Sensitive details only to those who may open the file (its referent's structure, the team) and read them.
-    followed = set(pathways_visible_to(request.user).filter(pk__in=[p.pk for p in files]).values_list("pk", flat=True)) \
-        if files and request.user.can(SENSITIVE_READ) else set()
-    agenda = [(p, agenda_barriers(p, may_read_sensitive_details=p.pk in followed),
+    detailed = agenda_files_with_sensitive_details(request.user, [p.pk for p in files])
+    agenda = [(p, agenda_barriers(p, may_read_sensitive_details=p.pk in detailed),
                DecisionForm(pathway_id=p.pk) if can_decide else None) for p in files]
     # Every file shown on the agenda, and every person in its decisions, is an opening of that file.
-    people_shown(request, files, screen="commission_agenda")
-    people_shown(request, decisions_page, screen="commission_agenda")
+    people_shown(request, [*files, *decisions_page], screen="commission_agenda")
     return render(request, "commissions/detail.html", {
         "commission": commission, "agenda": agenda, "page": agenda_page, "decisions_page": decisions_page,
         "page_query": f"&decisions={decisions_page.number}" if decisions_page.number > 1 else "",
