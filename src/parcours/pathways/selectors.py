@@ -38,7 +38,7 @@ from parcours.programmes.registry import definition_of, pathway_state_codes, pat
 from .models import Appointment, BarrierReview, Pathway, PathwayTransition
 
 def can_see_sensitive(user: User) -> bool:
-    """The one rule for RQTH, health barrier details and notes (not the administrator): a named capability."""
+    """The one rule for RQTH, health barrier details and notes: a named capability."""
     return user.can(SENSITIVE_READ)
 
 

@@ -47,7 +47,7 @@ def day_fr(day: date) -> str:
 # --- common guards --------------------------------------------------------------------------------------------
 
 def pathway_writer_check(by, pathway: Pathway) -> None:
-    """Writing on a pathway's file is a capability of the current scope (the administrator only reads it)."""
+    """Writing on a pathway's file is a capability of the current scope."""
     if not by.can(PATHWAY_WRITE):
         raise ValidationError(_("Votre rôle ne permet pas de modifier ce dossier."))
 

@@ -163,7 +163,7 @@ def pathway_detail(request, pk: int):
 @readers
 @require_POST
 def pathway_act(request, pk: int, name: str):
-    """Apply one manual transition. The engine checks the role (assigning is the team's, administrator included)
+    """Apply one manual transition. The engine checks the role (assigning is the team's)
     and re-checks the state, so a double submission acts once."""
     pathway = _pathway(request, pk)
     transition = definition_of(pathway).workflow.transitions.get(name)
