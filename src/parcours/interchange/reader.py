@@ -34,6 +34,9 @@ OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS = (
 ESF_FILES = (OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS)
 FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS, *ESF_FILES)
 REQUIRED_FILES = (PARTICIPANTS, PATHWAYS)
+# Files that make a data set of their own (a facilitator's, a Mission Locale's): a set holding one of them
+# needs neither participants.csv nor pathways.csv (docs/spec/clauses.md, docs/spec/youth.md).
+STANDALONE_FILES: tuple[str, ...] = ()
 BOOLEAN_SITUATIONS = ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth")
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -466,6 +469,11 @@ def _file_read(file: str, data: bytes, ctx: ParseContext, rows: list[Row], error
     return True
 
 
+def required_files(*, standalone: bool) -> tuple[str, ...]:
+    """The files a data set must hold: none of the PLIE's when it holds a standalone file."""
+    return () if standalone else REQUIRED_FILES
+
+
 def dataset_read(directory: Path, ctx: ParseContext) -> tuple[DataSet, list[ImportError_]]:
     """Parse the data set's files; every cell is checked on its own."""
     dataset, errors = DataSet(), []
@@ -474,10 +482,11 @@ def dataset_read(directory: Path, ctx: ParseContext) -> tuple[DataSet, list[Impo
         errors.append(ImportError_(str(directory), 0, "-", "dossier introuvable"))
         dataset.unreadable.add(str(directory))
         return dataset, errors
+    standalone = any((directory / file).is_file() for file in STANDALONE_FILES)
     for file in FILES:
         path = directory / file
         if not path.is_file():
-            if file in REQUIRED_FILES:
+            if file in required_files(standalone=standalone):
                 errors.append(ImportError_(file, 0, "-", "fichier obligatoire absent du dossier"))
                 dataset.unreadable.add(file)
             continue

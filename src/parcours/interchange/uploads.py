@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .reader import FILES, REQUIRED_FILES
+from .reader import FILES, STANDALONE_FILES, required_files
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 100 * MB              # what may be deposited (the zip, or the CSV files together)
@@ -93,7 +93,8 @@ def deposit_pack(uploads: list) -> Deposit:
         if not errors:
             present = {f["name"] for f in files}
             errors.extend(_("%(name)s : fichier obligatoire absent du dépôt.") % {"name": name}
-                          for name in REQUIRED_FILES if name not in present)
+                          for name in required_files(standalone=bool(present & set(STANDALONE_FILES)))
+                          if name not in present)
         if errors:
             raise ValidationError({"files": errors})
     except BaseException:
