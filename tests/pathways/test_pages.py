@@ -88,6 +88,14 @@ def test_caseload_query_count_is_constant(client, coordinator, territory, django
         client.get(url)
     with django_assert_num_queries(7):   # +1: the people shown, logged in one insert
         client.post(url, {"q": "a", "state": "all"})
+    with django_assert_num_queries(8):   # +1 among open files: how many closed ones match too
+        client.post(url, {"q": "a", "state": "open"})
+    factories.PathwayFactory(participant=factories.ParticipantFactory(
+        territory=territory, last_name="Lefèvre", birth_date=datetime.date(1990, 3, 12), phone="+33612345678"),
+        active=True)
+    with django_assert_num_queries(8):
+        response = client.post(url, {"q": "06 12 34 56 78 12/03/1990 LEFEVRE", "state": "open"})
+    assert "1 dossier trouvé." in text(response)
 
 
 # --- the participant's file ----------------------------------------------------------------------------------
@@ -371,3 +379,55 @@ def test_document_path_traversal_is_impossible(client, active, referent):
     client.force_login(referent)
     response = client.get(reverse("pathways:document_download", args=[document.pk]))
     assert response.status_code in (400, 404)
+
+
+# --- search: case, accents, birth date, phone; closed files said --------------------------------------------------
+
+@pytest.fixture
+def melanie(territory, operator, referent):
+    person = factories.ParticipantFactory(territory=territory, last_name="Lefèvre-Dupré", first_name="Mélanie",
+                                          birth_date=datetime.date(1990, 3, 12), phone="+33612345678")
+    return factories.PathwayFactory(participant=person, operator=operator, referent=referent, active=True)
+
+
+def search(client, q, state="open"):
+    return text(client.post(reverse("pathways:caseload"), {"q": q, "state": state, "referent": ""}))
+
+
+@pytest.mark.parametrize("q", ["melanie", "MELANIE", "Mélanie", "lefevre", "le fevre", "dupre melanie",
+                               "lefèvre-dupré", "12/03/1990", "1990-03-12", "melanie 12/03/1990",
+                               "06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "12 34 56 78"])
+def test_search_finds_a_person_whatever_the_case_accents_or_what_is_typed(client, coordinator, melanie, active, q):
+    client.force_login(coordinator)
+    body = search(client, q)
+    assert detail(melanie) in body and detail(active) not in body
+
+
+@pytest.mark.parametrize("q", ["melanie 13/03/1990", "31/02/1990", "06 99 99 99 99", "melanine"])
+def test_search_refuses_what_does_not_match(client, coordinator, melanie, q):
+    client.force_login(coordinator)
+    assert detail(melanie) not in search(client, q)
+
+
+def test_search_among_open_files_says_closed_ones_match_too(client, coordinator, melanie, territory, operator,
+                                                            referent):
+    exited = factories.PathwayFactory(
+        participant=factories.ParticipantFactory(territory=territory, last_name="Melanie", first_name="Anne"),
+        operator=operator, referent=referent, exited=True)
+    client.force_login(coordinator)
+    body = search(client, "mélanie")
+    assert detail(melanie) in body and detail(exited) not in body
+    assert "1 dossier clos ou en attente correspond aussi à la recherche." in body
+    assert 'name="state" value="all"' in body
+    body = search(client, "mélanie", state="all")
+    assert detail(melanie) in body and detail(exited) in body
+    assert "correspond aussi" not in body
+
+
+def test_the_header_search_posts_to_the_caseload_in_every_state(client, coordinator, prescriber):
+    client.force_login(coordinator)
+    body = text(client.get(reverse("web:home")))
+    assert 'role="search" class="header-search"' in body
+    assert f'action="{reverse("pathways:caseload")}"' in body
+    client.force_login(prescriber)
+    assert "header-search" not in text(client.get(reverse("web:home")))

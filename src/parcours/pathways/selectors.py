@@ -32,6 +32,7 @@ from parcours.organisations.enums import Role
 from parcours.organisations.models import User
 from parcours.participants.enums import Barrier
 from parcours.participants.models import SENSITIVE_BARRIERS
+from parcours.participants.selectors import people_matching, person_query_parse
 from parcours.programmes.models import Programme
 from parcours.programmes.registry import definition_of, pathway_state_codes, pathway_states_query
 
@@ -74,10 +75,8 @@ def pathway_caseload(user: User, *, state: str = STATE_OPEN, referent_id: int | 
         queryset = queryset.filter(status=state)
     if referent_id:
         queryset = queryset.filter(referent_id=referent_id)
-    for word in search.split()[:4]:
-        queryset = queryset.filter(Q(participant__last_name__icontains=word)
-                                   | Q(participant__first_name__icontains=word)
-                                   | Q(participant__birth_name__icontains=word))
+    if search:
+        queryset = people_matching(queryset, person_query_parse(search), prefix="participant__")
     return queryset.order_by("participant__last_name", "participant__first_name", "-pk")
 
 

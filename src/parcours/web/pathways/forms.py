@@ -53,7 +53,9 @@ class CaseloadFilterForm(BaseForm):
 class CaseloadSearchForm(CaseloadFilterForm):
     """The name search travels by POST so that names never land in URLs or server logs."""
 
-    q = forms.CharField(label=_("Nom ou prénom"), max_length=100, required=False,
+    q = forms.CharField(label=_("Nom, prénom, date de naissance ou téléphone"), max_length=100, required=False,
+                        help_text=_("Majuscules et accents indifférents : « melanie » trouve « Mélanie ». "
+                                    "Date au format 12/03/1990."),
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

@@ -89,11 +89,18 @@ def caseload(request):
     number = (cleaned.get("page") if searching else request.GET.get("page")) or 1
     page = Paginator(queryset, PAGE_SIZE).get_page(number)
     people_shown(request, page, screen="pathway_caseload")
+    # A search among open files says when closed ones match too, rather than hiding them without a word.
+    state = cleaned.get("state") or selectors.STATE_OPEN
+    also_closed = 0
+    if searching and cleaned.get("q") and state == selectors.STATE_OPEN:
+        also_closed = selectors.pathway_caseload(
+            user, state=selectors.STATE_ALL, referent_id=cleaned.get("referent"), search=cleaned["q"],
+        ).count() - page.paginator.count
     filters = f"&state={cleaned.get('state') or selectors.STATE_OPEN}"
     if cleaned.get("referent"):
         filters += f"&referent={cleaned['referent']}"
     context = {
-        "form": form, "page": page, "searching": searching, "page_query": filters,
+        "form": form, "page": page, "searching": searching, "page_query": filters, "also_closed": also_closed,
         "title": _("Mes participants") if is_referent_view else _("Participants du PLIE"),
         "today": timezone.localdate(),
     }
