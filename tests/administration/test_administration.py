@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -110,6 +111,22 @@ def test_create_structure(admin_client, territory):
     })
     assert response.status_code == 302
     assert Organisation.objects.get(name="CCAS de Gerzat").territory == territory
+
+
+@pytest.mark.parametrize(("typed", "stored", "error"), [
+    ("356 000 000 00048", "35600000000048", None),       # La Poste's, typed with spaces
+    ("73282932000074", "73282932000074", None),
+    ("12345678901234", None, "la clé de contrôle ne correspond pas"),
+    ("7328293200007", None, "14 chiffres attendus"),
+])
+def test_a_structure_s_siret_is_checked_by_its_key_and_may_be_typed_with_spaces(admin_client, typed, stored, error):
+    response = admin_client.post(reverse("administration:organisation_create"), {
+        "name": "Entreprise d'insertion", "kind": "step_provider", "siret": typed, "is_active": "on"})
+    created = Organisation.objects.filter(name="Entreprise d'insertion").first()
+    if error is None:
+        assert response.status_code == 302 and created.siret == stored
+    else:
+        assert created is None and error in html.unescape(response.content.decode())
 
 
 def test_prescriber_structure_needs_a_type(admin_client):

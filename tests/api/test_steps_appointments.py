@@ -69,9 +69,10 @@ def test_referent_records_a_step(referent, pathway):
 
 def test_a_lasting_job_opens_the_followup_through_the_service(referent, pathway):
     response = api_for(referent).post(steps_url(pathway), a_step(
-        step_type="unsubsidised_employment", contract_type="cdi", end_date=None, employer_siret="12345678901234"),
+        step_type="unsubsidised_employment", contract_type="cdi", end_date=None, employer_siret="732 829 320 00074"),
         format="json")
     assert response.status_code == 201, response.json()
+    assert response.json()["employer_siret"] == "73282932000074"   # typed with spaces, kept as its 14 digits
     followup = EmploymentFollowUp.objects.get()
     assert response.json()["followup"] == {"status": "open", "started_on": today().isoformat(),
                                            "due_on": followup.due_on.isoformat()}
@@ -86,7 +87,9 @@ def test_a_lasting_job_opens_the_followup_through_the_service(referent, pathway)
     ({"start_date": "2000-01-01"}, "start_date",
      "Début : l'étape ne peut pas commencer avant l'entrée dans le parcours"),
     ({"step_type": "iae_aci"}, "contract_type", "Type de contrat : obligatoire pour une étape d'emploi."),
-    ({"employer_siret": "1234"}, "employer_siret", "SIRET de l'employeur : 14 chiffres attendus, sans espace."),
+    ({"employer_siret": "1234"}, "employer_siret", "SIRET de l'employeur : 14 chiffres attendus (les espaces sont acceptés)."),
+    ({"employer_siret": "12345678901234"}, "employer_siret",
+     "SIRET de l'employeur : la clé de contrôle ne correspond pas : vérifiez les 14 chiffres."),
     ({"step_type": "skydiving"}, "step_type", "«\xa0skydiving\xa0» n'est pas un choix valide."),
     ({"start_date": None}, "start_date", "Ce champ ne peut être nul."),
     ({"hours": "-3"}, "hours", "Assurez-vous que cette valeur est supérieure ou égale à\xa00."),

@@ -289,16 +289,20 @@ def test_step_pages(client, active, referent):
     client.force_login(referent)
     assert client.get(reverse("pathways:step_add", args=[active.pk])).status_code == 200
     data = {"step_type": "unsubsidised_employment", "start_date": days_ago(3).isoformat(), "end_date": "",
-            "operator_name": "Entrepôt", "employer_siret": "12345678901234", "contract_type": "cdi",
+            "operator_name": "Entrepôt", "employer_siret": "732 829 320 00074", "contract_type": "cdi",
             "social_clause": "unknown", "hours": "151.67", "comment": ""}
     response = client.post(reverse("pathways:step_add", args=[active.pk]), data, follow=True)
     assert "Le suivi dans l'emploi est ouvert" in text(response)
     step = Step.objects.get()
     body = text(client.get(reverse("pathways:step_edit", args=[active.pk, step.pk])))
-    assert 'name="version" value="1"' in body and "12345678901234" in body
+    assert step.employer_siret == "73282932000074"   # typed with spaces, stored as its 14 digits
+    assert 'name="version" value="1"' in body and "73282932000074" in body
     bad = dict(data, employer_siret="123", version="1")
     response = client.post(reverse("pathways:step_edit", args=[active.pk, step.pk]), bad)
     assert response.status_code == 400 and "14 chiffres" in text(response)
+    response = client.post(reverse("pathways:step_edit", args=[active.pk, step.pk]),
+                           dict(data, employer_siret="12345678901234", version="1"))
+    assert response.status_code == 400 and "la clé de contrôle ne correspond pas" in text(response)
 
 
 def test_step_of_another_pathway_is_not_found(client, active, referent, territory):

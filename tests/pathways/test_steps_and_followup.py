@@ -67,6 +67,7 @@ def test_step_create_is_audited(active, referent):
     ({"end_date": days_ago(11)}, "end_date", "précéder son début"),
     ({"employer_siret": "1234"}, "employer_siret", "14 chiffres"),
     ({"employer_siret": "1234567890123A"}, "employer_siret", "14 chiffres"),
+    ({"employer_siret": "12345678901234"}, "employer_siret", "la clé de contrôle ne correspond pas"),
     ({"step_type": "unsubsidised_employment"}, "contract_type", "obligatoire"),
     ({"step_type": "unsubsidised_employment", "contract_type": "cdd"}, "end_date", "date de fin prévue"),
 ])
@@ -104,7 +105,7 @@ def test_administrator_may_not_write(active, administrator):
 
 def job(**overrides):
     values = {"step_type": "unsubsidised_employment", "operator_name": "Entrepôt du Centre",
-              "employer_siret": "12345678901234"}
+              "employer_siret": "73282932000074"}
     values.update(overrides)
     return step_values(**values)
 

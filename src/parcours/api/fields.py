@@ -44,6 +44,17 @@ class PhoneField(serializers.CharField):
             raise serializers.ValidationError(error.messages) from None
 
 
+class SiretField(serializers.CharField):
+    """A SIRET with or without the spaces people type, passed on as its 14 digits (the service checks its key)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return plausibility.siret_compact(super().to_internal_value(data))
+
+
 class PlausibleModelSerializer(serializers.ModelSerializer):
     """A writing model serializer whose generated date and text fields follow the plausibility rules."""
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .fields import BirthDateField, EventDateField, NameField, PhoneField, PlausibleModelSerializer
+from .fields import BirthDateField, EventDateField, NameField, PhoneField, PlausibleModelSerializer, SiretField
 from parcours.plie.definition import PLIE_DEFINITION, SITUATION_CHOICES
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
@@ -142,6 +142,7 @@ class StepWriteSerializer(PlausibleModelSerializer):
 
     # The API writes the PLIE's pathways: its step types (the model checks them against the pathway's programme).
     step_type = serializers.ChoiceField(choices=PLIE_DEFINITION.step_types)
+    employer_siret = SiretField(required=False, allow_blank=True)
 
     class Meta:
         model = Step

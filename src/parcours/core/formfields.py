@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import plausibility
 
@@ -38,3 +39,21 @@ class PhoneField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return plausibility.phone_e164(value) if value not in self.empty_values else value
+
+
+class SiretField(forms.CharField):
+    """A SIRET typed with or without spaces (`732 829 320 00074`), returned as its 14 digits, its key checked."""
+
+    default_validators = [plausibility.siret_validate]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)   # 14 digits and the spaces people type between the groups
+        kwargs.setdefault("help_text", _("14 chiffres ; les espaces sont acceptés (732 829 320 00074)."))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return plausibility.siret_compact(value) if value not in self.empty_values else value

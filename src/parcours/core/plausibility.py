@@ -10,7 +10,10 @@ The bounds are defined here once (docs/security.md, "Input plausibility"):
   must keep at least one visible character;
 - a **phone number** is parsed by `phonenumbers` (region FR unless it starts with `+`), of a length its country's
   numbering plan allows, stored in E.164
-  (`+33612345678`) and shown in the national format (`06 12 34 56 78`), abroad in the international one.
+  (`+33612345678`) and shown in the national format (`06 12 34 56 78`), abroad in the international one;
+- a **SIRET** typed in a form or sent to the API is stored as its 14 digits (spaces and dots typed between them
+  removed) and checked by python-stdnum (the Luhn key; La Poste's establishments too). The interchange import
+  checks 14 digits only, as its specs say: a SIRET the source system holds is not refused for its key.
 
 Each rule has a `*_problem` function (the French sentence, or None) for callers that collect errors (the import),
 and a Django validator raising `ValidationError` (forms, serializers; DRF turns it into its own error).
@@ -22,6 +25,7 @@ import unicodedata
 from datetime import date
 
 import phonenumbers
+from stdnum.fr import siret
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,3 +172,28 @@ def phone_display(value: str) -> str:
     style = (phonenumbers.PhoneNumberFormat.NATIONAL if region == PHONE_REGION
              else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return phonenumbers.format_number(number, style)
+
+
+# --- SIRET ------------------------------------------------------------------------------------------------------
+
+def siret_compact(value: str) -> str:
+    """The SIRET as stored: its 14 digits, the spaces and dots people type between them removed."""
+    return siret.compact(text_clean(value or "")) if value else ""
+
+
+def siret_problem(value: str) -> str | None:
+    """None for an empty or valid SIRET (length, digits and the Luhn key, by python-stdnum), else why not (to follow
+    the field's name: "SIRET de l'employeur : 14 chiffres attendus…")."""
+    if not value:
+        return None
+    number = siret_compact(value)
+    if not (len(number) == 14 and number.isdigit()):
+        return _("14 chiffres attendus (les espaces sont acceptés).")
+    if not siret.is_valid(number):
+        return _("la clé de contrôle ne correspond pas : vérifiez les 14 chiffres.")
+    return None
+
+
+def siret_validate(value: str) -> None:
+    if problem := siret_problem(value):
+        raise ValidationError(_("SIRET invalide : %(problem)s") % {"problem": problem}, code="invalid_siret")

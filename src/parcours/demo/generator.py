@@ -35,6 +35,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
+from stdnum import luhn
 
 from parcours.plie.commissions.enums import CommissionOutcome, CommissionStatus
 from parcours.plie.commissions.models import Commission, CommissionDecision
@@ -65,6 +66,14 @@ PEOPLE_PER_TERRITORY = 5000   # Clermont: about 1,600 people a year, over the th
 S = PathwayStatus
 E = ExitReason
 
+
+
+def _siret(digits: str) -> str:
+    """14 random digits made a well-formed SIRET: the 9th becomes the SIREN's Luhn key, the 14th the SIRET's (the
+    same draws of the generator, so the rest of the demo is unchanged)."""
+    siren = digits[:8] + luhn.calc_check_digit(digits[:8])
+    body = siren + digits[9:13]
+    return body + luhn.calc_check_digit(body)
 
 class DemoError(Exception):
     """The demo cannot be generated (message in French)."""
@@ -1052,7 +1061,7 @@ class Generator:
         step = Step(
             pathway=pathway, step_type=step_type, start_date=start, end_date=end,
             operator_name=rng.choice(STEP_PROVIDERS[step_type]),
-            employer_siret="".join(str(rng.randint(0, 9)) for _i in range(14)) if employment else "",
+            employer_siret=_siret("".join(str(rng.randint(0, 9)) for _i in range(14))) if employment else "",
             contract_type=contract_type if employment else (ContractType.NONE if step_type == StepType.IMMERSION else ""),
             social_clause=(rng.random() < 0.12) if employment else None, hours=hours,
             created_at=self._at(start), updated_at=self._at(end or start))

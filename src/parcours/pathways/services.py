@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
+from parcours.core import plausibility
 from parcours.core.concurrency import save_with_version
 from parcours.core.workflow import transition_apply
 from parcours.organisations.capabilities import PATHWAY_WRITE
@@ -92,7 +93,7 @@ def pathway_exit(*, pathway: Pathway, by, reason: str, exit_date: date) -> Pathw
 
 # --- steps ----------------------------------------------------------------------------------------------------
 
-def _check_step(pathway: Pathway, step: Step, *, today: date) -> None:
+def _check_step(pathway: Pathway, step: Step, *, today: date, siret_before: str = "") -> None:
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -107,8 +108,10 @@ def _check_step(pathway: Pathway, step: Step, *, today: date) -> None:
         if step.end_date and step.end_date < step.start_date:
             add("end_date", _("Fin : la fin de l'étape ne peut pas précéder son début (%(date)s).")
                 % {"date": day_fr(step.start_date)})
-    if step.employer_siret and not (len(step.employer_siret) == 14 and step.employer_siret.isdigit()):
-        add("employer_siret", _("SIRET de l'employeur : 14 chiffres attendus, sans espace."))
+    # The key is checked on a SIRET typed now; one kept as the import brought it (14 digits) is left as it is.
+    if step.employer_siret and step.employer_siret != siret_before:
+        if problem := plausibility.siret_problem(step.employer_siret):
+            add("employer_siret", _("SIRET de l'employeur : %(problem)s") % {"problem": problem})
     step_check = definition_of(pathway).step_check
     if step_check is not None:
         step_check(pathway, step, add)   # the programme's own rules on its step types
@@ -133,7 +136,7 @@ def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
         locked = pathway_lock(pathway)
         _check_in_pathway(locked, _("Une étape"))
         step = Step(pathway=locked, **{k: v for k, v in values.items() if k in STEP_FIELDS})
-        step.employer_siret = (step.employer_siret or "").strip()
+        step.employer_siret = plausibility.siret_compact(step.employer_siret)
         _check_step(locked, step, today=timezone.localdate())
         step.full_clean()
         step.save()
@@ -153,8 +156,8 @@ def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int
         for name in STEP_FIELDS:
             if name in values:
                 setattr(current, name, values[name])
-        current.employer_siret = (current.employer_siret or "").strip()
-        _check_step(locked, current, today=timezone.localdate())
+        current.employer_siret = plausibility.siret_compact(current.employer_siret)
+        _check_step(locked, current, today=timezone.localdate(), siret_before=before["employer_siret"])
         change_check = definition_of(locked).step_change_check
         if change_check is not None:
             change_check(current, before, ending=False)   # what the programme hung on the step may forbid it

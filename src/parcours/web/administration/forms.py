@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.formfields import NameField, PhoneField
+from parcours.core.formfields import NameField, PhoneField, SiretField
 from parcours.organisations.enums import Role
 from parcours.organisations.models import Organisation, User
 from parcours.programmes.models import Programme
@@ -23,7 +23,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "prescriber_type", "address", "phone", "email", "siret", "is_active"]
-        field_classes = {"name": NameField, "phone": PhoneField}
+        field_classes = {"name": NameField, "phone": PhoneField, "siret": SiretField}
 
 
 class UserForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.formfields import EventDateField, NameField
+from parcours.core.formfields import EventDateField, NameField, SiretField
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType
 from parcours.plie.enums import PathwayStatus, StepType
@@ -124,9 +124,7 @@ class StepForm(VersionedForm):
     start_date = EventDateField(label=_("Début"), widget=DateInput())
     end_date = EventDateField(label=_("Fin"), required=False, widget=DateInput(),
                                help_text=_("Fin prévue pour un CDD ou une mission ; vide pour un CDI."))
-    employer_siret = forms.CharField(label=_("SIRET de l'employeur"), max_length=14, required=False,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                                     help_text=_("14 chiffres, sans espace."))
+    employer_siret = SiretField(label=_("SIRET de l'employeur"), required=False)
     contract_type = forms.ChoiceField(label=_("Type de contrat"), required=False,
                                       choices=[("", "—"), *ContractType.choices])
     social_clause = forms.NullBooleanField(label=_("Issu d'une clause sociale"), required=False,
