@@ -52,7 +52,7 @@ def test_the_coordinator_reads_and_exports_the_indicators(page, coordinator):
     assert download.suggested_filename == "indicateurs-2024-01-01-2024-12-31.xlsx"
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert "Synthèse des résultats" in book.sheetnames
-    for fmt, start in (("CSV", b"\xef\xbb\xbfkey,value,label"), ("PDF", b"%PDF")):
+    for fmt, start in (("CSV", "\ufeffIndicateur;Valeur;Clé".encode()), ("PDF", b"%PDF")):
         with page.expect_download() as download_info:
             page.get_by_role("link", name=fmt, exact=False).first.click()
         assert download_info.value.suggested_filename == f"indicateurs-2024-01-01-2024-12-31.{fmt.lower()}"

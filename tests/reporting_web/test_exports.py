@@ -33,26 +33,30 @@ def test_xlsx_has_one_sheet_per_group_with_numbers_and_the_filters(client, coord
     assert any("01/01/2024" in str(value) for value in cells)  # the period in the header rows
 
 
-def test_csv_holds_the_indicators_command_rows_with_a_french_label(client, coordinator, dataset):
+def test_csv_holds_the_indicators_command_figures_for_a_french_spreadsheet(client, coordinator, dataset):
     response = export(client, coordinator, "csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffkey,value,label\r\n")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+    assert text.startswith("\ufeffIndicateur;Valeur;Clé\r\n")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
     code, out, err = run("indicators", "--from", "2024-01-01", "--to", "2024-12-31", "--format", "csv")
     assert code == 0, err
     command_rows = [row for row in csv.reader(io.StringIO(out))][1:]
-    assert [row[:2] for row in rows] == command_rows
-    assert all(row[2] for row in rows), "every key has its French label"
-    assert ["entries", "5"] == rows[[r[0] for r in rows].index("entries")][:2]
+    # The same figures as the command, in its order, the decimal point a comma.
+    assert [[row[2], row[1]] for row in rows] == [[key, value.replace(".", ",")] for key, value in command_rows]
+    assert all(row[0] and row[0] != row[2] for row in rows), "every key has its French label"
+    by_key = {row[2]: row for row in rows}
+    assert by_key["entries"][:2] == ["Entrées en parcours", "5"]
+    assert by_key["rates.positive_exit_rate"][1] == "0,5"
+    assert not any("." in row[1] for row in rows)
 
 
 def test_csv_names_the_filter_applied(client, coordinator, dataset):
     maison = Organisation.objects.get(name="Maison de l'emploi")
     response = export(client, coordinator, "csv", {**YEAR_2024, "operator": maison.pk})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert ["filters.operator", "Maison de l'emploi"] == rows[[r[0] for r in rows].index("filters.operator")][:2]
-    assert rows[[r[0] for r in rows].index("entries")][1] == "1"
+    rows = {row[2]: row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")}
+    assert rows["filters.operator"][:2] == ["Structure référente", "Maison de l'emploi"]
+    assert rows["entries"][1] == "1"
 
 
 def test_pdf_is_laid_out_like_the_national_report(client, coordinator, dataset):
@@ -103,8 +107,8 @@ def test_a_name_that_reads_as_a_formula_stays_text_in_csv_and_xlsx(client, coord
     maison = Organisation.objects.get(name="Maison de l'emploi")
     Organisation.objects.filter(pk=maison.pk).update(name=name)
     rows = list(csv.reader(io.StringIO(export(client, coordinator, "csv", {**YEAR_2024, "operator": maison.pk})
-                                       .content.decode("utf-8-sig"))))
-    assert rows[[r[0] for r in rows].index("filters.operator")][1] == "'" + name
+                                       .content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[[r[2] for r in rows].index("filters.operator")][1] == "'" + name
     book = load_workbook(io.BytesIO(export(client, coordinator, "xlsx", {**YEAR_2024, "operator": maison.pk}).content))
     # Exactly the name (XML keeps a leading carriage return as a line break: compared without the white space).
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row

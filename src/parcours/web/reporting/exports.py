@@ -1,5 +1,5 @@
-"""Exports of a report: XLSX (one sheet per group of figures), CSV (the CLI's dotted key/value rows
-plus a French label) and a printable PDF laid out like section 2 of the national consolidation.
+"""Exports of a report: XLSX (one sheet per group of figures), CSV for French spreadsheets (label, value with a
+decimal comma, the CLI's dotted key) and a printable PDF laid out like section 2 of the national consolidation.
 
 Only aggregated figures leave here; file names hold the period only.
 """
@@ -34,22 +34,33 @@ BRAND = "1B4F8A"
 
 # CSV ---------------------------------------------------------------------------------------------
 
-def report_csv(report: Report) -> bytes:
-    """`key,value,label` rows: the keys and values of `parcours indicators --format csv`, then the label.
+def _french_number(value) -> str:
+    """A figure as a French spreadsheet reads it: decimal comma, no thousands separator (it stays a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    return str(value).replace(".", ",") if isinstance(value, (int, float)) else csv_cell(str(value))
 
-    UTF-8 with a byte order mark, so that Excel reads the accents; rates stay numbers between 0 and 1.
+
+def report_csv(report: Report) -> bytes:
+    """The figures for a French spreadsheet: `Indicateur;Valeur;Clé`, one row a figure of
+    `parcours indicators` — its French label, its value with a decimal comma, its dotted key.
+
+    UTF-8 with a byte order mark, so that Excel reads the accents; `;` separates, as French spreadsheets expect
+    of a CSV where the comma is the decimal mark; rates stay numbers between 0 and 1 (0,5).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["key", "value", "label"])
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Indicateur"), _("Valeur"), _("Clé")])
     for key, value in flatten(report.data):
-        writer.writerow([key, "" if value is None else value, label(key)])
+        writer.writerow([label(key), _french_number(value), key])
     selection = report.selection
     # Names come from the people who type them: never a formula in the reader's spreadsheet.
     if selection.operator:
-        writer.writerow(["filters.operator", csv_cell(selection.operator.name), _("Structure référente")])
+        writer.writerow([_("Structure référente"), csv_cell(selection.operator.name), "filters.operator"])
     if selection.referent:
-        writer.writerow(["filters.referent", csv_cell(selection.referent.get_full_name()), _("Référent·e")])
+        writer.writerow([_("Référent·e"), csv_cell(selection.referent.get_full_name()), "filters.referent"])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
