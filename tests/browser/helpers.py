@@ -11,6 +11,7 @@ The `page` fixture fails a test whose loaded pages were not all audited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -101,8 +102,26 @@ def format_violations(violations: list[dict], *, context: str, url: str) -> str:
     return "\n".join(lines)
 
 
+# What a French page must not show: English words the code or a library left (whole words, case kept: "None" is
+# Python's, "none" could be a name), « de » before a vowel (« Candidature de Élodie »), a label said twice.
+ENGLISH_WORDS = re.compile(r"\b(?:None|True|False|null|undefined|submit|Submit|Page not found|Not Found|Forbidden|"
+                           r"Server Error|Bad Request|This field is required|Enter a valid)\b")
+MISSING_ELISION = re.compile(r"(?<![\w-])[Dd]e (?=[AEIOUYÉÈÊÀÂÎÔaeiouyéèêàâîô])")
+DOUBLED_LABEL = re.compile(r"(?<![\w])([A-ZÉÀ][\w'’·-]+(?: [\w'’·-]+){0,3}) : \1 :")
+
+
+def french_problems(text: str) -> list[str]:
+    """What reads wrong in French in a page's visible text (tests/browser: every page audited is checked)."""
+    problems = [f"English left: « {m[0]} »" for m in ENGLISH_WORDS.finditer(text)]
+    problems += [f"missing elision: « {' '.join(text[max(0, m.start() - 20):m.end() + 12].split())} »"
+                 for m in MISSING_ELISION.finditer(text)]
+    problems += [f"label said twice: « {m[0]} »" for m in DOUBLED_LABEL.finditer(text)]
+    return problems
+
+
 def assert_accessible(page: Page, context: str | None = None) -> None:
-    """Runs axe on the current document; fails on any serious or critical violation.
+    """Runs axe on the current document; fails on any serious or critical violation, and on French that reads
+    wrong (`french_problems` of the visible text).
 
     `context` names the situation in the failure message ("login, wrong password").
     """
@@ -111,6 +130,9 @@ def assert_accessible(page: Page, context: str | None = None) -> None:
     violations = [v for v in axe_violations(page) if v["impact"] in FAILING_IMPACTS]
     if violations:
         raise AssertionError(format_violations(violations, context=context or page.url, url=page.url))
+    problems = french_problems(page.inner_text("body"))
+    if problems:
+        raise AssertionError(f"French on {context or page.url} ({page.url}):\n  - " + "\n  - ".join(problems))
 
 
 def _check_response(response: Response | None, what: str) -> Response:

@@ -46,3 +46,27 @@ def test_a_resource_outside_the_live_server_is_blocked_and_reported(page):
     assert audit.failed_resources
     assert all("cdn.example.com" in line and "NAME_NOT_RESOLVED" in line for line in audit.failed_resources)
     audit.failed_resources.clear()  # reported as expected; keep teardown clean
+
+
+FRENCH_GONE_WRONG = """<!DOCTYPE html><html lang="fr"><head><title>Mauvais</title></head><body><main>
+<h1>Candidature de Élodie Martin</h1><p>Date : Date : 12/03/2025</p><p>Étape : None</p>
+<button type="submit">submit</button></main></body></html>"""
+
+
+def test_the_audit_refuses_french_gone_wrong(page):
+    page.set_content(FRENCH_GONE_WRONG)
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, context="page mal écrite")
+    message = str(failure.value)
+    assert "missing elision: « Candidature de Élodie" in message
+    assert "label said twice: « Date : Date : »" in message
+    assert "English left: « None »" in message and "English left: « submit »" in message
+
+
+@pytest.mark.parametrize("text", ["Candidature d'Élodie Martin", "Date : 12/03/2025", "Prénom : Anne",
+                                  "de Léa", "Sorties de 2024", "plus de 60 ans", "Aide d'urgence : oui",
+                                  "Situation de handicap", "NONE ou Nonette"])
+def test_french_that_reads_right_passes(text):
+    from .helpers import french_problems
+
+    assert french_problems(text) == []

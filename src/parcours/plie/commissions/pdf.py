@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from parcours.core.french import of_name
 from parcours.core.pdf import text
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation
@@ -92,7 +93,7 @@ def prescriber_letter_story(decision: CommissionDecision) -> list:
     if prescriber:
         story += [text(prescriber.name), text(prescriber.address or "", "small")]
         if application.prescribed_by_id:
-            story.append(text(_("À l'attention de %(name)s") % {"name": application.prescribed_by.get_full_name()}))
+            story.append(text(_("À l'attention %(of_name)s") % {"of_name": of_name(application.prescribed_by.get_full_name())}))
     story += [
         Spacer(1, 0.6 * cm),
         text(_("Le %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}),

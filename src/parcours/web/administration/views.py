@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parcours.core.french import of_name
 from parcours.accounts.sessions import reauth_moment
 from parcours.organisations.access import administered_territory_ids
 from parcours.organisations.capabilities import ADMINISTRATION_MANAGE
@@ -144,7 +145,7 @@ def user_edit(request, pk: int | None = None):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Le compte de %(name)s est enregistré.") % {"name": user.get_full_name()})
+            messages.success(request, _("Le compte %(of_name)s est enregistré.") % {"of_name": of_name(user.get_full_name())})
             return redirect("administration:user_edit", pk=user.pk)
     memberships = (instance.memberships.filter(is_active=True).select_related("organisation")
                    .order_by("organisation__name", "role", "pk") if instance else Membership.objects.none())
