@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests import factories, guards
+from tests.smtp import smtp_down, smtp_server  # noqa: F401  (fixtures: a real SMTP server on 127.0.0.1)
 
 
 class VerifiedClient(Client):

@@ -149,6 +149,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A link to choose one's password (forgotten password, invitation to a new account: accounts/mail.py) lapses after
+# this many hours, or as soon as the password is set.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PARCOURS_PASSWORD_LINK_HOURS", "48")) * 3600
+if PASSWORD_RESET_TIMEOUT < 3600:
+    raise ImproperlyConfigured("PARCOURS_PASSWORD_LINK_HOURS doit valoir au moins 1 (heures de validité d'un lien).")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -173,10 +173,10 @@ def test_the_account_page_with_requests_has_constant_queries(admin_client, secon
     url = reverse("administration:user_edit", args=[newcomer.pk])
     ask()
     admin_client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         admin_client.get(url)
     for _ in range(4):
         ask()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = admin_client.get(url)
     assert len(response.context["grant_requests"]) == 5

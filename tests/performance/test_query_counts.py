@@ -122,7 +122,8 @@ PAGES: dict[Page, int] = {
     Page("administration:organisation_edit", "administrator", lambda w: {"pk": w.operator_a.pk}): 4,
     Page("administration:user_list", "administrator"): 6,
     Page("administration:user_create", "administrator"): 3,
-    Page("administration:user_edit", "administrator", lambda w: {"pk": w.users["referent"].pk}): 7,  # + requests
+    # + the pending requests, + whether the account has a second factor (its reset button)
+    Page("administration:user_edit", "administrator", lambda w: {"pk": w.users["referent"].pk}): 8,
     Page("audit:access_log", "dpo"): 6,
     Page("audit:access_log", "dpo", query=lambda w: {"participant": w.participant.pk}): 6,
     Page("audit:change_history", "dpo"): 6,
@@ -154,6 +155,12 @@ ELSEWHERE = {
     "web:scope_switch": "POST only, redirects home: tests/web/test_scope.py pins a page with the switcher",
     "web:login": "the sign-in form shows no rows",
     "web:logout": "POST only",
+    "web:password_reset": "a form for an address: no rows",
+    "web:password_reset_done": "a static sentence",
+    "web:password_reset_confirm": "Django's view: one account read from its token (tests/accounts/test_account_mail.py)",
+    "web:password_reset_complete": "a static sentence",
+    "administration:user_invite": "POST only (the button is on user_edit, pinned)",
+    "administration:user_twofactor_reset": "POST only (the button is on user_edit, pinned)",
     "api:schema": "the OpenAPI description: no rows",
     "api:docs": "a static page that reads the schema",
     "accounts:verify": "the second step of a sign-in in progress: one device, no rows",

@@ -100,6 +100,12 @@ URLS: dict[str, Obj | Own | Public] = {
     # --- public ---------------------------------------------------------------------------------------------------
     "web:login": Public("the sign-in page"),
     "web:logout": Public("signs out whoever calls it (POST only); nothing to read"),
+    "web:password_reset": Public("asks a link by e-mail; answers alike whether the account exists "
+                                 "(tests/accounts/test_account_mail.py)"),
+    "web:password_reset_done": Public("a static sentence"),
+    "web:password_reset_confirm": Public("Django's one-use token of one account; nothing without it "
+                                         "(tests/accounts/test_account_mail.py)"),
+    "web:password_reset_complete": Public("a static sentence"),
     "web:health": Public("liveness probe, 'ok' without database access"),
     "api:schema": Public("the OpenAPI description of the API: no data"),
     "api:docs": Public("the Swagger page that reads that description: no data"),
@@ -202,6 +208,10 @@ URLS: dict[str, Obj | Own | Public] = {
                                             payload=lambda w: {"organisation": w.plie_a.pk, "role": "coordinator"}),
     "administration:membership_remove": Obj("membership", lambda w: {"pk": w.membership_a.pk},
                                             owner="administrator"),
+    "administration:user_invite": Obj("user", lambda w: {"pk": w.newcomer.pk}, owner="administrator",
+                                      payload=lambda w: {}),
+    "administration:user_twofactor_reset": Obj("user", lambda w: {"pk": w.newcomer.pk},
+                                               owner="administrator", payload=lambda w: {}),
     # The pending request was made by the second administrator of A: the first one may confirm or refuse it.
     "administration:grant_request_confirm": Obj("grant request", lambda w: {"pk": w.grant_request.pk},
                                                 owner="administrator", payload=lambda w: {}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
@@ -73,9 +74,16 @@ class World:
     grant_request: MembershipGrantRequest   # director of PLIE A asked for referent A by the second administrator
     import_run: models.Model          # a checked import of territory A, waiting for its confirmation
     api_token: models.Model           # an API token of referent A (its own account's)
+    newcomer: models.Model            # an account of operator A never signed in, with a second factor (invite, reset)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
+
+
+def _newcomer(organisation):
+    account = factories.UserFactory(membership=(organisation, "referent"), last_login=None)
+    TOTPDevice.objects.create(user=account, name="téléphone", confirmed=True)
+    return account
 
 
 def build_world() -> World:
@@ -179,4 +187,5 @@ def build_world() -> World:
                                             state=ImportState.VALIDATED,
                                             report={"files": {}, "organisations_created": 0, "rows": 0, "changed": 0}),
         api_token=api_token_create(user=referent, label="Logiciel A")[0],
+        newcomer=_newcomer(operator_a),
     )

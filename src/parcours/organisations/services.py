@@ -48,7 +48,8 @@ def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
 
 
 def user_save(*, user: User, by: User, password: str | None = None) -> User:
-    """Create or update an account; a new account gets the password the administrator set."""
+    """Create or update an account; a new account gets the password the administrator set, or none it could sign
+    in with until the person chooses theirs from the invitation (accounts.mail.account_invitation_send)."""
     with transaction.atomic():
         creating = user.pk is None
         before = {} if creating else model_snapshot(User.objects.get(pk=user.pk), ["email", "first_name", "last_name", "is_active"])
@@ -56,9 +57,10 @@ def user_save(*, user: User, by: User, password: str | None = None) -> User:
         if User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists():
             raise ValidationError({"email": _("Un compte utilise déjà ce courriel.")})
         if creating:
-            if not password:
-                raise ValidationError({"password": _("Choisissez un mot de passe provisoire.")})
-            user.set_password(password)
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
         audit_record(actor=by, action="user_create" if creating else "user_update", obj=user, participant_id=None,

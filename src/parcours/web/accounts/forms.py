@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -87,3 +87,19 @@ class EmailChangeForm(forms.Form):
 
 class OwnPasswordChangeForm(PasswordChangeForm):
     pass
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Courriel"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+                             error_messages={"required": _("Indiquez l'adresse de courriel de votre compte."),
+                                             "invalid": _("Cette adresse de courriel n'est pas valide.")})
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choosing one's password from the e-mailed link (a forgotten password, an invitation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Nouveau mot de passe")
+        self.fields["new_password2"].label = _("Confirmation du nouveau mot de passe")

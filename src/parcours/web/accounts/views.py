@@ -1,4 +1,5 @@
-"""Sign-in (password, then second factor), second-factor management, password and e-mail changes."""
+"""Sign-in (password, then second factor), second-factor management, password and e-mail changes, a forgotten
+password."""
 
 from functools import wraps
 from urllib.parse import urlencode
@@ -22,9 +23,12 @@ from parcours.organisations.models import User
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 from parcours.accounts import lockout, twofactor
+from parcours.accounts.mail import password_reset_request
 from parcours.accounts.selectors import api_tokens_of
 from parcours.accounts.services import api_token_revoke as token_revoke
-from .forms import EmailChangeForm, LoginForm, OwnPasswordChangeForm, PasswordForm, TokenForm
+from .forms import (
+    EmailChangeForm, LoginForm, NewPasswordForm, OwnPasswordChangeForm, PasswordForm, PasswordResetRequestForm, TokenForm,
+)
 from parcours.accounts.sessions import REAUTH_AT, now, reauth_fresh, session_register, sessions_end
 
 PENDING = "parcours.pending_login"
@@ -224,3 +228,41 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(self.request, _("Votre mot de passe est modifié ; vos autres sessions sont fermées et vos "
                                          "jetons d'API révoqués."))
         return response
+
+
+# --- a forgotten password ---------------------------------------------------------------------------------------
+
+def password_reset(request):
+    """Ask a link by e-mail; the answer is the same whether an account exists or not."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/"))
+        return redirect("web:password_reset_done")
+    return render(request, "registration/password_reset_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def password_reset_done(request):
+    return render(request, "registration/password_reset_done.html",
+                  {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's: the token leaves the URL for the session at once (no Referer leaks it), then the new password;
+    every session of the account ends and its API tokens are revoked (accounts.signals). Not signed in after:
+    the second factor is still asked at sign-in."""
+
+    form_class = NewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("web:password_reset_complete")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit_record(actor=form.user, action="password_reset_complete", obj=form.user, participant_id=None)
+        lockout.failures_clear(form.user.email)
+        return response
+
+
+def password_reset_complete(request):
+    return render(request, "registration/password_reset_complete.html")

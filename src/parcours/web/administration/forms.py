@@ -34,14 +34,18 @@ class UserForm(forms.ModelForm):
 
 
 class NewUserForm(UserForm):
-    password = forms.CharField(label=_("Mot de passe provisoire"), widget=forms.PasswordInput(render_value=False),
-                               help_text=_("12 caractères au moins ; à transmettre à la personne, qui le changera."))
+    password = forms.CharField(
+        label=_("Mot de passe provisoire (facultatif)"), widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Laissé vide, la personne reçoit par courriel un lien pour choisir elle-même son mot de passe. "
+                    "Sinon, 12 caractères au moins, à lui transmettre ; elle le changera."))
 
     def clean_password(self):
         from django.contrib.auth.password_validation import validate_password
 
         password = self.cleaned_data["password"]
-        validate_password(password)
+        if password:
+            validate_password(password)
         return password
 
 

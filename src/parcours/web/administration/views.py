@@ -9,8 +9,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from parcours.core.french import of_name
+from parcours.accounts import twofactor
+from parcours.accounts.mail import account_invitation_send, twofactor_reset
 from parcours.accounts.sessions import reauth_moment
 from parcours.organisations.access import administered_territory_ids
 from parcours.organisations.capabilities import ADMINISTRATION_MANAGE
@@ -146,6 +149,8 @@ def user_edit(request, pk: int | None = None):
             _apply_errors(form, error)
         else:
             messages.success(request, _("Le compte %(of_name)s est enregistré.") % {"of_name": of_name(user.get_full_name())})
+            if instance is None and not form.cleaned_data.get("password"):
+                _invite(request, user)
             return redirect("administration:user_edit", pk=user.pk)
     memberships = (instance.memberships.filter(is_active=True).select_related("organisation")
                    .order_by("organisation__name", "role", "pk") if instance else Membership.objects.none())
@@ -154,7 +159,51 @@ def user_edit(request, pk: int | None = None):
     return render(request, "administration/user_form.html", {
         "form": form, "account": instance, "memberships": memberships, "membership_form": membership_form,
         "grant_requests": grant_requests, "own_account": instance is not None and instance.pk == request.user.pk,
+        "has_second_factor": instance is not None and twofactor.has_device(instance),
     })
+
+
+def _invite(request, account: User) -> None:
+    try:
+        sent = account_invitation_send(user=account, by=request.user, base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        _report(request, error)
+        return
+    if sent:
+        messages.success(request, _("Une invitation à choisir son mot de passe est envoyée à %(email)s.")
+                         % {"email": account.email})
+    else:
+        messages.error(request, _("L'invitation n'a pas pu être envoyée (serveur de courriel indisponible) : "
+                                  "réessayez plus tard, ou donnez un mot de passe provisoire."))
+
+
+@admin_only
+@require_POST
+def user_invite(request, pk: int):
+    """Send (again) the invitation to choose a password, to an account never signed in."""
+    _invite(request, get_object_or_404(_users_in_scope(request), pk=pk))
+    return redirect("administration:user_edit", pk=pk)
+
+
+@admin_only
+@require_POST
+def user_twofactor_reset(request, pk: int):
+    """A lost phone: the person's second factor removed, their sessions ended, an e-mail tells them."""
+    account = get_object_or_404(_users_in_scope(request), pk=pk)
+    back = reverse("administration:user_edit", args=[account.pk])
+    try:
+        sent = twofactor_reset(account=account, by=request.user, reauthenticated_at=reauth_moment(request))
+    except ReauthenticationRequired:
+        messages.info(request, _("Réinitialiser une double authentification : confirmez votre identité, puis "
+                                 "recommencez."))
+        return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back})}")
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("La double authentification est réinitialisée ; la personne en enregistrera une "
+                                    "nouvelle à sa prochaine connexion.")
+                         + ("" if sent else " " + _("Le courriel qui l'en informe n'a pas pu être envoyé.")))
+    return redirect(back)
 
 
 @admin_only
