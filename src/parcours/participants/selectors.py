@@ -66,10 +66,10 @@ def person_query_parse(text: str) -> PersonQuery:
             else:
                 digits = typed.lstrip("+").lstrip("0")
             text = text[:match.start()] + " " + text[match.end():]
-    typed = text.split()
-    words = tuple(w for w in (fold(word) for word in typed) if w)[:MAX_WORDS]
+    tokens = text.split()
+    words = tuple(w for w in (fold(token) for token in tokens) if w)[:MAX_WORDS]
     # "%", "_" or "\\" alone fold to nothing: they match nobody rather than everybody.
-    unreadable = unreadable or (bool(typed) and not words and not (birth_date or phone or digits))
+    unreadable = unreadable or (bool(tokens) and not words and not (birth_date or phone or digits))
     return PersonQuery(words=words, birth_date=birth_date, phone=phone, phone_digits=digits, impossible=unreadable)
 
 
