@@ -105,9 +105,13 @@ def test_from_application_to_sustainable_employment(page, world):
     page.get_by_label("Préconisations").fill("Remise à niveau numérique, puis emploi en restauration collective.")
     page.locator("[name=level_digital_skills]").select_option("major")
     submit(page, "Enregistrer le bilan", "bilan enregistré")
-    submit(page, "Clore le bilan et présenter en commission", "bilan clos")
+    # A last edit, then closing at once: the edit is kept (closing saves what the form holds).
+    page.get_by_label("Projet professionnel").fill("Agent·e de restauration collective")
+    page.get_by_text("Clore le bilan et présenter en commission…").click()
+    submit(page, "Enregistrer et clore le bilan", "bilan clos")
     pathway.refresh_from_db()
     assert pathway.status == PathwayStatus.ASSESSED
+    assert pathway.assessment.professional_project == "Agent·e de restauration collective"
 
     # 4. The commission d'agrément admits the file; the commission date lands on it.
     switch_to(page, world["coordinator"])

@@ -1,5 +1,6 @@
 """First reception interviews, the socio-professional assessment, its deadline and its closure."""
 
+import html as html_module
 import datetime
 
 import pytest
@@ -199,18 +200,39 @@ def test_assessment_page_saves_and_completes(client, referent, pathway, django_a
     with django_assert_num_queries(7):
         html = client.get(url).content.decode()
     assert "<legend>Mobilité géographique</legend>" in html
-    response = client.post(url, {"strengths": "Ponctuelle", "professional_project": "",
-                                 "recommendations": "PLIE", "level_mobility": "major", "comment_mobility": "Pas de permis"})
+    typed = {"strengths": "Ponctuelle", "professional_project": "", "recommendations": "PLIE",
+             "level_mobility": "major", "comment_mobility": "Pas de permis"}
+    response = client.post(url, typed)
     assert response.status_code == 302
-    response = client.post(reverse("intake:assessment_complete", args=[pathway.pk]), follow=True)
-    assert "au moins un entretien" in response.content.decode()
+    # Closing is refused (no interview yet): the page comes back with what was typed, and nothing was written.
+    response = client.post(reverse("intake:assessment_complete", args=[pathway.pk]),
+                           {**typed, "strengths": "Ponctuelle, modifié juste avant de clore"})
+    body = html_module.unescape(response.content.decode())
+    assert response.status_code == 400 and "Le bilan n'est pas clos :" in body and "au moins un entretien" in body
+    assert "Ponctuelle, modifié juste avant de clore" in body
+    assert Assessment.objects.get(pathway=pathway).strengths == "Ponctuelle"
     pathway.refresh_from_db()
     assert pathway.status == "assigned"
     interview(pathway, referent)
-    response = client.post(reverse("intake:assessment_complete", args=[pathway.pk]))
+    response = client.post(reverse("intake:assessment_complete", args=[pathway.pk]),
+                           {**typed, "recommendations": "PLIE, puis formation"})
     assert response.status_code == 302
     pathway.refresh_from_db()
     assert pathway.status == "assessed"
+    # The last edits made before closing are kept (they used to be thrown away).
+    assert Assessment.objects.get(pathway=pathway).recommendations == "PLIE, puis formation"
+
+
+def test_closing_an_invalid_assessment_keeps_what_was_typed_and_closes_nothing(client, referent, pathway):
+    client.force_login(referent)
+    interview(pathway, referent)
+    response = client.post(reverse("intake:assessment_complete", args=[pathway.pk]), {
+        "strengths": "", "recommendations": "Une préconisation longue à retaper", "level_mobility": "major"})
+    body = html_module.unescape(response.content.decode())
+    assert response.status_code == 400 and "Le bilan n'est pas clos : corrigez d'abord le formulaire." in body
+    assert "Une préconisation longue à retaper" in body
+    pathway.refresh_from_db()
+    assert pathway.status == "assigned" and not Assessment.objects.exists()
 
 
 def test_assessment_form_asks_the_level_of_a_commented_barrier(client, referent, pathway):

@@ -435,3 +435,14 @@ def test_the_header_search_posts_to_the_caseload_in_every_state(client, coordina
     assert f'action="{reverse("pathways:caseload")}"' in body
     client.force_login(prescriber)
     assert "header-search" not in text(client.get(reverse("web:home")))
+
+
+def test_a_service_refusal_names_its_field_once_in_the_error_summary(client, active, referent):
+    client.force_login(referent)
+    response = client.post(reverse("pathways:step_add", args=[active.pk]), {
+        "step_type": "mobilisation", "start_date": days_ago(81).isoformat(), "end_date": "", "operator_name": "",
+        "employer_siret": "", "contract_type": "", "social_clause": "unknown", "hours": "", "comment": ""})
+    body = text(response)
+    assert response.status_code == 400
+    assert ">Début</a> : l'étape ne peut pas commencer avant l'entrée dans le parcours" in body
+    assert "Début : Début" not in body and "</a> : Début :" not in body

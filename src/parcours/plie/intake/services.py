@@ -374,9 +374,14 @@ def assessment_save(*, pathway: Pathway, by: User, strengths: str, professional_
     return assessment
 
 
-def assessment_complete(*, pathway: Pathway, by: User) -> Pathway:
-    """Close the assessment: the application goes to the commission (preconditions in the workflow table)."""
+def assessment_complete(*, pathway: Pathway, by: User, typed: dict[str, Any] | None = None) -> Pathway:
+    """Close the assessment: the application goes to the commission (preconditions in the workflow table).
+
+    `typed` holds what the form showed when "close" was pressed (assessment_save's arguments): saved first, in the
+    same transaction, so that closing never throws away the last edits, nor keeps them when the closing fails."""
     with transaction.atomic():
+        if typed is not None:
+            assessment_save(pathway=pathway, by=by, **typed)
         pathway = pathway_transition(pathway=pathway, name="complete_assessment", by=by,
                                      data={"on": timezone.localdate()})
         audit_record(actor=by, action="assessment_complete", obj=pathway, participant_id=pathway.participant_id,

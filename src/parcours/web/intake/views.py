@@ -266,6 +266,22 @@ def reception(request, pk: int):
     })
 
 
+def _assessment_typed(form: AssessmentForm) -> dict:
+    return {"strengths": form.cleaned_data["strengths"], "professional_project": form.cleaned_data["professional_project"],
+            "recommendations": form.cleaned_data["recommendations"], "barriers": form.barriers()}
+
+
+def _assessment_page(request, pathway, form, *, status: int = 200, reviews: list | None = None):
+    due = selectors.assessment_due_on(pathway)
+    can_complete = any(t.name == "complete_assessment" for t in definition_of(pathway).workflow.available(pathway, request.user))
+    return render(request, "intake/assessment.html", {
+        "pathway": pathway, "form": form, "assessment": getattr(pathway, "assessment", None),
+        "reviews": list(pathway.barrier_reviews.all()) if reviews is None else reviews, "due": due,
+        "overdue": bool(due and pathway.status == PathwayStatus.ASSIGNED and due < timezone.localdate()),
+        "editable": pathway.status == PathwayStatus.ASSIGNED, "can_complete": can_complete,
+    }, status=status)
+
+
 @field_roles
 def assessment(request, pk: int):
     pathway = _intake_pathway(request, pk)
@@ -275,10 +291,7 @@ def assessment(request, pk: int):
         form = AssessmentForm(request.POST)
         if form.is_valid():
             try:
-                services.assessment_save(
-                    pathway=pathway, by=request.user, strengths=form.cleaned_data["strengths"],
-                    professional_project=form.cleaned_data["professional_project"],
-                    recommendations=form.cleaned_data["recommendations"], barriers=form.barriers())
+                services.assessment_save(pathway=pathway, by=request.user, **_assessment_typed(form))
             except TransitionRefused as refused:
                 messages.error(request, refused.message)
                 return redirect("intake:assessment", pk=pathway.pk)
@@ -290,24 +303,28 @@ def assessment(request, pk: int):
     else:
         form = AssessmentForm(initial=AssessmentForm.initial_from(current, reviews))
         access_log_record(user=request.user, participant_id=pathway.participant_id, screen="intake_assessment")
-    due = selectors.assessment_due_on(pathway)
-    can_complete = any(t.name == "complete_assessment" for t in definition_of(pathway).workflow.available(pathway, request.user))
-    return render(request, "intake/assessment.html", {
-        "pathway": pathway, "form": form, "assessment": current, "reviews": reviews, "due": due,
-        "overdue": bool(due and pathway.status == PathwayStatus.ASSIGNED and due < timezone.localdate()),
-        "editable": pathway.status == PathwayStatus.ASSIGNED, "can_complete": can_complete,
-    })
+    return _assessment_page(request, pathway, form, status=400 if form.errors else 200, reviews=reviews)
 
 
 @field_roles
 @require_POST
 def assessment_complete(request, pk: int):
+    """"Close" is a button of the assessment's form: what it holds is saved, then the assessment closes; nothing
+    typed is lost when either step is refused (the page comes back with it and says why)."""
     pathway = _intake_pathway(request, pk)
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Le bilan n'est pas clos : corrigez d'abord le formulaire."))
+        return _assessment_page(request, pathway, form, status=400)
     try:
-        services.assessment_complete(pathway=pathway, by=request.user)
+        services.assessment_complete(pathway=pathway, by=request.user, typed=_assessment_typed(form))
     except TransitionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect("intake:assessment", pk=pathway.pk)
+        messages.error(request, _("Le bilan n'est pas clos : %(reason)s") % {"reason": refused.message})
+        return _assessment_page(request, pathway, form, status=400)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        messages.error(request, _("Le bilan n'est pas clos : corrigez d'abord le formulaire."))
+        return _assessment_page(request, pathway, form, status=400)
     messages.success(request, _("Le bilan est clos : le dossier sera présenté en commission d'agrément."))
     return redirect("intake:application_detail", pk=pathway.pk)
 
