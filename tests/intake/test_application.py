@@ -1,6 +1,7 @@
 """The application: service rules, duplicates, re-entry, upload checks, the form and its live eligibility."""
 
 import datetime
+import html
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from parcours.participants.models import Document, Participant
 from parcours.pathways.models import Pathway, PathwayTransition
 from tests import factories
 
-from .helpers import JPEG, PNG, person, post_data, scan, submit, today
+from .helpers import JPEG, PDF, PNG, person, post_data, scan, submit, today
 
 
 def errors_of(excinfo) -> dict:
@@ -288,3 +289,30 @@ def test_person_search_is_post_and_finds_accented_names(client, coordinator, ter
 def test_person_search_is_refused_to_prescribers(client, prescriber):
     client.force_login(prescriber)
     assert client.post(reverse("intake:person_search"), {"last_name": "x"}).status_code == 403
+
+
+def test_a_refused_application_keeps_its_signed_scan_for_the_next_try(client, prescriber, prescriber_org, territory):
+    from parcours.accounts.models import HeldUpload
+
+    client.force_login(prescriber)
+    url = reverse("intake:application_create")
+    response = client.post(url, {**post_data(territory, last_name=""), "prescriber_organisation": prescriber_org.pk,
+                                 "signed_scan": scan(name="dossier-signe.pdf")})
+    body = html.unescape(response.content.decode())
+    assert "Fichier conservé : dossier-signe.pdf." in body and not Application.objects.exists()
+    token = HeldUpload.objects.get(user=prescriber).token
+    response = client.post(url, {**post_data(territory), "prescriber_organisation": prescriber_org.pk,
+                                 "signed_scan__held": token})
+    assert response.status_code == 302
+    assert Application.objects.get().signed_scan.file.read() == PDF
+    assert not HeldUpload.objects.exists()
+
+
+def test_a_scan_refused_for_itself_is_not_kept(client, prescriber, prescriber_org, territory):
+    from parcours.accounts.models import HeldUpload
+
+    client.force_login(prescriber)
+    response = client.post(reverse("intake:application_create"), {
+        **post_data(territory), "prescriber_organisation": prescriber_org.pk,
+        "signed_scan": scan(b"GIF89a", "scan.gif", "image/gif")})
+    assert "Fichier conservé" not in response.content.decode() and not HeldUpload.objects.exists()

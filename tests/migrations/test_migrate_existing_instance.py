@@ -125,6 +125,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "accounts_apitoken": no_token_without_a_key,
     "organisations_membershipgrantrequest": None,     # requests for roles opening personal data: none before
     "accounts_formsubmission": None,      # the one-time tokens of forms sent (empty at first)
+    "accounts_heldupload": None,          # files kept while a refused form is corrected (empty at first)
     "esf_operation": None,                # ESF+ operations, files of their own (empty at first)
     "esf_cofinancing": None,
     "esf_referentcost": None,

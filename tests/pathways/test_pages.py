@@ -446,3 +446,36 @@ def test_a_service_refusal_names_its_field_once_in_the_error_summary(client, act
     assert response.status_code == 400
     assert ">Début</a> : l'étape ne peut pas commencer avant l'entrée dans le parcours" in body
     assert "Début : Début" not in body and "</a> : Début :" not in body
+
+
+# --- a refused form keeps its file ------------------------------------------------------------------------------
+
+def test_a_document_refused_for_its_title_keeps_its_file_for_the_next_try(client, active, referent):
+    from parcours.accounts.models import HeldUpload
+
+    client.force_login(referent)
+    url = reverse("pathways:document_add", args=[active.pk])
+    response = client.post(url, {"kind": "cv", "title": "", "file": SimpleUploadedFile("cv-lea.pdf", PDF)})
+    body = text(response)
+    assert response.status_code == 400 and "Fichier conservé : cv-lea.pdf." in body
+    token = HeldUpload.objects.get(user=referent).token
+    assert f'name="file__held" value="{token}"' in body
+    # The corrected form is sent without choosing the file again: the document is the file first sent.
+    response = client.post(url, {"kind": "cv", "title": "CV", "file__held": token})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.file.read() == PDF and document.title == "CV"
+    assert not HeldUpload.objects.exists()
+
+
+def test_a_held_file_is_its_author_s_only(client, active, referent, operator):
+    from parcours.accounts.models import HeldUpload
+
+    client.force_login(referent)
+    url = reverse("pathways:document_add", args=[active.pk])
+    client.post(url, {"kind": "cv", "title": "", "file": SimpleUploadedFile("cv.pdf", PDF)})
+    token = HeldUpload.objects.get().token
+    colleague = factories.UserFactory(membership=(operator, "referent"))
+    client.force_login(colleague)
+    response = client.post(url, {"kind": "cv", "title": "CV", "file__held": token})
+    assert response.status_code in (400, 403, 404) and not Document.objects.exists()

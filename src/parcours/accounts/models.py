@@ -103,3 +103,20 @@ class FormSubmission(models.Model):
     class Meta:
         verbose_name = _("formulaire envoyé")
         constraints = [models.UniqueConstraint(fields=["user", "token"], name="formsubmission_once_per_user")]
+
+
+class HeldUpload(models.Model):
+    """A file a form received while the rest of the form was refused: kept for its author, so that correcting the
+    form does not mean choosing the file again (accounts/uploads.py). Deleted once the form goes through, or an
+    hour later."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField()
+    held_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("fichier en attente")
+        constraints = [models.CheckConstraint(condition=~models.Q(token=""), name="heldupload_token_set")]

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from parcours.core.french import of_name
 from parcours.participants.models import Participant
 from tests.browser.helpers import follow, login, visit
 
@@ -21,7 +22,7 @@ def test_rights_page_rectification_then_export(page, referent, coordinator, oper
                                        prescriber=prescriber, prescriber_org=prescriber_org)
     login(page, referent)
     visit(page, reverse("rights:participant_rights", args=[participant.pk]), context="droits de la personne")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Droits de")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Droits {of_name(participant)}")
 
     follow(page, page.get_by_role("link", name="Comment traiter une demande (Vos droits)"), context="vos droits")
     expect(page.get_by_role("heading", name="Délai")).to_be_visible()

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from parcours.web.held_files import HeldFileInput
 from parcours.core.formfields import BirthDateField, EventDateField, NameField, PhoneField
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant
@@ -115,7 +116,7 @@ class ApplicationForm(PersonFields):
     prescriber_signed_on = EventDateField(label=_("Date de signature par le prescripteur"), widget=DateInput())
     signed_scan = forms.FileField(label=_("Dossier signé (scan)"),
                                   help_text=_("PDF, JPEG ou PNG, signé par la personne et le prescripteur."),
-                                  widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+                                  widget=HeldFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
 
     groups = [
         (_("Structure prescriptrice"), ["prescriber_organisation"]),

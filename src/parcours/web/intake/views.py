@@ -26,6 +26,7 @@ from parcours.programmes.registry import definition_of
 from parcours.plie.eligibility import SITUATION_LABELS, EligibilityInputError, eligibility_decide
 from parcours.territory.models import Territory
 
+from ..held_files import held_files, hold_files, release_files
 from ..access_log import people_shown
 from ..permissions import capability_required
 from ..submission import submit_once
@@ -63,6 +64,9 @@ def _territory(user) -> Territory:
 
 
 # --- application -------------------------------------------------------------------------------------------------
+APPLICATION_FILES = ("signed_scan",)
+
+
 @prescribing
 @submit_once
 def application_create(request):
@@ -76,7 +80,8 @@ def application_create(request):
             raise Http404
         participant = get_object_or_404(participants_visible_to(request.user), pk=participant_id)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, request.FILES, territory=territory, organisations=organisations)
+        form = ApplicationForm(request.POST, held_files(request, APPLICATION_FILES), territory=territory,
+                               organisations=organisations)
         if form.is_valid():
             try:
                 application = services.application_submit(
@@ -90,8 +95,10 @@ def application_create(request):
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                release_files(request, APPLICATION_FILES)
                 messages.success(request, _("La candidature est transmise au PLIE."))
                 return redirect("intake:application_detail", pk=application.pathway_id)
+        hold_files(request, form, APPLICATION_FILES)
     else:
         initial = PersonFields.initial_from(participant) if participant else {}
         form = ApplicationForm(initial=initial, territory=territory, organisations=organisations)

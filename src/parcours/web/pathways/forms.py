@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.web.held_files import HeldFileInput
 from parcours.core.formfields import EventDateField, NameField, SiretField
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType
@@ -186,7 +187,7 @@ class NoteForm(BaseForm):
 class DocumentForm(BaseForm):
     kind = forms.ChoiceField(label=_("Type de document"), choices=[("", "—"), *DocumentKind.choices])
     title = NameField(label=_("Titre"), max_length=200)
-    file = forms.FileField(label=_("Fichier"), allow_empty_file=True,
+    file = forms.FileField(label=_("Fichier"), allow_empty_file=True, widget=HeldFileInput,
                            help_text=_("PDF, JPEG, PNG, ODT ou DOCX ; le format est vérifié sur le contenu du fichier."))
 
     def fieldsets(self):

@@ -35,6 +35,7 @@ from parcours.programmes.registry import criteria_catalogue, definition_of
 
 from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
 
+from ..held_files import held_files, hold_files, release_files
 from ..access_log import people_shown
 from ..permissions import capability_required
 from ..submission import submit_once
@@ -440,12 +441,15 @@ def note_add(request, pk: int):
                       cnil_reminder=CNIL_REMINDER)
 
 
+DOCUMENT_FILES = ("file",)
+
+
 @writers
 @submit_once
 def document_add(request, pk: int):
     pathway = _pathway(request, pk)
     if request.method == "POST":
-        form = forms.DocumentForm(request.POST, request.FILES)
+        form = forms.DocumentForm(request.POST, held_files(request, DOCUMENT_FILES))
         if form.is_valid():
             try:
                 document_upload(participant=pathway.participant, pathway=pathway, by=request.user,
@@ -454,8 +458,10 @@ def document_add(request, pk: int):
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                release_files(request, DOCUMENT_FILES)
                 messages.success(request, _("Le document est enregistré."))
                 return redirect(_detail_url(pathway))
+        hold_files(request, form, DOCUMENT_FILES)
     else:
         form = forms.DocumentForm()
     return _form_page(request, pathway, form, title=_("Ajouter un document"), submit=_("Enregistrer le document"),
