@@ -123,3 +123,74 @@ def test_coordinator_home_query_count_is_constant(client, coordinator, territory
         factories.PathwayFactory(participant__territory=territory)
     with django_assert_num_queries(9):   # +1: the people shown, logged in one insert
         client.get(reverse("web:home"))
+
+
+# --- the prescriber ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def sent(prescriber, prescriber_org, territory):
+    """Applications of the prescriber's structure: one waiting, one admitted, one refused long ago (read)."""
+    def application(**fields):
+        pathway = factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory),
+                                           application_date=fields.pop("sent", days_ago(20)), **fields)
+        factories.ApplicationFactory(pathway=pathway, prescriber_organisation=prescriber_org, prescribed_by=prescriber)
+        return pathway
+
+    waiting = application(status=PathwayStatus.ASSIGNED)
+    admitted = application(status=PathwayStatus.ADMITTED, decision="admitted", commission_date=days_ago(3))
+    refused = application(status=PathwayStatus.REFUSED, decision="refused", commission_date=days_ago(300),
+                          sent=days_ago(400))
+    refused.application.decision_read_at = timezone.now()
+    refused.application.save()
+    other_structure = factories.PathwayFactory(status=PathwayStatus.ASSIGNED, application_date=days_ago(5))
+    factories.ApplicationFactory(pathway=other_structure)
+    return {"waiting": waiting, "admitted": admitted, "refused": refused, "other": other_structure}
+
+
+def test_the_prescriber_s_home_shows_decisions_to_read_and_applications_waiting(client, prescriber, sent):
+    client.force_login(prescriber)
+    response = client.get(reverse("web:home"))
+    home = response.context["prescriber"]
+    assert [p.pk for p in home.decisions_to_read.rows] == [sent["admitted"].pk]
+    assert [p.pk for p in home.in_progress.rows] == [sent["waiting"].pk]
+    assert home.sent_last_year == {"total": 2, "admitted": 1, "refused": 0, "reoriented": 0, "waiting": 1}
+    body = response.content.decode()
+    assert reverse("intake:application_detail", args=[sent["other"].pk]) not in body
+    assert "Envoyer une candidature" in body
+
+
+def test_reading_a_decision_takes_it_off_the_list(client, prescriber, sent):
+    client.force_login(prescriber)
+    client.get(reverse("intake:application_detail", args=[sent["admitted"].pk]))
+    sent["admitted"].application.refresh_from_db()
+    assert sent["admitted"].application.decision_read_at is not None
+    assert client.get(reverse("web:home")).context["prescriber"].decisions_to_read.total == 0
+    # A pending application opened does not count as read.
+    client.get(reverse("intake:application_detail", args=[sent["waiting"].pk]))
+    sent["waiting"].application.refresh_from_db()
+    assert sent["waiting"].application.decision_read_at is None
+
+
+def test_the_team_reading_a_decision_does_not_mark_it_read(client, coordinator, sent):
+    client.force_login(coordinator)
+    client.get(reverse("intake:application_detail", args=[sent["admitted"].pk]))
+    sent["admitted"].application.refresh_from_db()
+    assert sent["admitted"].application.decision_read_at is None
+    assert "prescriber" not in client.get(reverse("web:home")).context
+
+
+def test_the_prescriber_s_home_query_count_is_constant(client, prescriber, prescriber_org, territory, sent,
+                                                       django_assert_num_queries):
+    client.force_login(prescriber)
+    url = reverse("web:home")
+    client.get(url)
+    # session, user, memberships; the year's figures (one aggregate); each list's count and rows; the people shown
+    with django_assert_num_queries(9):
+        client.get(url)
+    for n in range(5):
+        pathway = factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory),
+                                           status=PathwayStatus.ADMITTED, decision="admitted",
+                                           commission_date=days_ago(n + 1), application_date=days_ago(30))
+        factories.ApplicationFactory(pathway=pathway, prescriber_organisation=prescriber_org, prescribed_by=prescriber)
+    with django_assert_num_queries(9):
+        client.get(url)

@@ -65,7 +65,7 @@ def _participant(w: World) -> dict:
 PAGES: dict[Page, int] = {
     Page("web:home", "referent"): 11,
     Page("web:home", "coordinator"): 9,
-    Page("web:home", "prescriber"): 3,
+    Page("web:home", "prescriber"): 9,   # their applications: decisions to read, those waiting, the year
     Page("api_access:token", "referent"): 4,
     Page("accounts:account", "referent"): 6,   # +1: the user's API tokens, one query whatever their number
     Page("pathways:caseload", "referent"): 7,

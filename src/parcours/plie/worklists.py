@@ -99,3 +99,39 @@ def team_caseloads(user) -> list:
     from parcours.plie.intake.selectors import referent_caseloads
 
     return sorted(referent_caseloads(user), key=lambda c: (c.count, c.membership.user.last_name))
+
+
+# --- the prescriber ------------------------------------------------------------------------------------------------
+
+@dataclass
+class PrescriberHome:
+    """The applications of the prescriber's structures: decisions not read yet, those waiting for the commission,
+    and what became of those sent in the last twelve months."""
+
+    decisions_to_read: WorkList
+    in_progress: WorkList
+    sent_last_year: dict[str, int]
+
+
+def prescriber_home(user) -> PrescriberHome:
+    from django.db.models import Count, Q
+
+    from parcours.plie.intake.selectors import applications_sent
+
+    sent = applications_sent(user).select_related("participant").only(
+        "pk", "status", "programme_kind", "decision", "commission_date", "application_date", "participant__first_name",
+        "participant__last_name", "application__id", "application__prescriber_organisation__name",
+        "application__decision_read_at")
+    decided = sent.exclude(decision="")
+    year_ago = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    outcomes = sent.order_by().filter(application_date__gt=year_ago).aggregate(
+        total=Count("pk"), admitted=Count("pk", filter=Q(decision="admitted")),
+        refused=Count("pk", filter=Q(decision="refused")), reoriented=Count("pk", filter=Q(decision="reoriented")),
+        waiting=Count("pk", filter=Q(decision="") & ~Q(status__in=[PathwayStatus.REFUSED, PathwayStatus.REORIENTED])))
+    return PrescriberHome(
+        decisions_to_read=_worklist(decided.filter(application__decision_read_at__isnull=True),
+                                    ["-commission_date", "-pk"]),
+        in_progress=_worklist(sent.filter(decision="", status__in=[PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED,
+                                                                   PathwayStatus.ASSESSED]),
+                              ["application_date", "pk"]),
+        sent_last_year=outcomes)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from parcours.organisations.capabilities import PATHWAY_ASSIGN
+from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_ASSIGN, TERRITORY_FILES
 from parcours.organisations.scope import SCOPE_SESSION_KEY, membership_of
 from parcours.pathways.selectors import sees_own_caseload
 from parcours.plie import worklists
@@ -39,9 +39,13 @@ def home(request):
             "ready_for_commission": ready,
             "caseloads": worklists.team_caseloads(user),
         }
+    if user.can(APPLICATION_SUBMIT) and not user.can(TERRITORY_FILES):
+        context["prescriber"] = worklists.prescriber_home(user)
     shown = [row for worklist in context.get("referent", {}).values() for row in worklist.rows]
     if "team" in context:
         shown += context["team"]["awaiting_assignment"].rows
+    if "prescriber" in context:
+        shown += context["prescriber"].decisions_to_read.rows + context["prescriber"].in_progress.rows
     people_shown(request, shown, screen="home")
     return render(request, "web/home.html", context)
 

@@ -28,6 +28,9 @@ class Application(TimeStamped):
     eligibility = models.JSONField(_("éligibilité"), default=dict)
     possible_duplicate_of = models.ManyToManyField("participants.Participant", blank=True, related_name="+",
                                                    verbose_name=_("doublons possibles"))
+    # When a prescriber of the prescribing structure first opened the commission's decision: until then it waits
+    # on their home page ("décisions à lire").
+    decision_read_at = models.DateTimeField(_("décision lue par le prescripteur le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("candidature")

@@ -455,3 +455,16 @@ def pathway_enter_via_collective_action(
                      after=model_snapshot(pathway, ["status", "entry_route", "decision", "entry_date", "referent_id",
                                                     "operator_id"]) | {"action_name": entry.action_name})
     return pathway
+
+
+def application_decision_read(*, pathway: Pathway, by: User) -> bool:
+    """A prescriber of the prescribing structure opened the commission's decision: it leaves their home's
+    "decisions to read". Only the first reading is recorded (one update, no audit row: nothing of the file
+    changes); True when it was this one."""
+    if not pathway.decision:
+        return False
+    updated = Application.objects.filter(
+        pathway_id=pathway.pk, decision_read_at__isnull=True,
+        prescriber_organisation_id__in=[m.organisation_id for m in memberships_with(by, APPLICATION_SUBMIT)],
+    ).update(decision_read_at=timezone.now())
+    return bool(updated)

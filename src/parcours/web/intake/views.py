@@ -168,6 +168,7 @@ def application_detail(request, pk: int):
             "pk", "status", "programme_kind", "decision", "commission_date", "application_date", "participant__first_name",
             "participant__last_name", "application__id", "application__prescriber_organisation__name"), pk=pk)
         access_log_record(user=user, participant_id=pathway.participant_id, screen="intake_application_status")
+        services.application_decision_read(pathway=pathway, by=user)
         return render(request, "intake/application_status.html", {"pathway": pathway})
     access_log_record(user=user, participant_id=pathway.participant_id, screen="intake_application")
     application = pathway.application
