@@ -81,7 +81,7 @@ class YouthFile(TimeStamped):
             raise ValidationError({"antenna": _("Ce lieu n'est pas une antenne.")})
 
 
-class YouthEvent(models.Model):
+class YouthEvent(TimeStamped):
     """What the Mission Locale did with a young person: an interview, a call, a message, a workshop…"""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
@@ -105,7 +105,7 @@ class YouthEvent(models.Model):
         indexes = [models.Index(fields=["territory", "date"], name="youth_event_date_idx")]
 
 
-class SchemeEnrolment(models.Model):
+class SchemeEnrolment(TimeStamped):
     """An enrolment in a scheme (dispositif): PACEA, CEJ…"""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
@@ -135,7 +135,7 @@ class SchemeEnrolment(models.Model):
         ]
 
 
-class YouthSituation(models.Model):
+class YouthSituation(TimeStamped):
     """A situation of the young person over time: employment, work-study, training, immersion (PMSMP)…"""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
@@ -170,7 +170,7 @@ class YouthSituation(models.Model):
         indexes = [models.Index(fields=["territory", "start_date"], name="youth_situation_start_idx")]
 
 
-class Aid(models.Model):
+class Aid(TimeStamped):
     """A financial aid or allowance decided for a young person."""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
@@ -193,7 +193,7 @@ class Aid(models.Model):
         ]
 
 
-class WorkshopSession(models.Model):
+class WorkshopSession(TimeStamped):
     """A session of a workshop or an information session."""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
@@ -214,7 +214,7 @@ class WorkshopSession(models.Model):
         ]
 
 
-class WorkshopRegistration(models.Model):
+class WorkshopRegistration(TimeStamped):
     """A young person put forward for a session, and what came of it."""
 
     session = models.ForeignKey(WorkshopSession, verbose_name=_("séance"), on_delete=models.CASCADE,
