@@ -16,7 +16,7 @@ from .enums import (
     WorkshopTheme, YouthContractType,
 )
 
-REF = {"max_length": 64}
+REF_MAX = 64
 
 
 def _choices(field: str, enum) -> Q:
@@ -56,7 +56,7 @@ class YouthFile(TimeStamped):
                                   related_name="+")
     participant = models.OneToOneField("participants.Participant", verbose_name=_("jeune"),
                                        on_delete=models.PROTECT, related_name="youth_file")
-    youth_ref = models.CharField(_("identifiant du jeune"), **REF)
+    youth_ref = models.CharField(_("identifiant du jeune"), max_length=REF_MAX)
     first_reception_date = models.DateField(_("date du premier accueil"))
     # Empty: followed by the main site. The site must be of kind `antenna` (checked by the import and clean()).
     antenna = models.ForeignKey(Site, verbose_name=_("antenne"), null=True, blank=True, on_delete=models.PROTECT,
@@ -77,7 +77,7 @@ class YouthFile(TimeStamped):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.antenna_id and self.antenna.kind != SiteKind.ANTENNA:
+        if self.antenna is not None and self.antenna.kind != SiteKind.ANTENNA:
             raise ValidationError({"antenna": _("Ce lieu n'est pas une antenne.")})
 
 
@@ -85,7 +85,7 @@ class YouthEvent(TimeStamped):
     """What the Mission Locale did with a young person: an interview, a call, a message, a workshop…"""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
-    event_ref = models.CharField(_("identifiant de l'événement"), **REF)
+    event_ref = models.CharField(_("identifiant de l'événement"), max_length=REF_MAX)
     youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
                                    related_name="events")
     date = models.DateField(_("date"))
@@ -109,7 +109,7 @@ class SchemeEnrolment(TimeStamped):
     """An enrolment in a scheme (dispositif): PACEA, CEJ…"""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
-    scheme_ref = models.CharField(_("identifiant de l'inscription"), **REF)
+    scheme_ref = models.CharField(_("identifiant de l'inscription"), max_length=REF_MAX)
     youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
                                    related_name="enrolments")
     scheme = models.CharField(_("dispositif"), max_length=16, choices=Scheme.choices)
@@ -139,7 +139,7 @@ class YouthSituation(TimeStamped):
     """A situation of the young person over time: employment, work-study, training, immersion (PMSMP)…"""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
-    situation_ref = models.CharField(_("identifiant de la situation"), **REF)
+    situation_ref = models.CharField(_("identifiant de la situation"), max_length=REF_MAX)
     youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
                                    related_name="situations")
     category = models.CharField(_("catégorie"), max_length=16, choices=SituationCategory.choices)
@@ -174,7 +174,7 @@ class Aid(TimeStamped):
     """A financial aid or allowance decided for a young person."""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
-    aid_ref = models.CharField(_("identifiant de l'aide"), **REF)
+    aid_ref = models.CharField(_("identifiant de l'aide"), max_length=REF_MAX)
     youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
                                    related_name="aids")
     fund = models.CharField(_("fonds"), max_length=16, choices=Fund.choices)
@@ -197,7 +197,7 @@ class WorkshopSession(TimeStamped):
     """A session of a workshop or an information session."""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
-    session_ref = models.CharField(_("identifiant de la séance"), **REF)
+    session_ref = models.CharField(_("identifiant de la séance"), max_length=REF_MAX)
     workshop = models.CharField(_("atelier"), max_length=200)
     theme = models.CharField(_("thème"), max_length=24, choices=WorkshopTheme.choices)
     date = models.DateField(_("date"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
@@ -53,12 +54,17 @@ def _profile(rows: QuerySet, day_field: str) -> dict[str, int]:
     return profile
 
 
+def _of(rows: Mapping[str, Mapping[str, Any]], key: str, name: str) -> Any:
+    """rows[key][name], or 0 when the database returned no row for that key."""
+    return rows[key][name] if key in rows else 0
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def _euros(amount: Decimal | None) -> float:
-    return float((amount or Decimal(0)).quantize(Decimal("0.01")))
+def _euros(amount: Decimal | int) -> float:
+    return float(Decimal(amount).quantize(Decimal("0.01")))
 
 
 def youth_report(*, territory_id: int, date_from: date, date_to: date) -> dict[str, Any]:
@@ -96,8 +102,8 @@ def youth_report(*, territory_id: int, date_from: date, date_to: date) -> dict[s
     by_category = {r["category"]: r for r in situations_in_period.values("category").annotate(
         young_people=Count("youth_file", distinct=True),
         qpv=Count("youth_file", distinct=True, filter=Q(youth_file__participant__qpv__isnull=False)))}
-    situations = {code: {"young_people": by_category.get(code, {}).get("young_people", 0),
-                         "qpv": by_category.get(code, {}).get("qpv", 0)} for code in SituationCategory.values}
+    situations = {code: {"young_people": _of(by_category, code, "young_people"),
+                         "qpv": _of(by_category, code, "qpv")} for code in SituationCategory.values}
 
     pmsmp_rows = situations_in_period.filter(category=SituationCategory.PMSMP)
     aims = dict(pmsmp_rows.values_list("pmsmp_aim").annotate(n=Count("pk")).values_list("pmsmp_aim", "n"))
@@ -120,17 +126,17 @@ def youth_report(*, territory_id: int, date_from: date, date_to: date) -> dict[s
     registered = {r["session__theme"]: r for r in WorkshopRegistration.objects.filter(session__in=sessions).values(
         "session__theme").annotate(prescribed=Count("pk"), present=Count("pk", filter=Q(
             status=RegistrationStatus.PRESENT)))}
-    by_theme = {theme: {"sessions": per_theme.get(theme, {}).get("sessions", 0),
-                        "prescribed": registered.get(theme, {}).get("prescribed", 0),
-                        "present": registered.get(theme, {}).get("present", 0)} for theme in WorkshopTheme.values}
+    by_theme = {theme: {"sessions": _of(per_theme, theme, "sessions"),
+                        "prescribed": _of(registered, theme, "prescribed"),
+                        "present": _of(registered, theme, "present")} for theme in WorkshopTheme.values}
     workshops = {key: sum(block[key] for block in by_theme.values()) for key in ("sessions", "prescribed", "present")}
     workshops["by_theme"] = by_theme
 
     funds = {r["fund"]: r for r in Aid.objects.filter(territory_id=territory_id, decision_date__range=period)
              .values("fund").annotate(count=Count("pk"), amount=Sum("amount"))}
     total = sum((r["amount"] for r in funds.values()), Decimal(0))
-    aids = {"by_fund": {code: {"count": funds.get(code, {}).get("count", 0),
-                               "amount": _euros(funds.get(code, {}).get("amount"))} for code in Fund.values},
+    aids = {"by_fund": {code: {"count": _of(funds, code, "count"), "amount": _euros(_of(funds, code, "amount"))}
+                        for code in Fund.values},
             "total_amount": _euros(total)}
 
     interviews = (YouthEvent.objects.filter(territory_id=territory_id, date__range=period,

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('participants', '0006_phones_e164'),
-        ('territory', '0003_phones_e164'),
+        ('participants', '0001_initial'),  # the tables it points at, as first created: the migration tests
+        ('territory', '0001_initial'),     # move those apps back and forth with this one applied
     ]
 
     operations = [
