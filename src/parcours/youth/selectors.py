@@ -20,7 +20,9 @@ from .enums import (
     POSITIVE_EXITS, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory,
     WorkshopTheme,
 )
-from .models import Aid, SchemeEnrolment, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation
+from .models import (
+    Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
+)
 
 MINOR_AGE = 18
 INFRA_BAC = (EducationLevel.VI, EducationLevel.VBIS, EducationLevel.V)
@@ -149,3 +151,8 @@ def youth_report(*, territory_id: int, date_from: date, date_to: date) -> dict[s
             "situations": situations, "pmsmp": pmsmp, "workshops": workshops, "aids": aids,
             "interviews_by_site": interviews_by_site}
 
+
+
+def youth_site_names(*, territory_id: int) -> dict[str, str]:
+    """code -> name of the territory's Mission Locale sites (the report names sites by code)."""
+    return dict(Site.objects.filter(territory_id=territory_id).values_list("code", "name"))
