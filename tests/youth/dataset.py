@@ -17,41 +17,36 @@ def sites_make(territory) -> None:
         Site.objects.create(territory=territory, code=code, name=code.title(), kind=kind)
 
 
+def _row(defaults: dict, extra: dict) -> dict:
+    return {**defaults, **extra}
+
+
 def young(ref="J-1", **extra) -> dict:
-    row = {"youth_ref": ref, "last_name": "Diallo", "first_name": "Inès", "sex": "F", "birth_date": "2005-03-10",
-           "first_reception_date": "2023-09-01"}
-    row.update(extra)
-    return row
+    return _row({"youth_ref": ref, "last_name": "Diallo", "first_name": "Inès", "sex": "F",
+                 "birth_date": "2005-03-10", "first_reception_date": "2023-09-01"}, extra)
 
 
 def event(ref="E-1", youth_ref="J-1", **extra) -> dict:
-    row = {"event_ref": ref, "youth_ref": youth_ref, "date": "2024-02-01", "kind": "individual_interview"}
-    row.update(extra)
-    return row
+    return _row({"event_ref": ref, "youth_ref": youth_ref, "date": "2024-02-01", "kind": "individual_interview"},
+                extra)
 
 
 def scheme(ref="S-1", youth_ref="J-1", **extra) -> dict:
-    row = {"scheme_ref": ref, "youth_ref": youth_ref, "scheme": "pacea", "start_date": "2024-01-15"}
-    row.update(extra)
-    return row
+    return _row({"scheme_ref": ref, "youth_ref": youth_ref, "scheme": "pacea", "start_date": "2024-01-15"}, extra)
 
 
 def situation(ref="SI-1", youth_ref="J-1", **extra) -> dict:
-    row = {"situation_ref": ref, "youth_ref": youth_ref, "category": "training", "start_date": "2024-03-01"}
-    row.update(extra)
-    return row
+    return _row({"situation_ref": ref, "youth_ref": youth_ref, "category": "training", "start_date": "2024-03-01"},
+                extra)
 
 
 def aid(ref="AI-1", youth_ref="J-1", **extra) -> dict:
-    row = {"aid_ref": ref, "youth_ref": youth_ref, "fund": "faj", "decision_date": "2024-04-02", "amount": "150"}
-    row.update(extra)
-    return row
+    return _row({"aid_ref": ref, "youth_ref": youth_ref, "fund": "faj", "decision_date": "2024-04-02",
+                 "amount": "150"}, extra)
 
 
 def session(ref="WS-1", **extra) -> dict:
-    row = {"session_ref": ref, "workshop": "Pass to Work", "theme": "employment", "date": "2024-05-14"}
-    row.update(extra)
-    return row
+    return _row({"session_ref": ref, "workshop": "Pass to Work", "theme": "employment", "date": "2024-05-14"}, extra)
 
 
 def registration(session_ref="WS-1", youth_ref="J-1", status="present") -> dict:

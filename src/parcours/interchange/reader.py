@@ -249,16 +249,21 @@ class Column:
     required: bool = False
 
 
+# The person's columns, the same in participants.csv and young_people.csv.
+PERSON_COLUMNS = (
+    Column("last_name", _name(150)),
+    Column("first_name", _name(150)),
+    Column("sex", _choice(Sex), True),
+    Column("birth_date", _birth_date, True),
+    Column("commune_insee", _insee),
+    Column("qpv_code", _qpv),
+    Column("education_level", _choice(EducationLevel)),
+)
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     PARTICIPANTS: (
         Column("participant_ref", _ref, True),
-        Column("last_name", _name(150)),
-        Column("first_name", _name(150)),
-        Column("sex", _choice(Sex), True),
-        Column("birth_date", _birth_date, True),
-        Column("commune_insee", _insee),
-        Column("qpv_code", _qpv),
-        Column("education_level", _choice(EducationLevel)),
+        *PERSON_COLUMNS,
         *(Column(name, _boolean) for name in BOOLEAN_SITUATIONS),
         Column("phone", _phone),
         Column("email", _email),
@@ -338,13 +343,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     YOUNG_PEOPLE: (
         Column("youth_ref", _ref, True),
-        Column("last_name", _name(150)),
-        Column("first_name", _name(150)),
-        Column("sex", _choice(Sex), True),
-        Column("birth_date", _birth_date, True),
-        Column("commune_insee", _insee),
-        Column("qpv_code", _qpv),
-        Column("education_level", _choice(EducationLevel)),
+        *PERSON_COLUMNS,
         Column("first_reception_date", _event_date, True),
         Column("antenna", _text(64)),
     ),
