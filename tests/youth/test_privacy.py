@@ -57,3 +57,27 @@ def test_the_plie_files_of_the_export_hold_no_young_person(tmp_path, young_perso
     # The young person is in the Mission Locale's own file only.
     assert "J-SECRET" in (tmp_path / "out" / "young_people.csv").read_text(encoding="utf-8")
 
+
+
+def test_retention_counts_a_young_person_from_their_mission_locale_file(territory):
+    """Two files created long ago, without any PLIE pathway: the young person met last month is kept, the one whose
+    last event is three years old is archived."""
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from parcours.participants.models import Participant
+    from parcours.youth.models import YouthEvent
+
+    today = timezone.localdate()
+    recent, quiet = (factories.YouthFileFactory(participant__territory=territory,
+                                                first_reception_date=today - timedelta(days=1500)) for _ in range(2))
+    for file, days in ((recent, 30), (quiet, 1100)):
+        YouthEvent.objects.create(territory=territory, event_ref=f"E-{file.pk}", youth_file=file,
+                                  date=today - timedelta(days=days), kind="phone")
+    Participant.objects.update(created_at=timezone.now() - timedelta(days=1500))
+    call_command("retention", stdout=StringIO())
+    assert Participant.objects.get(pk=recent.participant_id).archived_at is None
+    assert Participant.objects.get(pk=quiet.participant_id).archived_at is not None

@@ -4,6 +4,7 @@ prints for the territory and the period (`render`)."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +18,7 @@ def _either(values: tuple[str, ...]) -> str:
     return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} ou {values[-1]}"
 
 
-class TerritoryPeriodCommand(BaseCommand):
+class TerritoryPeriodCommand(BaseCommand, ABC):
     formats: tuple[str, ...] = ("json",)
 
     def add_arguments(self, parser):
@@ -28,8 +29,9 @@ class TerritoryPeriodCommand(BaseCommand):
                             help=_either((f"{self.formats[0]} (défaut)", *self.formats[1:])))
         parser.add_argument("--territory", help="nom du territoire (obligatoire s'il y en a plusieurs)")
 
+    @abstractmethod
     def render(self, *, territory: Territory, date_from: date, date_to: date, output_format: str) -> str:
-        raise NotImplementedError
+        """The command's output for the territory and the period, in `output_format` (one of `formats`)."""
 
     def handle(self, *args, date_from, date_to, output_format, territory, **options):
         d_from, d_to = period_parse(date_from, date_to)
