@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "parcours.plie",
     "parcours.plie.intake",
     "parcours.plie.commissions",
+    "parcours.youth",
     "parcours.esf",
     "parcours.reporting",
     "parcours.demo",

@@ -12,5 +12,6 @@ urlpatterns = [
     path("candidatures/", include("parcours.web.intake.urls")),
     path("commissions/", include("parcours.web.commissions.urls")),
     path("indicateurs/", include("parcours.web.reporting.urls")),
+    path("mission-locale/", include("parcours.web.youth.urls")),
     path("imports/", include("parcours.web.imports.urls")),
 ]

@@ -27,6 +27,9 @@ from parcours.organisations.enums import GrantRequestState
 from parcours.organisations.models import MembershipGrantRequest, Organisation, User
 from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
+from parcours.youth.models import (
+    Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
+)
 
 from tests import factories
 from tests.accounts.helpers import enrol
@@ -128,6 +131,26 @@ def _fill(monkeypatch) -> None:
                                 annual_gross_cost=Decimal("43000"), work_time_share=Decimal("0.8"))
     Participation.objects.create(participation_ref="PA-BACKUP", participant=Participant.objects.order_by("pk").first(),
                                  operation=operation, entry_date=datetime.date(2025, 2, 1), labour_status="inactive")
+    # The Mission Locale's records, one of each (docs/youth.md).
+    young = Participant.objects.order_by("pk").first()
+    site = Site.objects.get(territory=young.territory, code="montagne")      # loaded with the territory
+    file = YouthFile.objects.create(territory=young.territory, participant=young, youth_ref="J-BACKUP",
+                                    first_reception_date=datetime.date(2025, 1, 6), antenna=site)
+    mine = {"territory": young.territory, "youth_file": file}
+    YouthEvent.objects.create(**mine, event_ref="E-BACKUP", date=datetime.date(2025, 1, 6), kind="phone", site=site,
+                              duration_minutes=20)
+    SchemeEnrolment.objects.create(**mine, scheme_ref="S-BACKUP", scheme="cej", start_date=datetime.date(2025, 1, 6),
+                                   end_date=datetime.date(2025, 6, 30), collective_start=True,
+                                   exit_situation="work_study")
+    YouthSituation.objects.create(**mine, situation_ref="SI-BACKUP", category="pmsmp", pmsmp_aim="confirm_project",
+                                  start_date=datetime.date(2025, 2, 3), end_date=datetime.date(2025, 2, 14),
+                                  employer_siret="12345678901234")
+    Aid.objects.create(**mine, aid_ref="AI-BACKUP", fund="faj", decision_date=datetime.date(2025, 2, 1),
+                       amount=Decimal("152.37"), purpose="mobility")
+    workshop = WorkshopSession.objects.create(territory=young.territory, session_ref="WS-BACKUP",
+                                              workshop="Pass to Work", theme="employment",
+                                              date=datetime.date(2025, 3, 4), capacity=12)
+    WorkshopRegistration.objects.create(session=workshop, youth_file=file, status="present")
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):

@@ -1,5 +1,5 @@
-"""factory_boy factories, one module per app (territory, organisations, accounts, participants, pathways, plie); all of them
-are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
+"""factory_boy factories, one module per app (territory, organisations, accounts, participants, pathways, plie,
+youth); all of them are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
 traits reach their state through the workflow engine."""
 
 from .accounts import api_token
@@ -11,9 +11,11 @@ from .pathways import (
 )
 from .plie import ApplicationFactory, EngagementContractFactory, plie_rules_set
 from .territory import TerritoryFactory
+from .youth import SiteFactory, YouthFileFactory
 
 __all__ = [
     "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "EngagementContractFactory",
-    "NoteFactory", "OrganisationFactory", "ParticipantFactory", "PathwayFactory", "StepFactory", "TerritoryFactory",
-    "UserFactory", "acting_as", "api_token", "pathway_history_replay", "plie_rules_set",
+    "NoteFactory", "OrganisationFactory", "ParticipantFactory", "PathwayFactory", "SiteFactory", "StepFactory",
+    "TerritoryFactory", "UserFactory", "YouthFileFactory", "acting_as", "api_token", "pathway_history_replay",
+    "plie_rules_set",
 ]

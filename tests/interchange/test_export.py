@@ -3,7 +3,7 @@
 import csv
 from datetime import date, timedelta
 
-from parcours.interchange.reader import FILES, column_names
+from parcours.interchange.reader import FILES, YOUTH_FILES, column_names
 from parcours.organisations.models import Organisation
 from parcours.participants.models import Participant
 from parcours.plie.enums import PathwayStatus
@@ -42,6 +42,9 @@ def test_import_export_import_is_lossless(tmp_path, territory):
     exported = read(tmp_path / "out")
     for file in FILES:
         assert exported[file].splitlines()[0] == ",".join(column_names(file))
+        if file in YOUTH_FILES:   # no Mission Locale record in this set (tests/youth/test_import.py has them)
+            assert exported[file].splitlines()[1:] == []
+            continue
         # Same rows as the source, except the referent's e-mail spelt as the account stores it.
         assert sorted(exported[file].splitlines()[1:]) == sorted(
             (source / file).read_text(encoding="utf-8").replace("Referent@Example.org", "referent@example.org")
@@ -122,9 +125,9 @@ def test_anonymised_export_has_no_names(tmp_path, territory):
 def test_export_reads_a_constant_number_of_queries(tmp_path, territory, referent, operator,
                                                    django_assert_num_queries):
     parcours_made(territory, referent, operator)
-    # One query per file (the ESF+ files' four included) and the territory's.
-    with django_assert_num_queries(9):
+    # One query per file (the ESF+ files' four and the Mission Locale's seven included) and the territory's.
+    with django_assert_num_queries(16):
         run("export", str(tmp_path / "a"), "--territory", territory.name)
     parcours_made(territory, referent, Organisation.objects.create(territory=territory, name="Autre", kind="operator"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(16):
         run("export", str(tmp_path / "b"), "--territory", territory.name)

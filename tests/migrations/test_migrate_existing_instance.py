@@ -130,6 +130,14 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "esf_cofinancing": None,
     "esf_referentcost": None,
     "esf_participation": None,
+    "youth_site": None,                   # the Mission Locale's sites and records, tables of their own (empty at
+    "youth_youthfile": None,              # first: the sites come with the next load-territory)
+    "youth_youthevent": None,
+    "youth_schemeenrolment": None,
+    "youth_youthsituation": None,
+    "youth_aid": None,
+    "youth_workshopsession": None,
+    "youth_workshopregistration": None,
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

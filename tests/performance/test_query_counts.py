@@ -135,6 +135,8 @@ PAGES: dict[Page, int] = {
     Page("api:pathway-detail", "coordinator", _active): 5,
     Page("api:pathway-step-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 7,
     Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 7,
+    # Session, user, memberships; the report's blocks (13 aggregates in the database), the sites' names.
+    Page("youth:report", "youth_manager"): 18,
     Page("api:indicators", "coordinator",
          query=lambda w: {"from": f"{timezone.localdate().year}-01-01", "to": timezone.localdate().isoformat()}): 5,
 }

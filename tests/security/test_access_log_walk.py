@@ -76,7 +76,7 @@ OPENINGS: dict[str, str] = {
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",
                  ("api:application-detail", "prescriber"): "api_application_status"}
 
-ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo")
+ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager")
 
 
 def _people(world) -> dict[int, tuple[str, ...]]:

@@ -22,7 +22,7 @@ from parcours.web.permissions import capability_required
 from tests import factories
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorisation.md"
-ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo"]
+ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager"]
 
 
 def _documented() -> dict[str, set[str]]:
@@ -71,13 +71,15 @@ GATES = {
     c.RIGHTS_ERASE: ("rights:erase", {"pk": 1}),
     c.ADMINISTRATION_MANAGE: ("administration:overview", {}),
     c.AUDIT_READ: ("audit:access_log", {}),
+    c.YOUTH_REPORT: ("youth:report", {}),
 }
 
 
 @pytest.fixture
 def one_of_each(territory, plie, operator, prescriber_org):
+    mission_locale = factories.OrganisationFactory(territory=territory, prescriber=True, name="Mission Locale")
     where = {"coordinator": plie, "director": plie, "administrator": plie, "dpo": plie, "referent": operator,
-             "prescriber": prescriber_org}
+             "prescriber": prescriber_org, "youth_manager": mission_locale}
     return {role: factories.UserFactory(membership=(where[role], role)) for role in ROLES}
 
 

@@ -147,6 +147,7 @@ URLS: dict[str, Obj | Own | Public] = {
     "commissions:commission_list": Own("commissions_for, from commissions_visible_to"),
     "reporting:indicators": Own("aggregated figures of the team's territories"),
     "reporting:export": Own("the same figures as a file", query=None),
+    "youth:report": Own("the Mission Locale's aggregated, anonymous figures of the user's territory"),
     # --- objects of structure A -----------------------------------------------------------------------------------
     "pathways:pathway_detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
     "pathways:pathway_act": Obj("pathway", lambda w: {"pk": w.active.pk, "name": "exit"},

@@ -95,6 +95,7 @@ def build_world() -> World:
     operator_b = factories.OrganisationFactory(territory=territory_a, operator=True, name="Opérateur B")
     prescriber_org_a = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="CCAS A")
     prescriber_org_b = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="CCAS B")
+    mission_locale_a = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="Mission Locale A")
     plie_b = factories.OrganisationFactory(territory=territory_b, plie=True)
     operator_tb = factories.OrganisationFactory(territory=territory_b, operator=True, name="Opérateur TB")
 
@@ -110,6 +111,7 @@ def build_world() -> World:
         "referent": user(operator_a, "referent"),
         "prescriber": user(prescriber_org_a, "prescriber"),
         "dpo": user(plie_a, "dpo"),
+        "youth_manager": user(mission_locale_a, "youth_manager"),   # the Mission Locale's direction (docs/youth.md)
         # Attackers.
         "referent_same_territory": user(operator_b, "referent"),
         "prescriber_same_territory": user(prescriber_org_b, "prescriber"),

@@ -28,8 +28,9 @@ from parcours.esf.models import Cofinancing, Operation, Participation, ReferentC
 
 from .reader import (
     APPOINTMENTS, BOOLEAN_SITUATIONS, COFINANCING, FILES, OPERATIONS, PARTICIPANTS, PARTICIPATIONS, PATHWAYS,
-    REFERENT_COSTS, STEPS, column_names,
+    REFERENT_COSTS, STEPS, WORKSHOP_REGISTRATIONS, column_names,
 )
+from .youth import youth_export
 
 
 class ExportError(Exception):
@@ -148,11 +149,12 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
         r["participant_id"] = person_ref[r["participant_id"]]
         rows.append(list(r.values()))
     tables[PARTICIPATIONS] = rows
+    tables.update(youth_export(territory, anonymise=anonymise))  # the Mission Locale's (docs/spec/youth.md)
 
     report = ExportReport()
     for file in FILES:
         rows = [[_cell(v) for v in row] for row in tables[file]]
-        if file in (COFINANCING, REFERENT_COSTS):
+        if file in (COFINANCING, REFERENT_COSTS, WORKSHOP_REGISTRATIONS):
             rows.sort(key=lambda row: (row[0], row[3] if file == COFINANCING else row[1], row))  # no ref of their own
         else:
             _check_unique(file, rows)

@@ -41,6 +41,7 @@ from .reader import (
     REF_COLUMN, REFERENT_COSTS, STEPS, ChildState, CofinancingState, DataSet, Existing, ImportError_, OperationState,
     ParseContext, ParticipationState, PathwayState, dataset_check, dataset_read, errors_sorted,
 )
+from .youth import youth_check, youth_records, youth_write
 
 BATCH = 2000
 IN_CHUNK = 900  # refs per IN (...) query: well under SQLite's parameter limit
@@ -290,7 +291,10 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
 
     esf = _esf_existing(dataset, territory, existing)
 
+    youth = youth_records(territory)
+
     errors += dataset_check(dataset, existing)
+    errors += youth_check(dataset, youth)
     if errors:
         raise ImportRefused(errors)
 
@@ -300,11 +304,14 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     if progress:
         progress(WRITING, 0, total)  # before the transaction: the last progress others can read on SQLite
     # A dry run writes nothing: no transaction, so no write lock either (SQLite takes it at BEGIN IMMEDIATE).
+    writer = _Writer(dry_run=dry_run, tracker=_Tracker(progress, total))
     with contextlib.nullcontext() if dry_run else transaction.atomic():
         _write(dataset, territory=territory, report=report, communes=communes, qpvs=qpvs,
                participants=participants, pathways=pathways, steps=steps, appointments=appointments,
                participant_pks=existing.participant_pks, pathway_pks=pathway_pks, ref_to_pathway=ref_to_pathway,
-               child_pks=child_pks, esf=esf, writer=_Writer(dry_run=dry_run, tracker=_Tracker(progress, total)))
+               child_pks=child_pks, esf=esf, writer=writer)
+        youth_write(dataset, territory=territory, report=report, records=youth, communes=communes, qpvs=qpvs,
+                    apply=_apply, writer=writer)
         if before_commit:
             before_commit(report)
     return report

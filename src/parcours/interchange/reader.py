@@ -26,17 +26,26 @@ from parcours.organisations.enums import PrescriberType
 from parcours.participants.enums import EducationLevel, Sex
 from parcours.pathways.enums import AppointmentKind, ContactMode, ContractType, Decision
 from parcours.plie.enums import ExitReason, StepType
+from parcours.youth.enums import (
+    AidPurpose, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory, WorkshopTheme,
+    YouthContractType,
+)
 
 PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS = "participants.csv", "pathways.csv", "steps.csv", "appointments.csv"
 # The ESF+ files (docs/spec/esf.md): optional files of the same data set.
 OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS = (
     "operations.csv", "cofinancing.csv", "referent_costs.csv", "participations.csv")
 ESF_FILES = (OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS)
-FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS, *ESF_FILES)
+# The Mission Locale's files (docs/spec/youth.md): a data set of their own; checked and written by youth.py.
+YOUNG_PEOPLE, EVENTS, SCHEMES, SITUATIONS, AIDS, WORKSHOP_SESSIONS, WORKSHOP_REGISTRATIONS = (
+    "young_people.csv", "events.csv", "schemes.csv", "situations.csv", "aids.csv", "workshop_sessions.csv",
+    "workshop_registrations.csv")
+YOUTH_FILES = (YOUNG_PEOPLE, EVENTS, SCHEMES, SITUATIONS, AIDS, WORKSHOP_SESSIONS, WORKSHOP_REGISTRATIONS)
+FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS, *ESF_FILES, *YOUTH_FILES)
 REQUIRED_FILES = (PARTICIPANTS, PATHWAYS)
 # Files that make a data set of their own (a facilitator's, a Mission Locale's): a set holding one of them
 # needs neither participants.csv nor pathways.csv (docs/spec/clauses.md, docs/spec/youth.md).
-STANDALONE_FILES: tuple[str, ...] = ()
+STANDALONE_FILES: tuple[str, ...] = (*YOUTH_FILES,)
 BOOLEAN_SITUATIONS = ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth")
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -240,16 +249,21 @@ class Column:
     required: bool = False
 
 
+# The person's columns, the same in participants.csv and young_people.csv.
+PERSON_COLUMNS = (
+    Column("last_name", _name(150)),
+    Column("first_name", _name(150)),
+    Column("sex", _choice(Sex), True),
+    Column("birth_date", _birth_date, True),
+    Column("commune_insee", _insee),
+    Column("qpv_code", _qpv),
+    Column("education_level", _choice(EducationLevel)),
+)
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     PARTICIPANTS: (
         Column("participant_ref", _ref, True),
-        Column("last_name", _name(150)),
-        Column("first_name", _name(150)),
-        Column("sex", _choice(Sex), True),
-        Column("birth_date", _birth_date, True),
-        Column("commune_insee", _insee),
-        Column("qpv_code", _qpv),
-        Column("education_level", _choice(EducationLevel)),
+        *PERSON_COLUMNS,
         *(Column(name, _boolean) for name in BOOLEAN_SITUATIONS),
         Column("phone", _phone),
         Column("email", _email),
@@ -327,11 +341,66 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("situation_6_months", _choice(ExitSituation)),
         Column("improved_situation_6_months", _boolean),
     ),
+    YOUNG_PEOPLE: (
+        Column("youth_ref", _ref, True),
+        *PERSON_COLUMNS,
+        Column("first_reception_date", _event_date, True),
+        Column("antenna", _text(64)),
+    ),
+    EVENTS: (
+        Column("event_ref", _ref, True),
+        Column("youth_ref", _ref, True),
+        Column("date", _event_date, True),
+        Column("kind", _choice(EventKind), True),
+        Column("site", _text(64)),
+        Column("duration_minutes", _integer),
+    ),
+    SCHEMES: (
+        Column("scheme_ref", _ref, True),
+        Column("youth_ref", _ref, True),
+        Column("scheme", _choice(Scheme), True),
+        Column("start_date", _event_date, True),
+        Column("end_date", _event_date),
+        Column("collective_start", _boolean),
+        Column("exit_situation", _choice(SchemeExit)),
+    ),
+    SITUATIONS: (
+        Column("situation_ref", _ref, True),
+        Column("youth_ref", _ref, True),
+        Column("category", _choice(SituationCategory), True),
+        Column("start_date", _event_date, True),
+        Column("end_date", _period_date),
+        Column("contract_type", _choice(YouthContractType)),
+        Column("pmsmp_aim", _choice(PmsmpAim)),
+        Column("employer_siret", _siret),
+    ),
+    AIDS: (
+        Column("aid_ref", _ref, True),
+        Column("youth_ref", _ref, True),
+        Column("fund", _choice(Fund), True),
+        Column("decision_date", _event_date, True),
+        Column("amount", _money, True),
+        Column("purpose", _choice(AidPurpose)),
+    ),
+    WORKSHOP_SESSIONS: (
+        Column("session_ref", _ref, True),
+        Column("workshop", _name(200), True),
+        Column("theme", _choice(WorkshopTheme), True),
+        Column("date", _period_date, True),
+        Column("capacity", _integer),
+    ),
+    WORKSHOP_REGISTRATIONS: (
+        Column("session_ref", _ref, True),
+        Column("youth_ref", _ref, True),
+        Column("status", _choice(RegistrationStatus), True),
+    ),
 }
 REF_COLUMN = {PARTICIPANTS: "participant_ref", PATHWAYS: "pathway_ref", STEPS: "step_ref",
-              APPOINTMENTS: "appointment_ref", OPERATIONS: "operation_ref", PARTICIPATIONS: "participation_ref"}
+              APPOINTMENTS: "appointment_ref", OPERATIONS: "operation_ref", PARTICIPATIONS: "participation_ref",
+              YOUNG_PEOPLE: "youth_ref", EVENTS: "event_ref", SCHEMES: "scheme_ref", SITUATIONS: "situation_ref",
+              AIDS: "aid_ref", WORKSHOP_SESSIONS: "session_ref"}
 # Files without a ref of their own: rows are told apart by these columns (the key of a row, unique in its file).
-KEY_COLUMNS = {REFERENT_COSTS: ("referent", "year")}
+KEY_COLUMNS = {REFERENT_COSTS: ("referent", "year"), WORKSHOP_REGISTRATIONS: ("session_ref", "youth_ref")}
 
 
 def column_names(file: str) -> list[str]:

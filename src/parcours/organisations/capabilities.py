@@ -53,6 +53,8 @@ COMMISSION_DECIDE = capability_define("commission.decide", _l("Décider en commi
 # --- the programme's figures and data ------------------------------------------------------------------------------
 REPORTING_READ = capability_define("reporting.read", _l("Consulter les indicateurs et les exports"))
 IMPORT_RUN = capability_define("import.run", _l("Importer des données"))
+# --- the Mission Locale (its grants: youth/capabilities.py) ---------------------------------------------------------
+YOUTH_REPORT = capability_define("youth.report", _l("Consulter le rapport d'activité de la Mission Locale"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

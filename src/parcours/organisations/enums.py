@@ -33,6 +33,9 @@ class Role(models.TextChoices):
     PRESCRIBER = "prescriber", _("Prescripteur·rice")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
     DPO = "dpo", _("Délégué·e à la protection des données")
+    # The Mission Locale's direction (docs/youth.md): its activity report. Its advisers and reception staff come
+    # with the young person's file.
+    YOUTH_MANAGER = "youth_manager", _("Direction de la Mission Locale")
 
 
 # Roles no administrator grants alone: the first one's request waits for a second administrator's confirmation

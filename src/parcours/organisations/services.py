@@ -31,6 +31,7 @@ ROLE_KINDS: dict[str, set[str]] = {
     Role.ADMINISTRATOR: {OrganisationKind.PLIE},
     Role.REFERENT: {OrganisationKind.OPERATOR, OrganisationKind.PLIE},
     Role.PRESCRIBER: {OrganisationKind.PRESCRIBER, OrganisationKind.OPERATOR, OrganisationKind.PLIE},
+    Role.YOUTH_MANAGER: {OrganisationKind.PRESCRIBER},   # the Mission Locale is a prescribing structure of the PLIE
 }
 
 

@@ -25,6 +25,7 @@ from parcours.organisations.enums import OrganisationKind, PrescriberType
 from parcours.organisations.models import Organisation
 from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
+from parcours.territory.sections import territory_sections
 
 from .definition import PLIE
 
@@ -216,6 +217,8 @@ def territory_file_check(data: Any) -> list[str]:
     mission_locale = _object(errors, data, "mission_locale", required=False)
     if mission_locale is not None:
         _structure(errors, mission_locale, "mission_locale")
+    for section in territory_sections():  # the parts a programme loads itself (the Mission Locale's sites)
+        errors += section.check(data)
     return errors
 
 
@@ -308,6 +311,8 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
                 "address": ml.get("address", ""), "phone": _phone(ml.get("phone", "")),
             })
             report.add(_("Structures"), outcome)
+        for section in territory_sections():
+            section.load(territory, data, report.add)
 
         # A reload that changes nothing leaves no trace, so the load stays idempotent.
         if any(c["created"] or c["updated"] for c in report.counts.values()):

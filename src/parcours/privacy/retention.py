@@ -22,12 +22,15 @@ FAR_PAST = datetime.date(1900, 1, 1)
 
 
 def participants_last_contact() -> QuerySet:
-    """Participants annotated with `last_contact`: the latest date anything happened on their pathways."""
+    """Participants annotated with `last_contact`: the latest date anything happened on their pathways (or in their
+    Mission Locale file)."""
     from parcours.participants.models import Participant
 
     dates = [Max(f"pathways__{name}") for name in
              ("last_contact_date", "exit_date", "application_date", "entry_date", "commission_date")]
     dates.append(Max("pathways__appointments__date"))
+    # A young person of the Mission Locale counts from their file's first reception and latest event (docs/youth.md).
+    dates += [Max("youth_file__first_reception_date"), Max("youth_file__events__date")]
     # A person without any dated pathway counts from the creation of their file.
     return Participant.objects.annotate(
         pathway_contact=Greatest(*[Coalesce(d, Value(FAR_PAST), output_field=DateField()) for d in dates]),

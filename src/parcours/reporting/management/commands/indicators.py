@@ -1,29 +1,13 @@
 """`parcours indicators --from D1 --to D2 --format json|csv|text` (docs/spec/indicators.md)."""
 
-from django.core.management.base import BaseCommand, CommandError
-
-from parcours.territory.selectors import territory_resolve
-from parcours.reporting.consolidation import period_parse
+from parcours.reporting.commands import TerritoryPeriodCommand
 from parcours.reporting.indicators import FORMATS, indicators_compute, indicators_render
 
 
-class Command(BaseCommand):
+class Command(TerritoryPeriodCommand):
     help = "Affiche les indicateurs du PLIE pour une période (bornes incluses)."
+    formats = FORMATS
 
-    def add_arguments(self, parser):
-        # Checked in handle(), so that every refusal is a French message naming the argument.
-        parser.add_argument("--from", dest="date_from", help="premier jour de la période (AAAA-MM-JJ)")
-        parser.add_argument("--to", dest="date_to", help="dernier jour de la période (AAAA-MM-JJ)")
-        parser.add_argument("--format", dest="output_format", default="json", help="json (défaut), csv ou text")
-        parser.add_argument("--territory", help="nom du territoire (obligatoire s'il y en a plusieurs)")
-
-    def handle(self, *args, date_from, date_to, output_format, territory, **options):
-        d_from, d_to = period_parse(date_from, date_to)
-        if output_format not in FORMATS:
-            raise CommandError(f"--format : format « {output_format} » inconnu (json, csv ou text)")
-        try:
-            target = territory_resolve(territory)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        data = indicators_compute(territory_ids=[target.pk], date_from=d_from, date_to=d_to)
-        self.stdout.write(indicators_render(data, output_format), ending="")
+    def render(self, *, territory, date_from, date_to, output_format) -> str:
+        data = indicators_compute(territory_ids=[territory.pk], date_from=date_from, date_to=date_to)
+        return indicators_render(data, output_format)

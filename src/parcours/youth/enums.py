@@ -1,0 +1,113 @@
+"""Codes of the Mission Locale's records (docs/spec/youth.md): stored as they are in the interchange files."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteKind(models.TextChoices):
+    PERMANENCE = "permanence", _("permanence décentralisée")
+    ANTENNA = "antenna", _("antenne")
+    REMOTE = "remote", _("à distance")
+    PARTNER = "partner", _("chez un partenaire")
+
+
+class EventKind(models.TextChoices):
+    INDIVIDUAL_INTERVIEW = "individual_interview", _("entretien individuel")
+    PHONE = "phone", _("téléphone")
+    EMAIL_OR_MESSAGE = "email_or_message", _("courriel ou message")
+    WORKSHOP = "workshop", _("atelier")
+    INFORMATION_SESSION = "information_session", _("information collective")
+    OUTREACH = "outreach", _("aller vers")
+    THIRD_PARTY_CONTACT = "third_party_contact", _("contact avec un tiers")
+
+
+class Scheme(models.TextChoices):
+    PACEA = "pacea", _("PACEA")
+    CEJ = "cej", _("CEJ")
+    PPAE = "ppae", _("PPAE")
+    CAPSA = "capsa", _("CAPSA")
+    PROMO_16_18 = "promo_16_18", _("Promo 16-18")
+    EPIDE = "epide", _("EPIDE")
+    E2C = "e2c", _("E2C")
+    OTHER = "other", _("autre dispositif")
+
+
+class SchemeExit(models.TextChoices):
+    SUSTAINABLE_EMPLOYMENT = "sustainable_employment", _("emploi durable")
+    WORK_STUDY = "work_study", _("alternance")
+    QUALIFYING_TRAINING = "qualifying_training", _("formation qualifiante")
+    BUSINESS_CREATION = "business_creation", _("création d'entreprise")
+    SHORT_EMPLOYMENT = "short_employment", _("emploi de moins de six mois")
+    OTHER_TRAINING = "other_training", _("autre formation")
+    CIVIC_SERVICE = "civic_service", _("service civique")
+    JOB_SEEKING = "job_seeking", _("en recherche d'emploi")
+    ABANDONMENT = "abandonment", _("abandon")
+    MOVED = "moved", _("déménagement")
+    OTHER = "other", _("autre")
+
+
+# A scheme exit is positive in these situations (docs/spec/youth.md).
+POSITIVE_EXITS = (SchemeExit.SUSTAINABLE_EMPLOYMENT, SchemeExit.WORK_STUDY, SchemeExit.QUALIFYING_TRAINING,
+                  SchemeExit.BUSINESS_CREATION)
+# The longest enrolment, in months after the start.
+SCHEME_MAX_MONTHS = {Scheme.CEJ: 18, Scheme.PACEA: 24}
+# Never in both over the same days.
+EXCLUSIVE_SCHEMES = (Scheme.PACEA, Scheme.CEJ)
+
+
+class SituationCategory(models.TextChoices):
+    EMPLOYMENT = "employment", _("emploi")
+    WORK_STUDY = "work_study", _("alternance")
+    TRAINING = "training", _("formation")
+    PMSMP = "pmsmp", _("immersion en entreprise (PMSMP)")
+    CIVIC_SERVICE = "civic_service", _("service civique")
+    SCHOOLING = "schooling", _("scolarité")
+
+
+class YouthContractType(models.TextChoices):
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    CTT = "ctt", _("intérim")
+    SUBSIDISED = "subsidised", _("contrat aidé")
+    OTHER = "other", _("autre contrat")
+
+
+class PmsmpAim(models.TextChoices):
+    DISCOVER_TRADE = "discover_trade", _("découvrir un métier")
+    CONFIRM_PROJECT = "confirm_project", _("confirmer un projet")
+    START_RECRUITMENT = "start_recruitment", _("initier un recrutement")
+
+
+class Fund(models.TextChoices):
+    FAJ = "faj", _("FAJ (fonds d'aide aux jeunes)")
+    FDAJ = "fdaj", _("FDAJ")
+    FLU = "flu", _("fonds local d'urgence")
+    PACEA_ALLOWANCE = "pacea_allowance", _("allocation PACEA")
+    CEJ_ALLOWANCE = "cej_allowance", _("allocation CEJ")
+    OTHER = "other", _("autre aide")
+
+
+class AidPurpose(models.TextChoices):
+    SUBSISTENCE = "subsistence", _("subsistance")
+    MOBILITY = "mobility", _("mobilité")
+    HOUSING = "housing", _("logement")
+    TRAINING = "training", _("formation")
+    HEALTH = "health", _("santé")
+    OTHER = "other", _("autre")
+
+
+class WorkshopTheme(models.TextChoices):
+    EMPLOYMENT = "employment", _("emploi")
+    ORIENTATION_TRAINING = "orientation_training", _("orientation et formation")
+    DAILY_LIFE = "daily_life", _("vie quotidienne")
+    HEALTH = "health", _("santé")
+    CITIZENSHIP = "citizenship", _("citoyenneté")
+    OTHER = "other", _("autre")
+
+
+class RegistrationStatus(models.TextChoices):
+    PRESCRIBED = "prescribed", _("prescrit·e")
+    PRESENT = "present", _("présent·e")
+    ABSENT = "absent", _("absent·e")
+    REFUSED_BY_YOUTH = "refused_by_youth", _("refus du jeune")
+    REFUSED_BY_THIRD_PARTY = "refused_by_third_party", _("refus d'un tiers")

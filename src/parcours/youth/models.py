@@ -1,0 +1,232 @@
+"""The Mission Locale's records (docs/spec/youth.md, docs/youth.md).
+
+The person is the kernel's `participants.Participant` (identity, sex, birth date, commune, QPV, education level);
+the young person's Mission Locale file and everything the Mission Locale records about them are this app's.
+Every record carries its territory and its interchange ref, unique in the territory.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import TimeStamped
+
+from .enums import (
+    AidPurpose, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory, SiteKind,
+    WorkshopTheme, YouthContractType,
+)
+
+REF_MAX = 64
+
+
+def _choices(field: str, enum) -> Q:
+    return Q(**{f"{field}__in": enum.values})
+
+
+class Site(models.Model):
+    """A place where the Mission Locale meets young people: a decentralised permanence, its antenna, a partner's
+    premises, or `remote` (an interview at a distance). Loaded from the territory file's `mission_locale.sites`."""
+
+    territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
+                                  related_name="youth_sites")
+    code = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de lieu"), max_length=16, choices=SiteKind.choices)
+    # The figure of the 2024 activity report (seed 003), kept as the file gives it (a reference, not a count).
+    interviews_2024 = models.PositiveIntegerField(_("entretiens en 2024 (rapport d'activité)"), null=True,
+                                                  blank=True)
+
+    class Meta:
+        verbose_name = _("lieu de la Mission Locale")
+        verbose_name_plural = _("lieux de la Mission Locale")
+        ordering = ["territory", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "code"], name="youth_site_unique_code"),
+            models.CheckConstraint(condition=_choices("kind", SiteKind), name="youth_site_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class YouthFile(TimeStamped):
+    """A young person's file at the Mission Locale, from the first reception (premier accueil)."""
+
+    territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="+")
+    participant = models.OneToOneField("participants.Participant", verbose_name=_("jeune"),
+                                       on_delete=models.PROTECT, related_name="youth_file")
+    youth_ref = models.CharField(_("identifiant du jeune"), max_length=REF_MAX)
+    first_reception_date = models.DateField(_("date du premier accueil"))
+    # Empty: followed by the main site. The site must be of kind `antenna` (checked by the import and clean()).
+    antenna = models.ForeignKey(Site, verbose_name=_("antenne"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+
+    class Meta:
+        verbose_name = _("dossier jeune")
+        verbose_name_plural = _("dossiers jeunes")
+        ordering = ["youth_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "youth_ref"], name="youth_file_unique_ref"),
+            models.CheckConstraint(condition=~Q(youth_ref=""), name="youth_file_ref_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.youth_ref
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.antenna is not None and self.antenna.kind != SiteKind.ANTENNA:
+            raise ValidationError({"antenna": _("Ce lieu n'est pas une antenne.")})
+
+
+class YouthEvent(TimeStamped):
+    """What the Mission Locale did with a young person: an interview, a call, a message, a workshop…"""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    event_ref = models.CharField(_("identifiant de l'événement"), max_length=REF_MAX)
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="events")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("nature"), max_length=24, choices=EventKind.choices)
+    # Empty: at the main site.
+    site = models.ForeignKey(Site, verbose_name=_("lieu"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("événement")
+        ordering = ["youth_file", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "event_ref"], name="youth_event_unique_ref"),
+            models.CheckConstraint(condition=_choices("kind", EventKind), name="youth_event_kind"),
+        ]
+        indexes = [models.Index(fields=["territory", "date"], name="youth_event_date_idx")]
+
+
+class SchemeEnrolment(TimeStamped):
+    """An enrolment in a scheme (dispositif): PACEA, CEJ…"""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    scheme_ref = models.CharField(_("identifiant de l'inscription"), max_length=REF_MAX)
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="enrolments")
+    scheme = models.CharField(_("dispositif"), max_length=16, choices=Scheme.choices)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    collective_start = models.BooleanField(_("entrée par le SAS collectif"), default=False)
+    exit_situation = models.CharField(_("situation à la sortie"), max_length=24, choices=SchemeExit.choices,
+                                      blank=True)
+
+    class Meta:
+        verbose_name = _("inscription dans un dispositif")
+        verbose_name_plural = _("inscriptions dans un dispositif")
+        ordering = ["youth_file", "start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "scheme_ref"], name="youth_scheme_unique_ref"),
+            models.CheckConstraint(condition=_choices("scheme", Scheme), name="youth_scheme_scheme"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="youth_scheme_dates"),
+            # An exit situation exactly when the enrolment has ended.
+            models.CheckConstraint(condition=(Q(end_date__isnull=True) & Q(exit_situation=""))
+                                   | (Q(end_date__isnull=False) & _choices("exit_situation", SchemeExit)),
+                                   name="youth_scheme_exit_iff_end"),
+        ]
+
+
+class YouthSituation(TimeStamped):
+    """A situation of the young person over time: employment, work-study, training, immersion (PMSMP)…"""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    situation_ref = models.CharField(_("identifiant de la situation"), max_length=REF_MAX)
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="situations")
+    category = models.CharField(_("catégorie"), max_length=16, choices=SituationCategory.choices)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    contract_type = models.CharField(_("type de contrat"), max_length=16, choices=YouthContractType.choices,
+                                     blank=True)
+    pmsmp_aim = models.CharField(_("objet de l'immersion"), max_length=20, choices=PmsmpAim.choices, blank=True)
+    employer_siret = models.CharField(_("SIRET de l'employeur"), max_length=14, blank=True)
+
+    class Meta:
+        verbose_name = _("situation du jeune")
+        verbose_name_plural = _("situations du jeune")
+        ordering = ["youth_file", "start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "situation_ref"], name="youth_situation_unique_ref"),
+            models.CheckConstraint(condition=_choices("category", SituationCategory), name="youth_situation_category"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="youth_situation_dates"),
+            models.CheckConstraint(condition=~Q(category=SituationCategory.EMPLOYMENT)
+                                   | _choices("contract_type", YouthContractType),
+                                   name="youth_situation_employment_contract"),
+            models.CheckConstraint(condition=~Q(category=SituationCategory.PMSMP) | _choices("pmsmp_aim", PmsmpAim),
+                                   name="youth_situation_pmsmp_aim"),
+            models.CheckConstraint(condition=Q(employer_siret="") | Q(employer_siret__regex=r"^[0-9]{14}$"),
+                                   name="youth_situation_siret"),
+        ]
+        indexes = [models.Index(fields=["territory", "start_date"], name="youth_situation_start_idx")]
+
+
+class Aid(TimeStamped):
+    """A financial aid or allowance decided for a young person."""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    aid_ref = models.CharField(_("identifiant de l'aide"), max_length=REF_MAX)
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="aids")
+    fund = models.CharField(_("fonds"), max_length=16, choices=Fund.choices)
+    decision_date = models.DateField(_("date de la décision"))
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    purpose = models.CharField(_("objet"), max_length=16, choices=AidPurpose.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("aide financière")
+        verbose_name_plural = _("aides financières")
+        ordering = ["youth_file", "decision_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "aid_ref"], name="youth_aid_unique_ref"),
+            models.CheckConstraint(condition=_choices("fund", Fund), name="youth_aid_fund"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="youth_aid_amount_positive"),
+        ]
+
+
+class WorkshopSession(TimeStamped):
+    """A session of a workshop or an information session."""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    session_ref = models.CharField(_("identifiant de la séance"), max_length=REF_MAX)
+    workshop = models.CharField(_("atelier"), max_length=200)
+    theme = models.CharField(_("thème"), max_length=24, choices=WorkshopTheme.choices)
+    date = models.DateField(_("date"))
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("séance d'atelier")
+        verbose_name_plural = _("séances d'atelier")
+        ordering = ["date", "session_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "session_ref"], name="youth_session_unique_ref"),
+            models.CheckConstraint(condition=_choices("theme", WorkshopTheme), name="youth_session_theme"),
+            models.CheckConstraint(condition=~Q(workshop=""), name="youth_session_workshop_named"),
+        ]
+
+
+class WorkshopRegistration(TimeStamped):
+    """A young person put forward for a session, and what came of it."""
+
+    session = models.ForeignKey(WorkshopSession, verbose_name=_("séance"), on_delete=models.CASCADE,
+                                related_name="registrations")
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="registrations")
+    status = models.CharField(_("statut"), max_length=24, choices=RegistrationStatus.choices)
+
+    class Meta:
+        verbose_name = _("inscription à un atelier")
+        verbose_name_plural = _("inscriptions aux ateliers")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "youth_file"], name="youth_registration_once"),
+            models.CheckConstraint(condition=_choices("status", RegistrationStatus), name="youth_registration_status"),
+        ]
