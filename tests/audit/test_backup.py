@@ -17,7 +17,7 @@ from django.core.serializers import deserialize, serialize
 from django.db import models
 from django_tasks_db.models import DBTaskResult
 
-from parcours.accounts.models import ApiToken, FormSubmission
+from parcours.accounts.models import ApiToken, FormSubmission, HeldUpload
 from parcours.accounts import twofactor
 from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
@@ -121,6 +121,9 @@ def _fill(monkeypatch) -> None:
         state=GrantRequestState.CONFIRMED, requested_by=asker, expires_at=now + datetime.timedelta(days=7),
         decided_by=confirmer, decided_at=now)
     FormSubmission.objects.create(user=account, token=uuid.uuid4(), answer="/parcours/1/")
+    # A file kept while its form is corrected (bytes: the round trip must keep them exactly).
+    HeldUpload.objects.create(user=account, token="held-backup", name="scan.pdf", content_type="application/pdf",
+                              content=b"%PDF-1.4\n\x00\xff binary")
     # An ESF+ operation with its plan, a referent's cost and a participation (docs/esf.md).
     operation = Operation.objects.create(
         operation_ref="OP-BACKUP", title="Accompagnement", beneficiary=Organisation.objects.order_by("pk").first(),

@@ -148,6 +148,7 @@ NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
     "pathways_pathwaytransition": {"system_actor": transitions_keep_their_user},
     "interchange_importrun": {"heartbeat_at": None},    # empty until a task stamps it
+    "intake_application": {"decision_read_at": None},   # empty until a prescriber opens the decision
 }
 CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {        # table -> {column: check of the new values}
     table: {"phone": phones_in_e164(table)}
