@@ -15,6 +15,8 @@ from parcours.participants.models import Document, Participant
 from parcours.pathways.models import Pathway, PathwayTransition
 from tests import factories
 
+from parcours.accounts.models import HeldUpload
+
 from .helpers import JPEG, PDF, PNG, person, post_data, scan, submit, today
 
 
@@ -292,8 +294,6 @@ def test_person_search_is_refused_to_prescribers(client, prescriber):
 
 
 def test_a_refused_application_keeps_its_signed_scan_for_the_next_try(client, prescriber, prescriber_org, territory):
-    from parcours.accounts.models import HeldUpload
-
     client.force_login(prescriber)
     url = reverse("intake:application_create")
     response = client.post(url, {**post_data(territory, last_name=""), "prescriber_organisation": prescriber_org.pk,
@@ -309,10 +309,37 @@ def test_a_refused_application_keeps_its_signed_scan_for_the_next_try(client, pr
 
 
 def test_a_scan_refused_for_itself_is_not_kept(client, prescriber, prescriber_org, territory):
-    from parcours.accounts.models import HeldUpload
-
     client.force_login(prescriber)
     response = client.post(reverse("intake:application_create"), {
         **post_data(territory), "prescriber_organisation": prescriber_org.pk,
         "signed_scan": scan(b"GIF89a", "scan.gif", "image/gif")})
     assert "Fichier conservé" not in response.content.decode() and not HeldUpload.objects.exists()
+
+
+def test_a_prescriber_sending_the_same_person_twice_is_warned_and_may_confirm(client, prescriber, prescriber_org,
+                                                                             territory):
+    client.force_login(prescriber)
+    url = reverse("intake:application_create")
+    data = {**post_data(territory), "prescriber_organisation": prescriber_org.pk}
+    assert client.post(url, {**data, "signed_scan": scan()}).status_code == 302
+    # The same person again, typed differently (case, accents): warned, nothing sent, the box offered.
+    again = {**data, "last_name": "LEFEVRE", "first_name": "amelie"}
+    response = client.post(url, {**again, "signed_scan": scan()})
+    body = html.unescape(response.content.decode())
+    assert "Votre structure a déjà envoyé une candidature pour cette personne le" in body
+    assert 'name="confirm_sent_again"' in body and "Fichier conservé : scan.pdf." in body
+    assert Application.objects.count() == 1
+    token = HeldUpload.objects.get().token
+    response = client.post(url, {**again, "confirm_sent_again": "on", "signed_scan__held": token})
+    assert response.status_code == 302 and Application.objects.count() == 2
+
+
+def test_no_warning_for_another_person_or_before_the_box_is_needed(client, prescriber, prescriber_org, territory):
+    client.force_login(prescriber)
+    url = reverse("intake:application_create")
+    data = {**post_data(territory), "prescriber_organisation": prescriber_org.pk}
+    page = client.get(url).content.decode()
+    assert 'name="confirm_sent_again"' not in page
+    client.post(url, {**data, "signed_scan": scan()})
+    assert client.post(url, {**data, "birth_date": "1986-03-12", "signed_scan": scan()}).status_code == 302
+    assert Application.objects.count() == 2

@@ -152,6 +152,19 @@ def duplicates_find(*, territory_id: int, last_name: str, first_name: str, birth
             if name_key(p.last_name) == last and name_key(p.first_name) == first]
 
 
+def applications_waiting_from(*, organisation: Organisation, last_name: str, first_name: str,
+                              birth_date: date) -> Application | None:
+    """The structure's latest application for this person (names folded, birth date) still waiting for its
+    decision, if any: sending the same person twice is most often a mistake."""
+    last, first = name_key(last_name), name_key(first_name)
+    waiting = (Application.objects.filter(prescriber_organisation=organisation, pathway__decision="",
+                                          pathway__participant__birth_date=birth_date)
+               .exclude(pathway__status__in=CLOSED_STATES)
+               .select_related("pathway__participant").order_by("-pathway__application_date", "-pk"))
+    return next((a for a in waiting if name_key(a.pathway.participant.last_name) == last
+                 and name_key(a.pathway.participant.first_name) == first), None)
+
+
 def may_prescribe_for(user: User, organisation: Organisation) -> bool:
     """A prescriber of the structure, or the PLIE team of its territory entering on its behalf."""
     return any(
@@ -174,11 +187,14 @@ def application_submit(
     prescriber_signed_on: date,
     signed_scan: UploadedFile | None = None,
     participant: Participant | None = None,
+    warn_if_sent_already: bool = False,
 ) -> Application:
     """Receive an application: the person (new, or `participant` for a re-entry), the pathway, the application.
 
     Ineligible applications are accepted (the PLIE decides); the eligibility decision and the
-    possible duplicates are recorded on the application for the team.
+    possible duplicates are recorded on the application for the team. With `warn_if_sent_already` (the web form,
+    until the prescriber confirms), an application of the same structure for the same person (names and birth
+    date) still waiting for its decision refuses the sending with a warning on `confirm_sent_again`.
     """
     today = timezone.localdate()
     territory = prescriber_organisation.territory
@@ -194,6 +210,15 @@ def application_submit(
     _codes_check(errors, "barriers_seen", barriers_seen, Barrier.values, _("Frein inconnu : %(codes)s."))
     if not motivation.strip():
         errors.setdefault("motivation", []).append(_("Indiquez pourquoi le PLIE est proposé à la personne."))
+    if warn_if_sent_already and not errors and person.get("birth_date"):
+        earlier = applications_waiting_from(organisation=prescriber_organisation, last_name=person["last_name"],
+                                            first_name=person["first_name"], birth_date=person["birth_date"])
+        if earlier is not None:
+            errors.setdefault("confirm_sent_again", []).append(
+                _("Votre structure a déjà envoyé une candidature pour cette personne le %(date)s ; elle attend "
+                  "la décision de la commission. Pour en envoyer une seconde quand même, cochez la case et "
+                  "envoyez de nouveau.") % {"date": earlier.pathway.application_date.strftime("%d/%m/%Y")
+                                            if earlier.pathway.application_date else "—"})
     if participant is not None:
         if participant.territory_id != territory.pk:
             errors.setdefault("participant", []).append(_("Cette personne n'est pas suivie sur ce territoire."))

@@ -118,6 +118,9 @@ class ApplicationForm(PersonFields):
                                   help_text=_("PDF, JPEG ou PNG, signé par la personne et le prescripteur."),
                                   widget=HeldFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
 
+    confirm_sent_again = forms.BooleanField(
+        label=_("Je confirme l'envoi d'une seconde candidature pour cette personne"), required=False)
+
     groups = [
         (_("Structure prescriptrice"), ["prescriber_organisation"]),
         (_("Identité"), ["last_name", "first_name", "birth_name", "sex", "birth_date"]),
@@ -125,6 +128,7 @@ class ApplicationForm(PersonFields):
         (_("Formation et situation"), ["education_level", "situations", "deld"]),
         (_("Freins et motivation"), ["barriers_seen", "motivation"]),
         (_("Signatures"), ["participant_signed_on", "prescriber_signed_on", "signed_scan"]),
+        (_("Candidature déjà envoyée"), ["confirm_sent_again"]),
     ]
 
     def __init__(self, *args, organisations, **kwargs):
@@ -132,6 +136,12 @@ class ApplicationForm(PersonFields):
         self.fields["prescriber_organisation"].queryset = organisations
         for name in ("birth_date", "commune", "qpv", "situations", "prescriber_organisation"):
             _live(self.fields[name])
+
+    def fieldsets(self) -> list[tuple[object, list]]:
+        # The confirmation is asked only once the warning was given (or the box already ticked).
+        asked = self.is_bound and ("confirm_sent_again" in self.errors or self.data.get("confirm_sent_again"))
+        return [(legend, fields) for legend, fields in super().fieldsets()
+                if asked or [f.name for f in fields] != ["confirm_sent_again"]]
 
 
 class EligibilityPreviewForm(forms.Form):

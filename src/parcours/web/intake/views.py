@@ -91,7 +91,8 @@ def application_create(request):
                     motivation=form.cleaned_data["motivation"],
                     participant_signed_on=form.cleaned_data["participant_signed_on"],
                     prescriber_signed_on=form.cleaned_data["prescriber_signed_on"],
-                    signed_scan=form.cleaned_data["signed_scan"], participant=participant)
+                    signed_scan=form.cleaned_data["signed_scan"], participant=participant,
+                    warn_if_sent_already=not form.cleaned_data.get("confirm_sent_again"))
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
