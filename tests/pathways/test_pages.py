@@ -79,21 +79,21 @@ def test_caseload_query_count_is_constant(client, coordinator, territory, django
         factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory), active=True)
     client.force_login(coordinator)
     url = reverse("pathways:caseload")
-    # session, user, memberships, referents of the filter, count, page
-    with django_assert_num_queries(7):   # +1: the people shown, logged in one insert
+    # session, user, memberships, the filters' referents, structures and communes, count, page
+    with django_assert_num_queries(9):   # +1: the people shown, logged in one insert
         client.get(url)
     for _ in range(10):
         factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory), active=True)
-    with django_assert_num_queries(7):   # +1: the people shown, logged in one insert
+    with django_assert_num_queries(9):   # +1: the people shown, logged in one insert
         client.get(url)
-    with django_assert_num_queries(7):   # +1: the people shown, logged in one insert
+    with django_assert_num_queries(9):   # +1: the people shown, logged in one insert
         client.post(url, {"q": "a", "state": "all"})
-    with django_assert_num_queries(8):   # +1 among open files: how many closed ones match too
+    with django_assert_num_queries(10):   # +1 among open files: how many closed ones match too
         client.post(url, {"q": "a", "state": "open"})
     factories.PathwayFactory(participant=factories.ParticipantFactory(
         territory=territory, last_name="Lefèvre", birth_date=datetime.date(1990, 3, 12), phone="+33612345678"),
         active=True)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.post(url, {"q": "06 12 34 56 78 12/03/1990 LEFEVRE", "state": "open"})
     assert "1 dossier trouvé." in text(response)
 
@@ -479,3 +479,79 @@ def test_a_held_file_is_its_author_s_only(client, active, referent, operator):
     client.force_login(colleague)
     response = client.post(url, {"kind": "cv", "title": "CV", "file__held": token})
     assert response.status_code in (400, 403, 404) and not Document.objects.exists()
+
+
+# --- the caseload's filters, order and export ----------------------------------------------------------------
+
+@pytest.fixture
+def three(territory, operator, referent, other_operator):
+    clermont, cournon = territory.communes.get(insee="63113"), territory.communes.get(insee="63124")
+    qpv = territory.qpvs.first()
+
+    def make(name, commune, entry, **fields):
+        person = factories.ParticipantFactory(territory=territory, last_name=name, commune=commune,
+                                              qpv=qpv if commune == clermont else None)
+        return factories.PathwayFactory(participant=person, active=True, entry_date=entry,
+                                        commission_date=entry - datetime.timedelta(days=10),
+                                        application_date=entry - datetime.timedelta(days=30), **fields)
+
+    return {"a": make("Albert", clermont, days_ago(300), operator=operator, referent=referent,
+                      prescriber_type="france_travail"),
+            "b": make("Bernard", cournon, days_ago(100), operator=operator, referent=referent, prescriber_type="ccas"),
+            "c": make("Cyril", clermont, days_ago(30), operator=other_operator,
+                      referent=factories.UserFactory(membership=(other_operator, "referent")),
+                      prescriber_type="france_travail")}
+
+
+def listed(client, **query):
+    return [p.participant.last_name for p in client.get(reverse("pathways:caseload"), query).context["page"]]
+
+
+def test_the_caseload_filters_by_structure_commune_qpv_prescriber_and_entry_dates(client, coordinator, three,
+                                                                                 territory, operator):
+    client.force_login(coordinator)
+    cournon = territory.communes.get(insee="63124")
+    assert listed(client) == ["Albert", "Bernard", "Cyril"]
+    assert listed(client, operator=operator.pk) == ["Albert", "Bernard"]
+    assert listed(client, commune=cournon.pk) == ["Bernard"]
+    assert listed(client, qpv="yes") == ["Albert", "Cyril"] and listed(client, qpv="no") == ["Bernard"]
+    assert listed(client, prescriber_type="ccas") == ["Bernard"]
+    assert listed(client, entered_from=days_ago(120).isoformat(), entered_to=days_ago(50).isoformat()) == ["Bernard"]
+    assert listed(client, order="entry") == ["Cyril", "Bernard", "Albert"]
+    # A filter outside the user's choices is ignored, not an error.
+    assert client.get(reverse("pathways:caseload"), {"operator": "999999"}).status_code == 200
+
+
+def test_the_caseload_exports_what_it_filters_for_a_french_spreadsheet(client, coordinator, three, operator):
+    import csv
+    import io
+
+    from parcours.audit.models import AccessLog
+
+    client.force_login(coordinator)
+    response = client.get(reverse("pathways:caseload_export"), {"format": "csv", "operator": operator.pk})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "Albert" not in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Nom", "Prénom", "Date de naissance"]
+    assert [r[0] for r in rows[1:]] == ["Albert", "Bernard"]
+    assert rows[1][6] == days_ago(300).strftime("%d/%m/%Y")
+    assert set(AccessLog.objects.filter(screen="pathway_caseload_export").values_list("participant_id", flat=True)) \
+        == {three["a"].participant_id, three["b"].participant_id}
+    xlsx = client.get(reverse("pathways:caseload_export"), {"format": "xlsx", "operator": operator.pk})
+    assert xlsx.content.startswith(b"PK")
+
+
+def test_a_referent_exports_only_their_own_files(client, referent, three):
+    import csv
+    import io
+
+    client.force_login(referent)
+    response = client.get(reverse("pathways:caseload_export"))
+    names = [r[0] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")][1:]
+    assert names == ["Albert", "Bernard"]
+
+
+def test_an_unknown_export_format_is_not_found(client, coordinator, three):
+    client.force_login(coordinator)
+    assert client.get(reverse("pathways:caseload_export"), {"format": "pdf"}).status_code == 404

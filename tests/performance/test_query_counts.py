@@ -68,9 +68,13 @@ PAGES: dict[Page, int] = {
     Page("web:home", "prescriber"): 9,   # their applications: decisions to read, those waiting, the year
     Page("api_access:token", "referent"): 4,
     Page("accounts:account", "referent"): 6,   # +1: the user's API tokens, one query whatever their number
-    Page("pathways:caseload", "referent"): 7,
-    Page("pathways:caseload", "coordinator"): 7,
-    Page("pathways:caseload", "referent", query=lambda w: {"q": "a", "state": "all"}): 7,
+    # + the filters' structures and communes (one query each)
+    Page("pathways:caseload", "referent"): 9,
+    Page("pathways:caseload", "coordinator"): 9,
+    Page("pathways:caseload", "referent", query=lambda w: {"q": "a", "state": "all"}): 9,
+    # session, user, memberships, the filters' referents, structures and communes, the rows, the people logged
+    Page("pathways:caseload_export", "coordinator", query=lambda w: {"format": "csv"}): 8,
+    Page("pathways:caseload_export", "coordinator", query=lambda w: {"format": "xlsx"}): 8,
     # +1 on the pages that read one person's situation criteria since they are rows (participants.ParticipantSituation):
     # one query for the person's (or the page's) rows, whatever their number.
     Page("pathways:pathway_detail", "referent", _active): 16,

@@ -32,6 +32,7 @@ from tests.security.world import build_world
 OPENINGS: dict[str, str] = {
     "web:home": "home",
     "pathways:caseload": "pathway_caseload",
+    "pathways:caseload_export": "pathway_caseload_export",
     "pathways:pathway_detail": "pathway_detail",
     "pathways:contract_edit": "pathway_contract",
     "pathways:contract_pdf": "pathway_contract_pdf",

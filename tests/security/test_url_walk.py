@@ -135,6 +135,7 @@ URLS: dict[str, Obj | Own | Public] = {
     "administration:user_create": Own("creates an account"),
     "rights:guide": Own("a static guide"),
     "pathways:caseload": Own("pathway_caseload, from pathways_visible_to"),
+    "pathways:caseload_export": Own("pathway_caseload, from pathways_visible_to, as a file"),
     "intake:application_list": Own("application_full / applications_sent"),
     "intake:application_create": Own("a new application; ?participant= (re-entry) must be visible",
                                      query=lambda w: {"participant": w.participant.pk}),

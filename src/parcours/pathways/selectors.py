@@ -62,13 +62,40 @@ STATE_OPEN = "open"
 STATE_ALL = "all"
 
 
+# The caseload's orders: a code of the page's "Trier par" -> the columns, ties broken by the pathway.
+CASELOAD_ORDERS: dict[str, tuple[str, ...]] = {
+    "name": ("participant__last_name", "participant__first_name", "-pk"),
+    "entry": ("-entry_date", "participant__last_name", "-pk"),
+    "contact": ("last_contact_date", "participant__last_name", "-pk"),   # the longest without contact first
+    "state": ("status", "participant__last_name", "-pk"),
+}
+
+
 def pathway_caseload(user: User, *, state: str = STATE_OPEN, referent_id: int | None = None,
-                     search: str = "") -> QuerySet:
-    """The list of pathways: open ones by default, or one state, or all; by referent; by name (search).
+                     search: str = "", operator_id: int | None = None, commune_id: int | None = None,
+                     qpv: str = "", prescriber_type: str = "", entered_from: date | None = None,
+                     entered_to: date | None = None, order: str = "name") -> QuerySet:
+    """The list of pathways: open ones by default, or one state, or all; by referent, structure, commune, QPV
+    residence ("yes" / "no"), prescriber's kind, entry dates; by what the search field holds; in `order`.
 
     Related rows used by the list are joined, so a page costs one query whatever its length.
     """
-    queryset = pathways_visible_to(user).select_related("participant", "referent", "operator")
+    queryset = pathways_visible_to(user).select_related("participant", "participant__commune", "referent",
+                                                         "operator")
+    if operator_id:
+        queryset = queryset.filter(operator_id=operator_id)
+    if commune_id:
+        queryset = queryset.filter(participant__commune_id=commune_id)
+    if qpv == "yes":
+        queryset = queryset.filter(participant__qpv__isnull=False)
+    elif qpv == "no":
+        queryset = queryset.filter(participant__qpv__isnull=True)
+    if prescriber_type:
+        queryset = queryset.filter(prescriber_type=prescriber_type)
+    if entered_from:
+        queryset = queryset.filter(entry_date__gte=entered_from)
+    if entered_to:
+        queryset = queryset.filter(entry_date__lte=entered_to)
     if state == STATE_OPEN:
         queryset = queryset.exclude(pathway_states_query("closed_states"))
     elif state in pathway_state_codes():
@@ -77,7 +104,21 @@ def pathway_caseload(user: User, *, state: str = STATE_OPEN, referent_id: int | 
         queryset = queryset.filter(referent_id=referent_id)
     if search:
         queryset = people_matching(queryset, person_query_parse(search), prefix="participant__")
-    return queryset.order_by("participant__last_name", "participant__first_name", "-pk")
+    return queryset.order_by(*CASELOAD_ORDERS.get(order, CASELOAD_ORDERS["name"]))
+
+
+def caseload_filter_choices(user: User) -> tuple[list, list]:
+    """The structures (operators) and communes the caseload's filters offer: those of the user's territories."""
+    from parcours.organisations.enums import OrganisationKind
+    from parcours.organisations.models import Organisation
+    from parcours.territory.models import Commune
+
+    territories = user_territory_ids(user)
+    operators = list(Organisation.objects.filter(territory_id__in=territories, kind=OrganisationKind.OPERATOR)
+                     .order_by("name", "pk").values_list("pk", "name"))
+    communes = list(Commune.objects.filter(territory_id__in=territories).order_by("name", "pk")
+                    .values_list("pk", "name"))
+    return operators, communes
 
 
 def referents_for_filter(user: User) -> QuerySet:

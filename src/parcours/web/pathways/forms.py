@@ -10,6 +10,7 @@ from parcours.core.formfields import EventDateField, NameField, SiretField
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType
 from parcours.plie.enums import PathwayStatus, StepType
+from parcours.organisations.enums import PrescriberType
 from parcours.pathways.selectors import STATE_ALL, STATE_OPEN
 from parcours.plie.enums import EXIT_CHOICES
 
@@ -43,12 +44,42 @@ def state_choices() -> list[tuple[str, str]]:
 class CaseloadFilterForm(BaseForm):
     state = forms.ChoiceField(label=_("État"), required=False)
     referent = forms.TypedChoiceField(label=_("Référent·e"), required=False, coerce=int, empty_value=None)
+    operator = forms.TypedChoiceField(label=_("Structure référente"), required=False, coerce=int, empty_value=None)
+    commune = forms.TypedChoiceField(label=_("Commune de résidence"), required=False, coerce=int, empty_value=None)
+    qpv = forms.ChoiceField(label=_("Quartier prioritaire (QPV)"), required=False, choices=[
+        ("", _("Tous")), ("yes", _("Réside en QPV")), ("no", _("Hors QPV"))])
+    prescriber_type = forms.ChoiceField(label=_("Prescripteur"), required=False,
+                                        choices=[("", _("Tous")), *PrescriberType.choices])
+    entered_from = EventDateField(label=_("Entrée à partir du"), required=False, widget=DateInput())
+    entered_to = EventDateField(label=_("Entrée jusqu'au"), required=False, widget=DateInput())
+    order = forms.ChoiceField(label=_("Trier par"), required=False, choices=[
+        ("name", _("Nom")), ("entry", _("Entrée (la plus récente d'abord)")),
+        ("contact", _("Dernier contact (le plus ancien d'abord)")), ("state", _("État"))])
 
-    def __init__(self, *args, referents, **kwargs):
+    FILTERS = ("state", "referent", "operator", "commune", "qpv", "prescriber_type", "entered_from", "entered_to",
+               "order")
+
+    def __init__(self, *args, referents, operators=(), communes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = state_choices()
         self.fields["referent"].choices = [("", _("Tous les référent·es")),
                                            *[(u.pk, u.get_full_name() or u.email) for u in referents]]
+        self.fields["operator"].choices = [("", _("Toutes")), *operators]
+        self.fields["commune"].choices = [("", _("Toutes")), *communes]
+
+    def selection(self) -> dict:
+        """The selector's keywords from the cleaned filters (pathways.selectors.pathway_caseload)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"state": data.get("state") or STATE_OPEN, "referent_id": data.get("referent"),
+                "operator_id": data.get("operator"), "commune_id": data.get("commune"), "qpv": data.get("qpv") or "",
+                "prescriber_type": data.get("prescriber_type") or "", "entered_from": data.get("entered_from"),
+                "entered_to": data.get("entered_to"), "order": data.get("order") or "name"}
+
+    def query_string(self) -> str:
+        """The filters as they came, for the pagination's and the export's links (no name: only ids and codes)."""
+        from urllib.parse import urlencode
+
+        return urlencode([(name, self.data[name]) for name in self.FILTERS if self.data.get(name)])
 
 
 class CaseloadSearchForm(CaseloadFilterForm):

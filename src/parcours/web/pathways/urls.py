@@ -7,6 +7,7 @@ from . import views
 app_name = "pathways"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("export/", views.caseload_export, name="caseload_export"),
     path("<int:pk>/", views.pathway_detail, name="pathway_detail"),
     path("<int:pk>/action/<slug:name>/", views.pathway_act, name="pathway_act"),
     path("<int:pk>/contrat/", views.contract_edit, name="contract_edit"),

@@ -36,6 +36,7 @@ from parcours.programmes.registry import criteria_catalogue, definition_of
 from parcours.organisations.capabilities import PATHWAY_READ, PATHWAY_WRITE
 
 from ..held_files import held_files, hold_files, release_files
+from .exports import caseload_file
 from ..access_log import people_shown
 from ..permissions import capability_required
 from ..submission import submit_once
@@ -69,44 +70,74 @@ def _detail_url(pathway) -> str:
 
 # --- caseload ---------------------------------------------------------------------------------------------------
 
+def _caseload_form(request, form_class, data, referents):
+    operators, communes = selectors.caseload_filter_choices(request.user)
+    return form_class(data, referents=referents, operators=operators, communes=communes)
+
+
 @readers
 def caseload(request):
-    """Filters (state, referent) by GET; the name search by POST, so that names stay out of URLs."""
+    """Filters and order by GET; the name search by POST, so that names stay out of URLs."""
     user = request.user
     referents = list(selectors.referents_for_filter(user))
     is_referent_view = selectors.sees_own_caseload(user)
     searching = request.method == "POST"
     if searching:
-        form = forms.CaseloadSearchForm(request.POST, referents=referents)
+        form = _caseload_form(request, forms.CaseloadSearchForm, request.POST, referents)
     else:
         data = request.GET.copy()
         if is_referent_view and "referent" not in data:
             data["referent"] = str(user.pk)
         data.setdefault("state", selectors.STATE_OPEN)
-        form = forms.CaseloadSearchForm(data, referents=referents)
+        form = _caseload_form(request, forms.CaseloadSearchForm, data, referents)
     cleaned = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.pathway_caseload(user, state=cleaned.get("state") or selectors.STATE_OPEN,
-                                          referent_id=cleaned.get("referent"), search=cleaned.get("q") or "")
+    selection = form.selection()
+    queryset = selectors.pathway_caseload(user, search=cleaned.get("q") or "", **selection)
     number = (cleaned.get("page") if searching else request.GET.get("page")) or 1
     page = Paginator(queryset, PAGE_SIZE).get_page(number)
     people_shown(request, page, screen="pathway_caseload")
     # A search among open files says when closed ones match too, rather than hiding them without a word.
-    state = cleaned.get("state") or selectors.STATE_OPEN
     also_closed = 0
-    if searching and cleaned.get("q") and state == selectors.STATE_OPEN:
+    if searching and cleaned.get("q") and selection["state"] == selectors.STATE_OPEN:
         also_closed = selectors.pathway_caseload(
-            user, state=selectors.STATE_ALL, referent_id=cleaned.get("referent"), search=cleaned["q"],
-        ).count() - page.paginator.count
-    filters = f"&state={cleaned.get('state') or selectors.STATE_OPEN}"
-    if cleaned.get("referent"):
-        filters += f"&referent={cleaned['referent']}"
+            user, search=cleaned["q"], **{**selection, "state": selectors.STATE_ALL}).count() - page.paginator.count
+    filters = form.query_string()
     context = {
-        "form": form, "page": page, "searching": searching, "page_query": filters, "also_closed": also_closed,
+        "form": form, "page": page, "searching": searching, "page_query": f"&{filters}" if filters else "",
+        "also_closed": also_closed, "export_query": filters,
         "title": _("Mes participants") if is_referent_view else _("Participants du PLIE"),
         "today": timezone.localdate(),
     }
     template = "pathways/_caseload_results.html" if request.htmx else "pathways/caseload.html"
     return render(request, template, context)
+
+
+CASELOAD_EXPORT_LIMIT = 5000
+
+
+@readers
+@require_GET
+def caseload_export(request):
+    """The filtered list (never the name search: names stay out of URLs) as a CSV for French spreadsheets or an
+    XLSX; each person exported is logged. At most CASELOAD_EXPORT_LIMIT rows: beyond, the filters must narrow."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    user = request.user
+    data = request.GET.copy()
+    if selectors.sees_own_caseload(user) and "referent" not in data:
+        data["referent"] = str(user.pk)
+    form = _caseload_form(request, forms.CaseloadFilterForm, data, list(selectors.referents_for_filter(user)))
+    rows = list(selectors.pathway_caseload(user, **form.selection())[:CASELOAD_EXPORT_LIMIT + 1])
+    if len(rows) > CASELOAD_EXPORT_LIMIT:
+        messages.error(request, _("La liste dépasse %(limit)s dossiers : précisez les filtres avant de l'exporter.")
+                       % {"limit": CASELOAD_EXPORT_LIMIT})
+        return redirect(f"{reverse('pathways:caseload')}?{form.query_string()}")
+    people_shown(request, rows, screen="pathway_caseload_export")
+    body, content_type = caseload_file(rows, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="participants-{timezone.localdate().isoformat()}.{fmt}"'
+    return response
 
 
 # --- the participant's file -------------------------------------------------------------------------------------
