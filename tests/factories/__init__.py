@@ -1,8 +1,9 @@
-"""factory_boy factories, one module per app (territory, organisations, accounts, participants, pathways, plie); all of them
+"""factory_boy factories, one module per app (territory, organisations, accounts, participants, pathways, plie, esf); all of them
 are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
 traits reach their state through the workflow engine."""
 
 from .accounts import api_token
+from .esf import CofinancingFactory, OperationFactory, ParticipationFactory
 from .organisations import OrganisationFactory, UserFactory, acting_as
 from .participants import ParticipantFactory
 from .pathways import (
@@ -13,7 +14,8 @@ from .plie import ApplicationFactory, EngagementContractFactory, plie_rules_set
 from .territory import TerritoryFactory
 
 __all__ = [
-    "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "EngagementContractFactory",
+    "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "CofinancingFactory",
+    "EngagementContractFactory", "OperationFactory", "ParticipationFactory",
     "NoteFactory", "OrganisationFactory", "ParticipantFactory", "PathwayFactory", "StepFactory", "TerritoryFactory",
     "UserFactory", "acting_as", "api_token", "pathway_history_replay", "plie_rules_set",
 ]

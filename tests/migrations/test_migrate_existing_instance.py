@@ -129,6 +129,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "esf_cofinancing": None,
     "esf_referentcost": None,
     "esf_participation": None,
+    "esf_operationamendment": None,       # amendments of the operations (empty at first)
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

@@ -53,6 +53,12 @@ COMMISSION_DECIDE = capability_define("commission.decide", _l("Décider en commi
 # --- the programme's figures and data ------------------------------------------------------------------------------
 REPORTING_READ = capability_define("reporting.read", _l("Consulter les indicateurs et les exports"))
 IMPORT_RUN = capability_define("import.run", _l("Importer des données"))
+# --- ESF+ (parcours.esf) -----------------------------------------------------------------------------------------
+ESF_READ = capability_define(
+    "esf.read", _l("Consulter les opérations FSE+, leur plan de financement, la complétude et la demande de paiement"))
+ESF_MANAGE = capability_define("esf.manage", _l("Créer et modifier les opérations FSE+ et leurs avenants"))
+ESF_QUESTIONNAIRE = capability_define(
+    "esf.questionnaire", _l("Renseigner les questionnaires FSE+ des personnes suivies"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

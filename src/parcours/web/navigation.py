@@ -17,6 +17,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("intake:assessments_due", _("Bilans à réaliser"), {c.PATHWAY_WRITE}, c.TERRITORY_FILES),
     ("commissions:commission_list", _("Commissions"), {c.COMMISSION_READ}, None),
     ("reporting:indicators", _("Indicateurs"), {c.REPORTING_READ}, None),
+    ("esf:operation_list", _("FSE+"), {c.ESF_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]
