@@ -15,6 +15,7 @@ from .participants import ParticipantFactory
 class OperationFactory(DjangoModelFactory):
     class Meta:
         model = Operation
+        skip_postgeneration_save = True
 
     operation_ref = factory.Sequence(lambda n: f"OP-{n:04d}")
     title = "Accompagnement des parcours d'insertion"

@@ -21,6 +21,7 @@ from parcours.organisations.capabilities import ESF_MANAGE, ESF_QUESTIONNAIRE, E
 from parcours.pathways.access import pathways_visible_to
 
 from ..access_log import people_shown
+from ..pathways.views import _apply_errors as _errors   # a service's refusal onto the form's fields
 from ..permissions import capability_required
 from ..submission import submit_once
 from . import forms
@@ -29,14 +30,6 @@ PAGE_SIZE = 25
 readers = capability_required(ESF_READ)
 managers = capability_required(ESF_MANAGE)
 questionnaires = capability_required(ESF_QUESTIONNAIRE)
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _operation(request, pk: int, queryset=None) -> Operation:
