@@ -14,4 +14,5 @@ urlpatterns = [
     path("indicateurs/", include("parcours.web.reporting.urls")),
     path("mission-locale/", include("parcours.web.youth.urls")),
     path("imports/", include("parcours.web.imports.urls")),
+    path("fse/", include("parcours.web.esf.urls")),
 ]

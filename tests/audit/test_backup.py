@@ -22,7 +22,7 @@ from parcours.accounts import twofactor
 from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
 from parcours.core.serializers import ExactJSONEncoder
-from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
+from parcours.esf.models import Cofinancing, Operation, OperationAmendment, Participation, ReferentCost
 from parcours.organisations.enums import GrantRequestState
 from parcours.organisations.models import MembershipGrantRequest, Organisation, User
 from parcours.participants.models import Document, Participant
@@ -133,7 +133,11 @@ def _fill(monkeypatch) -> None:
     ReferentCost.objects.create(territory=operation.beneficiary.territory, referent=account, year=2025,
                                 annual_gross_cost=Decimal("43000"), work_time_share=Decimal("0.8"))
     Participation.objects.create(participation_ref="PA-BACKUP", participant=Participant.objects.order_by("pk").first(),
-                                 operation=operation, entry_date=datetime.date(2025, 2, 1), labour_status="inactive")
+                                 operation=operation, entry_date=datetime.date(2025, 2, 1), labour_status="inactive",
+                                 information_given_on=datetime.date(2025, 2, 1), consent_given_on=datetime.date(2025, 2, 1))
+    OperationAmendment.objects.create(operation=operation, date=datetime.date(2025, 3, 1), reason="Avenant n° 1",
+                                      before={"esf_amount": "15000.00"}, after={"esf_amount": "15539.76"},
+                                      recorded_by=account)
     # The Mission Locale's records, one of each (docs/youth.md).
     young = Participant.objects.order_by("pk").first()
     site = Site.objects.get(territory=young.territory, code="montagne")      # loaded with the territory

@@ -138,6 +138,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "youth_aid": None,
     "youth_workshopsession": None,
     "youth_workshopregistration": None,
+    "esf_operationamendment": None,       # amendments of the operations (empty at first)
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

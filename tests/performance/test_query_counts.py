@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess
+from parcours.esf.models import OperationAmendment
 from parcours.plie.commissions.enums import CommissionStatus
 from parcours.plie.commissions.models import Commission, CommissionDecision
 from parcours.plie.intake.models import Assessment, CollectiveActionEntry, ReceptionInterview
@@ -141,6 +142,16 @@ PAGES: dict[Page, int] = {
     Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 7,
     # Session, user, memberships; the report's blocks (13 aggregates in the database), the sites' names.
     Page("youth:report", "youth_manager"): 18,
+    Page("esf:operation_list", "coordinator"): 5,
+    Page("esf:operation_create", "coordinator"): 4,
+    Page("esf:operation_detail", "coordinator", lambda w: {"pk": w.operation.pk}): 6,
+    Page("esf:operation_edit", "coordinator", lambda w: {"pk": w.operation.pk}): 5,
+    Page("esf:operation_amend", "coordinator", lambda w: {"pk": w.operation.pk}): 5,
+    Page("esf:operation_completeness", "coordinator", lambda w: {"pk": w.operation.pk}): 7,
+    Page("esf:operation_claim", "coordinator", lambda w: {"pk": w.operation.pk}): 8,
+    Page("esf:pathway_participations", "referent", _active): 9,
+    Page("esf:participation_edit", "referent",
+         lambda w: {"pk": w.collective.pk, "participation_pk": w.participation.pk}): 6,
     Page("api:indicators", "coordinator",
          query=lambda w: {"from": f"{timezone.localdate().year}-01-01", "to": timezone.localdate().isoformat()}): 5,
 }
@@ -245,6 +256,8 @@ def grow(w: World, more: int, start: int = 0) -> None:
             factories.ApplicationFactory(pathway=pathway, prescriber_organisation=w.prescriber_org_a,
                                          prescribed_by=prescriber)
             if status == "active":
+                factories.ParticipationFactory(participant=person, operation=w.operation,
+                                               entry_date=w.operation.start_date)
                 factories.EngagementContractFactory(pathway=pathway)
                 factories.StepFactory(pathway=pathway)
                 factories.AppointmentFactory(pathway=pathway)
@@ -267,6 +280,14 @@ def grow(w: World, more: int, start: int = 0) -> None:
         CommissionDecision.objects.create(commission=w.held, pathway=on_record, outcome="admitted",
                                           motive="Motif.", decided_by=coordinator)
         Commission.objects.create(territory=w.territory_a, date=today + datetime.timedelta(days=30 + index))
+        # ESF+ operations of structure A, lines of a plan and amendments (the operation's pages).
+        factories.OperationFactory(beneficiary=w.operator_a, plan=True)
+        factories.CofinancingFactory(operation=w.operation, funder_kind="state", funder=f"Financeur {index}",
+                                     planned=0, actual=0)
+        OperationAmendment.objects.create(operation=w.operation, date=today, reason=f"Avenant {index}",
+                                          before={"total_eligible_cost": "1.00", "esf_amount": "1.00", "lines": []},
+                                          after={"total_eligible_cost": "2.00", "esf_amount": "1.00", "lines": []},
+                                          recorded_by=coordinator)
         # Structures, accounts and roles of the territory (administration pages).
         organisation = factories.OrganisationFactory(territory=w.territory_a, operator=True)
         factories.UserFactory(membership=(organisation, "referent"))

@@ -47,6 +47,9 @@ CREATING: dict[str, str | None] = {
     "imports:import_create": "coordinator",
     "administration:organisation_create": "administrator",
     "administration:user_create": "administrator",
+    "esf:operation_create": "coordinator",
+    "esf:operation_amend": None,
+    "esf:pathway_participations": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {

@@ -88,6 +88,27 @@ def _rectification(w: World) -> dict:
     return data
 
 
+def _esf_operation(w: World) -> dict:
+    o = w.operation
+    return {"operation_ref": o.operation_ref, "title": "Changé", "beneficiary": o.beneficiary_id,
+            "start_date": o.start_date.isoformat(), "end_date": o.end_date.isoformat()}
+
+
+def _esf_amendment(w: World) -> dict:
+    o = w.operation
+    data = {"date": _today(), "reason": "Avenant", "total_eligible_cost": str(o.total_eligible_cost),
+            "esf_amount": str(o.esf_amount), "plan-TOTAL_FORMS": "2", "plan-INITIAL_FORMS": "0"}
+    for i, line in enumerate(o.cofinancing.order_by("pk")):
+        data |= {f"plan-{i}-funder_kind": line.funder_kind, f"plan-{i}-year": line.year,
+                 f"plan-{i}-planned": str(line.planned), f"plan-{i}-actual": "1.00"}
+    return data
+
+
+def _esf_questionnaire(w: World, **values) -> dict:
+    return {"entry_date": _today(), "labour_status": "inactive", "information_given_on": _today(),
+            "consent_given_on": _today(), **values}
+
+
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -238,6 +259,18 @@ URLS: dict[str, Obj | Own | Public] = {
     "imports:import_progress": Obj("import run", lambda w: {"pk": w.import_run.pk}),
     "imports:import_confirm": Obj("import run", lambda w: {"pk": w.import_run.pk}),
     "imports:import_cancel": Obj("import run", lambda w: {"pk": w.import_run.pk}),
+    "esf:operation_list": Own("operations of the territories where the user holds esf.read"),
+    "esf:operation_create": Own("an operation carried by a structure of the territories the user manages"),
+    "esf:operation_detail": Obj("ESF+ operation", lambda w: {"pk": w.operation.pk}),
+    "esf:operation_edit": Obj("ESF+ operation", lambda w: {"pk": w.operation.pk}, payload=_esf_operation),
+    "esf:operation_amend": Obj("ESF+ operation", lambda w: {"pk": w.operation.pk}, payload=_esf_amendment),
+    "esf:operation_completeness": Obj("ESF+ operation", lambda w: {"pk": w.operation.pk}),
+    "esf:operation_claim": Obj("ESF+ operation", lambda w: {"pk": w.operation.pk}),
+    "esf:pathway_participations": Obj("ESF+ participation", lambda w: {"pk": w.active.pk}, owner="referent",
+                                      payload=lambda w: _esf_questionnaire(w, operation=w.operation.pk)),
+    "esf:participation_edit": Obj("ESF+ participation", lambda w: {"pk": w.collective.pk,
+                                                                   "participation_pk": w.participation.pk},
+                                  owner="referent", payload=_esf_questionnaire),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

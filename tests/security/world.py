@@ -75,6 +75,8 @@ class World:
     import_run: models.Model          # a checked import of territory A, waiting for its confirmation
     api_token: models.Model           # an API token of referent A (its own account's)
     newcomer: models.Model            # an account of operator A never signed in, with a second factor (invite, reset)
+    operation: models.Model           # an ESF+ operation carried by structure A, with its plan
+    participation: models.Model       # P4 in that operation (its questionnaires incomplete)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -176,6 +178,11 @@ def build_world() -> World:
     collective = pathway("Canarirouge", "Eudoxiea", active=True, entry_route="collective_action")
     CollectiveActionEntry.objects.create(pathway=collective, action_name="Action-canari-7741", selected_on=today,
                                          recorded_by=users["coordinator"])
+    operation = factories.OperationFactory(beneficiary=operator_a, plan=True,
+                                           start_date=datetime.date(today.year - 1, 1, 1),
+                                           end_date=datetime.date(today.year + 1, 12, 31))
+    participation = factories.ParticipationFactory(participant=collective.participant, operation=operation,
+                                                   entry_date=today)
     return World(
         territory_a=territory_a, territory_b=territory_b, programme_a=territory_a.programmes.get(), plie_a=plie_a, operator_a=operator_a,
         prescriber_org_a=prescriber_org_a, users=users, participant=active.participant, active=active,
@@ -190,4 +197,5 @@ def build_world() -> World:
                                             report={"files": {}, "organisations_created": 0, "rows": 0, "changed": 0}),
         api_token=api_token_create(user=referent, label="Logiciel A")[0],
         newcomer=_newcomer(operator_a),
+        operation=operation, participation=participation,
     )

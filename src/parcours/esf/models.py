@@ -65,6 +65,27 @@ class Cofinancing(models.Model):
         ]
 
 
+class OperationAmendment(models.Model):
+    """An amendment (avenant) of an operation: its planned amounts and financing plan before and after, with its
+    date and reason. The operation holds the plan in force; the amendments are its history."""
+
+    operation = models.ForeignKey(Operation, verbose_name=_("opération"), on_delete=models.CASCADE,
+                                  related_name="amendments")
+    date = models.DateField(_("date de l'avenant"))
+    reason = models.TextField(_("motif"))
+    before = models.JSONField(_("plan avant l'avenant"))
+    after = models.JSONField(_("plan après l'avenant"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avenant")
+        verbose_name_plural = _("avenants")
+        ordering = ["operation", "-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="esf_amendment_reason")]
+
+
 class ReferentCost(models.Model):
     """What a referent's year of work costs. The referent is identified as a pathway's is: an account when one
     matches the identifier (its e-mail), else the identifier from the source system. Costs are a territory's
@@ -131,6 +152,9 @@ class Participation(TimeStamped):
     situation_6_months = models.CharField(_("situation à six mois"), max_length=20, choices=ExitSituation.choices,
                                           blank=True)
     improved_situation_6_months = models.BooleanField(_("situation améliorée à six mois"), null=True, blank=True)
+    # Recorded by the referent on the entry questionnaire (not in the interchange files: docs/esf.md).
+    information_given_on = models.DateField(_("notice d'information remise le"), null=True, blank=True)
+    consent_given_on = models.DateField(_("consentement recueilli le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participation FSE+")

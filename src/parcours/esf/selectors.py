@@ -13,13 +13,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from parcours.pathways.models import Appointment
+from parcours.pathways.models import Appointment, Pathway
 from parcours.plie.intake.models import ReceptionInterview
 
 from .enums import SENSITIVE_FIELDS, ExitSituation, LabourStatus
-from .models import Operation, Participation, ReferentCost
+from .models import Cofinancing, Operation, Participation, ReferentCost
 
 HOURS_PER_YEAR = 1720
 FLAT_RATE = Fraction(40, 100)
@@ -69,19 +70,42 @@ def _count(rows: list[dict]) -> dict[str, int]:
             "men": sum(r["participant__sex"] == "M" for r in rows)}
 
 
-def _complete(row: dict, date_to: date) -> bool:
-    if not row["participant__sex"] or row["participant__birth_date"] is None:
-        return False
+GAP_LABELS = {
+    "sex": _("sexe"), "birth_date": _("date de naissance"), "contact": _("téléphone ou courriel"),
+    "labour_status": _("situation sur le marché du travail"), "unemployment_months": _("durée du chômage"),
+    "isced": _("niveau CITE"), "sensitive": _("réponses sensibles (une au moins non recueillie)"),
+    "exit_situation": _("situation à la sortie"), "qualification_gained": _("qualification obtenue"),
+}
+
+
+def completeness_gaps(row: dict, date_to: date) -> list[str]:
+    """Why an entered participation is incomplete over a period ending `date_to` (docs/spec/esf.md), as codes of
+    GAP_LABELS; none: complete."""
+    gaps = []
+    if not row["participant__sex"]:
+        gaps.append("sex")
+    if row["participant__birth_date"] is None:
+        gaps.append("birth_date")
     if not (row["participant__phone"] or row["participant__email"]):
-        return False
-    if not row["labour_status"] or (row["labour_status"] == LabourStatus.UNEMPLOYED
-                                    and row["unemployment_months"] is None):
-        return False
-    if not row["isced"] or any(not row[name] for name in SENSITIVE_FIELDS):
-        return False
+        gaps.append("contact")
+    if not row["labour_status"]:
+        gaps.append("labour_status")
+    elif row["labour_status"] == LabourStatus.UNEMPLOYED and row["unemployment_months"] is None:
+        gaps.append("unemployment_months")
+    if not row["isced"]:
+        gaps.append("isced")
+    if any(not row[name] for name in SENSITIVE_FIELDS):
+        gaps.append("sensitive")
     if row["exit_date"] is not None and row["exit_date"] <= date_to:
-        return bool(row["exit_situation"]) and row["qualification_gained"] is not None
-    return True
+        if not row["exit_situation"]:
+            gaps.append("exit_situation")
+        if row["qualification_gained"] is None:
+            gaps.append("qualification_gained")
+    return gaps
+
+
+def _complete(row: dict, date_to: date) -> bool:
+    return not completeness_gaps(row, date_to)
 
 
 def esf_indicators_compute(*, operation: Operation, date_from: date, date_to: date) -> dict:
@@ -254,3 +278,140 @@ def esf_claim_data(claim: Claim) -> dict:
         "appointments_without_duration": claim.appointments_without_duration,
         "referents_without_cost": claim.referents_without_cost,
     }
+
+
+# --- the pages' reads -------------------------------------------------------------------------------------------
+
+COMPLETENESS_FIELDS = ("entry_date", "exit_date", "labour_status", "unemployment_months", "isced", *SENSITIVE_FIELDS,
+                       "exit_situation", "qualification_gained", "participant__sex", "participant__birth_date",
+                       "participant__phone", "participant__email")
+
+
+@dataclass
+class PlanRow:
+    funder_kind: str
+    funder: str
+    label: str
+    cells: list[tuple[Decimal, Decimal | None]]     # (planned, actual) per year of the operation's period
+    planned: Decimal
+    actual: Decimal | None
+
+
+@dataclass
+class Plan:
+    years: list[int]
+    rows: list[PlanRow]
+    planned_by_year: list[Decimal]
+    actual_by_year: list[Decimal | None]
+    planned: Decimal
+    actual: Decimal | None
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return b if a is None else a if b is None else a + b
+
+
+def operation_plan(operation: Operation) -> Plan:
+    """The financing plan by funder (rows) and year (columns), planned and actual, with the totals. One query."""
+    years = list(range(operation.start_date.year, operation.end_date.year + 1))
+    lines = list(Cofinancing.objects.filter(operation=operation).order_by("funder_kind", "funder", "year", "pk"))
+    years = sorted(set(years) | {line.year for line in lines})
+    index = {year: i for i, year in enumerate(years)}
+    grouped: dict[tuple[str, str], list[tuple[Decimal, Decimal | None]]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for line in lines:
+        key = (line.funder_kind, line.funder)
+        cells = grouped.setdefault(key, [(Decimal(0), None)] * len(years))
+        planned, actual = cells[index[line.year]]
+        cells[index[line.year]] = (planned + line.planned, _add(actual, line.actual))
+        labels[key] = line.get_funder_kind_display()
+    rows = []
+    for key, cells in grouped.items():
+        row_actual: Decimal | None = None
+        for cell in cells:
+            row_actual = _add(row_actual, cell[1])
+        rows.append(PlanRow(funder_kind=key[0], funder=key[1], label=labels[key], cells=cells,
+                            planned=sum((c[0] for c in cells), Decimal(0)), actual=row_actual))
+    planned_by_year = [sum((r.cells[i][0] for r in rows), Decimal(0)) for i in range(len(years))]
+    actual_by_year: list[Decimal | None] = []
+    for i in range(len(years)):
+        total: Decimal | None = None
+        for r in rows:
+            total = _add(total, r.cells[i][1])
+        actual_by_year.append(total)
+    actual_total: Decimal | None = None
+    for year_total in actual_by_year:
+        actual_total = _add(actual_total, year_total)
+    return Plan(years=years, rows=rows, planned_by_year=planned_by_year, actual_by_year=actual_by_year,
+                planned=sum(planned_by_year, Decimal(0)), actual=actual_total)
+
+
+def completeness_records(*, operation: Operation, date_from: date, date_to: date) -> list[dict]:
+    """The participations that enter in the period (those the completeness counts), each with its person, the
+    referent of the person's pathway at the beneficiary (the latest) and its gaps. One query."""
+    referent = Pathway.objects.filter(participant_id=OuterRef("participant_id"),
+                                      operator_id=operation.beneficiary_id).order_by("-created_at", "-pk")
+    rows = list(_participants(operation).filter(entry_date__range=(date_from, date_to)).annotate(
+        referent_first=Subquery(referent.values("referent__first_name")[:1]),
+        referent_last=Subquery(referent.values("referent__last_name")[:1]),
+        referent_id=Subquery(referent.values("referent_id")[:1]),
+        referent_label=Subquery(referent.values("referent_ref")[:1]),
+    ).values("pk", "participant_id", "participant__last_name", "participant__first_name", "referent_first",
+             "referent_last", "referent_id", "referent_label", *COMPLETENESS_FIELDS).order_by(
+        "participant__last_name", "participant__first_name", "pk"))
+    for row in rows:
+        row["gaps"] = [GAP_LABELS[code] for code in completeness_gaps(row, date_to)]
+        name = f"{row['referent_first'] or ''} {row['referent_last'] or ''}".strip()
+        row["referent"] = name or row["referent_label"] or ""
+    return rows
+
+
+def completeness_by_referent(records: list[dict]) -> list[dict]:
+    """Per referent: participants, incomplete ones, the share and whether it is above the 35 % line."""
+    by: dict[str, dict] = {}
+    for row in records:
+        entry = by.setdefault(row["referent"], {"referent": row["referent"], "participants": 0, "incomplete": 0})
+        entry["participants"] += 1
+        entry["incomplete"] += bool(row["gaps"])
+    result = []
+    for entry in sorted(by.values(), key=lambda e: (e["referent"] == "", e["referent"].casefold())):
+        share = Fraction(entry["incomplete"], entry["participants"])
+        result.append(entry | {"share": share, "above": share > CORRECTION_THRESHOLD})
+    return result
+
+
+# The 1969 French levels of the person's file, as the nearest ISCED 2011 level attained: a pre-fill the referent
+# confirms (docs/esf.md).
+ISCED_OF_LEVEL = {"VI": "1", "VBIS": "2", "V": "3", "IV": "3", "III": "5", "II": "6", "I": "7"}
+
+
+def participation_entry_prefill(pathway: Pathway, *, day: date, sensitive: bool) -> dict:
+    """The entry questionnaire as far as Parcours knows it: ISCED from the education level, the labour status from
+    the PLIE's situations (long-term unemployed, inactive for 12 months), disability from the RQTH (a sensitive
+    answer, only for a user who may read it)."""
+    person = pathway.participant
+    values = person.situation_values()
+    initial: dict = {"entry_date": day, "information_given_on": day, "consent_given_on": day}
+    if person.education_level in ISCED_OF_LEVEL:
+        initial["isced"] = ISCED_OF_LEVEL[person.education_level]
+    if values.get("deld"):
+        initial["labour_status"] = LabourStatus.UNEMPLOYED
+    elif values.get("inactive_12m"):
+        initial["labour_status"] = LabourStatus.INACTIVE
+    if sensitive and values.get("rqth") is not None:
+        initial["disability"] = "1" if values["rqth"] else "0"
+    return initial
+
+
+def pathway_participations(pathway: Pathway) -> list[Participation]:
+    """The person's participations in the operations of the pathway's territory."""
+    return list(Participation.objects.filter(participant_id=pathway.participant_id,
+                                             operation__beneficiary__territory_id=pathway.territory_id)
+                .select_related("operation__beneficiary").order_by("-entry_date", "-pk"))
+
+
+def operations_open_to(pathway: Pathway) -> QuerySet[Operation]:
+    """The operations of the pathway's territory the person is not in yet."""
+    return Operation.objects.filter(beneficiary__territory_id=pathway.territory_id).exclude(
+        participations__participant_id=pathway.participant_id).select_related("beneficiary").order_by(
+        "-start_date", "operation_ref")

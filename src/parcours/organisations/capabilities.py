@@ -55,6 +55,12 @@ REPORTING_READ = capability_define("reporting.read", _l("Consulter les indicateu
 IMPORT_RUN = capability_define("import.run", _l("Importer des données"))
 # --- the Mission Locale (its grants: youth/capabilities.py) ---------------------------------------------------------
 YOUTH_REPORT = capability_define("youth.report", _l("Consulter le rapport d'activité de la Mission Locale"))
+# --- ESF+ (parcours.esf) -----------------------------------------------------------------------------------------
+ESF_READ = capability_define(
+    "esf.read", _l("Consulter les opérations FSE+, leur plan de financement, la complétude et la demande de paiement"))
+ESF_MANAGE = capability_define("esf.manage", _l("Créer et modifier les opérations FSE+ et leurs avenants"))
+ESF_QUESTIONNAIRE = capability_define(
+    "esf.questionnaire", _l("Renseigner les questionnaires FSE+ des personnes suivies"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

@@ -14,13 +14,16 @@ from parcours.organisations.enums import Role
 _TEAM = {c.PATHWAY_READ, c.PATHWAY_ASSIGN, c.TERRITORY_FILES, c.APPLICATION_READ, c.APPLICATION_SUBMIT,
          c.APPLICATION_MANAGE, c.COMMISSION_READ, c.COMMISSION_PLAN, c.REPORTING_READ, c.IMPORT_RUN}
 _DECIDING = {c.PATHWAY_WRITE, c.SENSITIVE_READ, c.COMMISSION_DECIDE, c.RIGHTS_MANAGE, c.RIGHTS_ERASE}
+# The ESF+ money (operations, plans, completeness, claims) is the team's; the referents fill their people's
+# questionnaires, on the files they may write.
+_ESF_TEAM = {c.ESF_READ, c.ESF_MANAGE, c.ESF_QUESTIONNAIRE}
 
 PLIE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset(_TEAM | _DECIDING),
-    Role.DIRECTOR: frozenset(_TEAM | _DECIDING | {c.ARCHIVE_READ}),
+    Role.COORDINATOR: frozenset(_TEAM | _DECIDING | _ESF_TEAM),
+    Role.DIRECTOR: frozenset(_TEAM | _DECIDING | _ESF_TEAM | {c.ARCHIVE_READ}),
     Role.ADMINISTRATOR: frozenset({c.REPORTING_READ}),
     Role.REFERENT: frozenset({c.PATHWAY_READ, c.PATHWAY_WRITE, c.SENSITIVE_READ, c.APPLICATION_READ,
-                              c.COMMISSION_READ, c.RIGHTS_MANAGE}),
+                              c.COMMISSION_READ, c.RIGHTS_MANAGE, c.ESF_QUESTIONNAIRE}),
     Role.PRESCRIBER: frozenset({c.APPLICATION_READ, c.APPLICATION_SUBMIT}),
     Role.DPO: frozenset(),
 }

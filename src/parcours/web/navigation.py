@@ -18,6 +18,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("commissions:commission_list", _("Commissions"), {c.COMMISSION_READ}, None),
     ("reporting:indicators", _("Indicateurs"), {c.REPORTING_READ}, None),
     ("youth:report", _("Rapport de la Mission Locale"), {c.YOUTH_REPORT}, None),
+    ("esf:operation_list", _("FSE+"), {c.ESF_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]
