@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parcours.plie.intake",
     "parcours.plie.commissions",
     "parcours.esf",
+    "parcours.clauses",
     "parcours.reporting",
     "parcours.demo",
     "parcours.interchange",
