@@ -185,7 +185,8 @@ def clauses_check(dataset: DataSet, existing: Existing, records: ClauseRecords) 
             errors.append(ImportError_(CONTRACTS, row.line, "end_date",
                                        f"la fin ({end.isoformat()}) précède le début ({start.isoformat()})"))
         if row["contract_ref"]:
-            bad = bool(row.bad & {"start_date", "end_date"})
+            # A refused period (a cell, or an end before the start) is reported once, not on every month.
+            bad = bool(row.bad & {"start_date", "end_date"}) or (start is not None and end is not None and end < start)
             contracts[row["contract_ref"]] = _Contract(row["contract_ref"], None if bad else start,
                                                        None if bad else end, row.line)
 
