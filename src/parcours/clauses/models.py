@@ -18,7 +18,6 @@ from parcours.participants.enums import Sex
 from .enums import BuyerKind, LegalBasis, Modality, Public, WorkContractType
 
 SIRET_REGEX = r"^[0-9]{14}$"
-HOURS = {"max_digits": 10, "decimal_places": 2}
 
 
 def publics_problem(codes: object) -> str | None:
@@ -71,7 +70,8 @@ class ClauseContract(TimeStamped):
                                           blank=True)
     start_date = models.DateField(_("début d'exécution"))
     end_date = models.DateField(_("fin d'exécution"), null=True, blank=True)
-    hours_required = models.DecimalField(_("heures d'insertion prévues"), **HOURS)
+    hours_required = models.DecimalField(_("heures d'insertion prévues"), max_digits=10,
+                                         decimal_places=2)
 
     class Meta:
         verbose_name = _("marché avec clause sociale")
@@ -128,7 +128,7 @@ class Beneficiary(TimeStamped):
         problem = publics_problem(self.publics)
         if problem:
             raise ValidationError({"publics": problem})
-        if self.participant_id and self.participant.territory_id != self.territory_id:
+        if self.participant is not None and self.participant.territory_id != self.territory_id:
             raise ValidationError({"participant": _("la personne n'appartient pas à ce territoire")})
 
 
