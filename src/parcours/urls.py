@@ -13,4 +13,5 @@ urlpatterns = [
     path("commissions/", include("parcours.web.commissions.urls")),
     path("indicateurs/", include("parcours.web.reporting.urls")),
     path("imports/", include("parcours.web.imports.urls")),
+    path("clauses/", include("parcours.web.clauses.urls")),
 ]

@@ -22,7 +22,7 @@ from parcours.web.permissions import capability_required
 from tests import factories
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorisation.md"
-ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo"]
+ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "facilitator"]
 
 
 def _documented() -> dict[str, set[str]]:
@@ -71,13 +71,15 @@ GATES = {
     c.RIGHTS_ERASE: ("rights:erase", {"pk": 1}),
     c.ADMINISTRATION_MANAGE: ("administration:overview", {}),
     c.AUDIT_READ: ("audit:access_log", {}),
+    c.CLAUSES_READ: ("clauses:contract_list", {}),
+    c.CLAUSES_MANAGE: ("clauses:statement_add", {"pk": 1}),
 }
 
 
 @pytest.fixture
 def one_of_each(territory, plie, operator, prescriber_org):
     where = {"coordinator": plie, "director": plie, "administrator": plie, "dpo": plie, "referent": operator,
-             "prescriber": prescriber_org}
+             "prescriber": prescriber_org, "facilitator": plie}
     return {role: factories.UserFactory(membership=(where[role], role)) for role in ROLES}
 
 

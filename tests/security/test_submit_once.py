@@ -47,6 +47,7 @@ CREATING: dict[str, str | None] = {
     "imports:import_create": "coordinator",
     "administration:organisation_create": "administrator",
     "administration:user_create": "administrator",
+    "clauses:statement_add": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {

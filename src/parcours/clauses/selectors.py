@@ -110,3 +110,35 @@ def clauses_report_compute(*, territory_ids: Iterable[int], date_from: date, dat
         "beneficiaries_profile": {**profile, "by_public": by_public},
         "contracts_progress": progress,
     }
+
+
+# --- the facilitator's pages -------------------------------------------------------------------------------------
+
+def _months(start: date, end: date) -> int:
+    """Months from start's month to end's month, both counted."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def contract_forecast(*, start: date, end: date | None, worked: Decimal, today: date) -> Decimal | None:
+    """The hours the contract will have given at its end if the pace so far holds: the hours of the months up to
+    this one, divided by the months elapsed since the start month (this one included, at most the contract's), times
+    the contract's months. None without an end date or before the start month."""
+    if end is None or (today.year, today.month) < (start.year, start.month):
+        return None
+    total = _months(start, end)
+    elapsed = min(_months(start, today), total)
+    return (Decimal(worked) * total / elapsed).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def contracts_with_hours(contracts: QuerySet[ClauseContract], *, today: date) -> QuerySet[ClauseContract]:
+    """The contracts with `worked`: the hours of their statements whose month started on or before today."""
+    worked = (HoursStatement.objects.filter(contract=OuterRef("pk"), month__lte=today).order_by()
+              .values("contract").annotate(total=Sum("hours")).values("total"))
+    return (contracts.select_related("buyer")
+            .annotate(worked=Coalesce(Subquery(worked), Value(Decimal(0)),
+                                      output_field=DecimalField(max_digits=14, decimal_places=2)))
+            .order_by("contract_ref"))
+
+
+def contract_statements(contract: ClauseContract) -> QuerySet[HoursStatement]:
+    return contract.statements.select_related("beneficiary").order_by("month", "line_ref")

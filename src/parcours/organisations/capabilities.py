@@ -53,6 +53,10 @@ COMMISSION_DECIDE = capability_define("commission.decide", _l("Décider en commi
 # --- the programme's figures and data ------------------------------------------------------------------------------
 REPORTING_READ = capability_define("reporting.read", _l("Consulter les indicateurs et les exports"))
 IMPORT_RUN = capability_define("import.run", _l("Importer des données"))
+# --- social clauses (parcours.clauses) -----------------------------------------------------------------------------
+CLAUSES_READ = capability_define(
+    "clauses.read", _l("Consulter les marchés à clause sociale, leurs bénéficiaires et leurs heures"))
+CLAUSES_MANAGE = capability_define("clauses.manage", _l("Saisir les relevés d'heures des clauses sociales"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

@@ -33,6 +33,7 @@ class Role(models.TextChoices):
     PRESCRIBER = "prescriber", _("Prescripteur·rice")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
     DPO = "dpo", _("Délégué·e à la protection des données")
+    FACILITATOR = "facilitator", _("Facilitateur·rice des clauses sociales")
 
 
 # Roles no administrator grants alone: the first one's request waits for a second administrator's confirmation

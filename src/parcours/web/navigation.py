@@ -18,6 +18,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("commissions:commission_list", _("Commissions"), {c.COMMISSION_READ}, None),
     ("reporting:indicators", _("Indicateurs"), {c.REPORTING_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),
+    ("clauses:contract_list", _("Clauses sociales"), {c.CLAUSES_READ}, None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]
 
