@@ -137,9 +137,9 @@ REFUSALS = [
     ({"clause_hours": [hours(hours="7.125")]},
      "clause_hours.csv:2: hours: « 7.125 » n'est pas un nombre positif (point décimal, 2 décimales au plus, "
      "moins de 100 000)"),
-    ({"clause_hours": [hours(month="2025-13")]}, "clause_hours.csv:2: month: « 2025-13 » n'est pas un mois au format AAAA-MM"),
+    ({"clause_hours": [hours(month="2025-13")]}, "clause_hours.csv:2: month: « 2025-13 » n'est pas un mois au format AAAA-MM (à partir de 1990)"),
     ({"clause_hours": [hours(month="2025-01-01")]},
-     "clause_hours.csv:2: month: « 2025-01-01 » n'est pas un mois au format AAAA-MM"),
+     "clause_hours.csv:2: month: « 2025-01-01 » n'est pas un mois au format AAAA-MM (à partir de 1990)"),
     ({"clause_hours": [hours(employer_siret="123 456 789 00012")]},
      "clause_hours.csv:2: employer_siret: SIRET « 123 456 789 00012 » invalide : 14 chiffres attendus"),
     ({"clause_hours": [hours(modality="interim")]},

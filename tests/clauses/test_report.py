@@ -1,6 +1,10 @@
 """`parcours clauses-report` on the hand-built data set: every figure computed by hand (docs/spec/clauses.md)."""
 
+from datetime import date
+
 import pytest
+
+from parcours.clauses.selectors import clauses_report_compute
 
 from tests.clauses.dataset import beneficiary, clauses_set, hours
 from tests.esf.dataset import command_json, imported
@@ -119,3 +123,9 @@ def test_the_territory_and_the_format_are_checked(tmp_path, territory):
     assert code == 1 and "--from" in err
     code, out, err = run("clauses_report", "--from", "2025-01-01", "--to", "2025-06-30", "--format", "text")
     assert code == 0 and "hours : 574.69\n" in out and "contracts_progress[1].completion_rate : —\n" in out
+
+
+def test_the_figures_cost_a_fixed_number_of_queries(tmp_path, territory, django_assert_num_queries):
+    imported(clauses_set(tmp_path / "set"))
+    with django_assert_num_queries(8):
+        clauses_report_compute(territory_ids=[territory.pk], date_from=date(2025, 1, 1), date_to=date(2025, 6, 30))

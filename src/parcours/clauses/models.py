@@ -4,6 +4,7 @@ exists (docs/clauses.md)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -171,6 +172,17 @@ class HoursStatement(TimeStamped):
                 beneficiary_ref=beneficiary.beneficiary_ref, eligibility_date=beneficiary.eligibility_date)
         if problem:
             raise ValidationError({"month": problem})
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_parse(text: str) -> date | None:
+    """`YYYY-MM` (from 1990) as the month's first day, or None when it is not one."""
+    match = MONTH_RE.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1990:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def month_label(day: date) -> str:

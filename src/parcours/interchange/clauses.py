@@ -6,13 +6,13 @@ and the export. The reader, the importer and the exporter call these; the rules 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from parcours.clauses.enums import BuyerKind, LegalBasis, Modality, Public, WorkContractType
 from parcours.clauses.models import (
-    Beneficiary, Buyer, ClauseContract, HoursStatement, month_label, publics_sorted, statement_month_problem,
+    Beneficiary, Buyer, ClauseContract, HoursStatement, month_label, month_parse, publics_sorted,
+    statement_month_problem,
 )
 from parcours.participants.enums import Sex
 from parcours.territory.models import Territory
@@ -23,17 +23,10 @@ from .reader import (
     _birth_date, _choice, _decimal, _event_date, _insee, _money, _name, _period_date, _qpv, _ref, _siret,
 )
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
 def _month(raw: str, ctx: ParseContext):
-    """`YYYY-MM`, kept as the first day of the month."""
-    match = MONTH_RE.match(raw)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None, f"« {raw} » n'est pas un mois au format AAAA-MM"
-    if int(match.group(1)) < 1990:
-        return None, f"le mois « {raw} » précède 1990"
-    return date(int(match.group(1)), int(match.group(2)), 1), None
+    """`YYYY-MM` (from 1990), kept as the first day of the month."""
+    value = month_parse(raw)
+    return (value, None) if value else (None, f"« {raw} » n'est pas un mois au format AAAA-MM (à partir de 1990)")
 
 
 def _hours(raw: str, ctx: ParseContext):

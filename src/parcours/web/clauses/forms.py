@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django import forms
@@ -10,10 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.clauses.enums import Modality, WorkContractType
-from parcours.clauses.models import Buyer
-
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
+from parcours.clauses.models import Buyer, month_parse
 
 class BuyerFilterForm(forms.Form):
     buyer = forms.ModelChoiceField(label=_("Acheteur"), queryset=Buyer.objects.none(), required=False,
@@ -31,10 +27,10 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        match = MONTH_RE.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1990:
+        month = month_parse(value)
+        if month is None:
             raise forms.ValidationError(_("Indiquez un mois au format AAAA-MM."))
-        return date(int(match.group(1)), int(match.group(2)), 1)
+        return month
 
 
 class StatementForm(forms.Form):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.interchange.reader import FILES
+from parcours.interchange.reader import FILES, STANDALONE_FILES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +28,9 @@ class ImportForm(forms.Form):
         label=_("Fichiers"), allow_empty_file=True,
         error_messages={"required": _("Choisissez une archive zip ou les fichiers CSV du jeu de données.")},
         help_text=_("Une archive zip, ou les fichiers CSV eux-mêmes (sélection multiple) : %(files)s. "
-                    "participants.csv et pathways.csv sont obligatoires.") % {"files": ", ".join(FILES)})
+                    "participants.csv et pathways.csv sont obligatoires, sauf dans un jeu qui contient l'un de ces "
+                    "fichiers : %(standalone)s.") % {"files": ", ".join(FILES),
+                                                    "standalone": ", ".join(STANDALONE_FILES)})
 
     def __init__(self, *args, territories, **kwargs):
         kwargs.setdefault("label_suffix", "")
