@@ -10,8 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('participants', '0006_phones_e164'),
-        ('territory', '0003_phones_e164'),
+        # The tables it points at, as first created: the migration tests move those apps back and forth with this
+        # one applied (as esf 0001).
+        ('participants', '0001_initial'),
+        ('territory', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
