@@ -104,6 +104,9 @@ REFUSALS = [
     ({"contracts": [contract(hours_required="-3")]},
      "contracts.csv:2: hours_required: « -3 » n'est pas un nombre d'heures positif ou nul (point décimal, "
      "2 décimales au plus)"),
+    ({"contracts": [contract(hours_required="100000000")]},
+     "contracts.csv:2: hours_required: « 100000000 » n'est pas un nombre d'heures positif ou nul (point décimal, "
+     "2 décimales au plus)"),
     ({"contracts": [contract(legal_basis="mixed")]},
      "contracts.csv:2: legal_basis: code « mixed » inconnu (valeurs admises : execution_condition, insertion_service, "
      "reserved_siae, reserved_disability, award_criterion)"),

@@ -38,7 +38,7 @@ def _hours(raw: str, ctx: ParseContext):
 
 def _hours_required(raw: str, ctx: ParseContext):
     value, problem = _money(raw, ctx)
-    if problem:
+    if problem or value >= 10 ** 8:   # the column holds eight digits before the point
         return None, f"« {raw} » n'est pas un nombre d'heures positif ou nul (point décimal, 2 décimales au plus)"
     return value, None
 
