@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parcours.plie.commissions",
     "parcours.youth",
     "parcours.esf",
+    "parcours.clauses",
     "parcours.reporting",
     "parcours.demo",
     "parcours.interchange",

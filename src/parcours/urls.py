@@ -15,4 +15,5 @@ urlpatterns = [
     path("mission-locale/", include("parcours.web.youth.urls")),
     path("imports/", include("parcours.web.imports.urls")),
     path("fse/", include("parcours.web.esf.urls")),
+    path("clauses/", include("parcours.web.clauses.urls")),
 ]

@@ -23,6 +23,7 @@ from parcours.core import backup
 from parcours.core.backup import EXCLUDED, backed_up_models, backup_key_generate
 from parcours.core.serializers import ExactJSONEncoder
 from parcours.esf.models import Cofinancing, Operation, OperationAmendment, Participation, ReferentCost
+from parcours.clauses.models import Beneficiary, Buyer, ClauseContract, HoursStatement
 from parcours.organisations.enums import GrantRequestState
 from parcours.organisations.models import MembershipGrantRequest, Organisation, User
 from parcours.participants.models import Document, Participant
@@ -158,6 +159,20 @@ def _fill(monkeypatch) -> None:
                                               workshop="Pass to Work", theme="employment",
                                               date=datetime.date(2025, 3, 4), capacity=12)
     WorkshopRegistration.objects.create(session=workshop, youth_file=file, status="present")
+    # A social clause: a buyer, its contract, a beneficiary (a PLIE participant) and a monthly statement (docs/clauses.md).
+    buyer = Buyer.objects.create(territory=operation.beneficiary.territory, buyer_ref="B-BACKUP", name="Ville",
+                                 kind="commune")
+    contract = ClauseContract.objects.create(
+        contract_ref="M-BACKUP", buyer=buyer, title="Travaux", legal_basis="execution_condition",
+        awardee_siret="11111111100011", awardee_name="BTP", start_date=datetime.date(2025, 1, 1),
+        hours_required=Decimal("350.50"))
+    beneficiary = Beneficiary.objects.create(
+        territory=buyer.territory, beneficiary_ref="BE-BACKUP", participant=Participant.objects.order_by("pk").first(),
+        sex="F", birth_date=datetime.date(1990, 1, 1), publics=["rsa", "plie_participant"],
+        eligibility_date=datetime.date(2025, 1, 10), checked_by=account)
+    HoursStatement.objects.create(line_ref="L-BACKUP", contract=contract, beneficiary=beneficiary,
+                                  month=datetime.date(2025, 2, 1), employer_siret="11111111100011",
+                                  modality="direct_hire", contract_type="cdd", hours=Decimal("35.25"))
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):

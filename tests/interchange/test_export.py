@@ -9,6 +9,7 @@ from parcours.participants.models import Participant
 from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
+from parcours.clauses.models import Beneficiary, Buyer, ClauseContract, HoursStatement
 from tests import factories
 from tests.interchange.helpers import run
 from tests.interchange.test_import import full_set
@@ -24,6 +25,8 @@ def rows(directory, file):
 
 
 def wipe():
+    for model in (HoursStatement, Beneficiary, ClauseContract, Buyer):
+        model.objects.all().delete()
     Participation.objects.all().delete()
     Cofinancing.objects.all().delete()
     ReferentCost.objects.all().delete()
@@ -101,7 +104,7 @@ def test_parcours_records_get_generated_refs_and_pending_admission(tmp_path, ter
 def test_a_generated_ref_never_takes_over_a_stranger(tmp_path, territory):
     stranger = factories.ParticipantFactory(territory=territory, birth_date=date(1950, 1, 1))
     full_set(tmp_path / "in", participants=[{**_person(f"P{stranger.pk}")}], pathways=[], steps=[], appointments=[],
-             participations=[])
+             participations=[], beneficiaries=[], clause_hours=[])
     assert run("import", str(tmp_path / "in"))[0] == 0
     assert Participant.objects.filter(external_ref=f"P{stranger.pk}").exists()
     stranger.refresh_from_db()
@@ -125,9 +128,9 @@ def test_anonymised_export_has_no_names(tmp_path, territory):
 def test_export_reads_a_constant_number_of_queries(tmp_path, territory, referent, operator,
                                                    django_assert_num_queries):
     parcours_made(territory, referent, operator)
-    # One query per file (the ESF+ files' four and the Mission Locale's seven included) and the territory's.
-    with django_assert_num_queries(16):
+    # One query per file (the ESF+ files' four and the clauses' four and the Mission Locale's seven included) and the territory's.
+    with django_assert_num_queries(20):
         run("export", str(tmp_path / "a"), "--territory", territory.name)
     parcours_made(territory, referent, Organisation.objects.create(territory=territory, name="Autre", kind="operator"))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(20):
         run("export", str(tmp_path / "b"), "--territory", territory.name)

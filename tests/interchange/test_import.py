@@ -13,6 +13,8 @@ from parcours.pathways.enums import EntryRoute
 from parcours.plie.enums import PathwayStatus
 from parcours.pathways.models import Appointment, Pathway, Step
 from tests import factories
+from tests.clauses.dataset import beneficiary as clause_beneficiary, buyer as clause_buyer
+from tests.clauses.dataset import contract as clause_contract, hours as clause_hours
 from tests.interchange.generate import generate_set
 from tests.interchange.helpers import (
     appointment, cofinancing, operation, participation, pathway, person, referent_cost, run, step, write_set,
@@ -49,7 +51,12 @@ def full_set(directory, **overrides):
                          participation("PA-2", "P-2", labour_status="employed", unemployment_months="",
                                        entry_date="2023-03-01", exit_date="2023-06-30", exit_situation="employed",
                                        qualification_gained="1", situation_6_months="employed",
-                                       improved_situation_6_months="1", isced="")]))
+                                       improved_situation_6_months="1", isced="")]),
+                     # The social clauses' files (tests/clauses): a PLIE participant working clause hours.
+                     buyers=overrides.get("buyers", [clause_buyer()]),
+                     contracts=overrides.get("contracts", [clause_contract()]),
+                     beneficiaries=overrides.get("beneficiaries", [clause_beneficiary(participant_ref="P-1")]),
+                     clause_hours=overrides.get("clause_hours", [clause_hours()]))
 
 
 def test_import_maps_the_format_to_the_models(tmp_path, territory):

@@ -139,6 +139,10 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "youth_workshopsession": None,
     "youth_workshopregistration": None,
     "esf_operationamendment": None,       # amendments of the operations (empty at first)
+    "clauses_buyer": None,                # social clauses, files of their own (empty at first)
+    "clauses_clausecontract": None,
+    "clauses_beneficiary": None,
+    "clauses_hoursstatement": None,
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

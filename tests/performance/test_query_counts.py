@@ -202,6 +202,10 @@ ELSEWHERE = {
     "api:application-detail": "one application, no list",
     "api:pathway-step-detail": "one step, no list",
     "api:pathway-appointment-detail": "one appointment, no list",
+    "clauses:contract_list": "tests/clauses/test_pages.py pins the list at two volumes",
+    "clauses:contract_detail": "tests/clauses/test_pages.py pins the contract and its statements at two volumes",
+    "clauses:statement_add": "tests/clauses/test_pages.py pins the form (its beneficiaries) at two volumes",
+    "clauses:report": "tests/clauses/test_pages.py pins the figures at two volumes",
 }
 
 

@@ -75,12 +75,14 @@ OPENINGS: dict[str, str] = {
     "api:pathway-step-detail": "api_steps",
     "api:pathway-appointment-list": "api_appointments",
     "api:pathway-appointment-detail": "api_appointments",
+    # The statements name beneficiaries by ref; a PLIE participant among them is logged as shown.
+    "clauses:contract_detail": "clause_contract",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",
                  ("api:application-detail", "prescriber"): "api_application_status"}
 
-ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager")
+ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator")
 
 
 def _people(world) -> dict[int, tuple[str, ...]]:

@@ -22,7 +22,7 @@ from parcours.web.permissions import capability_required
 from tests import factories
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorisation.md"
-ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager"]
+ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator"]
 
 
 def _documented() -> dict[str, set[str]]:
@@ -75,6 +75,8 @@ GATES = {
     c.ADMINISTRATION_MANAGE: ("administration:overview", {}),
     c.AUDIT_READ: ("audit:access_log", {}),
     c.YOUTH_REPORT: ("youth:report", {}),
+    c.CLAUSES_READ: ("clauses:contract_list", {}),
+    c.CLAUSES_MANAGE: ("clauses:statement_add", {"pk": 1}),
 }
 
 
@@ -82,7 +84,7 @@ GATES = {
 def one_of_each(territory, plie, operator, prescriber_org):
     mission_locale = factories.OrganisationFactory(territory=territory, prescriber=True, name="Mission Locale")
     where = {"coordinator": plie, "director": plie, "administrator": plie, "dpo": plie, "referent": operator,
-             "prescriber": prescriber_org, "youth_manager": mission_locale}
+             "prescriber": prescriber_org, "youth_manager": mission_locale, "facilitator": plie}
     return {role: factories.UserFactory(membership=(where[role], role)) for role in ROLES}
 
 

@@ -21,7 +21,7 @@ from tests.security.test_capabilities import _documented
 from tests.security.test_url_walk import URLS, Obj, Own, Public, _url
 from tests.security.world import build_world
 
-ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager")
+ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator")
 
 # URLs whose reach a scope rule narrows beyond the capability table, for a role that holds the capability.
 NARROWER = {

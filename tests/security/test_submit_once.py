@@ -50,6 +50,7 @@ CREATING: dict[str, str | None] = {
     "esf:operation_create": "coordinator",
     "esf:operation_amend": None,
     "esf:pathway_participations": None,
+    "clauses:statement_add": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {

@@ -37,7 +37,7 @@ PRIVATE_CANARIES = (
     "Canarivert", "Ombellinea", "canari.vert@exemple.fr", "Canarijaune", "Canarirouge",
     "Note-canari-7731", "Etape-canari-7732", "Rdv-canari-7733", "Doc-canari-7734", "Contrat-canari-7735",
     "Frein-canari-7736", "Bilan-canari-7737", "Accueil-canari-7738", "Motivation-canari-7739",
-    "Motif-canari-7740", "Action-canari-7741", "Justice-canari-7742", "Canarigris",
+    "Motif-canari-7740", "Action-canari-7741", "Justice-canari-7742", "Canarigris", "Marche-canari-7750",
 )
 AGENDA_CANARIES = ("Canaribleu",)
 ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
@@ -45,7 +45,7 @@ ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
 # Attackers: users of other structures, each role. "same territory" users work in territory A, not in structure A.
 ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "referent_other_territory",
              "coordinator_other_territory", "director_other_territory", "administrator_other_territory",
-             "dpo_other_territory", "anonymous")
+             "dpo_other_territory", "facilitator_other_territory", "anonymous")
 SAME_TERRITORY = frozenset({"referent_same_territory", "prescriber_same_territory"})
 
 PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -77,6 +77,7 @@ class World:
     newcomer: models.Model            # an account of operator A never signed in, with a second factor (invite, reset)
     operation: models.Model           # an ESF+ operation carried by structure A, with its plan
     participation: models.Model       # P4 in that operation (its questionnaires incomplete)
+    clause_contract: models.Model     # a contract with a social clause in territory A, P1 working its hours
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -114,6 +115,7 @@ def build_world() -> World:
         "prescriber": user(prescriber_org_a, "prescriber"),
         "dpo": user(plie_a, "dpo"),
         "youth_manager": user(mission_locale_a, "youth_manager"),   # the Mission Locale's direction (docs/youth.md)
+        "facilitator": user(plie_a, "facilitator"),
         # Attackers.
         "referent_same_territory": user(operator_b, "referent"),
         "prescriber_same_territory": user(prescriber_org_b, "prescriber"),
@@ -122,6 +124,7 @@ def build_world() -> World:
         "director_other_territory": user(plie_b, "director"),
         "administrator_other_territory": user(plie_b, "administrator"),
         "dpo_other_territory": user(plie_b, "dpo"),
+        "facilitator_other_territory": user(plie_b, "facilitator"),
         "anonymous": None,
     }
     referent = users["referent"]
@@ -198,4 +201,24 @@ def build_world() -> World:
         api_token=api_token_create(user=referent, label="Logiciel A")[0],
         newcomer=_newcomer(operator_a),
         operation=operation, participation=participation,
+        clause_contract=_clause_contract(territory_a, active.participant),
     )
+
+
+def _clause_contract(territory: Territory, participant: Participant) -> models.Model:
+    """A contract of territory A with one statement of P1 (a PLIE participant working clause hours)."""
+    from parcours.clauses.models import Beneficiary, Buyer, ClauseContract, HoursStatement
+
+    today = timezone.localdate()
+    buyer = Buyer.objects.create(territory=territory, buyer_ref="B-A", name="Ville A", kind="commune")
+    contract = ClauseContract.objects.create(
+        contract_ref="M-A", buyer=buyer, title="Marche-canari-7750", legal_basis="execution_condition",
+        awardee_siret="11111111100011", awardee_name="BTP A", start_date=today.replace(day=1) - datetime.timedelta(
+            days=90), end_date=today + datetime.timedelta(days=365), hours_required=400)
+    beneficiary = Beneficiary.objects.create(
+        territory=territory, beneficiary_ref="BE-A", participant=participant, sex="F", birth_date=participant.birth_date,
+        publics=["plie_participant"], eligibility_date=contract.start_date)
+    HoursStatement.objects.create(line_ref="L-A", contract=contract, beneficiary=beneficiary,
+                                  month=contract.start_date.replace(day=1), employer_siret="11111111100011",
+                                  modality="direct_hire", contract_type="cdd", hours=35)
+    return contract

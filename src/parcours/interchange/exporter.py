@@ -25,6 +25,9 @@ from parcours.territory.models import Territory
 from .importer import GENERATED_PREFIX
 from parcours.esf.enums import SENSITIVE_FIELDS
 from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
+from parcours.clauses.models import Beneficiary
+
+from .clauses import clauses_export
 
 from .reader import (
     APPOINTMENTS, BOOLEAN_SITUATIONS, COFINANCING, FILES, OPERATIONS, PARTICIPANTS, PARTICIPATIONS, PATHWAYS,
@@ -78,10 +81,11 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
     tables: dict[str, list[list[str]]] = {}
 
     # The interchange format is the PLIE's: its people are those with a pathway in the territory's PLIE.
-    # ... and those taking part in one of its ESF+ operations.
+    # ... and those taking part in one of its ESF+ operations, or working the hours of its social clauses.
     people = Participant.objects.filter(territory=territory).filter(
         Exists(Pathway.objects.filter(participant=OuterRef("pk"), programme_kind=PLIE))
-        | Exists(Participation.objects.filter(participant=OuterRef("pk"))))
+        | Exists(Participation.objects.filter(participant=OuterRef("pk")))
+        | Exists(Beneficiary.objects.filter(participant=OuterRef("pk"))))
     person_ref = {}
     rows = []
     # The criteria are rows; the file keeps their columns (BOOLEAN_SITUATIONS), read in the same query.
@@ -150,6 +154,7 @@ def dataset_export(directory: Path, *, territory: Territory, anonymise: bool = F
         rows.append(list(r.values()))
     tables[PARTICIPATIONS] = rows
     tables.update(youth_export(territory, anonymise=anonymise))  # the Mission Locale's (docs/spec/youth.md)
+    tables.update(clauses_export(territory, person_ref))
 
     report = ExportReport()
     for file in FILES:

@@ -36,6 +36,7 @@ from parcours.territory.models import Territory
 from parcours.esf.enums import SENSITIVE_FIELDS
 from parcours.esf.models import Cofinancing, Operation, Participation, ReferentCost
 
+from .clauses import clauses_check, clauses_existing, clauses_write
 from .reader import (
     APPOINTMENTS, BOOLEAN_SITUATIONS, COFINANCING, FILES, OPERATIONS, PARTICIPANTS, PARTICIPATIONS, PATHWAYS,
     REF_COLUMN, REFERENT_COSTS, STEPS, ChildState, CofinancingState, DataSet, Existing, ImportError_, OperationState,
@@ -290,11 +291,13 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
         existing.foreign_refs[file] = _foreign(model, unmatched, territory, path)
 
     esf = _esf_existing(dataset, territory, existing)
+    clauses = clauses_existing(dataset, territory, existing, participants)
 
     youth = youth_records(territory)
 
     errors += dataset_check(dataset, existing)
     errors += youth_check(dataset, youth)
+    errors += clauses_check(dataset, existing, clauses)
     if errors:
         raise ImportRefused(errors)
 
@@ -309,7 +312,7 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
         _write(dataset, territory=territory, report=report, communes=communes, qpvs=qpvs,
                participants=participants, pathways=pathways, steps=steps, appointments=appointments,
                participant_pks=existing.participant_pks, pathway_pks=pathway_pks, ref_to_pathway=ref_to_pathway,
-               child_pks=child_pks, esf=esf, writer=writer)
+               child_pks=child_pks, esf=esf, clauses=clauses, writer=writer)
         youth_write(dataset, territory=territory, report=report, records=youth, communes=communes, qpvs=qpvs,
                     apply=_apply, writer=writer)
         if before_commit:
@@ -550,7 +553,7 @@ def _esf_write(dataset: DataSet, *, territory, report, organisations: dict[str, 
 
 
 def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants, pathways, steps, appointments,
-           participant_pks, pathway_pks, ref_to_pathway, child_pks, esf: _EsfRecords, writer: _Writer) -> None:
+           participant_pks, pathway_pks, ref_to_pathway, child_pks, esf: _EsfRecords, clauses, writer: _Writer) -> None:
     programme = plie_programme_of(territory.pk)
     # A file without the phone or e-mail column leaves what Parcours holds (an older export, another system).
     contact_fields = [name for name in CONTACT_FIELDS if name in dataset.headers.get(PARTICIPANTS, set())]
@@ -666,3 +669,5 @@ def _write(dataset: DataSet, *, territory, report, communes, qpvs, participants,
 
     _esf_write(dataset, territory=territory, report=report, organisations=organisations, users=users,
                person_pks=person_pks, esf=esf, writer=writer)
+    clauses_write(dataset, territory=territory, report=report, records=clauses, person_pks=person_pks,
+                  communes=communes, qpvs=qpvs, writer=writer)

@@ -36,16 +36,19 @@ PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS = "participants.csv", "pathways.csv"
 OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS = (
     "operations.csv", "cofinancing.csv", "referent_costs.csv", "participations.csv")
 ESF_FILES = (OPERATIONS, COFINANCING, REFERENT_COSTS, PARTICIPATIONS)
+# The social clauses' files (docs/spec/clauses.md); their columns and rules are in interchange/clauses.py.
+BUYERS, CONTRACTS, BENEFICIARIES, CLAUSE_HOURS = "buyers.csv", "contracts.csv", "beneficiaries.csv", "clause_hours.csv"
+CLAUSE_FILES = (BUYERS, CONTRACTS, BENEFICIARIES, CLAUSE_HOURS)
 # The Mission Locale's files (docs/spec/youth.md): a data set of their own; checked and written by youth.py.
 YOUNG_PEOPLE, EVENTS, SCHEMES, SITUATIONS, AIDS, WORKSHOP_SESSIONS, WORKSHOP_REGISTRATIONS = (
     "young_people.csv", "events.csv", "schemes.csv", "situations.csv", "aids.csv", "workshop_sessions.csv",
     "workshop_registrations.csv")
 YOUTH_FILES = (YOUNG_PEOPLE, EVENTS, SCHEMES, SITUATIONS, AIDS, WORKSHOP_SESSIONS, WORKSHOP_REGISTRATIONS)
-FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS, *ESF_FILES, *YOUTH_FILES)
+FILES = (PARTICIPANTS, PATHWAYS, STEPS, APPOINTMENTS, *ESF_FILES, *CLAUSE_FILES, *YOUTH_FILES)
 REQUIRED_FILES = (PARTICIPANTS, PATHWAYS)
 # Files that make a data set of their own (a facilitator's, a Mission Locale's): a set holding one of them
 # needs neither participants.csv nor pathways.csv (docs/spec/clauses.md, docs/spec/youth.md).
-STANDALONE_FILES: tuple[str, ...] = (*YOUTH_FILES,)
+STANDALONE_FILES: tuple[str, ...] = (*CLAUSE_FILES, *YOUTH_FILES)
 BOOLEAN_SITUATIONS = ("rsa", "ass", "aah", "deld", "inactive_12m", "single_parent", "rqth")
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -928,3 +931,7 @@ def _esf_check(dataset: DataSet, existing: Existing) -> list[ImportError_]:
                                                f"bénéficiaire « {a.beneficiary} »"))
                     break
     return errors
+
+
+# The clauses' columns and refs join COLUMNS and REF_COLUMN when their module loads (it reads this one's parsers).
+from . import clauses as _clauses  # noqa: E402,F401

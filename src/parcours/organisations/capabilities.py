@@ -61,6 +61,10 @@ ESF_READ = capability_define(
 ESF_MANAGE = capability_define("esf.manage", _l("Créer et modifier les opérations FSE+ et leurs avenants"))
 ESF_QUESTIONNAIRE = capability_define(
     "esf.questionnaire", _l("Renseigner les questionnaires FSE+ des personnes suivies"))
+# --- social clauses (parcours.clauses) -----------------------------------------------------------------------------
+CLAUSES_READ = capability_define(
+    "clauses.read", _l("Consulter les marchés à clause sociale, leurs bénéficiaires et leurs heures"))
+CLAUSES_MANAGE = capability_define("clauses.manage", _l("Saisir les relevés d'heures des clauses sociales"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

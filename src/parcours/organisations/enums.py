@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     # The Mission Locale's direction (docs/youth.md): its activity report. Its advisers and reception staff come
     # with the young person's file.
     YOUTH_MANAGER = "youth_manager", _("Direction de la Mission Locale")
+    FACILITATOR = "facilitator", _("Facilitateur·rice des clauses sociales")
 
 
 # Roles no administrator grants alone: the first one's request waits for a second administrator's confirmation

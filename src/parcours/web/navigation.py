@@ -20,6 +20,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("youth:report", _("Rapport de la Mission Locale"), {c.YOUTH_REPORT}, None),
     ("esf:operation_list", _("FSE+"), {c.ESF_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),
+    ("clauses:contract_list", _("Clauses sociales"), {c.CLAUSES_READ}, None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]
 
