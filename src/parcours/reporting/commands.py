@@ -1,5 +1,5 @@
 """`--from D1 --to D2 [--territory NAME] --format …`: the options of the territory's report commands
-(`parcours indicators`, `parcours youth-report`), checked in one place; each command says its formats and what it
+(`parcours indicators`, `parcours youth-report`, `parcours clauses-report`), checked in one place; each command says its formats and what it
 prints for the territory and the period (`render`)."""
 
 from __future__ import annotations
