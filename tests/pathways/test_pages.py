@@ -555,3 +555,22 @@ def test_a_referent_exports_only_their_own_files(client, referent, three):
 def test_an_unknown_export_format_is_not_found(client, coordinator, three):
     client.force_login(coordinator)
     assert client.get(reverse("pathways:caseload_export"), {"format": "pdf"}).status_code == 404
+
+
+def test_the_file_opens_on_the_person_s_contact_and_links_to_the_rest(client, active, referent, territory):
+    from parcours.participants.models import Participant
+
+    Participant.objects.filter(pk=active.participant_id).update(phone="+33612345678", email="lea@example.org",
+                                                               address="3 rue des Gras", postal_code="63000")
+    factories.ApplicationFactory(pathway=active)
+    client.force_login(referent)
+    body = text(client.get(detail(active)))
+    contact = body.index('id="coordonnees"')
+    assert body.index("06 12 34 56 78") > contact and 'href="tel:+33612345678"' in body
+    assert 'href="mailto:lea@example.org"' in body and "3 rue des Gras, 63000" in body
+    assert reverse("intake:application_detail", args=[active.pk]) in body
+    assert reverse("rights:participant_rights", args=[active.participant_id]) in body
+    # The exit comes after the day's actions, behind a confirmation that says what it does.
+    exit_form = body.index(reverse("pathways:pathway_act", args=[active.pk, "exit"]))
+    assert body.rindex("<details", 0, exit_form) > body.index('id="actions-titre"')
+    assert "Confirmer la sortie" in body and "La sortie clôt le parcours" in body

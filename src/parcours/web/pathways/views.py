@@ -33,7 +33,7 @@ from parcours.plie import contract as plie_contract
 from parcours.plie.contract_pdf import contract_pdf
 from parcours.programmes.registry import criteria_catalogue, definition_of
 
-from parcours.organisations.capabilities import ESF_QUESTIONNAIRE, PATHWAY_READ, PATHWAY_WRITE
+from parcours.organisations.capabilities import ESF_QUESTIONNAIRE, PATHWAY_READ, PATHWAY_WRITE, RIGHTS_MANAGE
 
 from ..held_files import held_files, hold_files, release_files
 from .exports import caseload_file
@@ -181,6 +181,8 @@ def pathway_detail(request, pk: int):
     return render(request, "pathways/detail.html", {
         "pathway": pathway, "participant": participant, "sensitive": sensitive, "can_write": can_write,
         "can_esf": can_write and user.can(ESF_QUESTIONNAIRE),
+        "can_rights": user.can(RIGHTS_MANAGE),
+        "application": selectors.related_or_none(pathway, "application"),
         "age": selectors.age_on(participant.birth_date, today),
         "situations": _situations(participant, sensitive),
         "actions": _action_forms(request, pathway),
