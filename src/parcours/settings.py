@@ -157,6 +157,9 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PARCOURS_PASSWORD_LINK_HOURS", "48"
 if PASSWORD_RESET_TIMEOUT < 3600:
     raise ImproperlyConfigured("PARCOURS_PASSWORD_LINK_HOURS doit valoir au moins 1 (heures de validité d'un lien).")
 
+# Every `{{ form }}` in the same layout as the hand-written pages (web/forms_renderer.py).
+FORM_RENDERER = "parcours.web.forms_renderer.ParcoursFormRenderer"
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
