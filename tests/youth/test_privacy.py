@@ -81,3 +81,17 @@ def test_retention_counts_a_young_person_from_their_mission_locale_file(territor
     call_command("retention", stdout=StringIO())
     assert Participant.objects.get(pk=recent.participant_id).archived_at is None
     assert Participant.objects.get(pk=quiet.participant_id).archived_at is not None
+
+
+def test_a_plie_file_cannot_reach_a_young_person_by_a_generated_ref(tmp_path, territory, young_person):
+    from parcours.participants.models import Participant
+    from tests.interchange.helpers import write_set
+
+    write_set(tmp_path / "set", participants=[{
+        "participant_ref": f"P{young_person.pk}", "last_name": "Écrasé", "first_name": "Par-erreur", "sex": "F",
+        "birth_date": young_person.birth_date.isoformat()}], pathways=[])
+    code, out, err = run("import", str(tmp_path / "set"))
+    assert code == 0, err
+    young_person.refresh_from_db()
+    assert (young_person.last_name, young_person.first_name) == NAME   # untouched: the row made a new person
+    assert Participant.objects.filter(last_name="Écrasé").exists()

@@ -226,8 +226,12 @@ def dataset_import(directory: Path, *, territory: Territory, today: date | None 
     if progress:
         progress(CHECKING, 0, total)
 
+    # A young person of the Mission Locale with no PLIE pathway is not the PLIE's: the PLIE's files never name them
+    # (the export leaves them out), so a generated ref "P<id>" cannot reach them either (docs/youth.md).
     participants = _Matcher(PARTICIPANTS, _values(
-        Participant.objects.filter(territory=territory).annotate(
+        Participant.objects.filter(territory=territory)
+        .exclude(pk__in=Participant.objects.filter(territory=territory, youth_file__isnull=False)
+                 .exclude(pathways__programme_kind=PLIE).values("pk")).annotate(
             **{code: situation_subquery(code) for code in SITUATION_CODES}),
         PARTICIPANT_FIELDS + CONTACT_FIELDS + SITUATION_CODES))
     # The interchange format is the PLIE's: its pathways are those of the territory's PLIE programme.
