@@ -136,8 +136,9 @@ def _keep_status(current: str, derived: str, db_decision: str) -> bool:
     if derived == PathwayStatus.ACTIVE:
         return current == PathwayStatus.FOLLOWUP  # in employment follow-up: still in pathway
     if derived in (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED):
-        return current == PathwayStatus.ASSESSED or (current == PathwayStatus.ADMITTED
-                                                     and db_decision == Decision.ADMITTED)
+        # An application closed before the commission has no decision either: the format cannot say it.
+        return current in (PathwayStatus.ASSESSED, PathwayStatus.CLOSED_BEFORE_COMMISSION) or (
+            current == PathwayStatus.ADMITTED and db_decision == Decision.ADMITTED)
     return False
 
 

@@ -18,9 +18,20 @@ class PathwayStatus(models.TextChoices):
     ADMITTED = "admitted", _("Agréée, contrat à signer")
     REFUSED = "refused", _("Refusée")
     REORIENTED = "reoriented", _("Réorientée")
+    # Closed before any commission: the person withdrew, did not come, could not be reached, or was sent twice.
+    CLOSED_BEFORE_COMMISSION = "closed_early", _("Close avant la commission")
     ACTIVE = "active", _("En parcours")
     FOLLOWUP = "followup", _("Suivi dans l'emploi")
     EXITED = "exited", _("Sortie")
+
+
+class EarlyClosure(models.TextChoices):
+    """Why an application closes before the commission (the transition "close_early")."""
+
+    WITHDRAWN = "withdrawn", _("La personne retire sa candidature")
+    NO_SHOW = "no_show", _("La personne ne s'est pas présentée au premier accueil")
+    UNREACHABLE = "unreachable", _("La personne reste injoignable")
+    DUPLICATE = "duplicate", _("Candidature en double")
 
 
 class ExitReason(models.TextChoices):
@@ -60,7 +71,8 @@ class StepType(models.TextChoices):
 INTAKE_STATES = (PathwayStatus.SUBMITTED, PathwayStatus.ASSIGNED, PathwayStatus.ASSESSED)
 # States in which the person is in the PLIE (entered, not exited).
 IN_PATHWAY_STATES = (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP)
-CLOSED_STATES = (PathwayStatus.REFUSED, PathwayStatus.REORIENTED, PathwayStatus.EXITED)
+CLOSED_STATES = (PathwayStatus.REFUSED, PathwayStatus.REORIENTED, PathwayStatus.CLOSED_BEFORE_COMMISSION,
+                 PathwayStatus.EXITED)
 # States in which the referent follows the person (barrier reviews): admitted, then in the pathway.
 FOLLOWED_STATES = (PathwayStatus.ADMITTED, *IN_PATHWAY_STATES)
 

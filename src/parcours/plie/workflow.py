@@ -26,7 +26,7 @@ from parcours.organisations import capabilities as c
 from parcours.organisations.enums import Role
 
 from parcours.pathways.enums import Decision
-from parcours.plie.enums import ExitReason, PathwayStatus
+from parcours.plie.enums import EarlyClosure, ExitReason, PathwayStatus
 from parcours.pathways.models import Pathway, PathwayTransition
 
 S = PathwayStatus
@@ -82,6 +82,12 @@ class FollowupStarted:
 @dataclass(frozen=True)
 class JobEnded:
     ended_on: date
+
+
+@dataclass(frozen=True)
+class ClosedEarly:
+    reason: str
+    on: date
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,15 @@ def _check_exit(p: Pathway, payload: Exited) -> None:
         raise TransitionRefused(_("Des étapes ou rendez-vous sont postérieurs à cette date de sortie."))
 
 
+def _check_close_early(p: Pathway, payload: ClosedEarly) -> None:
+    if payload.reason not in EarlyClosure.values:
+        raise TransitionRefused(_("Choisissez le motif de la clôture."))
+    on = _date(payload.on)
+    if p.application_date and on < p.application_date:
+        raise TransitionRefused(_("La clôture ne peut pas précéder la candidature (%(date)s).")
+                                % {"date": p.application_date.strftime("%d/%m/%Y")})
+
+
 def _effect_exit(p: Pathway, payload: Exited, by: Any) -> None:
     p.exit_date, p.exit_reason = payload.exit_date, payload.reason
     p.followups.filter(status="open").update(status="job_ended", closed_on=payload.exit_date)
@@ -252,6 +267,9 @@ for _t in [
                None, _commission_effect(Decision.REORIENTED), manual=False, payload=CommissionDecided),
     Transition("postpone", frozenset({S.ASSESSED}), S.ASSESSED, _l("Ajourner"), DECIDING,
                None, _commission_effect(""), manual=False, payload=CommissionDecided),
+    # A way out before the commission: withdrawal, no-show, unreachable, duplicate (the log keeps reason and date).
+    Transition("close_early", frozenset({S.SUBMITTED, S.ASSIGNED, S.ASSESSED}), S.CLOSED_BEFORE_COMMISSION,
+               _l("Clore la candidature sans commission"), ASSIGNING, _check_close_early, payload=ClosedEarly),
     Transition("sign_contract", frozenset({S.ADMITTED}), S.ACTIVE, _l("Enregistrer la signature du contrat (entrée)"),
                FIELD, _check_sign_contract, _effect_sign_contract),
     Transition("start_followup", frozenset({S.ACTIVE}), S.FOLLOWUP, _l("Ouvrir le suivi dans l'emploi"), FIELD,

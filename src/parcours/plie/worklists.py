@@ -18,7 +18,7 @@ from parcours.pathways.access import pathways_visible_to
 
 from parcours.pathways import selectors
 from parcours.plie import selectors as plie_selectors
-from parcours.plie.enums import PathwayStatus
+from parcours.plie.enums import CLOSED_STATES, PathwayStatus
 from parcours.pathways.models import Pathway
 
 LIST_LIMIT = 10
@@ -127,7 +127,7 @@ def prescriber_home(user) -> PrescriberHome:
     outcomes = sent.order_by().filter(application_date__gt=year_ago).aggregate(
         total=Count("pk"), admitted=Count("pk", filter=Q(decision="admitted")),
         refused=Count("pk", filter=Q(decision="refused")), reoriented=Count("pk", filter=Q(decision="reoriented")),
-        waiting=Count("pk", filter=Q(decision="") & ~Q(status__in=[PathwayStatus.REFUSED, PathwayStatus.REORIENTED])))
+        waiting=Count("pk", filter=Q(decision="") & ~Q(status__in=CLOSED_STATES)))
     return PrescriberHome(
         decisions_to_read=_worklist(decided.filter(application__decision_read_at__isnull=True),
                                     ["-commission_date", "-pk"]),

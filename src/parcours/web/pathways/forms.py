@@ -9,7 +9,7 @@ from parcours.web.held_files import HeldFileInput
 from parcours.core.formfields import EventDateField, NameField, SiretField
 from parcours.participants.enums import Barrier, DocumentKind
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType
-from parcours.plie.enums import PathwayStatus, StepType
+from parcours.plie.enums import EarlyClosure, PathwayStatus, StepType
 from parcours.organisations.enums import PrescriberType
 from parcours.pathways.selectors import STATE_ALL, STATE_OPEN
 from parcours.plie.enums import EXIT_CHOICES
@@ -113,7 +113,12 @@ class AssignForm(BaseForm):
             (m.pk, f"{m.user.get_full_name()} — {m.organisation}") for m in memberships]]
 
 
-TRANSITION_FORMS = {"exit": ExitForm, "job_ended": JobEndedForm}
+class CloseEarlyForm(BaseForm):
+    reason = forms.ChoiceField(label=_("Motif de la clôture"), choices=[("", "—"), *EarlyClosure.choices])
+    on = EventDateField(label=_("Date de la clôture"), widget=DateInput())
+
+
+TRANSITION_FORMS = {"exit": ExitForm, "job_ended": JobEndedForm, "close_early": CloseEarlyForm}
 
 
 # --- contract ---------------------------------------------------------------------------------------------------
