@@ -6,13 +6,19 @@ from parcours.demo.generator import DemoError, demo_cast, demo_casts, demo_gener
 from parcours.participants.models import Participant
 
 
+# The default demo is the size of Clermont's PLIE (about 1,600 people a year): enough people for every referent's
+# caseload to sit within the 60–100 the programme's rules watch (tests/demo/test_demo_caseloads.py).
+DEFAULT_PEOPLE = 2300
+
+
 class Command(BaseCommand):
     help = ("Génère un PLIE de démonstration fictif sur le territoire chargé : structures, comptes de "
             "démonstration, personnes et parcours à toutes les étapes sur les trois dernières années. Au-delà de "
             "5 000 personnes, les suivantes sont réparties sur des PLIE fictifs jumeaux du territoire de démonstration.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, default=400, help="nombre de personnes (400 par défaut)")
+        parser.add_argument("--people", type=int, default=DEFAULT_PEOPLE,
+                            help=f"nombre de personnes ({DEFAULT_PEOPLE} par défaut)")
         parser.add_argument("--seed", type=int, default=1, help="graine du tirage (1 par défaut)")
         parser.add_argument("--if-empty", action="store_true",
                             help="ne rien faire si des participant·es existent déjà")
