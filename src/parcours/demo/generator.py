@@ -45,7 +45,7 @@ from parcours.organisations.models import Membership, Organisation, User
 from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant, ParticipantSituation
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType, Decision
-from parcours.plie.enums import ExitReason, PathwayStatus, StepType
+from parcours.plie.enums import EarlyClosure, ExitReason, PathwayStatus, StepType
 from parcours.plie.enums import FollowUpStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
 from parcours.plie.models import EmploymentFollowUp, EngagementContract
@@ -180,7 +180,8 @@ TRAINING_STEPS = {StepType.TRAINING_QUALIFYING, StepType.TRAINING_CERTIFYING, St
 # of which 80% sustainable employment and 15% qualifying training; 18% abandonment; 7% moves,
 # deaths, retirements; the rest reorientations and other exits without outcome).
 STATE_MIX = [(S.SUBMITTED, 2), (S.ASSIGNED, 4), (S.ASSESSED, 3), (S.ADMITTED, 2), (S.REFUSED, 2.5),
-             (S.REORIENTED, 3.5), (S.ACTIVE, 37), (S.FOLLOWUP, 6), (S.EXITED, 40)]
+             (S.REORIENTED, 3.5), (S.CLOSED_BEFORE_COMMISSION, 1.5), (S.ACTIVE, 37), (S.FOLLOWUP, 6),
+             (S.EXITED, 40)]
 EXIT_MIX = [(E.SUSTAINABLE_EMPLOYMENT, 37.6), (E.QUALIFYING_TRAINING, 7.1), (E.OTHER_POSITIVE, 2.3),
             (E.ABANDONMENT, 18), (E.MOVED, 4.5), (E.RETIRED, 1.8), (E.DECEASED, 0.7), (E.REORIENTATION, 15),
             (E.OTHER_WITHOUT_OUTCOME, 13)]
@@ -592,6 +593,7 @@ class Plan:
     job: tuple[date, date | None, str] | None = None  # the lasting job: start, end, contract type
     ended_job: tuple[date, date] | None = None  # a follow-up whose job ended before its term
     ineligible: str = ""  # criterion the application failed, for refusals and reorientations
+    closed_on: date | None = None  # an application closed before the commission
 
 
 @dataclass
@@ -701,6 +703,9 @@ class Generator:
         plan = Plan(target=target, app=today)
         if target == S.SUBMITTED:
             plan.app = today - self.days(0, 7)
+        elif target == S.CLOSED_BEFORE_COMMISSION:
+            plan.app = today - self.days(10, 900)
+            plan.closed_on = min(today, plan.app + self.days(3, 45))
         elif target == S.ASSIGNED:
             plan.assigned = today - self.days(0, 30)
             plan.app = plan.assigned - self.days(2, 10)
@@ -906,6 +911,9 @@ class Generator:
         last_contact = None
         if not assigned:
             pathway.last_contact_date = None
+            if plan.closed_on is not None:   # closed before the commission: withdrawal, no-show, unreachable…
+                transition("close_early", plan.closed_on, team, reason=rng.choice(EarlyClosure.values),
+                           on=plan.closed_on)
             return pathway
         transition("assign", plan.assigned, team, referent=referent.pk, operator=operator.pk, on=plan.assigned)
 

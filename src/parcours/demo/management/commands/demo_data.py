@@ -8,7 +8,7 @@ from parcours.participants.models import Participant
 
 # The default demo is the size of Clermont's PLIE (about 1,600 people a year): enough people for every referent's
 # caseload to sit within the 60–100 the programme's rules watch (tests/demo/test_demo_caseloads.py).
-DEFAULT_PEOPLE = 2300
+DEFAULT_PEOPLE = 2400
 
 
 class Command(BaseCommand):
