@@ -37,6 +37,17 @@ class Role(models.TextChoices):
     # with the young person's file.
     YOUTH_MANAGER = "youth_manager", _("Direction de la Mission Locale")
     FACILITATOR = "facilitator", _("Facilitateur·rice des clauses sociales")
+    # The employer-relations officer (chargé·e de relation entreprise, issue 15): employers, offers, putting
+    # candidates forward, recruitment events.
+    EMPLOYER_RELATIONS = "employer_relations", _("Chargé·e de relation entreprise")
+    # An operator's staff who run actions (issue 14): their actions, the people proposed and admitted, attendance;
+    # nothing else of a participant's file.
+    ACTION_STAFF = "action_staff", _("Chargé·e d'actions (opérateur)")
+    # The ESF+ money (issue 13): the PLIE's ESF manager, a structure's financial officer (its timesheets and
+    # claims), the controller of the intermediate body (claims under control, sampled checks).
+    ESF_MANAGER = "esf_manager", _("Gestionnaire FSE+")
+    FINANCIAL_OFFICER = "financial_officer", _("Responsable administratif·ve et financier·ère")
+    ESF_CONTROLLER = "esf_controller", _("Contrôleur·se FSE+")
 
 
 # Roles no administrator grants alone: the first one's request waits for a second administrator's confirmation
