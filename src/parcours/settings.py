@@ -35,6 +35,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = [h for h in os.environ.get("PARCOURS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# The domain that names the events of the calendar files (their UID): the site's.
+PARCOURS_ICS_DOMAIN = os.environ.get("PARCOURS_ICS_DOMAIN", ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "parcours")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PARCOURS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "parcours.participants",
     "parcours.programmes",
     "parcours.pathways",
+    "parcours.agenda",
     "parcours.plie",
     "parcours.plie.intake",
     "parcours.plie.commissions",

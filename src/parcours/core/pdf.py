@@ -6,16 +6,19 @@ correctly (Ł, Ş, Ő…) with no system package.
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "ParcoursSans"
@@ -55,3 +58,22 @@ def text(value: object, style: str = "body") -> Paragraph:
 def markup(trusted: str, style: str = "body") -> Paragraph:
     """A paragraph of our own markup (bold, line breaks); never pass user text here unescaped."""
     return Paragraph(trusted, styles()[style])
+
+
+def render(story: list) -> bytes:
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+                      bottomMargin=2 * cm, title="Parcours").build(story)
+    return buffer.getvalue()
+
+
+def story_text(story: list) -> str:
+    """The plain text of a story, for tests and previews."""
+    parts = []
+    for flowable in story:
+        if isinstance(flowable, Paragraph):
+            parts.append(flowable.getPlainText())
+        elif isinstance(flowable, Table):
+            for row in flowable._cellvalues:  # type: ignore[attr-defined]  # reportlab keeps the cells there
+                parts.extend(cell.getPlainText() for cell in row if isinstance(cell, Paragraph))
+    return "\n".join(parts)

@@ -11,6 +11,7 @@ from parcours.organisations import capabilities as c
 MENU: list[tuple[str, object, set[str], str | None]] = [
     ("web:home", _("Accueil"), set(), None),
     ("pathways:caseload", _("Participants"), {c.PATHWAY_READ}, None),
+    ("agenda:agenda", _("Agenda"), {c.PATHWAY_READ}, None),
     ("intake:application_list", _("Candidatures"), {c.APPLICATION_READ}, None),
     ("intake:assignment_queue", _("Affectation"), {c.PATHWAY_ASSIGN}, None),
     # A referent's own assessments; the team follows them from the assignment queue and the commission.

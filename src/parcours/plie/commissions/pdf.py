@@ -5,17 +5,14 @@ Stories (lists of flowables) are built apart from rendering so tests can read th
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from parcours.core.french import of_name
-from parcours.core.pdf import text
+from parcours.core.pdf import render, story_text, text  # noqa: F401 -- the commission's views render with it
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation
 
@@ -118,22 +115,3 @@ def prescriber_letter_story(decision: CommissionDecision) -> list:
     story += [Spacer(1, 0.6 * cm), text(_("Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.")),
               Spacer(1, 0.4 * cm), text(_("L'équipe d'animation du PLIE"))]
     return story
-
-
-def render(story: list) -> bytes:
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                      bottomMargin=2 * cm, title="Parcours").build(story)
-    return buffer.getvalue()
-
-
-def story_text(story: list) -> str:
-    """The plain text of a story, for tests and previews."""
-    parts = []
-    for flowable in story:
-        if isinstance(flowable, Paragraph):
-            parts.append(flowable.getPlainText())
-        elif isinstance(flowable, Table):
-            for row in flowable._cellvalues:
-                parts.extend(cell.getPlainText() for cell in row if isinstance(cell, Paragraph))
-    return "\n".join(parts)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.agenda.selectors import pathway_coming_attendances
 from parcours.audit.services import access_log_record
 from parcours.core.concurrency import StaleObjectError
 from parcours.core.workflow import TransitionRefused
@@ -195,6 +196,7 @@ def pathway_detail(request, pk: int):
         "followup": followup, "followup_due": bool(followup and followup.due_on <= today),
         "steps": list(pathway.steps.all()),
         "appointments": list(pathway.appointments.all()),
+        "coming": list(pathway_coming_attendances(pathway_id=pathway.pk)),
         "notes": list(pathway.notes.all()) if sensitive else [],
         "documents": list(pathway.documents.all()),
         "in_pathway": pathway.status in (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP),
