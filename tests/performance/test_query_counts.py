@@ -78,9 +78,9 @@ PAGES: dict[Page, int] = {
     Page("pathways:caseload_export", "coordinator", query=lambda w: {"format": "xlsx"}): 8,
     # +1 on the pages that read one person's situation criteria since they are rows (participants.ParticipantSituation):
     # one query for the person's (or the page's) rows, whatever their number.
-    Page("pathways:pathway_detail", "referent", _active): 16,
-    Page("pathways:pathway_detail", "coordinator", _active): 16,
-    Page("pathways:pathway_detail", "referent", _intake): 16,
+    Page("pathways:pathway_detail", "referent", _active): 17,
+    Page("pathways:pathway_detail", "coordinator", _active): 17,
+    Page("pathways:pathway_detail", "referent", _intake): 17,
     Page("pathways:contract_edit", "referent", _active): 6,
     Page("pathways:contract_pdf", "referent", _active): 6,
     Page("pathways:step_add", "referent", _active): 5,
@@ -206,6 +206,17 @@ ELSEWHERE = {
     "clauses:contract_detail": "tests/clauses/test_pages.py pins the contract and its statements at two volumes",
     "clauses:statement_add": "tests/clauses/test_pages.py pins the form (its beneficiaries) at two volumes",
     "clauses:report": "tests/clauses/test_pages.py pins the figures at two volumes",
+    "agenda:agenda": "tests/agenda/test_queries.py pins the three views at two volumes",
+    "agenda:agenda_ics": "tests/agenda/test_queries.py pins the calendar file at two volumes",
+    "agenda:meeting_detail": "tests/agenda/test_queries.py pins the page at two volumes",
+    "agenda:meeting_ics": "tests/agenda/test_queries.py pins the file at two volumes",
+    "agenda:meeting_plan": "tests/agenda/test_queries.py pins the form",
+    "agenda:convocation_pdf": "one person's letter, no list",
+    "agenda:meeting_move": "POST only (the form is on meeting_detail, pinned)",
+    "agenda:meeting_cancel": "POST only (the form is on meeting_detail, pinned)",
+    "agenda:attendance_add": "POST only (the form is on meeting_detail, pinned)",
+    "agenda:attendance_mark": "POST only (the forms are on meeting_detail, pinned)",
+    "agenda:convocation_send": "POST only (the button is on meeting_detail, pinned)",
 }
 
 

@@ -77,6 +77,12 @@ OPENINGS: dict[str, str] = {
     "api:pathway-appointment-detail": "api_appointments",
     # The statements name beneficiaries by ref; a PLIE participant among them is logged as shown.
     "clauses:contract_detail": "clause_contract",
+    "agenda:agenda": "agenda",
+    "agenda:agenda_ics": "agenda_ics",
+    "agenda:meeting_plan": "meeting_plan",
+    "agenda:meeting_detail": "meeting",
+    "agenda:meeting_ics": "meeting_ics",
+    "agenda:convocation_pdf": "convocation_pdf",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",

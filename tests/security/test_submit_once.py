@@ -35,6 +35,7 @@ from tests.security.test_url_walk import URLS, Obj, _api_headers, _is_api, _url,
 REPOSITORY = Path(__file__).resolve().parents[2]
 # URL name -> who opens its form (an Obj's owner is read from URLS).
 CREATING: dict[str, str | None] = {
+    "agenda:meeting_plan": None,
     "pathways:step_add": None,
     "pathways:appointment_add": None,
     "pathways:barrier_review_add": None,
@@ -54,6 +55,12 @@ CREATING: dict[str, str | None] = {
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
+    "agenda:attendance_mark": "a transition of the attendance's workflow: the engine locks the row and refuses the "
+                              "copy from the state the first one reached",
+    "agenda:meeting_cancel": "the same transitions, for everyone still expected: a second post finds nobody",
+    "agenda:meeting_move": "a second post of the same move is refused (the meeting is already at that time)",
+    "agenda:attendance_add": "a person is added once (constraint attendance_once_per_meeting, checked under the "
+                             "meeting's lock); the form is on the meeting's page, with its token",
     "pathways:pathway_act": "a transition of the pathway's workflow: the engine locks the row and refuses the "
                             "copy from the state the first one reached",
     "intake:assign": "a transition (assignment) under the same lock",

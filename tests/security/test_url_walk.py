@@ -18,6 +18,7 @@ How it works (docs/authorisation.md):
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,6 +114,8 @@ PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
 COMMISSION = lambda w: {"pk": w.commission.pk}  # noqa: E731
+MEETING = lambda w: {"pk": w.meeting.pk}  # noqa: E731
+ATTENDANCE = lambda w: {"pk": w.attendance.pk}  # noqa: E731
 COMMISSION_MEMBERS = (frozenset({"referent_same_territory"}),
                       "every referent of the territory sits on its commission and reads its agenda "
                       "(docs/authorisation.md: commission agenda, R for referents)")
@@ -253,6 +256,24 @@ URLS: dict[str, Obj | Own | Public] = {
                                 "structures"),
     "api:application-detail": Obj("application", lambda w: {"pk": w.active.pk}),
     "api:indicators": Own("aggregated figures of the user's team territories; 403 to other roles"),
+    # --- the agenda (docs/agenda.md) ---------------------------------------------------------------------------------
+    "agenda:agenda": Own("the user's own appointments and those of the files they may open (agenda.access)"),
+    "agenda:agenda_ics": Own("the user's own appointments of the coming three months"),
+    "agenda:meeting_plan": Obj("pathway", lambda w: {"pk": w.active.pk}, owner="referent", payload=lambda w: {
+        "subject": "Point", "day": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(), "hour": "10:00",
+        "duration_minutes": "30", "kind": "individual", "mode": "in_person"}),
+    "agenda:meeting_detail": Obj("meeting", MEETING, owner="referent"),
+    "agenda:meeting_ics": Obj("meeting", MEETING, owner="referent"),
+    "agenda:meeting_move": Obj("meeting", MEETING, owner="referent", payload=lambda w: {
+        "move-day": (timezone.localdate() + datetime.timedelta(days=4)).isoformat(), "move-hour": "11:00",
+        "move-reason": "Salle prise"}),
+    "agenda:meeting_cancel": Obj("meeting", MEETING, owner="referent", payload=lambda w: {"cancel-reason": "Grève"}),
+    "agenda:attendance_add": Obj("meeting", MEETING, owner="referent",
+                                 payload=lambda w: {"pathway": w.collective.pk}),
+    "agenda:attendance_mark": Obj("attendance", ATTENDANCE, owner="referent",
+                                  payload=lambda w: {"transition": "excused", "reason": "Malade"}),
+    "agenda:convocation_send": Obj("attendance", ATTENDANCE, owner="referent", payload=lambda w: {}),
+    "agenda:convocation_pdf": Obj("attendance", ATTENDANCE, owner="referent"),
     "clauses:contract_list": Own("the contracts of the territories where the user holds clauses.read"),
     "clauses:report": Own("aggregated figures of the territories where the user holds clauses.read"),
     "clauses:contract_detail": Obj("clause contract", lambda w: {"pk": w.clause_contract.pk}, owner="facilitator"),

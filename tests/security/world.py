@@ -38,6 +38,7 @@ PRIVATE_CANARIES = (
     "Note-canari-7731", "Etape-canari-7732", "Rdv-canari-7733", "Doc-canari-7734", "Contrat-canari-7735",
     "Frein-canari-7736", "Bilan-canari-7737", "Accueil-canari-7738", "Motivation-canari-7739",
     "Motif-canari-7740", "Action-canari-7741", "Justice-canari-7742", "Canarigris", "Marche-canari-7750",
+    "Agenda-canari-7760",
 )
 AGENDA_CANARIES = ("Canaribleu",)
 ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
@@ -78,6 +79,8 @@ class World:
     operation: models.Model           # an ESF+ operation carried by structure A, with its plan
     participation: models.Model       # P4 in that operation (its questionnaires incomplete)
     clause_contract: models.Model     # a contract with a social clause in territory A, P1 working its hours
+    meeting: models.Model             # a collective appointment planned tomorrow by referent A, P1 expected
+    attendance: models.Model          # P1's place in it (planned)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -202,7 +205,20 @@ def build_world() -> World:
         newcomer=_newcomer(operator_a),
         operation=operation, participation=participation,
         clause_contract=_clause_contract(territory_a, active.participant),
+        **_meeting(operator_a, referent, active),
     )
+
+
+def _meeting(operator: Organisation, referent: User, pathway: Pathway) -> dict:
+    """A collective appointment of referent A tomorrow at 10:00, P1 expected (a planned attendance)."""
+    from parcours.agenda.models import Attendance, Meeting
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = Meeting.objects.create(
+        organiser=referent, organisation=operator, kind="collective", mode="in_person", duration_minutes=60,
+        subject="Agenda-canari-7760", starts_at=timezone.make_aware(datetime.datetime.combine(
+            tomorrow, datetime.time(10)), timezone.get_current_timezone()))
+    return {"meeting": meeting, "attendance": Attendance.objects.create(meeting=meeting, pathway=pathway)}
 
 
 def _clause_contract(territory: Territory, participant: Participant) -> models.Model:

@@ -205,6 +205,7 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
         "move_form": forms.MoveForm(prefix="move"), "cancel_form": forms.ReasonForm(prefix="cancel"),
         "seen_form": forms.SeenForm(), "reason_form": forms.ReasonForm(),
         "attendee_form": forms.AttendeeForm(pathways=candidates) if candidates is not None else None,
+        "candidates": list(candidates) if candidates is not None else [],
         "when": when_fr(meeting.starts_at),
     }
     context.update(extra)
@@ -215,8 +216,10 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
 @require_safe
 def meeting_detail(request, pk: int):
     meeting = _meeting(request, pk)
-    people_shown(request, [a.pathway for a in meeting.attendances.all()], screen="meeting")
-    return render(request, "agenda/meeting_detail.html", _detail_context(request, meeting))
+    context = _detail_context(request, meeting)
+    # The people expected, and those the referent may add (named in the list to choose from).
+    people_shown(request, [a.pathway for a in meeting.attendances.all()] + context["candidates"], screen="meeting")
+    return render(request, "agenda/meeting_detail.html", context)
 
 
 def _back(meeting_pk: int):
@@ -225,9 +228,9 @@ def _back(meeting_pk: int):
 
 def _refused(request, meeting: Meeting, message: str, **extra):
     """The meeting's page again, the refusal at its top (400), what was typed kept in its form."""
-    people_shown(request, [a.pathway for a in meeting.attendances.all()], screen="meeting")
-    return render(request, "agenda/meeting_detail.html",
-                  _detail_context(request, meeting, refusal=message, **extra), status=400)
+    context = _detail_context(request, meeting, refusal=message, **extra)
+    people_shown(request, [a.pathway for a in meeting.attendances.all()] + context["candidates"], screen="meeting")
+    return render(request, "agenda/meeting_detail.html", context, status=400)
 
 
 @capability_required(PATHWAY_WRITE)
