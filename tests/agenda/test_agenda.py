@@ -11,7 +11,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from parcours.agenda import services
-from parcours.agenda.enums import AttendanceStatus
 from parcours.agenda.models import Attendance, AttendanceTransition, Meeting, MeetingChange
 from parcours.agenda.workflow import ATTENDANCE_WORKFLOW
 from parcours.audit.models import AccessLog, AuditEvent
