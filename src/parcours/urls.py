@@ -16,4 +16,5 @@ urlpatterns = [
     path("imports/", include("parcours.web.imports.urls")),
     path("fse/", include("parcours.web.esf.urls")),
     path("clauses/", include("parcours.web.clauses.urls")),
+    path("actions/", include("parcours.web.actions.urls")),
 ]
