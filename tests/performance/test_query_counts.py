@@ -78,9 +78,10 @@ PAGES: dict[Page, int] = {
     Page("pathways:caseload_export", "coordinator", query=lambda w: {"format": "xlsx"}): 8,
     # +1 on the pages that read one person's situation criteria since they are rows (participants.ParticipantSituation):
     # one query for the person's (or the page's) rows, whatever their number.
-    Page("pathways:pathway_detail", "referent", _active): 16,
-    Page("pathways:pathway_detail", "coordinator", _active): 16,
-    Page("pathways:pathway_detail", "referent", _intake): 16,
+    # +1: the steps are read with the action each comes from (parcours.actions), one query whatever their number.
+    Page("pathways:pathway_detail", "referent", _active): 17,
+    Page("pathways:pathway_detail", "coordinator", _active): 17,
+    Page("pathways:pathway_detail", "referent", _intake): 17,
     Page("pathways:contract_edit", "referent", _active): 6,
     Page("pathways:contract_pdf", "referent", _active): 6,
     Page("pathways:step_add", "referent", _active): 5,
@@ -206,6 +207,16 @@ ELSEWHERE = {
     "clauses:contract_detail": "tests/clauses/test_pages.py pins the contract and its statements at two volumes",
     "clauses:statement_add": "tests/clauses/test_pages.py pins the form (its beneficiaries) at two volumes",
     "clauses:report": "tests/clauses/test_pages.py pins the figures at two volumes",
+    "actions:catalogue": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_detail": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_create": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:operator_home": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_people": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:attendance": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_edit": "the form of action_create with the action's values: the same queries and one row",
+    "actions:session_add": "the session form; its GET is a plain form, its POST redirects",
+    "actions:propose": "one action and one person, no list",
+    "actions:decide": "POST only (the buttons are on action_people, pinned)",
 }
 
 
