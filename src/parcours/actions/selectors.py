@@ -81,3 +81,49 @@ def operator_indicators(actions: QuerySet[Action]) -> dict[str, int | None]:
     figures["completion_rate"] = round(100 * completed / (completed + left)) if completed + left else None
     figures["fill_rate"] = round(100 * taken / places) if places else None
     return figures
+
+
+def actions_report_compute(*, territory_ids, date_from: date, date_to: date) -> dict[str, Any]:
+    """The figures of `parcours actions-report` (docs/actions.md): the actions running in the period (bounds
+    included) by kind — the twenty fiches, every one present — and by operator, with their places, the steps they
+    put on pathways (entries in the period), completions and abandonments (exits in the period); the positionings
+    of those actions by state; the attendance of the sessions held in the period."""
+    running = Action.objects.filter(operator__territory_id__in=list(territory_ids), start_date__lte=date_to,
+                                     end_date__gte=date_from)
+    in_period = {"started_on__gte": date_from, "started_on__lte": date_to}
+    ended = {"ended_on__gte": date_from, "ended_on__lte": date_to}
+    rows: list[dict[str, Any]] = [dict(row) for row in running.values("pk", "kind", "places", "operator__name").annotate(
+        steps=Count("positionings", filter=Q(**{f"positionings__{k}": v for k, v in in_period.items()})),
+        completed=Count("positionings", filter=Q(positionings__status=PositioningStatus.COMPLETED,
+                                                 **{f"positionings__{k}": v for k, v in ended.items()})),
+        left=Count("positionings", filter=Q(positionings__status=PositioningStatus.LEFT,
+                                            **{f"positionings__{k}": v for k, v in ended.items()})))]
+
+    def figures(selected: list[dict[str, Any]]) -> dict[str, int]:
+        return {"actions": len(selected), "places": sum(r["places"] for r in selected),
+                "steps": sum(r["steps"] for r in selected), "completed": sum(r["completed"] for r in selected),
+                "left": sum(r["left"] for r in selected)}
+
+    from .enums import ActionKind
+
+    by_kind = {kind.value: {"label": str(kind.label)} | figures([r for r in rows if r["kind"] == kind.value])
+               for kind in ActionKind}
+    operators = sorted({r["operator__name"] for r in rows})
+    by_operator = [{"operator": name} | figures([r for r in rows if r["operator__name"] == name]) for name in operators]
+    states = dict(Positioning.objects.filter(action__in=running).values_list("status").annotate(n=Count("pk"))
+                  .values_list("status", "n"))
+    attendance = dict(SessionAttendance.objects.filter(
+        session__action__in=running, session__date__gte=date_from, session__date__lte=date_to)
+        .values_list("attendance").annotate(n=Count("pk")).values_list("attendance", "n"))
+    total = figures(rows)
+    done = total["completed"] + total["left"]
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "totals": total,
+        "completion_rate": round(total["completed"] / done, 2) if done else None,
+        "by_kind": by_kind,
+        "by_operator": by_operator,
+        "positionings_by_state": {state: states.get(state, 0) for state in PositioningStatus.values},
+        "sessions": ActionSession.objects.filter(action__in=running, date__gte=date_from, date__lte=date_to).count(),
+        "attendance": {mark: attendance.get(mark, 0) for mark in Attendance.values},
+    }
