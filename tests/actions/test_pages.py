@@ -17,24 +17,9 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def provider(territory):
-    return factories.OrganisationFactory(territory=territory, kind="step_provider", name="Organisme Formation")
-
-
-@pytest.fixture
-def staff(provider):
-    return factories.UserFactory(membership=(provider, "action_staff"))
-
-
-@pytest.fixture
 def action(provider, coordinator):
     return factories.ActionFactory(operator=provider, places=3, created_by=coordinator, title="Atelier numérique",
                                    kind="f17_digital")
-
-
-@pytest.fixture
-def followed(operator, referent):
-    return factories.PathwayFactory(active=True, operator=operator, referent=referent)
 
 
 def _client(user):

@@ -19,16 +19,6 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def provider(territory):
-    return factories.OrganisationFactory(territory=territory, kind="step_provider", name="Organisme Formation")
-
-
-@pytest.fixture
-def staff(provider):
-    return factories.UserFactory(membership=(provider, "action_staff"))
-
-
-@pytest.fixture
 def other_staff(territory):
     other = factories.OrganisationFactory(territory=territory, kind="step_provider", name="Autre organisme")
     return factories.UserFactory(membership=(other, "action_staff"))
@@ -37,11 +27,6 @@ def other_staff(territory):
 @pytest.fixture
 def action(provider, coordinator):
     return factories.ActionFactory(operator=provider, places=2, created_by=coordinator)
-
-
-@pytest.fixture
-def followed(operator, referent):
-    return factories.PathwayFactory(active=True, operator=operator, referent=referent)
 
 
 def _accepted(action, pathway, referent, staff):
