@@ -181,6 +181,7 @@ def _fill(monkeypatch) -> None:
         operator=operation.beneficiary, kind="f17_digital", title="Atelier numérique", places=8,
         start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 3, 28), address="5 place de Jaude",
         cost=Decimal("4200.50"), step_type="mobilisation", created_by=account)
+    # The end at 23:59: the loop below moves the start to 15:09 before it moves the end (a database constraint).
     session = ActionSession.objects.create(action=action, date=datetime.date(2025, 1, 6),
                                            start_time=datetime.time(9), end_time=datetime.time(23, 59))
     positioning = Positioning.objects.create(action=action, pathway=Pathway.objects.order_by("pk").first(),
