@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "parcours.youth",
     "parcours.esf",
     "parcours.clauses",
+    "parcours.actions",
     "parcours.reporting",
     "parcours.demo",
     "parcours.interchange",

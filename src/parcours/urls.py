@@ -17,4 +17,5 @@ urlpatterns = [
     path("fse/", include("parcours.web.esf.urls")),
     path("clauses/", include("parcours.web.clauses.urls")),
     path("agenda/", include("parcours.web.agenda.urls")),
+    path("actions/", include("parcours.web.actions.urls")),
 ]

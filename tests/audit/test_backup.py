@@ -173,6 +173,23 @@ def _fill(monkeypatch) -> None:
     HoursStatement.objects.create(line_ref="L-BACKUP", contract=contract, beneficiary=beneficiary,
                                   month=datetime.date(2025, 2, 1), employer_siret="11111111100011",
                                   modality="direct_hire", contract_type="cdd", hours=Decimal("35.25"))
+    # An operator's action, a session, a positioning with its log and an attendance mark (docs/actions.md).
+    from parcours.actions.models import Action, ActionSession, Positioning, PositioningTransition, SessionAttendance
+    from parcours.pathways.models import Pathway
+
+    action = Action.objects.create(
+        operator=operation.beneficiary, kind="f17_digital", title="Atelier numérique", places=8,
+        start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 3, 28), address="5 place de Jaude",
+        cost=Decimal("4200.50"), step_type="mobilisation", created_by=account)
+    # The end at 23:59: the loop below moves the start to 15:09 before it moves the end (a database constraint).
+    session = ActionSession.objects.create(action=action, date=datetime.date(2025, 1, 6),
+                                           start_time=datetime.time(9), end_time=datetime.time(23, 59))
+    positioning = Positioning.objects.create(action=action, pathway=Pathway.objects.order_by("pk").first(),
+                                             status="started", proposed_by=account,
+                                             started_on=datetime.date(2025, 1, 6))
+    PositioningTransition.objects.create(positioning=positioning, transition="propose", to_state="proposed", by=account)
+    SessionAttendance.objects.create(session=session, positioning=positioning, attendance="present",
+                                     recorded_by=account)
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):

@@ -1,8 +1,9 @@
 """factory_boy factories, one module per app (territory, organisations, accounts, participants, pathways, plie,
-esf, youth); all of them are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
+esf, youth, actions); all of them are importable from here (`from tests import factories`). Traits name the usual variants; the pathway's state
 traits reach their state through the workflow engine."""
 
 from .accounts import api_token
+from .actions import ActionFactory, ActionSessionFactory
 from .esf import CofinancingFactory, OperationFactory, ParticipationFactory
 from .organisations import OrganisationFactory, UserFactory, acting_as
 from .participants import ParticipantFactory
@@ -15,7 +16,7 @@ from .territory import TerritoryFactory
 from .youth import SiteFactory, YouthFileFactory
 
 __all__ = [
-    "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "CofinancingFactory",
+    "ActionFactory", "ActionSessionFactory", "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "CofinancingFactory",
     "EngagementContractFactory", "NoteFactory", "OperationFactory", "OrganisationFactory", "ParticipantFactory",
     "ParticipationFactory", "PathwayFactory", "SiteFactory", "StepFactory", "TerritoryFactory", "UserFactory",
     "YouthFileFactory", "acting_as", "api_token", "pathway_history_replay", "plie_rules_set",

@@ -143,6 +143,11 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "clauses_clausecontract": None,
     "clauses_beneficiary": None,
     "clauses_hoursstatement": None,
+    "actions_action": None,               # operators' actions and positionings, tables of their own (empty at first)
+    "actions_actionsession": None,
+    "actions_positioning": None,
+    "actions_positioningtransition": None,
+    "actions_sessionattendance": None,
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

@@ -175,11 +175,12 @@ def test_file_query_count_is_constant(client, active, referent, coordinator, pre
     fill(active, referent, coordinator, prescriber_org, prescriber, n=1)
     client.force_login(referent)
     # session, user, memberships, pathway with its one-to-one rows, 10 prefetched sets (the person's situation
-    # rows among them), other pathways, the appointments to come (agenda), access log row
-    with django_assert_num_queries(17):
+    # rows among them), other pathways, the appointments to come (agenda), access log row, the steps with the
+    # action each comes from (parcours.actions)
+    with django_assert_num_queries(18):
         assert client.get(detail(active)).status_code == 200
     fill(active, referent, coordinator, prescriber_org, prescriber, n=5, offset=1)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(detail(active))
 
 

@@ -78,9 +78,11 @@ PAGES: dict[Page, int] = {
     Page("pathways:caseload_export", "coordinator", query=lambda w: {"format": "xlsx"}): 8,
     # +1 on the pages that read one person's situation criteria since they are rows (participants.ParticipantSituation):
     # one query for the person's (or the page's) rows, whatever their number.
-    Page("pathways:pathway_detail", "referent", _active): 17,
-    Page("pathways:pathway_detail", "coordinator", _active): 17,
-    Page("pathways:pathway_detail", "referent", _intake): 17,
+    # +1: the steps are read with the action each comes from (parcours.actions), one query whatever their number;
+    # +1: the appointments to come (parcours.agenda).
+    Page("pathways:pathway_detail", "referent", _active): 18,
+    Page("pathways:pathway_detail", "coordinator", _active): 18,
+    Page("pathways:pathway_detail", "referent", _intake): 18,
     Page("pathways:contract_edit", "referent", _active): 6,
     Page("pathways:contract_pdf", "referent", _active): 6,
     Page("pathways:step_add", "referent", _active): 5,
@@ -217,6 +219,16 @@ ELSEWHERE = {
     "agenda:attendance_add": "POST only (the form is on meeting_detail, pinned)",
     "agenda:attendance_mark": "POST only (the forms are on meeting_detail, pinned)",
     "agenda:convocation_send": "POST only (the button is on meeting_detail, pinned)",
+    "actions:catalogue": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_detail": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_create": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:operator_home": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_people": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:attendance": "tests/actions/test_pages.py pins it at two volumes (test_query_counts_do_not_grow_with_the_people)",
+    "actions:action_edit": "the form of action_create with the action's values: the same queries and one row",
+    "actions:session_add": "the session form; its GET is a plain form, its POST redirects",
+    "actions:propose": "one action and one person, no list",
+    "actions:decide": "POST only (the buttons are on action_people, pinned)",
 }
 
 

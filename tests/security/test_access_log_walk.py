@@ -83,12 +83,16 @@ OPENINGS: dict[str, str] = {
     "agenda:meeting_detail": "meeting",
     "agenda:meeting_ics": "meeting_ics",
     "agenda:convocation_pdf": "convocation_pdf",
+    "actions:propose": "action_propose",
+    "actions:action_people": "action_people",
+    "actions:attendance": "action_attendance",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",
                  ("api:application-detail", "prescriber"): "api_application_status"}
 
-ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator")
+ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
+         "action_staff")
 
 
 def _people(world) -> dict[int, tuple[str, ...]]:

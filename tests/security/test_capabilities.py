@@ -22,7 +22,8 @@ from parcours.web.permissions import capability_required
 from tests import factories
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorisation.md"
-ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator"]
+ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
+         "action_staff"]
 
 
 def _documented() -> dict[str, set[str]]:
@@ -77,6 +78,10 @@ GATES = {
     c.YOUTH_REPORT: ("youth:report", {}),
     c.CLAUSES_READ: ("clauses:contract_list", {}),
     c.CLAUSES_MANAGE: ("clauses:statement_add", {"pk": 1}),
+    c.ACTIONS_READ: ("actions:catalogue", {}),
+    c.ACTIONS_MANAGE: ("actions:action_create", {}),
+    c.ACTIONS_RUN: ("actions:operator_home", {}),
+    c.ACTIONS_PROPOSE: ("actions:propose", {"pk": 1, "pathway": 1}),
 }
 
 
@@ -84,7 +89,8 @@ GATES = {
 def one_of_each(territory, plie, operator, prescriber_org):
     mission_locale = factories.OrganisationFactory(territory=territory, prescriber=True, name="Mission Locale")
     where = {"coordinator": plie, "director": plie, "administrator": plie, "dpo": plie, "referent": operator,
-             "prescriber": prescriber_org, "youth_manager": mission_locale, "facilitator": plie}
+             "prescriber": prescriber_org, "youth_manager": mission_locale, "facilitator": plie,
+             "action_staff": factories.OrganisationFactory(territory=territory, kind="step_provider")}
     return {role: factories.UserFactory(membership=(where[role], role)) for role in ROLES}
 
 

@@ -21,10 +21,13 @@ from tests.security.test_capabilities import _documented
 from tests.security.test_url_walk import URLS, Obj, Own, Public, _url
 from tests.security.world import build_world
 
-ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator")
+ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
+         "action_staff")
 
 # URLs whose reach a scope rule narrows beyond the capability table, for a role that holds the capability.
 NARROWER = {
+    ("actions:propose", "prescriber"): "a prescriber proposes their structure's candidates; the world's P4 entered "
+                                       "through a collective action, prescribed by no one",
     ("intake:application_create", "prescriber"): "?participant= (a re-entry) names a file only the team opens; "
                                                  "the blank form is the prescriber's",
 }

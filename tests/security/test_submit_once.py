@@ -52,6 +52,9 @@ CREATING: dict[str, str | None] = {
     "esf:operation_amend": None,
     "esf:pathway_participations": None,
     "clauses:statement_add": None,
+    "actions:action_create": "coordinator",
+    "actions:session_add": None,
+    "actions:propose": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
@@ -63,6 +66,9 @@ NOT_CREATING = {
                              "meeting's lock); the form is on the meeting's page, with its token",
     "pathways:pathway_act": "a transition of the pathway's workflow: the engine locks the row and refuses the "
                             "copy from the state the first one reached",
+    "actions:decide": "a transition of the positioning's workflow under the engine's row lock (its start writes "
+                      "the step once: the copy finds the positioning started and is refused)",
+    "actions:attendance": "one mark per person and session (a database constraint), updated in place",
     "intake:assign": "a transition (assignment) under the same lock",
     "commissions:decide": "a transition (the commission's decision) under the same lock",
     "administration:membership_create": "one membership per user and structure (a database constraint)",

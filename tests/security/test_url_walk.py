@@ -78,6 +78,13 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+def _action_values(w: World) -> dict:
+    a = w.action
+    return {"operator": a.operator_id, "kind": a.kind, "title": "Atelier A renommé", "places": a.places,
+            "start_date": a.start_date.isoformat(), "end_date": a.end_date.isoformat(), "address": a.address,
+            "step_type": a.step_type}
+
+
 def _rectification(w: World) -> dict:
     p = w.participant
     data = {"version": p.version, "last_name": "Rectifié", "first_name": p.first_name, "sex": p.sex,
@@ -282,6 +289,23 @@ URLS: dict[str, Obj | Own | Public] = {
                                                     "month": _today()[:7], "employer_siret": "11111111100011",
                                                     "modality": "direct_hire", "contract_type": "cdd",
                                                     "hours": "7.5"}),
+    "actions:catalogue": Own("the actions of the territories where the user holds actions.read"),
+    "actions:action_create": Own("an action of an operator of the territories the user manages (actions.manage)"),
+    "actions:operator_home": Own("the actions of the user's own operator structure (actions.run), counts only"),
+    "actions:action_detail": Obj("action", lambda w: {"pk": w.action.pk}, shared=(
+        SAME_TERRITORY, "the territory's catalogue: every referent and prescriber of it reads its actions, which "
+                        "name no person")),
+    "actions:action_edit": Obj("action", lambda w: {"pk": w.action.pk}, payload=_action_values),
+    "actions:session_add": Obj("action", lambda w: {"pk": w.action.pk},
+                               payload=lambda w: {"day": _today(), "start_time": "14:00", "end_time": "16:00"}),
+    "actions:propose": Obj("action", lambda w: {"pk": w.action.pk, "pathway": w.collective.pk}, owner="referent",
+                           payload=lambda w: {"comment": "Une action pour P4."}),
+    "actions:action_people": Obj("action", lambda w: {"pk": w.action.pk}, owner="action_staff"),
+    "actions:decide": Obj("positioning", lambda w: {"pk": w.positioning.pk, "name": "complete"},
+                          owner="action_staff",
+                          payload=lambda w: {f"p{w.positioning.pk}-complete-on": _today()}),
+    "actions:attendance": Obj("action session", lambda w: {"pk": w.action_session.pk}, owner="action_staff",
+                              payload=lambda w: {f"mark-{w.positioning.pk}": "present"}),
     "imports:import_list": Own("the import runs of the user's team territories"),
     "imports:import_create": Own("an upload into the user's own territory"),
     "imports:import_detail": Obj("import run", lambda w: {"pk": w.import_run.pk}),

@@ -46,7 +46,7 @@ ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
 # Attackers: users of other structures, each role. "same territory" users work in territory A, not in structure A.
 ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "referent_other_territory",
              "coordinator_other_territory", "director_other_territory", "administrator_other_territory",
-             "dpo_other_territory", "facilitator_other_territory", "anonymous")
+             "dpo_other_territory", "facilitator_other_territory", "action_staff_same_territory", "anonymous")
 SAME_TERRITORY = frozenset({"referent_same_territory", "prescriber_same_territory"})
 
 PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -81,6 +81,9 @@ class World:
     clause_contract: models.Model     # a contract with a social clause in territory A, P1 working its hours
     meeting: models.Model             # a collective appointment planned tomorrow by referent A, P1 expected
     attendance: models.Model          # P1's place in it (planned)
+    action: models.Model              # an action of step provider A, with a session today
+    action_session: models.Model
+    positioning: models.Model         # P1 on that action, started (its step on P1's pathway)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -104,6 +107,8 @@ def build_world() -> World:
     mission_locale_a = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="Mission Locale A")
     plie_b = factories.OrganisationFactory(territory=territory_b, plie=True)
     operator_tb = factories.OrganisationFactory(territory=territory_b, operator=True, name="Opérateur TB")
+    provider_a = factories.OrganisationFactory(territory=territory_a, kind="step_provider", name="Organisme A")
+    provider_b = factories.OrganisationFactory(territory=territory_a, kind="step_provider", name="Organisme B")
 
     def user(organisation, role):
         return factories.UserFactory(membership=(organisation, role))
@@ -119,6 +124,7 @@ def build_world() -> World:
         "dpo": user(plie_a, "dpo"),
         "youth_manager": user(mission_locale_a, "youth_manager"),   # the Mission Locale's direction (docs/youth.md)
         "facilitator": user(plie_a, "facilitator"),
+        "action_staff": user(provider_a, "action_staff"),     # runs provider A's actions (docs/actions.md)
         # Attackers.
         "referent_same_territory": user(operator_b, "referent"),
         "prescriber_same_territory": user(prescriber_org_b, "prescriber"),
@@ -128,6 +134,8 @@ def build_world() -> World:
         "administrator_other_territory": user(plie_b, "administrator"),
         "dpo_other_territory": user(plie_b, "dpo"),
         "facilitator_other_territory": user(plie_b, "facilitator"),
+        # Another operator's staff of the same territory: nothing of A's people, nor of provider A's actions.
+        "action_staff_same_territory": user(provider_b, "action_staff"),
         "anonymous": None,
     }
     referent = users["referent"]
@@ -189,7 +197,9 @@ def build_world() -> World:
                                            end_date=datetime.date(today.year + 1, 12, 31))
     participation = factories.ParticipationFactory(participant=collective.participant, operation=operation,
                                                    entry_date=today)
+    action, action_session, positioning = _action(provider_a, active, users)
     return World(
+        action=action, action_session=action_session, positioning=positioning,
         territory_a=territory_a, territory_b=territory_b, programme_a=territory_a.programmes.get(), plie_a=plie_a, operator_a=operator_a,
         prescriber_org_a=prescriber_org_a, users=users, participant=active.participant, active=active,
         intake=intake, agenda=agenda, collective=collective, commission=commission, decision=decision,
@@ -219,6 +229,19 @@ def _meeting(operator: Organisation, referent: User, pathway: Pathway) -> dict:
         subject="Agenda-canari-7760", starts_at=timezone.make_aware(datetime.datetime.combine(
             tomorrow, datetime.time(10)), timezone.get_current_timezone()))
     return {"meeting": meeting, "attendance": Attendance.objects.create(meeting=meeting, pathway=pathway)}
+def _action(provider, pathway, users) -> tuple[models.Model, models.Model, models.Model]:
+    """An action of provider A with a session today, P1 proposed by their referent, accepted and started."""
+    from parcours.actions.services import positioning_decide, positioning_propose
+
+    today = timezone.localdate()
+    action = factories.ActionFactory(operator=provider, created_by=users["coordinator"], title="Atelier A",
+                                     start_date=pathway.entry_date)
+    session = factories.ActionSessionFactory(action=action, date=today)
+    positioning = positioning_propose(action=action, pathway=pathway, by=users["referent"])
+    positioning = positioning_decide(positioning=positioning, name="accept", by=users["action_staff"])
+    positioning = positioning_decide(positioning=positioning, name="start", by=users["action_staff"],
+                                     data={"on": today})
+    return action, session, positioning
 
 
 def _clause_contract(territory: Territory, participant: Participant) -> models.Model:

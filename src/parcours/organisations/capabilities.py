@@ -65,6 +65,12 @@ ESF_QUESTIONNAIRE = capability_define(
 CLAUSES_READ = capability_define(
     "clauses.read", _l("Consulter les marchés à clause sociale, leurs bénéficiaires et leurs heures"))
 CLAUSES_MANAGE = capability_define("clauses.manage", _l("Saisir les relevés d'heures des clauses sociales"))
+# --- operators' actions (parcours.actions; grants: actions/capabilities.py) ------------------------------------
+ACTIONS_READ = capability_define("actions.read", _l("Consulter le catalogue des actions des opérateurs"))
+ACTIONS_PROPOSE = capability_define("actions.propose", _l("Positionner une personne suivie ou candidate sur une action"))
+ACTIONS_MANAGE = capability_define("actions.manage", _l("Créer et modifier les actions du catalogue et leurs séances"))
+ACTIONS_RUN = capability_define(
+    "actions.run", _l("Décider des positionnements et saisir les présences sur les actions de sa structure"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

@@ -22,6 +22,8 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("esf:operation_list", _("FSE+"), {c.ESF_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),
     ("clauses:contract_list", _("Clauses sociales"), {c.CLAUSES_READ}, None),
+    ("actions:catalogue", _("Actions"), {c.ACTIONS_READ}, None),
+    ("actions:operator_home", _("Mes actions"), {c.ACTIONS_RUN}, None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]
 

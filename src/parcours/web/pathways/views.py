@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -194,7 +195,8 @@ def pathway_detail(request, pk: int):
         "contract": contract,
         "contract_editable": can_write and pathway.status == PathwayStatus.ADMITTED,
         "followup": followup, "followup_due": bool(followup and followup.due_on <= today),
-        "steps": list(pathway.steps.all()),
+        # A step put there by an action (parcours.actions) names it: the step is the action's, not a typed name.
+        "steps": list(pathway.steps.annotate(action_title=F("positioning__action__title"))),
         "appointments": list(pathway.appointments.all()),
         "coming": list(pathway_coming_attendances(pathway_id=pathway.pk)),
         "notes": list(pathway.notes.all()) if sensitive else [],
