@@ -143,6 +143,10 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "clauses_clausecontract": None,
     "clauses_beneficiary": None,
     "clauses_hoursstatement": None,
+    "agenda_meeting": None,               # appointments planned ahead and their people, tables of their own
+    "agenda_attendance": None,
+    "agenda_attendancetransition": None,
+    "agenda_meetingchange": None,
     "actions_action": None,               # operators' actions and positionings, tables of their own (empty at first)
     "actions_actionsession": None,
     "actions_positioning": None,
