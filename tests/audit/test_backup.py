@@ -190,6 +190,21 @@ def _fill(monkeypatch) -> None:
     PositioningTransition.objects.create(positioning=positioning, transition="propose", to_state="proposed", by=account)
     SessionAttendance.objects.create(session=session, positioning=positioning, attendance="present",
                                      recorded_by=account)
+    # A planned appointment, one person's attendance (seen: the held contact) with its log, a move (docs/agenda.md).
+    from parcours.agenda.models import Attendance, AttendanceTransition, Meeting, MeetingChange
+    from parcours.pathways.models import Appointment
+
+    meeting = Meeting.objects.create(organiser=account, organisation=operation.beneficiary, duration_minutes=45,
+                                     starts_at=datetime.datetime(2025, 1, 7, 9, tzinfo=datetime.UTC),
+                                     kind="individual", mode="in_person", subject="Point", place="Salle 2")
+    attendance = Attendance.objects.create(meeting=meeting, pathway=positioning.pathway, status="seen",
+                                           appointment=Appointment.objects.filter(pathway=positioning.pathway).first(),
+                                           convocation_channel="email",
+                                           convened_at=datetime.datetime(2025, 1, 2, 9, tzinfo=datetime.UTC),
+                                           reminded_at=datetime.datetime(2025, 1, 5, 9, tzinfo=datetime.UTC))
+    AttendanceTransition.objects.create(attendance=attendance, transition="plan", to_state="planned", by=account)
+    MeetingChange.objects.create(meeting=meeting, previous_starts_at=datetime.datetime(2025, 1, 6, 9, tzinfo=datetime.UTC),
+                                 new_starts_at=meeting.starts_at, reason="Salle prise", by=account)
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):
