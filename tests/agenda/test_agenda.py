@@ -14,6 +14,7 @@ from parcours.agenda import services
 from parcours.agenda.models import Attendance, AttendanceTransition, Meeting, MeetingChange
 from parcours.agenda.workflow import ATTENDANCE_WORKFLOW
 from parcours.audit.models import AccessLog, AuditEvent
+from parcours.organisations.models import Membership
 from parcours.pathways.models import Appointment
 from parcours.plie.enums import PathwayStatus
 from parcours.territory.models import Helpdesk
@@ -382,8 +383,21 @@ def test_another_structure_sees_nothing(pathway, referent, other_referent):
     assert Attendance.objects.get(pk=attendance.pk).status == "planned"
 
 
-def test_the_team_sees_a_referents_agenda(pathway, referent, coordinator):
+def test_the_team_sees_a_referents_agenda(pathway, referent, coordinator, territory, operator):
+    # One more membership than accounts: a referent's membership id and account id then differ (the choice is
+    # the account's).
+    Membership.objects.create(user=coordinator, organisation=operator, role="dpo")
+    second = factories.UserFactory(first_name="Inès", membership=(operator, "referent"))
+    assert second.memberships.get().pk != second.pk
+    followed = factories.PathwayFactory(participant__territory=territory, participant__first_name="Yanis",
+                                        participant__last_name="Roux", operator=operator, referent=second,
+                                        active=True)
     _plan(pathway, referent, starts_at=_at(1))
-    page = _client(coordinator).get(reverse("agenda:agenda"), {"vue": "week", "referent": referent.pk,
-                                                               "date": _at(1).date().isoformat()})
-    assert page.status_code == 200 and "Léa Martin" in page.content.decode()
+    _plan(followed, second, starts_at=_at(1, 11))
+    client = _client(coordinator)
+    for chosen, shown, hidden in ((referent, "Léa Martin", "Yanis Roux"), (second, "Yanis Roux", "Léa Martin")):
+        page = client.get(reverse("agenda:agenda"), {"vue": "week", "referent": chosen.pk,
+                                                     "date": _at(1).date().isoformat()})
+        body = page.content.decode()
+        assert page.status_code == 200 and page.context["organiser"] == chosen
+        assert shown in body and hidden not in body

@@ -48,7 +48,8 @@ def _referents(user: User):
     """Whose agenda the user may choose: their own, and a team's referents for those who assign files."""
     ids = {user.pk}
     if user.can(PATHWAY_ASSIGN):
-        ids |= set(referents_assignable_by(user).values_list("pk", flat=True))
+        # The referents' memberships: their accounts are what an agenda is filtered by.
+        ids |= set(referents_assignable_by(user).values_list("user_id", flat=True))
     return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk")
 
 
