@@ -36,6 +36,7 @@ from parcours.organisations.capabilities import ACTIONS_MANAGE, ACTIONS_PROPOSE,
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Helpdesk
 
+from ..form_errors import validation_error_apply
 from ..access_log import people_shown
 from ..permissions import capability_required
 from ..submission import submit_once
@@ -43,14 +44,6 @@ from .forms import ActionForm, CatalogueFilterForm, DecisionForm, ProposeForm, S
 
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 50
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _proposed_pathway(request, raw: str | int | None = None):
@@ -117,7 +110,7 @@ def _action_form(request, action=None):
         try:
             saved = action_save(by=request.user, action=action, values=form.values())
         except ValidationError as error:
-            _errors_to_form(form, error)
+            validation_error_apply(form, error)
         else:
             messages.success(request, _("L'action est enregistrée."))
             return redirect("actions:action_detail", pk=saved.pk)
@@ -145,7 +138,7 @@ def session_add(request, pk: int):
         try:
             action_session_add(action=action, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            validation_error_apply(form, error)
         else:
             messages.success(request, _("La séance est ajoutée."))
             return redirect("actions:action_detail", pk=action.pk)
@@ -166,7 +159,7 @@ def propose(request, pk: int, pathway: int):
         try:
             positioning_propose(action=action, pathway=person, by=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _errors_to_form(form, error)
+            validation_error_apply(form, error)
         except TransitionRefused as refused:
             form.add_error(None, refused.message)
         else:

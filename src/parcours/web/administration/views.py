@@ -27,6 +27,7 @@ from parcours.programmes.models import Programme
 from parcours.programmes.services import programme_configure
 from parcours.territory.models import Territory
 
+from ..form_errors import validation_error_apply
 from ..permissions import capability_required
 from ..submission import submit_once
 from .forms import MembershipForm, NewUserForm, OrganisationForm, ProgrammeRulesForm, SearchForm, UserForm
@@ -48,11 +49,6 @@ def _reauthenticate(request, back: str):
 def _report(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @admin_only
@@ -77,7 +73,7 @@ def programme_rules(request, pk: int):
         try:
             programme_configure(programme=programme, by=request.user, values=dict(form.cleaned_data))
         except ValidationError as error:
-            _apply_errors(form, error)
+            validation_error_apply(form, error)
         else:
             messages.success(request, _("Les règles du dispositif sont enregistrées."))
             return redirect("administration:overview")
@@ -97,7 +93,7 @@ def organisation_edit(request, pk: int | None = None):
         try:
             organisation_save(organisation=organisation, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            validation_error_apply(form, error)
         else:
             messages.success(request, _("La structure « %(name)s » est enregistrée.") % {"name": organisation.name})
             return redirect("administration:overview")
@@ -146,7 +142,7 @@ def user_edit(request, pk: int | None = None):
         try:
             user_save(user=user, by=request.user, password=form.cleaned_data.get("password"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            validation_error_apply(form, error)
         else:
             messages.success(request, _("Le compte %(of_name)s est enregistré.") % {"of_name": of_name(user.get_full_name())})
             if instance is None and not form.cleaned_data.get("password"):

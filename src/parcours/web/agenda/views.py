@@ -34,6 +34,7 @@ from parcours.pathways.enums import AppointmentKind
 from parcours.programmes.registry import pathway_states_query
 from parcours.territory.models import Helpdesk
 
+from ..form_errors import validation_error_apply
 from ..access_log import people_shown
 from ..permissions import capability_required
 from ..submission import submit_once
@@ -144,7 +145,7 @@ def meeting_plan(request, pk: int):
             try:
                 meeting = services.meeting_plan(by=request.user, pathway=pathway, values=values)
             except ValidationError as error:
-                _errors(form, error, {"starts_at": "day"})
+                validation_error_apply(form, error, renames={"starts_at": "day"})
             else:
                 messages.success(request, _("Le rendez-vous du %(when)s est planifié.")
                                  % {"when": when_fr(meeting.starts_at)})
@@ -155,16 +156,6 @@ def meeting_plan(request, pk: int):
         access_log_record(user=request.user, participant_id=participant.pk, screen="meeting_plan")
     return render(request, "agenda/meeting_form.html", {"form": form, "pathway": pathway,
                                                          "participant": participant}, status=status)
-
-
-def _errors(form, error: ValidationError, renames: dict[str, str] | None = None) -> None:
-    renames = renames or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            field = renames.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _convene(request, attendance: Attendance) -> None:
@@ -280,7 +271,7 @@ def meeting_move(request, pk: int):
         services.meeting_move(meeting=meeting, by=request.user, starts_at=form.starts_at(),
                               reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        _errors(form, error, {"starts_at": "day"})
+        validation_error_apply(form, error, renames={"starts_at": "day"})
         return _refused(request, meeting, _("Le rendez-vous n'est pas déplacé."), move_form=form)
     messages.success(request, _("Le rendez-vous est déplacé au %(when)s : convoquez de nouveau les personnes.")
                      % {"when": when_fr(form.starts_at())})

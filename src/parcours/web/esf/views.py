@@ -21,7 +21,7 @@ from parcours.organisations.capabilities import ESF_MANAGE, ESF_QUESTIONNAIRE, E
 from parcours.pathways.access import pathways_visible_to
 
 from ..access_log import people_shown
-from ..pathways.views import _apply_errors as _errors   # a service's refusal onto the form's fields
+from ..form_errors import validation_error_apply
 from ..permissions import capability_required
 from ..submission import submit_once
 from . import forms
@@ -65,7 +65,7 @@ def operation_create(request):
             operation = services.operation_create(by=request.user, values=form.cleaned_data | amounts.cleaned_data,
                                                   lines=forms.plan_lines(plan))
         except ValidationError as error:
-            _errors(form, error)
+            validation_error_apply(form, error)
         else:
             messages.success(request, _("L'opération %(ref)s est créée.") % {"ref": operation.operation_ref})
             return redirect("esf:operation_detail", pk=operation.pk)
@@ -97,7 +97,7 @@ def operation_edit(request, pk: int):
             try:
                 services.operation_update(operation=operation, by=request.user, values=form.cleaned_data)
             except ValidationError as error:
-                _errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("L'opération est modifiée."))
                 return redirect("esf:operation_detail", pk=operation.pk)
@@ -125,7 +125,7 @@ def operation_amend(request, pk: int):
                                          total_eligible_cost=form.cleaned_data["total_eligible_cost"],
                                          esf_amount=form.cleaned_data["esf_amount"], lines=forms.plan_lines(plan))
             except ValidationError as error:
-                _errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("L'avenant est enregistré."))
                 return redirect("esf:operation_detail", pk=operation.pk)
@@ -210,7 +210,7 @@ def pathway_participations(request, pk: int):
                                              by=request.user, values=form.values(),
                                              sensitive=form.sensitive_values())
             except ValidationError as error:
-                _errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("La personne est entrée dans l'opération."))
                 return redirect("esf:pathway_participations", pk=pathway.pk)
@@ -240,7 +240,7 @@ def participation_edit(request, pk: int, participation_pk: int):
                 services.participation_update(participation=participation, pathway=pathway, by=request.user,
                                               values=form.values(), sensitive=form.sensitive_values())
             except ValidationError as error:
-                _errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("Le questionnaire FSE+ est enregistré."))
                 return redirect("esf:pathway_participations", pk=pathway.pk)

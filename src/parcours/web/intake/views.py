@@ -26,6 +26,7 @@ from parcours.programmes.registry import definition_of
 from parcours.plie.eligibility import SITUATION_LABELS, EligibilityInputError, eligibility_decide
 from parcours.territory.models import Territory
 
+from ..form_errors import validation_error_apply
 from ..held_files import held_files, hold_files, release_files
 from ..access_log import people_shown
 from ..permissions import capability_required
@@ -41,14 +42,6 @@ prescribing = capability_required(APPLICATION_SUBMIT)
 field_roles = capability_required(PATHWAY_READ)
 any_intake_role = capability_required(APPLICATION_READ)
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _prescribing_organisations(user):
@@ -94,7 +87,7 @@ def application_create(request):
                     signed_scan=form.cleaned_data["signed_scan"], participant=participant,
                     warn_if_sent_already=not form.cleaned_data.get("confirm_sent_again"))
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 release_files(request, APPLICATION_FILES)
                 messages.success(request, _("La candidature est transmise au PLIE."))
@@ -260,7 +253,7 @@ def reception(request, pk: int):
                 messages.error(request, refused.message)
                 return redirect("intake:reception", pk=pathway.pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("L'entretien est enregistré."))
                 return redirect("intake:reception", pk=pathway.pk)
@@ -305,7 +298,7 @@ def assessment(request, pk: int):
                 messages.error(request, refused.message)
                 return redirect("intake:assessment", pk=pathway.pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("Le bilan est enregistré."))
                 return redirect("intake:assessment", pk=pathway.pk)
@@ -331,7 +324,7 @@ def assessment_complete(request, pk: int):
         messages.error(request, _("Le bilan n'est pas clos : %(reason)s") % {"reason": refused.message})
         return _assessment_page(request, pathway, form, status=400)
     except ValidationError as error:
-        _apply_errors(form, error)
+        validation_error_apply(form, error)
         messages.error(request, _("Le bilan n'est pas clos : corrigez d'abord le formulaire."))
         return _assessment_page(request, pathway, form, status=400)
     messages.success(request, _("Le bilan est clos : le dossier sera présenté en commission d'agrément."))
@@ -373,7 +366,7 @@ def collective_entry(request):
             except TransitionRefused as refused:
                 messages.error(request, refused.message)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("L'entrée dans le PLIE par l'action collective est enregistrée."))
                 return redirect("intake:collective_entry_done", pk=pathway.pk)

@@ -37,6 +37,7 @@ from parcours.programmes.registry import criteria_catalogue, definition_of
 
 from parcours.organisations.capabilities import ESF_QUESTIONNAIRE, PATHWAY_READ, PATHWAY_WRITE, RIGHTS_MANAGE
 
+from ..form_errors import validation_error_apply
 from ..held_files import held_files, hold_files, release_files
 from .exports import caseload_file
 from ..access_log import people_shown
@@ -56,14 +57,6 @@ def _pathway(request, pk: int, queryset=None):
     base = queryset if queryset is not None else pathways_visible_to(request.user).select_related(
         "participant__territory", "referent", "operator")
     return get_object_or_404(base, pk=pk)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _detail_url(pathway) -> str:
@@ -289,7 +282,7 @@ def contract_edit(request, pk: int):
                 current = EngagementContract.objects.get(pathway=pathway)
                 form = _stale(forms.ContractForm, request, current.version, stale, directors=directors)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("Le contrat d'engagement est enregistré."))
                 return redirect(_detail_url(pathway))
@@ -345,7 +338,7 @@ def step_add(request, pk: int):
             try:
                 step = services.step_create(pathway=pathway, by=request.user, values=_step_values(form))
             except (ValidationError, TransitionRefused) as error:
-                _apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
+                validation_error_apply(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
             else:
                 message = _("L'étape est enregistrée.")
                 if hasattr(step, "followup") and step.followup.status == FollowUpStatus.OPEN:
@@ -380,7 +373,7 @@ def step_edit(request, pk: int, step_pk: int):
             except StaleObjectError as stale:
                 form = _stale(forms.StepForm, request, Step.objects.get(pk=step.pk).version, stale)
             except (ValidationError, TransitionRefused) as error:
-                _apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
+                validation_error_apply(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
             else:
                 messages.success(request, _("L'étape est modifiée."))
                 return redirect(_detail_url(pathway))
@@ -405,7 +398,7 @@ def step_end(request, pk: int, step_pk: int):
             except StaleObjectError as stale:
                 form = _stale(forms.StepEndForm, request, Step.objects.get(pk=step.pk).version, stale)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("La fin de l'étape est enregistrée."))
                 return redirect(_detail_url(pathway))
@@ -428,7 +421,7 @@ def appointment_add(request, pk: int):
             try:
                 services.appointment_create(pathway=pathway, by=request.user, values=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("Le rendez-vous est enregistré."))
                 return redirect(_detail_url(pathway))
@@ -448,7 +441,7 @@ def barrier_review_add(request, pk: int):
             try:
                 services.barrier_review_create(pathway=pathway, by=request.user, values=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("L'évaluation du frein est enregistrée."))
                 return redirect(_detail_url(pathway))
@@ -468,7 +461,7 @@ def note_add(request, pk: int):
             try:
                 services.note_create(pathway=pathway, by=request.user, body=form.cleaned_data["body"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("La note est enregistrée."))
                 return redirect(_detail_url(pathway))
@@ -494,7 +487,7 @@ def document_add(request, pk: int):
                                 kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
                                 upload=form.cleaned_data["file"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 release_files(request, DOCUMENT_FILES)
                 messages.success(request, _("Le document est enregistré."))

@@ -21,6 +21,7 @@ from parcours.privacy.rights import (
 
 from parcours.organisations.capabilities import RIGHTS_ERASE, RIGHTS_MANAGE
 
+from ..form_errors import validation_error_apply
 from ..permissions import capability_required
 from .forms import RectificationForm
 
@@ -54,14 +55,6 @@ def export(request, pk: int):
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _differences(form: RectificationForm, current: Participant) -> list[dict]:
@@ -110,7 +103,7 @@ def rectify(request, pk: int):
                 form.is_valid()
                 form.add_error(None, stale_message())
             except ValidationError as error:
-                _apply_errors(form, error)
+                validation_error_apply(form, error)
             else:
                 messages.success(request, _("Les corrections sont enregistrées."))
                 return redirect("rights:participant_rights", pk=participant.pk)
