@@ -124,7 +124,7 @@ def test_seen_records_the_held_contact_with_its_minutes(pathway, referent, helpd
     appointment = marked.appointment
     assert (marked.status, appointment.duration_minutes, appointment.summary) == ("seen", 50, "CV repris.")
     assert (appointment.date, appointment.place, appointment.mode) == (
-        timezone.localdate() - timedelta(days=1), "Maison de l'emploi Nord", "in_person")
+        timezone.localdate() - timedelta(days=1), "Maison de l'emploi Nord, 1 place Nord", "in_person")
     pathway.refresh_from_db()
     assert pathway.last_contact_date == appointment.date
     # Seen once: a second click changes nothing.
@@ -272,6 +272,14 @@ def test_a_programme_chooses_its_reminder_days(pathway, referent):
     programme.parameters["reminder_days_before"] = 5
     programme.save()
     assert len(services.reminders_due(now=timezone.now())) == 1
+    # At most a fortnight: 30 reads as 14 (the appointment in 20 days waits, the one in 10 days is due).
+    programme.parameters["reminder_days_before"] = 30
+    programme.save()
+    _plan(pathway, referent, starts_at=_at(20))
+    _plan(pathway, referent, starts_at=_at(10))
+    due = services.reminders_due(now=timezone.now())
+    assert sorted(timezone.localdate(a.meeting.starts_at) for a in due) == [
+        timezone.localdate(_at(1)), timezone.localdate(_at(10))]
 
 
 def test_the_reminder_command_says_what_it_sent(pathway, referent):

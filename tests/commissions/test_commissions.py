@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.core.pdf import render, story_text
 from parcours.audit.models import AccessLog
 from parcours.plie.commissions import pdf
 from parcours.plie.commissions.enums import CommissionStatus
@@ -181,12 +182,12 @@ def test_decision_record_and_letter_say_the_decisions_and_escape_names(commissio
     commission_decide(commission=commission, pathway=pathway, outcome="refused", motive="Hors territoire",
                       by=coordinator)
     decisions = commission_decisions(commission)
-    record = pdf.story_text(pdf.decision_record_story(commission, decisions))
+    record = story_text(pdf.decision_record_story(commission, decisions))
     assert "<SCRIPT>DUPONT & FILS</SCRIPT> Z." in record
     assert "Refusé" in record and "Hors territoire" in record and "secret professionnel partagé" in record
-    letter = pdf.story_text(pdf.prescriber_letter_story(decisions[0]))
+    letter = story_text(pdf.prescriber_letter_story(decisions[0]))
     assert pathway.application.prescriber_organisation.name in letter and "Refusé" in letter
-    assert pdf.render(pdf.decision_record_story(commission, decisions)).startswith(b"%PDF")
+    assert render(pdf.decision_record_story(commission, decisions)).startswith(b"%PDF")
 
 
 # --- pages ------------------------------------------------------------------------------------------------

@@ -7,18 +7,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .enums import AttendanceStatus
 from .models import Meeting
-
-
-def _location(meeting: Meeting) -> str:
-    if meeting.helpdesk_id and meeting.helpdesk:
-        parts = [meeting.helpdesk.name, meeting.helpdesk.address, meeting.place]
-    else:
-        parts = [meeting.place]
-    return ", ".join(p for p in parts if p)
 
 
 def _event(meeting: Meeting, *, summary: str, description: str, cancelled: bool = False) -> Event:
@@ -33,9 +26,8 @@ def _event(meeting: Meeting, *, summary: str, description: str, cancelled: bool 
     event.add("sequence", meeting.changes.count() if changes is None else changes)
     if description:
         event.add("description", description)
-    location = _location(meeting)
-    if location:
-        event.add("location", location)
+    if meeting.location_label:
+        event.add("location", meeting.location_label)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
@@ -50,9 +42,9 @@ def _calendar() -> Calendar:
 def meeting_calendar(meeting: Meeting, *, for_person) -> bytes:
     """The person's own file: the subject and the place, their referent; nothing of anybody else."""
     calendar = _calendar()
-    organiser = meeting.organiser.get_full_name()
-    calendar.add_component(_event(meeting, summary=meeting.subject,
-                                  description=f"Rendez-vous avec {organiser} ({meeting.organisation.name})"))
+    description = _("Rendez-vous avec %(who)s (%(organisation)s)") % {
+        "who": meeting.organiser.get_full_name(), "organisation": meeting.organisation.name}
+    calendar.add_component(_event(meeting, summary=meeting.subject, description=description))
     return calendar.to_ical()
 
 

@@ -31,10 +31,7 @@ def where_fr(meeting: Meeting) -> str:
         return _("par téléphone : votre référent·e vous appellera")
     if meeting.mode == ContactMode.VIDEO:
         return _("en visioconférence : le lien vous sera envoyé par votre référent·e")
-    if meeting.helpdesk_id and meeting.helpdesk:
-        parts = [meeting.helpdesk.name, meeting.helpdesk.address, meeting.place]
-        return ", ".join(p for p in parts if p)
-    return meeting.place or _("lieu à confirmer avec votre référent·e")
+    return meeting.location_label or _("lieu à confirmer avec votre référent·e")
 
 
 def _contact(meeting: Meeting) -> str:
@@ -64,31 +61,22 @@ def _greeting(attendance: Attendance) -> str:
     return _("Bonjour %(name)s,") % {"name": f"{participant.first_name} {participant.last_name}".strip()}
 
 
-def convocation_mail(attendance: Attendance) -> tuple[str, str]:
+def _mail(attendance: Attendance, *, subject: str, opening: str, closing: list[str]) -> tuple[str, str]:
     meeting = attendance.meeting
-    subject = _("Convocation : rendez-vous le %(when)s") % {"when": when_fr(meeting.starts_at)}
-    body = "\n".join([
-        _greeting(attendance), "",
-        _("Vous êtes attendu·e à un rendez-vous :"), "",
-        *_lines(attendance), "",
-        _contact(meeting), "",
-        _("Le fichier joint ajoute ce rendez-vous à votre agenda."), "",
-        meeting.organisation.name,
-    ])
-    return subject, body
+    body = "\n".join([_greeting(attendance), "", opening, "", *_lines(attendance), "", _contact(meeting), "",
+                      *closing, meeting.organisation.name])
+    return subject % {"when": when_fr(meeting.starts_at)}, body
+
+
+def convocation_mail(attendance: Attendance) -> tuple[str, str]:
+    return _mail(attendance, subject=_("Convocation : rendez-vous le %(when)s"),
+                 opening=_("Vous êtes attendu·e à un rendez-vous :"),
+                 closing=[_("Le fichier joint ajoute ce rendez-vous à votre agenda."), ""])
 
 
 def reminder_mail(attendance: Attendance) -> tuple[str, str]:
-    meeting = attendance.meeting
-    subject = _("Rappel : rendez-vous le %(when)s") % {"when": when_fr(meeting.starts_at)}
-    body = "\n".join([
-        _greeting(attendance), "",
-        _("Nous vous rappelons votre rendez-vous :"), "",
-        *_lines(attendance), "",
-        _contact(meeting), "",
-        meeting.organisation.name,
-    ])
-    return subject, body
+    return _mail(attendance, subject=_("Rappel : rendez-vous le %(when)s"),
+                 opening=_("Nous vous rappelons votre rendez-vous :"), closing=[])
 
 
 def convocation_letter_story(attendance: Attendance) -> list:

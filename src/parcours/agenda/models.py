@@ -58,6 +58,13 @@ class Meeting(TimeStamped):
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    @property
+    def location_label(self) -> str:
+        """Where, in one line: the helpdesk with its address and the detail typed, or the place typed."""
+        helpdesk = self.helpdesk if self.helpdesk_id else None
+        parts = [helpdesk.name, helpdesk.address, self.place] if helpdesk else [self.place]
+        return ", ".join(p for p in parts if p)
+
 
 class Attendance(TimeStamped):
     """One person expected at a meeting, their status (a workflow: agenda/workflow.py) and the contact it became."""

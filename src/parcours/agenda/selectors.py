@@ -30,13 +30,17 @@ def _with_people(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
                                        .order_by("pathway__participant__last_name", "pk"))))
 
 
-def agenda_meetings(*, user: User, first: date, last: date, organiser: User | None = None) -> QuerySet[Meeting]:
+def agenda_window(*, user: User, first: date, last: date, organiser: User | None = None) -> QuerySet[Meeting]:
     """The meetings the user sees between two days (both included), of one organiser or of all they see."""
     start, end = day_bounds(first, last)
     meetings = meetings_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end)
-    if organiser is not None:
-        meetings = meetings.filter(organiser=organiser)
-    return _with_people(meetings).order_by("starts_at", "pk")
+    return meetings if organiser is None else meetings.filter(organiser=organiser)
+
+
+def agenda_meetings(*, user: User, first: date, last: date, organiser: User | None = None) -> QuerySet[Meeting]:
+    """The same, with their people, for display."""
+    return _with_people(agenda_window(user=user, first=first, last=last, organiser=organiser)).order_by("starts_at",
+                                                                                                          "pk")
 
 
 def meeting_with_people(*, user: User, pk: int) -> Meeting:

@@ -35,15 +35,18 @@ logger = logging.getLogger("parcours.agenda")
 
 MEETING_FIELDS = ["starts_at", "duration_minutes", "kind", "mode", "helpdesk_id", "place", "subject"]
 # How many days before a planned appointment the reminder goes, unless the programme says otherwise
-# (its parameters' "reminder_days_before"; 0 switches reminders off).
+# (its parameters' "reminder_days_before"; 0 switches reminders off; at most a fortnight).
 DEFAULT_REMINDER_DAYS = 2
+MAX_REMINDER_DAYS = 14
 # A planned appointment lies at most this far ahead (a typing error in the year would hide it from every view).
 PLANNING_HORIZON_DAYS = 366
 
 
 def reminder_days(pathway: Pathway) -> int:
     value = (pathway.programme.parameters or {}).get("reminder_days_before", DEFAULT_REMINDER_DAYS)
-    return value if isinstance(value, int) and value >= 0 else DEFAULT_REMINDER_DAYS
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return DEFAULT_REMINDER_DAYS
+    return min(value, MAX_REMINDER_DAYS)
 
 
 def _pathway_check(pathway: Pathway, by: User) -> None:
@@ -53,15 +56,15 @@ def _pathway_check(pathway: Pathway, by: User) -> None:
                                 "« %(state)s ».") % {"state": pathway.get_status_display()})
 
 
-def _when_check(starts_at: datetime | None, *, field: str = "starts_at") -> None:
+def _when_check(starts_at: datetime | None) -> None:
     now = timezone.now()
     if starts_at is None:
-        raise ValidationError({field: [_("Début : ce champ est obligatoire.")]})
+        raise ValidationError({"starts_at": [_("Début : ce champ est obligatoire.")]})
     if starts_at < now - timedelta(minutes=5):
-        raise ValidationError({field: [_("Début : un rendez-vous se planifie à venir ; un rendez-vous déjà tenu "
+        raise ValidationError({"starts_at": [_("Début : un rendez-vous se planifie à venir ; un rendez-vous déjà tenu "
                                          "s'enregistre dans le dossier (« Enregistrer un rendez-vous tenu »).")]})
     if starts_at > now + timedelta(days=PLANNING_HORIZON_DAYS):
-        raise ValidationError({field: [_("Début : au plus un an à l'avance.")]})
+        raise ValidationError({"starts_at": [_("Début : au plus un an à l'avance.")]})
 
 
 def _audit(by: Any, action: str, obj: Any, participant_id: int | None, before: dict | None = None,
@@ -220,9 +223,11 @@ def convocation_record(*, attendance: Attendance, by: User, channel: str) -> Non
 
 def reminders_due(*, now: datetime) -> list[Attendance]:
     """Planned attendances whose reminder is due now: within the programme's days before, not yet reminded, with
-    an e-mail address; at most a fortnight ahead is read (no programme reminds earlier)."""
+    an e-mail address. The programme's days are a parameter of each row's programme: the database reads the
+    furthest window, each row is then kept or not."""
     rows = (Attendance.objects.filter(status=AttendanceStatus.PLANNED, reminded_at__isnull=True,
-                                      meeting__starts_at__gt=now, meeting__starts_at__lte=now + timedelta(days=15))
+                                      meeting__starts_at__gt=now,
+                                      meeting__starts_at__lte=now + timedelta(days=MAX_REMINDER_DAYS + 1))
             .exclude(pathway__participant__email="")
             .select_related("meeting__helpdesk", "meeting__organiser", "meeting__organisation",
                             "pathway__participant", "pathway__programme"))
@@ -237,20 +242,18 @@ def reminders_due(*, now: datetime) -> list[Attendance]:
 
 def reminders_send(*, now: datetime | None = None) -> tuple[int, int]:
     """Send the reminders due; returns (sent, failed). A failed one is tried again at the next run."""
-    from parcours.core.workflow import SystemActor
-
     from .letters import reminder_mail
 
     now = now or timezone.now()
     sent = failed = 0
-    actor = SystemActor("reminders", _("Rappels automatiques"))
     for attendance in reminders_due(now=now):
         subject, body = reminder_mail(attendance)
         if _send(attendance=attendance, subject=subject, body=body, what="reminder"):
             with transaction.atomic():
                 Attendance.objects.filter(pk=attendance.pk).update(reminded_at=now)
+                # No actor: the daily command sends it.
                 audit_record(actor=None, action="attendance.remind", obj=attendance,
-                             participant_id=attendance.pathway.participant_id, after={"by": str(actor)})
+                             participant_id=attendance.pathway.participant_id, after={"channel": "email"})
             sent += 1
         else:
             failed += 1

@@ -53,7 +53,7 @@ def _effect_seen(attendance: Attendance, payload: Seen, by: Any) -> None:
         attendance.appointment = appointment_create(pathway=attendance.pathway, by=by, values={
             "date": timezone.localdate(meeting.starts_at), "kind": meeting.kind, "mode": meeting.mode,
             "duration_minutes": payload.duration_minutes or meeting.duration_minutes,
-            "place": meeting.helpdesk.name if meeting.helpdesk_id and meeting.helpdesk else meeting.place,
+            "place": meeting.location_label[:200],
             "summary": payload.summary,
         })
     except ValidationError as error:

@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from parcours.core.french import of_name
-from parcours.core.pdf import render, story_text, text  # noqa: F401 -- the commission's views render with it
+from parcours.core.pdf import text
 from parcours.organisations.enums import OrganisationKind
 from parcours.organisations.models import Organisation
 

@@ -94,14 +94,13 @@ class AttendeeForm(BaseForm):
                                                               f"{p.participant.first_name} (n° {p.pk})"
 
 
-class AgendaFilterForm(forms.Form):
+class AgendaFilterForm(BaseForm):
     vue = forms.ChoiceField(label=_("Affichage"), choices=AgendaView.choices, required=False)
     date = forms.DateField(label=_("À partir du"), widget=DateInput(), required=False)
     referent = forms.ModelChoiceField(label=_("Référent·e"), queryset=None, required=False,
                                       empty_label=_("— tous ceux que je vois —"))
 
     def __init__(self, *args, referents, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = referents
         self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.email

@@ -22,7 +22,7 @@ from parcours.agenda.access import attendances_writable_by
 from parcours.agenda.enums import AgendaView, AttendanceStatus, ConvocationChannel
 from parcours.agenda.letters import convocation_letter_story, when_fr
 from parcours.agenda.models import Attendance, Meeting
-from parcours.agenda.selectors import agenda_meetings, attendance_figures, meeting_with_people
+from parcours.agenda.selectors import agenda_meetings, agenda_window, attendance_figures, meeting_with_people
 from parcours.agenda.workflow import ATTENDANCE_WORKFLOW
 from parcours.audit.services import access_log_record
 from parcours.core.pdf import render as pdf_render
@@ -94,8 +94,8 @@ def agenda(request):
     step = {AgendaView.DAY: 1, AgendaView.WEEK: 7}.get(view, LIST_DAYS)
     base = {"vue": view, "referent": organiser.pk if organiser else ""}
     # The figures of the period shown: who came, who was excused, who did not come (counted by the database).
-    figures = attendance_figures(meetings=agenda_meetings(user=request.user, first=first, last=last,
-                                                          organiser=organiser))
+    figures = attendance_figures(meetings=agenda_window(user=request.user, first=first, last=last,
+                                                        organiser=organiser))
     return render(request, "agenda/agenda.html", {
         "form": form, "view": view, "first": first, "last": last, "days": days, "page": page,
         "meetings": shown, "figures": figures, "today": today, "organiser": organiser,
@@ -154,8 +154,13 @@ def meeting_plan(request, pk: int):
                 return redirect("agenda:meeting_detail", pk=meeting.pk)
     else:
         access_log_record(user=request.user, participant_id=participant.pk, screen="meeting_plan")
-    return render(request, "agenda/meeting_form.html", {"form": form, "pathway": pathway,
-                                                         "participant": participant}, status=status)
+    # The file's form page, as for the other entries of a file.
+    return render(request, "pathways/form.html", {
+        "pathway": pathway, "participant": participant, "form": form, "title": _("Planifier un rendez-vous"),
+        "submit": _("Planifier le rendez-vous"), "back_url": reverse("pathways:pathway_detail", args=[pathway.pk]),
+        "intro": _("Un rendez-vous déjà tenu s'enregistre dans le dossier ; celui-ci est à venir : la personne reçoit "
+                   "une convocation et un rappel avant (par courriel quand elle en a un)."),
+        "multipart": False, "cnil_reminder": "", "pdf_url": "", "readonly": False}, status=status)
 
 
 def _convene(request, attendance: Attendance) -> None:
@@ -240,9 +245,7 @@ def attendance_mark(request, pk: int):
         if not form.is_valid():
             message = " ".join(f"{form.fields[f].label} : {' '.join(e)}" for f, e in form.errors.items())
             return _refused(request, _meeting(request, attendance.meeting_id), message)
-        data = {k: v for k, v in form.cleaned_data.items()}
-        if name == "seen":
-            data["summary"] = data.get("summary") or ""
+        data = dict(form.cleaned_data)
     try:
         services.attendance_mark(attendance=attendance, by=request.user, transition=name, data=data)
     except ValidationError as error:
@@ -289,7 +292,7 @@ def meeting_cancel(request, pk: int):
         count = services.meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         return _refused(request, meeting, " ".join(error.messages), cancel_form=form)
-    messages.success(request, _("Le rendez-vous est annulé (%(count)s personne(s) prévenue(s) à prévenir).")
+    messages.success(request, _("Le rendez-vous est annulé pour %(count)s personne(s) : prévenez-les.")
                      % {"count": count})
     return _back(meeting.pk)
 

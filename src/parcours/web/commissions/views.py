@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from parcours.core.pdf import render as pdf_render
 from parcours.plie.commissions import pdf
 from parcours.plie.commissions.models import CommissionDecision
 from parcours.audit.services import access_log_record
@@ -139,7 +140,7 @@ def decision_record(request, pk: int):
     decisions = list(commission_decisions(commission))
     people_shown(request, decisions, screen="commission_decision_record")
     story = pdf.decision_record_story(commission, decisions)
-    return _pdf_response(pdf.render(story), f"releve-decisions-{commission.date.isoformat()}.pdf")
+    return _pdf_response(pdf_render(story), f"releve-decisions-{commission.date.isoformat()}.pdf")
 
 
 @capability_required(COMMISSION_PLAN)
@@ -152,5 +153,5 @@ def prescriber_letter(request, pk: int):
         pk=pk)
     access_log_record(user=request.user, participant_id=decision.pathway.participant_id,
                       screen="commission_prescriber_letter")
-    return _pdf_response(pdf.render(pdf.prescriber_letter_story(decision)),
+    return _pdf_response(pdf_render(pdf.prescriber_letter_story(decision)),
                          f"courrier-prescripteur-{decision.pathway_id}.pdf")
