@@ -409,3 +409,16 @@ def test_the_team_sees_a_referents_agenda(pathway, referent, coordinator, territ
         body = page.content.decode()
         assert page.status_code == 200 and page.context["organiser"] == chosen
         assert shown in body and hidden not in body
+
+
+def test_the_database_refuses_what_the_services_refuse(referent, operator):
+    from django.db import IntegrityError, transaction
+
+    values = {"organiser": referent, "organisation": operator, "starts_at": _at(1), "mode": "in_person"}
+    for wrong in ({"duration_minutes": 0, "subject": "Point"}, {"duration_minutes": 30, "subject": ""}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Meeting.objects.create(**values, **wrong)
+    meeting = Meeting.objects.create(**values, duration_minutes=30, subject="Point")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MeetingChange.objects.create(meeting=meeting, previous_starts_at=_at(1), new_starts_at=_at(2), reason="",
+                                     by=referent)

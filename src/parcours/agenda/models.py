@@ -47,6 +47,7 @@ class Meeting(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gte=1, duration_minutes__lte=MAX_MEETING_MINUTES),
                                    name="meeting_duration_range"),
+            models.CheckConstraint(condition=~Q(subject=""), name="meeting_subject_required"),
         ]
         indexes = [models.Index(fields=["organiser", "starts_at"], name="meeting_organiser_start_idx"),
                    models.Index(fields=["organisation", "starts_at"], name="meeting_organisation_start_idx")]
@@ -113,3 +114,4 @@ class MeetingChange(models.Model):
     class Meta:
         verbose_name = _("déplacement d'un rendez-vous")
         ordering = ["at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="meeting_change_reason_required")]

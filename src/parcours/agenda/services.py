@@ -22,8 +22,7 @@ from parcours.organisations.capabilities import PATHWAY_WRITE
 from parcours.organisations.scope import memberships_with
 from parcours.pathways.enums import AppointmentKind
 from parcours.pathways.models import Pathway
-from parcours.pathways.services import pathway_writer_check
-from parcours.programmes.registry import definition_of
+from parcours.pathways.services import in_pathway_check, pathway_writer_check
 from parcours.territory.models import Helpdesk
 
 from . import ics
@@ -51,9 +50,7 @@ def reminder_days(pathway: Pathway) -> int:
 
 def _pathway_check(pathway: Pathway, by: User) -> None:
     pathway_writer_check(by, pathway)
-    if pathway.status not in definition_of(pathway).in_pathway_states:
-        raise ValidationError(_("Un rendez-vous se planifie pendant le parcours ; le dossier est à l'état "
-                                "« %(state)s ».") % {"state": pathway.get_status_display()})
+    in_pathway_check(pathway, _("Un rendez-vous"))
 
 
 def _when_check(starts_at: datetime | None) -> None:

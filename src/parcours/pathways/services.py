@@ -58,7 +58,7 @@ def pathway_lock(pathway: Pathway) -> Pathway:
     return Pathway.objects.select_for_update().get(pk=pathway.pk)
 
 
-def _check_in_pathway(pathway: Pathway, what: str) -> None:
+def in_pathway_check(pathway: Pathway, what: str) -> None:
     if pathway.status not in definition_of(pathway).in_pathway_states:
         raise ValidationError(
             _("%(what)s ne s'enregistre que pendant le parcours (en parcours ou en suivi dans l'emploi) ; "
@@ -134,7 +134,7 @@ def step_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Step:
     pathway_writer_check(by, pathway)
     with transaction.atomic():
         locked = pathway_lock(pathway)
-        _check_in_pathway(locked, _("Une étape"))
+        in_pathway_check(locked, _("Une étape"))
         step = Step(pathway=locked, **{k: v for k, v in values.items() if k in STEP_FIELDS})
         step.employer_siret = plausibility.siret_compact(step.employer_siret)
         _check_step(locked, step, today=timezone.localdate())
@@ -150,7 +150,7 @@ def step_update(*, step: Step, by, values: dict[str, Any], expected_version: int
     pathway_writer_check(by, step.pathway)
     with transaction.atomic():
         locked = pathway_lock(step.pathway)
-        _check_in_pathway(locked, _("Une étape"))
+        in_pathway_check(locked, _("Une étape"))
         current = Step.objects.select_for_update().get(pk=step.pk)
         before = model_snapshot(current, STEP_FIELDS)
         for name in STEP_FIELDS:
@@ -173,7 +173,7 @@ def step_end(*, step: Step, by, end_date: date, expected_version: int) -> Step:
     pathway_writer_check(by, step.pathway)
     with transaction.atomic():
         locked = pathway_lock(step.pathway)
-        _check_in_pathway(locked, _("La fin d'une étape"))
+        in_pathway_check(locked, _("La fin d'une étape"))
         current = Step.objects.select_for_update().get(pk=step.pk)
         change_check = definition_of(locked).step_change_check
         if change_check is not None:
@@ -201,7 +201,7 @@ def appointment_create(*, pathway: Pathway, by, values: dict[str, Any]) -> Appoi
     pathway_writer_check(by, pathway)
     with transaction.atomic():
         locked = pathway_lock(pathway)
-        _check_in_pathway(locked, _("Un rendez-vous"))
+        in_pathway_check(locked, _("Un rendez-vous"))
         appointment = Appointment(pathway=locked, referent=by,
                                   **{k: v for k, v in values.items() if k in APPOINTMENT_FIELDS})
         errors: dict[str, list[str]] = {}
