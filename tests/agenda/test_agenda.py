@@ -387,7 +387,7 @@ def test_another_structure_sees_nothing(pathway, referent, other_referent):
                        {"transition": "cancel", "reason": "x"}).status_code == 404
     assert client.get(reverse("agenda:convocation_pdf", args=[attendance.pk])).status_code == 404
     page = client.get(reverse("agenda:agenda"), {"vue": "list", "referent": ""})
-    assert "Martin" not in page.content.decode()
+    assert "Léa Martin" not in page.content.decode() and "Point sur la recherche" not in page.content.decode()
     assert Attendance.objects.get(pk=attendance.pk).status == "planned"
 
 

@@ -106,7 +106,8 @@ def format_violations(violations: list[dict], *, context: str, url: str) -> str:
 # Python's, "none" could be a name), « de » before a vowel (« Candidature de Élodie »), a label said twice.
 ENGLISH_WORDS = re.compile(r"\b(?:None|True|False|null|undefined|submit|Submit|Page not found|Not Found|Forbidden|"
                            r"Server Error|Bad Request|This field is required|Enter a valid)\b")
-MISSING_ELISION = re.compile(r"(?<![\w-])[Dd]e (?=[AEIOUYÉÈÊÀÂÎÔaeiouyéèêàâîô])")
+# « De » with a capital only where a sentence starts: inside a line it is a surname's particle (Claire De Oliveira).
+MISSING_ELISION = re.compile(r"(?:(?<![\w-])de|(?:^|(?<=[.!?:] ))De) (?=[AEIOUYÉÈÊÀÂÎÔaeiouyéèêàâîô])", re.M)
 DOUBLED_LABEL = re.compile(r"(?<![\w])([A-ZÉÀ][\w'’·-]+(?: [\w'’·-]+){0,3}) : \1 :")
 
 

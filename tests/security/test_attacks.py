@@ -255,11 +255,13 @@ METACHARACTERS = ["' OR 1=1 --", "%", "_", "\\", "'; DROP TABLE participants_par
 
 @pytest.fixture
 def people(territory, operator, referent):
-    names = ["Dupont", "O'Neil", "Lefèvre"]
+    # First names fixed too: a drawn one may hold what a test types ("Gregory" holds "or").
+    names = {"Dupont": "Anne", "O'Neil": "Paul", "Lefèvre": "Léa"}
     return {name: factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory,
-                                                                                    last_name=name),
+                                                                                    last_name=name,
+                                                                                    first_name=first),
                                            active=True, operator=operator, referent=referent)
-            for name in names}
+            for name, first in names.items()}
 
 
 def _caseload_names(response) -> set[str]:
