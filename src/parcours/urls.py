@@ -18,4 +18,5 @@ urlpatterns = [
     path("clauses/", include("parcours.web.clauses.urls")),
     path("agenda/", include("parcours.web.agenda.urls")),
     path("actions/", include("parcours.web.actions.urls")),
+    path("lieux/", include("parcours.web.places.urls")),
 ]

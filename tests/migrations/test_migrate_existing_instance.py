@@ -158,11 +158,22 @@ DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column
     "territory_territory": {rule: rules_moved_to_the_plie_programme for rule in COMMON_RULES + PLIE_PARAMETERS},
     "participants_participant": {code: situation_columns_became_rows for code in SITUATION_COLUMNS},
 }
+def helpdesk_kind_from_structure(before, after):
+    kinds = {o["id"]: o["kind"] for o in after.rows("organisations_organisation")}
+    for place in after.rows("territory_helpdesk"):
+        expected = "agency" if kinds.get(place["organisation_id"]) == "plie" else "operator"
+        assert place["kind"] == expected, f"helpdesk {place['id']}"
+        assert (place["email"], place["opening_hours"], place["offer"]) == ("", "", ""), f"helpdesk {place['id']}"
+
+
 NEW_COLUMNS: dict[str, dict[str, snap.Check | None]] = {      # table -> {column: check of its values, or None}
     "pathways_pathway": {"programme_id": pathway_in_its_territory_plie, "programme_kind": pathway_in_its_territory_plie},
     "pathways_pathwaytransition": {"system_actor": transitions_keep_their_user},
     "interchange_importrun": {"heartbeat_at": None},    # empty until a task stamps it
     "intake_application": {"decision_read_at": None},   # empty until a prescriber opens the decision
+    # territory 0004: a place's kind follows its structure (the PLIE's agency), hours, offer and e-mail empty
+    "territory_helpdesk": {"kind": helpdesk_kind_from_structure, "email": None, "opening_hours": None,
+                           "offer": None},
 }
 CHANGED_COLUMNS: dict[str, dict[str, snap.Check]] = {        # table -> {column: check of the new values}
     table: {"phone": phones_in_e164(table)}

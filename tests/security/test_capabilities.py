@@ -82,6 +82,7 @@ GATES = {
     c.ACTIONS_MANAGE: ("actions:action_create", {}),
     c.ACTIONS_RUN: ("actions:operator_home", {}),
     c.ACTIONS_PROPOSE: ("actions:propose", {"pk": 1, "pathway": 1}),
+    c.PLACES_MANAGE: ("places:place_create", {}),
 }
 
 

@@ -55,6 +55,7 @@ CREATING: dict[str, str | None] = {
     "actions:action_create": "coordinator",
     "actions:session_add": None,
     "actions:propose": None,
+    "places:place_create": "coordinator",
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {

@@ -277,6 +277,12 @@ URLS: dict[str, Obj | Own | Public] = {
     "agenda:meeting_cancel": Obj("meeting", MEETING, owner="referent", payload=lambda w: {"cancel-reason": "Grève"}),
     "agenda:attendance_add": Obj("meeting", MEETING, owner="referent",
                                  payload=lambda w: {"pathway": w.collective.pk}),
+    "places:place_list": Own("the places of the user's territories; they name no person (docs/places.md)"),
+    "places:place_create": Own("a new place of the user's own territory (places.manage)"),
+    "places:place_edit": Obj("helpdesk", lambda w: {"pk": w.helpdesk.pk}, payload=lambda w: {
+        "name": "Permanence A renommée", "kind": "permanence", "organisation": w.operator_a.pk,
+        "address": "Maison de quartier A", "opening_hours": "mardi matin"},
+        known_to=SAME_TERRITORY | {"action_staff_same_territory"}),
     "agenda:attendance_mark": Obj("attendance", ATTENDANCE, owner="referent",
                                   payload=lambda w: {"transition": "excused", "reason": "Malade"}),
     "agenda:convocation_send": Obj("attendance", ATTENDANCE, owner="referent", payload=lambda w: {}),

@@ -84,6 +84,7 @@ class World:
     action: models.Model              # an action of step provider A, with a session today
     action_session: models.Model
     positioning: models.Model         # P1 on that action, started (its step on P1's pathway)
+    helpdesk: models.Model            # a permanence of territory A (its places page names no person)
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -215,8 +216,16 @@ def build_world() -> World:
         newcomer=_newcomer(operator_a),
         operation=operation, participation=participation,
         clause_contract=_clause_contract(territory_a, active.participant),
+        helpdesk=_helpdesk(territory_a, operator_a),
         **_meeting(operator_a, referent, active),
     )
+
+
+def _helpdesk(territory: Territory, operator: Organisation) -> models.Model:
+    from parcours.territory.models import Helpdesk
+
+    return Helpdesk.objects.create(territory=territory, organisation=operator, kind="permanence",
+                                   name="Permanence A", address="Maison de quartier A", opening_hours="mardi matin")
 
 
 def _meeting(operator: Organisation, referent: User, pathway: Pathway) -> dict:

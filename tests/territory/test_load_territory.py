@@ -42,7 +42,8 @@ def test_loads_the_clermont_territory():
     assert plie.name == "PLIE de Clermont Auvergne Métropole"
     ml = Organisation.objects.get(prescriber_type=PrescriberType.MISSION_LOCALE)
     assert ml.kind == OrganisationKind.PRESCRIBER
-    assert Helpdesk.objects.count() == 9
+    # the agency, the eight operators, and the Mission Locale's fifteen permanences and antennas
+    assert Helpdesk.objects.count() == 9 + 15
     infa = Helpdesk.objects.get(name="INFA Auvergne")
     assert infa.address == "107 avenue de la Libération, Clermont-Ferrand"
     assert infa.organisation.kind == OrganisationKind.OPERATOR

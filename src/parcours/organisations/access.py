@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from .capabilities import ADMINISTRATION_MANAGE, PATHWAY_ASSIGN, TERRITORY_FILES
+from parcours.territory.models import Helpdesk
+
+from .capabilities import ADMINISTRATION_MANAGE, PATHWAY_ASSIGN, PLACES_MANAGE, TERRITORY_FILES
 from .enums import Role
 from .models import Membership, User
 from .scope import territory_ids_with
@@ -29,6 +31,16 @@ def administered_territory_ids(user: User) -> set[int]:
 
 def user_territory_ids(user: User) -> set[int]:
     return {m.organisation.territory_id for m in user.scope_memberships}
+
+
+def places_visible_to(user: User) -> QuerySet[Helpdesk]:
+    """The places of the territories the user works on: where to send a person, hold a meeting, run an action.
+    They name no person, so every role of the territory reads them."""
+    return Helpdesk.objects.filter(territory_id__in=user_territory_ids(user))
+
+
+def places_managed_by(user: User) -> QuerySet[Helpdesk]:
+    return Helpdesk.objects.filter(territory_id__in=territory_ids_with(user, PLACES_MANAGE))
 
 
 def referents_of(territory_ids: Iterable[int]) -> QuerySet:

@@ -78,6 +78,9 @@ RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))
 ADMINISTRATION_MANAGE = capability_define(
     "administration.manage", _l("Administrer les comptes, les structures et les règles"))
 AUDIT_READ = capability_define("audit.read", _l("Consulter le journal des accès et le registre (DPO)"))
+# --- the territory's places (helpdesks, permanences): read by everyone working there, kept by these -------------
+PLACES_MANAGE = capability_define(
+    "places.manage", _l("Tenir à jour les lieux d'accueil et les permanences du territoire"))
 
 
 # role -> capabilities, from every grant (the house's below, the programmes' at their app's ready()).
@@ -101,5 +104,5 @@ def capabilities_of(role: str) -> frozenset[str]:
     return frozenset(_GRANTS.get(role, ()))
 
 
-capabilities_grant(Role.ADMINISTRATOR, {ADMINISTRATION_MANAGE})
+capabilities_grant(Role.ADMINISTRATOR, {ADMINISTRATION_MANAGE, PLACES_MANAGE})
 capabilities_grant(Role.DPO, {AUDIT_READ})

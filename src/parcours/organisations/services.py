@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 
-from .capabilities import ADMINISTRATION_MANAGE
+from parcours.territory.models import Helpdesk, Territory
+
+from .capabilities import ADMINISTRATION_MANAGE, PLACES_MANAGE
 from .enums import CONFIRMED_ROLES, GrantRequestState, OrganisationKind, Role
 from .models import Membership, MembershipGrantRequest, Organisation, User
 from .notifications import grant_request_notify
@@ -67,6 +69,34 @@ def user_save(*, user: User, by: User, password: str | None = None) -> User:
         audit_record(actor=by, action="user_create" if creating else "user_update", obj=user, participant_id=None,
                      before=before, after=model_snapshot(user, ["email", "first_name", "last_name", "is_active"]))
     return user
+
+
+HELPDESK_FIELDS = ["name", "kind", "address", "phone", "email", "opening_hours", "offer", "organisation_id"]
+
+
+def helpdesk_save(*, by: User, territory: Territory, values: dict, helpdesk: Helpdesk | None = None) -> Helpdesk:
+    """Create a place of `territory` (an agency, a structure's premises, a permanence) or edit `helpdesk`; the
+    actor keeps the territory's places (places.manage). `values` holds HELPDESK_FIELDS."""
+    if territory.pk not in territory_ids_with(by, PLACES_MANAGE):
+        raise ValidationError({"name": _("Vous ne tenez pas à jour les lieux de ce territoire.")})
+    if helpdesk is not None and helpdesk.territory_id != territory.pk:
+        raise ValidationError({"name": _("Ce lieu n'est pas sur ce territoire.")})
+    organisation_id = values.get("organisation_id")
+    if organisation_id is not None and not Organisation.objects.filter(pk=organisation_id,
+                                                                         territory=territory).exists():
+        raise ValidationError({"organisation": _("Structure : elle n'est pas sur le territoire de ce lieu.")})
+    place = helpdesk if helpdesk is not None else Helpdesk(territory=territory)
+    before = {name: getattr(place, name) for name in HELPDESK_FIELDS} if helpdesk is not None else {}
+    for name in HELPDESK_FIELDS:
+        value = values.get(name)
+        setattr(place, name, value.strip() if isinstance(value, str) else value)
+    place.full_clean()
+    with transaction.atomic():
+        place.save()
+        audit_record(actor=by, action="helpdesk_update" if helpdesk is not None else "helpdesk_create", obj=place,
+                     participant_id=None, before=before,
+                     after={name: getattr(place, name) for name in HELPDESK_FIELDS})
+    return place
 
 
 class ReauthenticationRequired(ValidationError):

@@ -17,10 +17,12 @@ _DECIDING = {c.PATHWAY_WRITE, c.SENSITIVE_READ, c.COMMISSION_DECIDE, c.RIGHTS_MA
 # The ESF+ money (operations, plans, completeness, claims) is the team's; the referents fill their people's
 # questionnaires, on the files they may write.
 _ESF_TEAM = {c.ESF_READ, c.ESF_MANAGE, c.ESF_QUESTIONNAIRE}
+# The team keeps the territory's places (agency, operators' premises, permanences) up to date, as the administrator.
+_PLACES = {c.PLACES_MANAGE}
 
 PLIE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset(_TEAM | _DECIDING | _ESF_TEAM),
-    Role.DIRECTOR: frozenset(_TEAM | _DECIDING | _ESF_TEAM | {c.ARCHIVE_READ}),
+    Role.COORDINATOR: frozenset(_TEAM | _DECIDING | _ESF_TEAM | _PLACES),
+    Role.DIRECTOR: frozenset(_TEAM | _DECIDING | _ESF_TEAM | _PLACES | {c.ARCHIVE_READ}),
     Role.ADMINISTRATOR: frozenset({c.REPORTING_READ}),
     Role.REFERENT: frozenset({c.PATHWAY_READ, c.PATHWAY_WRITE, c.SENSITIVE_READ, c.APPLICATION_READ,
                               c.COMMISSION_READ, c.RIGHTS_MANAGE, c.ESF_QUESTIONNAIRE}),

@@ -24,6 +24,7 @@ from parcours.core.plausibility import name_problem, phone_e164, phone_problem
 from parcours.organisations.enums import OrganisationKind, PrescriberType
 from parcours.organisations.models import Organisation
 from parcours.programmes.models import Programme
+from parcours.territory.enums import HelpdeskKind
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 from parcours.territory.sections import territory_sections
 
@@ -35,6 +36,7 @@ INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTAL_CODE_RE = re.compile(r"^\d{5}$")
 SIREN_RE = re.compile(r"^\d{9}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class TerritoryFileError(ValueError):
@@ -136,6 +138,23 @@ def _structure(errors: list[str], obj: Any, where: str, *, name_required: bool =
     return True
 
 
+# What the file may say of a place besides its name, address and phone (docs/places.md): written only when the
+# file gives it, so that hours typed in the interface survive a reload of a file that says nothing of them.
+PLACE_TEXTS = {"opening_hours": 1000, "offer": 2000, "email": 254}
+
+
+def _place(errors: list[str], obj: dict, where: str) -> None:
+    for key, max_length in PLACE_TEXTS.items():
+        _text(errors, obj, key, where, required=False, max_length=max_length)
+    email = obj.get("email")
+    if isinstance(email, str) and email and not EMAIL_RE.match(email):
+        errors.append(_("%(field)s : adresse électronique invalide") % {"field": f"{where}.email"})
+
+
+def _place_values(obj: dict, kind: str) -> dict:
+    return {"kind": kind, **{key: obj[key].strip() for key in PLACE_TEXTS if isinstance(obj.get(key), str)}}
+
+
 def _phone(number: str) -> str:
     """Stored in E.164 like every phone number (the file was checked: it parses)."""
     return phone_e164(number) if number else ""
@@ -202,13 +221,14 @@ def territory_file_check(data: Any) -> list[str]:
     if plie is not None:
         _structure(errors, plie, "plie")
         agency = plie.get("agency")
-        if agency is not None:
-            _structure(errors, agency, "plie.agency")
+        if agency is not None and _structure(errors, agency, "plie.agency"):
+            _place(errors, agency, "plie.agency")
 
     seen_names: set[str] = set()
     for i, operator in enumerate(_list(errors, data, "operators")):
         where = f"operators[{i}]"
         if _structure(errors, operator, where):
+            _place(errors, operator, where)
             name = operator.get("name")
             if isinstance(name, str) and name in seen_names:
                 errors.append(_("%(field)s : structure en double (%(name)s)") % {"field": f"{where}.name", "name": name})
@@ -217,6 +237,25 @@ def territory_file_check(data: Any) -> list[str]:
     mission_locale = _object(errors, data, "mission_locale", required=False)
     if mission_locale is not None:
         _structure(errors, mission_locale, "mission_locale")
+
+    # Permanences: places held by a structure of the file elsewhere than at its premises (docs/places.md).
+    structures = {s.get("name") for s in (plie or {}, mission_locale or {})} | seen_names
+    places = set(seen_names)
+    if plie is not None and isinstance(plie.get("agency"), dict):
+        places.add(plie["agency"].get("name"))
+    for i, permanence in enumerate(_list(errors, data, "permanences", required=False)):
+        where = f"permanences[{i}]"
+        if not _structure(errors, permanence, where):
+            continue
+        _place(errors, permanence, where)
+        name = permanence.get("name")
+        if isinstance(name, str) and name in places:
+            errors.append(_("%(field)s : lieu en double (%(name)s)") % {"field": f"{where}.name", "name": name})
+        places.add(name)
+        held_by = permanence.get("organisation")
+        if held_by not in (None, "") and held_by not in structures:
+            errors.append(_("%(field)s : structure absente du fichier (%(name)s)")
+                          % {"field": f"{where}.organisation", "name": held_by})
     for section in territory_sections():  # the parts a programme loads itself (the Mission Locale's sites)
         errors += section.check(data)
     return errors
@@ -289,7 +328,7 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
         if agency:
             _unused, outcome = _upsert(Helpdesk, {"territory": territory, "name": agency["name"]},
                                  {"address": agency.get("address", ""), "phone": _phone(agency.get("phone", "")),
-                                  "organisation": plie})
+                                  "organisation": plie, **_place_values(agency, HelpdeskKind.AGENCY)})
             report.add(_("Lieux d'accueil"), outcome)
 
         for o in data["operators"]:
@@ -301,7 +340,7 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
             # Each operator structure receives people at its own address (seed 000, "helpdesks").
             _unused, outcome = _upsert(Helpdesk, {"territory": territory, "name": o["name"]},
                                  {"address": o.get("address", ""), "phone": _phone(o.get("phone", "")),
-                                  "organisation": operator})
+                                  "organisation": operator, **_place_values(o, HelpdeskKind.OPERATOR)})
             report.add(_("Lieux d'accueil"), outcome)
 
         ml = data.get("mission_locale")
@@ -311,6 +350,13 @@ def territory_load(*, data: dict, by=None) -> tuple[Territory, LoadReport]:
                 "address": ml.get("address", ""), "phone": _phone(ml.get("phone", "")),
             })
             report.add(_("Structures"), outcome)
+        for p in data.get("permanences", []):
+            held_by = (Organisation.objects.get(territory=territory, name=p["organisation"])
+                       if p.get("organisation") else None)
+            _unused, outcome = _upsert(Helpdesk, {"territory": territory, "name": p["name"]},
+                                       {"address": p.get("address", ""), "phone": _phone(p.get("phone", "")),
+                                        "organisation": held_by, **_place_values(p, HelpdeskKind.PERMANENCE)})
+            report.add(_("Lieux d'accueil"), outcome)
         for section in territory_sections():
             section.load(territory, data, report.add)
 

@@ -14,3 +14,11 @@ class Situation(models.TextChoices):
     AAH = "aah", _("Bénéficiaire de l'AAH")
     SINGLE_PARENT = "single_parent", _("Parent isolé")
     RQTH = "rqth", _("Reconnaissance de la qualité de travailleur handicapé (RQTH)")
+
+
+class HelpdeskKind(models.TextChoices):
+    """What a place of the territory is (issue 14: the helpdesks of seed 000 and the permanences)."""
+
+    AGENCY = "agency", _("Agence du dispositif")
+    OPERATOR = "operator", _("Locaux d'une structure")
+    PERMANENCE = "permanence", _("Permanence")

@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Situation
+from .enums import HelpdeskKind, Situation
 
 
 insee_validator = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Code INSEE invalide : 5 caractères attendus."))
@@ -63,18 +63,34 @@ class Qpv(models.Model):
 
 
 class Helpdesk(models.Model):
-    """A place where people can apply or meet a referent (agency, operator, permanence)."""
+    """A place where people can apply or meet a referent: the programme's agency, a structure's premises, a
+    permanence held in a neighbourhood (seed 000's helpdesks; docs/places.md). Meetings and actions take place
+    there; the page `places:place_list` shows them to everyone working on the territory."""
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="helpdesks")
     name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de lieu"), max_length=20, choices=HelpdeskKind.choices,
+                            default=HelpdeskKind.OPERATOR)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    opening_hours = models.TextField(_("horaires d'ouverture"), blank=True,
+                                     help_text=_("Par exemple : « lundi et jeudi, 9 h – 12 h ; mercredi, 14 h – 17 h »."))
+    offer = models.TextField(_("ce qui y est proposé"), blank=True,
+                             help_text=_("Accueil, entretiens avec un·e référent·e, ateliers, accès numérique…"))
     organisation = models.ForeignKey("organisations.Organisation", verbose_name=_("structure"),
                                      null=True, blank=True, on_delete=models.SET_NULL, related_name="helpdesks")
 
     class Meta:
         verbose_name = _("lieu d'accueil")
-        ordering = ["name"]
+        ordering = ["name", "pk"]
+        constraints = [
+            # The territory file names places by their name (its loads are idempotent on it), and so do people.
+            models.UniqueConstraint(fields=["territory", "name"], name="helpdesk_name_unique_in_territory",
+                                    violation_error_message=_("Nom : un lieu de ce nom existe déjà sur le territoire.")),
+            models.CheckConstraint(condition=models.Q(kind__in=HelpdeskKind.values), name="helpdesk_kind_known"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="helpdesk_name_not_empty"),
+        ]
 
     def __str__(self) -> str:
         return self.name

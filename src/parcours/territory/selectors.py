@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .models import Territory
+from django.db.models import F, Q, QuerySet
+
+from parcours.core.textsearch import Folded, fold
+
+from .models import Helpdesk, Territory
 
 
 def territory_resolve(name: str | None) -> Territory:
@@ -23,3 +27,16 @@ def territory_resolve(name: str | None) -> Territory:
     if len(territories) > 1:
         raise ValueError("--territory : plusieurs territoires sont chargés, précisez lequel avec --territory NOM")
     return territories[0]
+
+
+def places_search(places: QuerySet[Helpdesk], *, text: str = "", kind: str = "") -> QuerySet[Helpdesk]:
+    """The places page's filters: words of the name, address or offer (case and accents ignored); a kind."""
+    places = places.annotate(folded_name=Folded(F("name")), folded_address=Folded(F("address")),
+                             folded_offer=Folded(F("offer")))
+    for word in (fold(token) for token in text.split()):
+        if word:
+            places = places.filter(Q(folded_name__contains=word) | Q(folded_address__contains=word)
+                                   | Q(folded_offer__contains=word))
+    if kind:
+        places = places.filter(kind=kind)
+    return places.select_related("organisation").order_by("name", "pk")

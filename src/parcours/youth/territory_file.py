@@ -13,7 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parcours.core.plausibility import name_problem
-from parcours.territory.models import Territory
+from parcours.organisations.enums import PrescriberType
+from parcours.organisations.models import Organisation
+from parcours.territory.enums import HelpdeskKind
+from parcours.territory.models import Helpdesk, Territory
 from parcours.territory.sections import TerritorySection
 
 from .enums import SiteKind
@@ -84,6 +87,33 @@ def sites_load(territory: Territory, data: dict[str, Any], report: Callable[[str
         site.full_clean()
         site.save()
         report(_("Lieux de la Mission Locale"), outcome)
+    _sites_as_places(territory, ml, report)
+
+
+# The sites where advisers receive young people in person are places of the territory too (docs/places.md): the
+# places page lists them beside the PLIE's. A place of that name already there (from the file's permanences, or
+# kept on the page) is left as it is.
+RECEIVING_SITES = (SiteKind.PERMANENCE, SiteKind.ANTENNA)
+
+
+def _sites_as_places(territory: Territory, ml: dict[str, Any], report: Callable[[str, str], None]) -> None:
+    sites = [item for item in ml.get("sites") or [] if item["kind"] in RECEIVING_SITES]
+    if not sites:
+        return
+    mission_locale = Organisation.objects.filter(territory=territory, name=ml.get("name"),
+                                                 prescriber_type=PrescriberType.MISSION_LOCALE).first()
+    known = set(Helpdesk.objects.filter(territory=territory, name__in=[s["name"] for s in sites])
+                .values_list("name", flat=True))
+    for item in sites:
+        if item["name"] in known:
+            report(_("Lieux d'accueil"), "unchanged")
+            continue
+        place = Helpdesk(territory=territory, name=item["name"], kind=HelpdeskKind.PERMANENCE,
+                         organisation=mission_locale)
+        place.full_clean()
+        place.save()
+        known.add(item["name"])
+        report(_("Lieux d'accueil"), "created")
 
 
 SITES_SECTION = TerritorySection(name="mission_locale.sites", check=sites_check, load=sites_load)
