@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "parcours.esf",
     "parcours.clauses",
     "parcours.actions",
+    "parcours.employers",
     "parcours.reporting",
     "parcours.demo",
     "parcours.interchange",

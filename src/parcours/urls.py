@@ -19,4 +19,5 @@ urlpatterns = [
     path("agenda/", include("parcours.web.agenda.urls")),
     path("actions/", include("parcours.web.actions.urls")),
     path("lieux/", include("parcours.web.places.urls")),
+    path("employeurs/", include("parcours.web.employers.urls")),
 ]

@@ -126,6 +126,9 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "organisations_membershipgrantrequest": None,     # requests for roles opening personal data: none before
     "accounts_formsubmission": None,      # the one-time tokens of forms sent (empty at first)
     "accounts_heldupload": None,          # files kept while a refused form is corrected (empty at first)
+    "employers_employer": None,           # the employers' portfolio, tables of its own (empty at first)
+    "employers_employercontact": None,
+    "employers_employerexchange": None,
     "esf_operation": None,                # ESF+ operations, files of their own (empty at first)
     "esf_cofinancing": None,
     "esf_referentcost": None,

@@ -92,7 +92,7 @@ OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_applicatio
                  ("api:application-detail", "prescriber"): "api_application_status"}
 
 ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
-         "action_staff")
+         "action_staff", "employer_relations")
 
 
 def _people(world) -> dict[int, tuple[str, ...]]:

@@ -23,7 +23,7 @@ from tests import factories
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorisation.md"
 ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
-         "action_staff"]
+         "action_staff", "employer_relations"]
 
 
 def _documented() -> dict[str, set[str]]:
@@ -83,6 +83,8 @@ GATES = {
     c.ACTIONS_RUN: ("actions:operator_home", {}),
     c.ACTIONS_PROPOSE: ("actions:propose", {"pk": 1, "pathway": 1}),
     c.PLACES_MANAGE: ("places:place_create", {}),
+    c.EMPLOYERS_READ: ("employers:employer_list", {}),
+    c.EMPLOYERS_MANAGE: ("employers:employer_create", {}),
 }
 
 
@@ -91,7 +93,8 @@ def one_of_each(territory, plie, operator, prescriber_org):
     mission_locale = factories.OrganisationFactory(territory=territory, prescriber=True, name="Mission Locale")
     where = {"coordinator": plie, "director": plie, "administrator": plie, "dpo": plie, "referent": operator,
              "prescriber": prescriber_org, "youth_manager": mission_locale, "facilitator": plie,
-             "action_staff": factories.OrganisationFactory(territory=territory, kind="step_provider")}
+             "action_staff": factories.OrganisationFactory(territory=territory, kind="step_provider"),
+             "employer_relations": plie}
     return {role: factories.UserFactory(membership=(where[role], role)) for role in ROLES}
 
 

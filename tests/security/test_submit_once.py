@@ -56,6 +56,9 @@ CREATING: dict[str, str | None] = {
     "actions:session_add": None,
     "actions:propose": None,
     "places:place_create": "coordinator",
+    "employers:employer_create": "employer_relations",
+    "employers:contact_add": None,
+    "employers:exchange_add": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {

@@ -117,6 +117,13 @@ def _esf_questionnaire(w: World, **values) -> dict:
             "consent_given_on": _today(), **values}
 
 
+def _employer_values(w: World) -> dict:
+    e = w.employer
+    return {"version": e.version, "siret": e.siret, "name": "Employeur A renommé", "naf_division": e.naf_division,
+            "size_band": e.size_band, "partner_status": e.partner_status}
+
+
+EMPLOYER = lambda w: {"pk": w.employer.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -277,6 +284,20 @@ URLS: dict[str, Obj | Own | Public] = {
     "agenda:meeting_cancel": Obj("meeting", MEETING, owner="referent", payload=lambda w: {"cancel-reason": "Grève"}),
     "agenda:attendance_add": Obj("meeting", MEETING, owner="referent",
                                  payload=lambda w: {"pathway": w.collective.pk}),
+    "employers:employer_list": Own("the employers of the territories where the user holds employers.read"),
+    "employers:employer_create": Own("an employer of the user's own territory (employers.manage)"),
+    "employers:employer_detail": Obj("employer", EMPLOYER, owner="employer_relations", shared=(
+        frozenset({"referent_same_territory"}), "the territory's portfolio: every referent of it reads its employers "
+                                                "(to propose people to their offers), which name no person")),
+    "employers:employer_edit": Obj("employer", EMPLOYER, owner="employer_relations", payload=_employer_values),
+    "employers:contact_add": Obj("employer", EMPLOYER, owner="employer_relations", payload=lambda w: {
+        "contact-name": "Nouveau contact", "contact-is_active": "on"}, known_to=frozenset({"referent_same_territory"})),
+    "employers:contact_edit": Obj("employer", lambda w: {"pk": w.employer.pk, "contact_pk": w.employer_contact.pk},
+                                  owner="employer_relations", payload=lambda w: {"name": "Contact A renommé"},
+                                  known_to=frozenset({"referent_same_territory"})),
+    "employers:exchange_add": Obj("employer", EMPLOYER, owner="employer_relations", payload=lambda w: {
+        "exchange-kind": "call", "exchange-date": _today(), "exchange-summary": "Appel"},
+        known_to=frozenset({"referent_same_territory"})),
     "places:place_list": Own("the places of the user's territories; they name no person (docs/places.md)"),
     "places:place_create": Own("a new place of the user's own territory (places.manage)"),
     "places:place_edit": Obj("helpdesk", lambda w: {"pk": w.helpdesk.pk}, payload=lambda w: {

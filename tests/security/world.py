@@ -46,7 +46,8 @@ ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
 # Attackers: users of other structures, each role. "same territory" users work in territory A, not in structure A.
 ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "referent_other_territory",
              "coordinator_other_territory", "director_other_territory", "administrator_other_territory",
-             "dpo_other_territory", "facilitator_other_territory", "action_staff_same_territory", "anonymous")
+             "dpo_other_territory", "facilitator_other_territory", "action_staff_same_territory",
+             "employer_relations_other_territory", "anonymous")
 SAME_TERRITORY = frozenset({"referent_same_territory", "prescriber_same_territory"})
 
 PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -85,6 +86,8 @@ class World:
     action_session: models.Model
     positioning: models.Model         # P1 on that action, started (its step on P1's pathway)
     helpdesk: models.Model            # a permanence of territory A (its places page names no person)
+    employer: models.Model            # an employer of territory A, with a contact (employer_contact)
+    employer_contact: models.Model
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -126,6 +129,7 @@ def build_world() -> World:
         "youth_manager": user(mission_locale_a, "youth_manager"),   # the Mission Locale's direction (docs/youth.md)
         "facilitator": user(plie_a, "facilitator"),
         "action_staff": user(provider_a, "action_staff"),     # runs provider A's actions (docs/actions.md)
+        "employer_relations": user(plie_a, "employer_relations"),   # keeps territory A's employers (docs/employers.md)
         # Attackers.
         "referent_same_territory": user(operator_b, "referent"),
         "prescriber_same_territory": user(prescriber_org_b, "prescriber"),
@@ -135,6 +139,7 @@ def build_world() -> World:
         "administrator_other_territory": user(plie_b, "administrator"),
         "dpo_other_territory": user(plie_b, "dpo"),
         "facilitator_other_territory": user(plie_b, "facilitator"),
+        "employer_relations_other_territory": user(plie_b, "employer_relations"),
         # Another operator's staff of the same territory: nothing of A's people, nor of provider A's actions.
         "action_staff_same_territory": user(provider_b, "action_staff"),
         "anonymous": None,
@@ -217,8 +222,17 @@ def build_world() -> World:
         operation=operation, participation=participation,
         clause_contract=_clause_contract(territory_a, active.participant),
         helpdesk=_helpdesk(territory_a, operator_a),
+        **_employer(territory_a, users["employer_relations"]),
         **_meeting(operator_a, referent, active),
     )
+
+
+def _employer(territory: Territory, officer: User) -> dict:
+    from parcours.employers.models import EmployerContact
+
+    employer = factories.EmployerFactory(territory=territory, name="Employeur A", created_by=officer)
+    return {"employer": employer,
+            "employer_contact": EmployerContact.objects.create(employer=employer, name="Contact A")}
 
 
 def _helpdesk(territory: Territory, operator: Organisation) -> models.Model:

@@ -71,6 +71,11 @@ ACTIONS_PROPOSE = capability_define("actions.propose", _l("Positionner une perso
 ACTIONS_MANAGE = capability_define("actions.manage", _l("Créer et modifier les actions du catalogue et leurs séances"))
 ACTIONS_RUN = capability_define(
     "actions.run", _l("Décider des positionnements et saisir les présences sur les actions de sa structure"))
+# --- employers (parcours.employers; grants: employers/capabilities.py) ------------------------------------------
+EMPLOYERS_READ = capability_define(
+    "employers.read", _l("Consulter les employeurs du territoire, leurs contacts et l'historique des échanges"))
+EMPLOYERS_MANAGE = capability_define(
+    "employers.manage", _l("Enregistrer et modifier les employeurs, leurs contacts et les échanges avec eux"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))

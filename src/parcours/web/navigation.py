@@ -24,6 +24,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("clauses:contract_list", _("Clauses sociales"), {c.CLAUSES_READ}, None),
     ("actions:catalogue", _("Actions"), {c.ACTIONS_READ}, None),
     ("actions:operator_home", _("Mes actions"), {c.ACTIONS_RUN}, None),
+    ("employers:employer_list", _("Employeurs"), {c.EMPLOYERS_READ}, None),
     ("places:place_list", _("Lieux d'accueil"), set(), None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]

@@ -1,0 +1,20 @@
+"""Who works with the employers (issue 15): the employer-relations officer and the PLIE's team keep the portfolio;
+referents read it (they propose people to employers' offers). Employers name no participant. Not a programme: the
+house grants these when the app is ready (apps.py)."""
+
+from __future__ import annotations
+
+from parcours.organisations import capabilities as c
+from parcours.organisations.enums import Role
+
+EMPLOYERS_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE}),
+    Role.DIRECTOR: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE}),
+    Role.EMPLOYER_RELATIONS: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE}),
+    Role.REFERENT: frozenset({c.EMPLOYERS_READ}),
+}
+
+
+def employers_capabilities_grant() -> None:
+    for role, capabilities in EMPLOYERS_CAPABILITIES.items():
+        c.capabilities_grant(role, capabilities)

@@ -1,0 +1,120 @@
+"""The employers a territory's team works with, their contacts and the history of every exchange (issue 15,
+docs/employers.md). An employer belongs to a territory: the PLIE's employer-relations officers and team keep one
+portfolio for it, whoever made the contact."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import TimeStamped
+
+from .enums import ExchangeKind, PartnerStatus, SizeBand
+from .naf import naf_divisions, naf_sections
+
+
+class Employer(TimeStamped):
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="employers")
+    siret = models.CharField(_("SIRET"), max_length=14)
+    name = models.CharField(_("raison sociale"), max_length=200)
+    naf_division = models.CharField(_("secteur d'activité (division NAF)"), max_length=2, blank=True)
+    # Follows the division (employers.services): kept as a column so that the figures group by it in the database.
+    naf_section = models.CharField(_("section NAF"), max_length=1, blank=True)
+    size_band = models.CharField(_("taille"), max_length=10, choices=SizeBand.choices, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    commune = models.ForeignKey("territory.Commune", verbose_name=_("commune"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    partner_status = models.CharField(_("relation"), max_length=10, choices=PartnerStatus.choices,
+                                      default=PartnerStatus.PROSPECT)
+    partner_since = models.DateField(_("partenaire depuis le"), null=True, blank=True)
+    notes = models.TextField(_("observations"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("employeur")
+        ordering = ["name", "pk"]
+        constraints = [
+            # One establishment, one record: a SIRET already in the portfolio is refused (duplicates).
+            models.UniqueConstraint(fields=["territory", "siret"], name="employer_siret_unique_in_territory",
+                                    violation_error_message=_("SIRET : cet établissement est déjà enregistré.")),
+            models.CheckConstraint(condition=Q(siret__regex=r"^[0-9]{14}$"), name="employer_siret_14_digits"),
+            models.CheckConstraint(condition=~Q(name=""), name="employer_name_not_empty"),
+            models.CheckConstraint(condition=Q(naf_division="") | Q(naf_division__in=list(naf_divisions())),
+                                   name="employer_naf_division_known"),
+            models.CheckConstraint(condition=Q(naf_section="") | Q(naf_section__in=list(naf_sections())),
+                                   name="employer_naf_section_known"),
+            # No section without its division, and no division without its section.
+            models.CheckConstraint(condition=Q(naf_division="", naf_section="") | (~Q(naf_division="")
+                                                                                   & ~Q(naf_section="")),
+                                   name="employer_naf_section_follows_division"),
+            models.CheckConstraint(condition=Q(size_band="") | Q(size_band__in=SizeBand.values),
+                                   name="employer_size_band_known"),
+            models.CheckConstraint(condition=Q(partner_status__in=PartnerStatus.values),
+                                   name="employer_partner_status_known"),
+            # A date of partnership only for a partner, present or former.
+            models.CheckConstraint(condition=Q(partner_since__isnull=True) | ~Q(partner_status=PartnerStatus.PROSPECT),
+                                   name="employer_partner_since_only_for_partners"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def naf_label(self) -> str:
+        division = naf_divisions().get(self.naf_division)
+        return f"{division.code} — {division.label}" if division else ""
+
+    @property
+    def naf_section_label(self) -> str:
+        return naf_sections().get(self.naf_section, "")
+
+
+class EmployerContact(TimeStamped):
+    """A person to talk to at the employer (a manager, HR); a contact who left is kept inactive, since the history
+    names them."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=200)
+    job_title = models.CharField(_("fonction"), max_length=200, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    is_active = models.BooleanField(_("toujours en poste"), default=True)
+
+    class Meta:
+        verbose_name = _("contact chez l'employeur")
+        ordering = ["-is_active", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="employer_contact_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerExchange(models.Model):
+    """One exchange with the employer: a call, a visit, an e-mail, a meeting, an event. Recorded once it happened;
+    not edited (the history is what the team did), corrected by a new one."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="exchanges")
+    kind = models.CharField(_("type d'échange"), max_length=10, choices=ExchangeKind.choices)
+    date = models.DateField(_("date"))
+    contact = models.ForeignKey(EmployerContact, verbose_name=_("contact"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="exchanges")
+    summary = models.TextField(_("compte rendu"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT,
+                           related_name="+")
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("échange avec l'employeur")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ExchangeKind.values), name="employer_exchange_kind_known"),
+            models.CheckConstraint(condition=~Q(summary=""), name="employer_exchange_summary_not_empty"),
+        ]

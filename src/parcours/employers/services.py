@@ -1,0 +1,143 @@
+"""Writes of the employers module: an employer, its contacts, the exchanges with it (docs/employers.md).
+
+Each write checks that the actor keeps the employers of that territory (`employers.manage`), validates, and
+writes its audit row in the same transaction. Employers and their contacts are not participants: the audit rows
+name no person followed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.audit.services import audit_record, model_snapshot
+from parcours.core.concurrency import save_with_version
+from parcours.core.plausibility import siret_compact, siret_problem
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE
+from parcours.organisations.scope import territory_ids_with
+from parcours.territory.models import Commune, Territory
+
+from .enums import PartnerStatus
+from .models import Employer, EmployerContact, EmployerExchange
+from .naf import naf_divisions
+
+EMPLOYER_FIELDS = ["siret", "name", "naf_division", "naf_section", "size_band", "address", "commune_id", "phone",
+                   "email", "website", "partner_status", "partner_since", "notes"]
+CONTACT_FIELDS = ["name", "job_title", "phone", "email", "is_active"]
+
+
+def _keeper_check(by, territory_id: int) -> None:
+    if territory_id not in territory_ids_with(by, EMPLOYERS_MANAGE):
+        raise ValidationError(_("Vous ne tenez pas à jour les employeurs de ce territoire."))
+
+
+def _employer_values_check(employer: Employer) -> None:
+    """The rules a form, the API and an import share; each message names its field."""
+    errors: dict[str, str] = {}
+    if problem := siret_problem(employer.siret):
+        errors["siret"] = _("SIRET : %(problem)s") % {"problem": problem}
+    if employer.naf_division and employer.naf_division not in naf_divisions():
+        errors["naf_division"] = _("Secteur d'activité : division NAF inconnue (%(code)s).") % {
+            "code": employer.naf_division}
+    if employer.partner_status == PartnerStatus.PROSPECT and employer.partner_since is not None:
+        errors["partner_since"] = _("Partenaire depuis le : à laisser vide pour un employeur à démarcher.")
+    if employer.partner_since is not None and employer.partner_since > timezone.localdate():
+        errors["partner_since"] = _("Partenaire depuis le : la date ne peut pas être dans le futur.")
+    if employer.commune_id is not None and not Commune.objects.filter(
+            pk=employer.commune_id, territory_id=employer.territory_id).exists():
+        errors["commune"] = _("Commune : elle n'est pas sur le territoire.")
+    if not errors and employer.siret:
+        twin = (Employer.objects.filter(territory_id=employer.territory_id, siret=employer.siret)
+                .exclude(pk=employer.pk).first())
+        if twin is not None:
+            errors["siret"] = _("SIRET : cet établissement est déjà enregistré (%(name)s).") % {"name": twin.name}
+    if errors:
+        raise ValidationError(errors)
+
+
+def employer_save(*, by, territory: Territory, values: dict[str, Any], employer: Employer | None = None,
+                  version: int | None = None) -> Employer:
+    """Create an employer of `territory`, or edit `employer` (from the `version` its form was read at, so that a
+    stale form is refused: core.concurrency). `values` holds EMPLOYER_FIELDS but the section, which follows the
+    division."""
+    _keeper_check(by, territory.pk)
+    if employer is not None and employer.territory_id != territory.pk:
+        raise ValidationError(_("Cet employeur n'est pas sur ce territoire."))
+    creating = employer is None
+    with transaction.atomic():
+        if employer is None:
+            employer = Employer(territory=territory, created_by=by)
+            before: dict[str, Any] = {}
+        else:
+            employer = Employer.objects.select_for_update().get(pk=employer.pk)
+            before = model_snapshot(employer, EMPLOYER_FIELDS)
+        for name in EMPLOYER_FIELDS:
+            if name in values and name != "naf_section":
+                value = values[name]
+                setattr(employer, name, value.strip() if isinstance(value, str) else value)
+        employer.siret = siret_compact(employer.siret)
+        division = naf_divisions().get(employer.naf_division)
+        employer.naf_section = division.section if division else ""
+        _employer_values_check(employer)
+        employer.full_clean(exclude=["created_by", "version"])
+        if creating:
+            employer.save()
+        else:
+            save_with_version(employer, employer.version if version is None else version, EMPLOYER_FIELDS)
+        audit_record(actor=by, action="employer_create" if creating else "employer_update", obj=employer,
+                     participant_id=None, before=before, after=model_snapshot(employer, EMPLOYER_FIELDS))
+    return employer
+
+
+def employer_contact_save(*, by, employer: Employer, values: dict[str, Any],
+                          contact: EmployerContact | None = None) -> EmployerContact:
+    """Add a contact to `employer`, or edit `contact` (a contact who left is kept, marked no longer there)."""
+    _keeper_check(by, employer.territory_id)
+    if contact is not None and contact.employer_id != employer.pk:
+        raise ValidationError(_("Ce contact n'est pas chez cet employeur."))
+    creating = contact is None
+    with transaction.atomic():
+        if contact is None:
+            contact = EmployerContact(employer=employer)
+            before: dict[str, Any] = {}
+        else:
+            contact = EmployerContact.objects.select_for_update().get(pk=contact.pk)
+            before = model_snapshot(contact, CONTACT_FIELDS)
+        for name in CONTACT_FIELDS:
+            if name in values:
+                value = values[name]
+                setattr(contact, name, value.strip() if isinstance(value, str) else value)
+        contact.full_clean()
+        contact.save()
+        audit_record(actor=by, action="employer_contact_create" if creating else "employer_contact_update",
+                     obj=contact, participant_id=None, before=before, after=model_snapshot(contact, CONTACT_FIELDS))
+    return contact
+
+
+def employer_exchange_record(*, by, employer: Employer, values: dict[str, Any]) -> EmployerExchange:
+    """Record an exchange with `employer` that took place (its date today or before); `values`: kind, date,
+    contact_id (optional, one of the employer's contacts), summary."""
+    _keeper_check(by, employer.territory_id)
+    on = values.get("date")
+    if on is None:
+        raise ValidationError({"date": _("Date : obligatoire.")})
+    exchange = EmployerExchange(employer=employer, by=by, kind=values.get("kind") or "", date=on,
+                                contact_id=values.get("contact_id"), summary=(values.get("summary") or "").strip())
+    errors: dict[str, str] = {}
+    if on > timezone.localdate():
+        errors["date"] = _("Date : un échange s'enregistre une fois qu'il a eu lieu (aujourd'hui au plus tard).")
+    if exchange.contact_id is not None and not EmployerContact.objects.filter(
+            pk=exchange.contact_id, employer=employer).exists():
+        errors["contact"] = _("Contact : il n'est pas chez cet employeur.")
+    if errors:
+        raise ValidationError(errors)
+    exchange.full_clean()
+    with transaction.atomic():
+        exchange.save()
+        audit_record(actor=by, action="employer_exchange_record", obj=exchange, participant_id=None,
+                     after=model_snapshot(exchange, ["employer_id", "kind", "date", "contact_id"]))
+    return exchange

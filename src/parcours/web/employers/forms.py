@@ -1,0 +1,81 @@
+"""Forms of the employers' pages. They parse and label; the rules live in employers.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.formfields import EventDateField, NameField, PhoneField, SiretField
+from parcours.employers.enums import ExchangeKind, PartnerStatus, SizeBand
+from parcours.employers.naf import naf_division_choices, naf_sections
+
+from ..pathways.forms import BaseForm, DateInput
+
+
+class EmployerFilterForm(BaseForm):
+    q = forms.CharField(label=_("Raison sociale ou SIRET"), required=False, max_length=100)
+    section = forms.ChoiceField(label=_("Secteur d'activité (section NAF)"), required=False)
+    size_band = forms.ChoiceField(label=_("Taille"), required=False,
+                                  choices=[("", _("Toutes les tailles"))] + list(SizeBand.choices))
+    partner_status = forms.ChoiceField(label=_("Relation"), required=False,
+                                       choices=[("", _("Toutes les relations"))] + list(PartnerStatus.choices))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", _("Tous les secteurs"))] + [
+            (code, f"{code} — {label}") for code, label in naf_sections().items()]
+
+
+class EmployerForm(BaseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    siret = SiretField(label=_("SIRET"), help_text=_("Les 14 chiffres de l'établissement ; les espaces sont acceptés."))
+    name = NameField(label=_("Raison sociale"), max_length=200)
+    naf_division = forms.ChoiceField(label=_("Secteur d'activité (division NAF)"), required=False)
+    size_band = forms.ChoiceField(label=_("Taille"), required=False,
+                                  choices=[("", _("Non renseignée"))] + list(SizeBand.choices))
+    address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=None, required=False,
+                                     empty_label=_("Hors du territoire ou non renseignée"))
+    phone = PhoneField(label=_("Téléphone"), required=False)
+    email = forms.EmailField(label=_("Adresse électronique"), required=False)
+    website = forms.URLField(label=_("Site internet"), required=False, assume_scheme="https")
+    partner_status = forms.ChoiceField(label=_("Relation"), choices=PartnerStatus.choices)
+    partner_since = EventDateField(label=_("Partenaire depuis le"), required=False, widget=DateInput())
+    notes = forms.CharField(label=_("Observations"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["naf_division"].choices = [("", _("Non renseigné"))] + naf_division_choices()
+        self.fields["commune"].queryset = communes
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        commune = data.pop("commune")
+        return {**data, "commune_id": commune.pk if commune else None}
+
+
+class ContactForm(BaseForm):
+    name = NameField(label=_("Nom et prénom"), max_length=200)
+    job_title = forms.CharField(label=_("Fonction"), max_length=200, required=False)
+    phone = PhoneField(label=_("Téléphone"), required=False)
+    email = forms.EmailField(label=_("Adresse électronique"), required=False)
+    is_active = forms.BooleanField(label=_("Toujours en poste"), required=False, initial=True)
+
+
+class ExchangeForm(BaseForm):
+    kind = forms.ChoiceField(label=_("Type d'échange"), choices=ExchangeKind.choices)
+    date = EventDateField(label=_("Date"), widget=DateInput())
+    contact = forms.ModelChoiceField(label=_("Avec"), queryset=None, required=False,
+                                     empty_label=_("Aucun contact en particulier"))
+    summary = forms.CharField(label=_("Compte rendu"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        contact = data.pop("contact")
+        return {**data, "contact_id": contact.pk if contact else None}

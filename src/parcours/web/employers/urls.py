@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "employers"
+urlpatterns = [
+    path("", views.employer_list, name="employer_list"),
+    path("nouveau/", views.employer_create, name="employer_create"),
+    path("<int:pk>/", views.employer_detail, name="employer_detail"),
+    path("<int:pk>/modifier/", views.employer_edit, name="employer_edit"),
+    path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
+    path("<int:pk>/echanges/", views.exchange_add, name="exchange_add"),
+]

@@ -1,0 +1,177 @@
+"""The employers' pages (docs/employers.md): the territory's portfolio, an employer with its contacts and the
+history of the exchanges, and the forms of those who keep it (`employers.manage`). No page shows a participant."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from parcours.core.concurrency import StaleObjectError
+from parcours.employers.access import employers_managed_by, employers_visible_to
+from parcours.employers.models import Employer
+from parcours.employers.selectors import employer_exchanges, employers_search
+from parcours.employers.services import employer_contact_save, employer_exchange_record, employer_save
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_READ
+from parcours.organisations.scope import territory_ids_with
+from parcours.territory.models import Commune, Territory
+
+from ..form_errors import validation_error_apply
+from ..permissions import capability_required
+from ..submission import submit_once
+from .forms import ContactForm, EmployerFilterForm, EmployerForm, ExchangeForm
+
+PAGE_SIZE = 25
+EXCHANGES_PAGE_SIZE = 20
+EMPLOYER_FORM_FIELDS = ["siret", "name", "naf_division", "size_band", "address", "phone", "email", "website",
+                        "partner_status", "partner_since", "notes"]
+
+
+@capability_required(EMPLOYERS_READ)
+@require_safe
+def employer_list(request):
+    form = EmployerFilterForm(request.GET or None)
+    filters: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"text": data["q"], "section": data["section"], "size_band": data["size_band"],
+                   "partner_status": data["partner_status"]}
+    employers = employers_search(employers_visible_to(request.user), **filters)
+    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(request, "employers/list.html", {
+        "form": form, "page": page, "query": "&" + urlencode(kept) if kept else "",
+        "can_manage": bool(territory_ids_with(request.user, EMPLOYERS_MANAGE))})
+
+
+def _employer_form_page(request, *, territory: Territory, employer: Employer | None = None):
+    communes = Commune.objects.filter(territory=territory).order_by("name", "pk")
+    if request.method == "POST":
+        form = EmployerForm(request.POST, communes=communes)
+        if form.is_valid():
+            try:
+                saved = employer_save(by=request.user, territory=territory, employer=employer, values=form.values(),
+                                      version=form.cleaned_data["version"])
+            except StaleObjectError as stale:
+                data = request.POST.copy()
+                data["version"] = str(Employer.objects.get(pk=employer.pk).version)   # type: ignore[union-attr]
+                form = EmployerForm(data, communes=communes)
+                form.is_valid()
+                form.add_error(None, str(stale))
+            except ValidationError as error:
+                validation_error_apply(form, error)
+            else:
+                messages.success(request, _("L'employeur est enregistré."))
+                return redirect("employers:employer_detail", pk=saved.pk)
+    else:
+        initial: dict = {"partner_status": "prospect"}
+        if employer is not None:
+            initial = {name: getattr(employer, name) for name in EMPLOYER_FORM_FIELDS}
+            initial |= {"commune": employer.commune_id, "version": employer.version}
+        form = EmployerForm(initial=initial, communes=communes)
+    return render(request, "employers/form.html", {"form": form, "employer": employer},
+                  status=400 if request.method == "POST" else 200)
+
+
+@capability_required(EMPLOYERS_MANAGE)
+@submit_once
+def employer_create(request):
+    # An instance serving several territories: the employer goes to the first the user keeps (their structure's).
+    territory = Territory.objects.filter(pk__in=territory_ids_with(request.user, EMPLOYERS_MANAGE)).order_by(
+        "pk").first()
+    if territory is None:
+        raise Http404
+    return _employer_form_page(request, territory=territory)
+
+
+@capability_required(EMPLOYERS_MANAGE)
+def employer_edit(request, pk: int):
+    employer = get_object_or_404(employers_managed_by(request.user).select_related("territory"), pk=pk)
+    return _employer_form_page(request, territory=employer.territory, employer=employer)
+
+
+def _detail_page(request, employer: Employer):
+    can_manage = employer.territory_id in territory_ids_with(request.user, EMPLOYERS_MANAGE)
+    contacts = list(employer.contacts.order_by("-is_active", "name", "pk"))
+    exchanges = Paginator(employer_exchanges(employer), EXCHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    if can_manage:
+        active = employer.contacts.filter(is_active=True).order_by("name", "pk")
+        contact_form = ContactForm(initial={"is_active": True}, prefix="contact")
+        exchange_form = ExchangeForm(contacts=active, initial={"date": timezone.localdate()}, prefix="exchange")
+    else:
+        contact_form = exchange_form = None
+    return render(request, "employers/detail.html", {
+        "employer": employer, "contacts": contacts, "exchanges": exchanges, "can_manage": can_manage,
+        "contact_form": contact_form, "exchange_form": exchange_form})
+
+
+@capability_required(EMPLOYERS_READ)
+@require_safe
+def employer_detail(request, pk: int):
+    employer = get_object_or_404(employers_visible_to(request.user).select_related("commune", "territory"), pk=pk)
+    return _detail_page(request, employer)
+
+
+def _item_page(request, employer: Employer, form, *, title: str, submit: str):
+    """A form of the employer's page on a page of its own (opened from a phone, or sent back with its errors)."""
+    return render(request, "employers/item_form.html", {"employer": employer, "form": form, "title": title,
+                                                        "submit": submit},
+                  status=400 if request.method == "POST" else 200)
+
+
+@capability_required(EMPLOYERS_MANAGE)
+@submit_once
+def contact_add(request, pk: int):
+    employer = get_object_or_404(employers_managed_by(request.user), pk=pk)
+    form = ContactForm(request.POST or None, prefix="contact", initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer_contact_save(by=request.user, employer=employer, values=form.cleaned_data)
+        except ValidationError as error:
+            validation_error_apply(form, error)
+        else:
+            messages.success(request, _("Le contact est ajouté."))
+            return redirect("employers:employer_detail", pk=employer.pk)
+    return _item_page(request, employer, form, title=_("Ajouter un contact"), submit=_("Ajouter le contact"))
+
+
+@capability_required(EMPLOYERS_MANAGE)
+def contact_edit(request, pk: int, contact_pk: int):
+    employer = get_object_or_404(employers_managed_by(request.user), pk=pk)
+    contact = get_object_or_404(employer.contacts, pk=contact_pk)
+    form = ContactForm(request.POST or None, initial={
+        "name": contact.name, "job_title": contact.job_title, "phone": contact.phone, "email": contact.email,
+        "is_active": contact.is_active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer_contact_save(by=request.user, employer=employer, contact=contact, values=form.cleaned_data)
+        except ValidationError as error:
+            validation_error_apply(form, error)
+        else:
+            messages.success(request, _("Le contact est enregistré."))
+            return redirect("employers:employer_detail", pk=employer.pk)
+    return render(request, "employers/contact_form.html", {"form": form, "employer": employer, "contact": contact},
+                  status=400 if request.method == "POST" else 200)
+
+
+@capability_required(EMPLOYERS_MANAGE)
+@submit_once
+def exchange_add(request, pk: int):
+    employer = get_object_or_404(employers_managed_by(request.user), pk=pk)
+    form = ExchangeForm(request.POST or None, contacts=employer.contacts.filter(is_active=True).order_by("name", "pk"),
+                        prefix="exchange", initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer_exchange_record(by=request.user, employer=employer, values=form.values())
+        except ValidationError as error:
+            validation_error_apply(form, error)
+        else:
+            messages.success(request, _("L'échange est enregistré."))
+            return redirect("employers:employer_detail", pk=employer.pk)
+    return _item_page(request, employer, form, title=_("Enregistrer un échange"), submit=_("Enregistrer l'échange"))
