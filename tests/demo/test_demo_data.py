@@ -180,6 +180,7 @@ def test_demo_accounts_log_in_with_their_roles(demo, client):
         "referent.inserfac@demo.parcours.fr": ({Role.REFERENT}, "INSERFAC"),
         "prescriptrice.ccas@demo.parcours.fr": ({Role.PRESCRIBER}, "CCAS de Clermont-Ferrand"),
         "admin@demo.parcours.fr": ({Role.ADMINISTRATOR}, "PLIE de Clermont Auvergne Métropole"),
+        "relation.entreprises@demo.parcours.fr": ({Role.EMPLOYER_RELATIONS}, "PLIE de Clermont Auvergne Métropole"),
     }
     assert set(expected) == {a["email"] for a in DEMO_ACCOUNTS}
     for email, (roles, organisation) in expected.items():
@@ -210,3 +211,16 @@ def test_if_empty_does_nothing_when_people_exist(demo):
     out = run("--if-empty")
     assert "existent déjà" in out
     assert (Participant.objects.count(), Pathway.objects.count(), User.objects.count()) == before
+
+
+def test_the_demo_holds_an_employer_portfolio(demo):
+    from parcours.employers.models import Employer, EmployerExchange
+    from parcours.employers.naf import naf_divisions
+    from stdnum.fr import siret
+
+    employers = list(Employer.objects.all())
+    assert len(employers) == 18
+    assert all(siret.is_valid(e.siret) and naf_divisions()[e.naf_division].section == e.naf_section
+               for e in employers)
+    assert {e.partner_status for e in employers} >= {"partner", "prospect"}
+    assert EmployerExchange.objects.filter(by__email="relation.entreprises@demo.parcours.fr").exists()

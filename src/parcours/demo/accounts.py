@@ -11,4 +11,5 @@ DEMO_ACCOUNTS = [
     {"email": "referent.inserfac@demo.parcours.fr", "role": _("Référent de parcours, INSERFAC")},
     {"email": "prescriptrice.ccas@demo.parcours.fr", "role": _("Prescriptrice, CCAS de Clermont-Ferrand")},
     {"email": "admin@demo.parcours.fr", "role": _("Administratrice")},
+    {"email": "relation.entreprises@demo.parcours.fr", "role": _("Chargée de relation entreprise (PLIE)")},
 ]

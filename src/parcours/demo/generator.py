@@ -46,7 +46,7 @@ from parcours.participants.enums import Barrier, EducationLevel, Sex
 from parcours.participants.models import Participant, ParticipantSituation
 from parcours.pathways.enums import AppointmentKind, BarrierLevel, ContactMode, ContractType, Decision
 from parcours.plie.enums import EarlyClosure, ExitReason, PathwayStatus, StepType
-from parcours.plie.enums import FollowUpStatus
+from parcours.plie.enums import CLOSED_STATES, FollowUpStatus
 from parcours.pathways.models import Appointment, BarrierReview, Note, Pathway, PathwayTransition, Step
 from parcours.plie.models import EmploymentFollowUp, EngagementContract
 from parcours.core.workflow import CREATED, transition_replay
@@ -56,6 +56,8 @@ from parcours.plie.eligibility import age_on, eligibility_decide
 from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from parcours.employers.models import Employer, EmployerContact, EmployerExchange
+from parcours.employers.naf import naf_divisions
 
 TERRITORY_NAME = "Clermont Auvergne Métropole"
 PLIE_NAME = "PLIE de Clermont Auvergne Métropole"
@@ -135,6 +137,28 @@ EMPLOYERS = [
     "Blanchisserie Arverne", "Sécurité Centre Auvergne", "Paysages du Val d'Allier", "Intérim Volcans",
     "Cuisine centrale métropolitaine", "Entrepôt du Brézet",
 ]
+# The demo employers' sector (NAF division) and size band (docs/employers.md).
+EMPLOYER_PROFILES = {
+    "Boulangerie des Dômes": ("10", "micro"), "Transports Arverne": ("49", "medium"),
+    "Nettoyage Auvergne Services": ("81", "medium"), "Restaurant Le Puy de Jaude": ("56", "micro"),
+    "Logistique Sarliève": ("52", "large"), "EHPAD Les Tilleuls": ("87", "medium"),
+    "Auvergne Propreté": ("81", "small"), "Bâtiment Gergovie": ("41", "small"),
+    "Supermarché des Salins": ("47", "medium"), "Aide et Services à domicile Métropole": ("88", "medium"),
+    "Hôtel des Volcans": ("55", "small"), "Garage Central Montferrand": ("45", "micro"),
+    "Blanchisserie Arverne": ("96", "small"), "Sécurité Centre Auvergne": ("80", "medium"),
+    "Paysages du Val d'Allier": ("81", "small"), "Intérim Volcans": ("78", "small"),
+    "Cuisine centrale métropolitaine": ("56", "medium"), "Entrepôt du Brézet": ("52", "large"),
+}
+EMPLOYER_JOB_TITLES = ["Gérant·e", "Responsable des ressources humaines", "Chef·fe d'équipe", "Directeur·rice",
+                       "Chargé·e de recrutement"]
+EXCHANGE_SUMMARIES = {
+    "call": ["Point sur les besoins de recrutement du trimestre.", "Relance après la présentation de candidats."],
+    "visit": ["Visite des locaux et des postes ; deux postes à pourvoir au printemps.",
+              "Visite avec un·e participant·e intéressé·e par le métier."],
+    "email": ["Envoi de la plaquette du PLIE et des aides à l'embauche.", "Fiche de poste reçue."],
+    "meeting": ["Rendez-vous de présentation du PLIE et de son accompagnement dans l'emploi."],
+    "event": ["Présent·e au job dating du PLIE, trois entretiens menés."],
+}
 STEP_PROVIDERS = {
     StepType.MOBILISATION: ["Atelier de remobilisation du PLIE", "Atelier confiance en soi", "Atelier numérique",
                             "Action « Cap vers l'emploi »"],
@@ -223,6 +247,7 @@ DEMO_CAST = {
     "referent.inserfac@demo.parcours.fr": ("Karim", "Benslimane", "INSERFAC", Role.REFERENT),
     "prescriptrice.ccas@demo.parcours.fr": ("Nathalie", "Vidal", "CCAS de Clermont-Ferrand", Role.PRESCRIBER),
     "admin@demo.parcours.fr": ("Isabelle", "Morel", PLIE_NAME, Role.ADMINISTRATOR),
+    "relation.entreprises@demo.parcours.fr": ("Élise", "Bonnet", PLIE_NAME, Role.EMPLOYER_RELATIONS),
 }
 # Referents beyond the demo accounts, per operator (16 in all; more when the demo is large).
 EXTRA_REFERENTS = {
@@ -629,6 +654,9 @@ class Generator:
         self.rules = _TerritoryInMemory(self.territory, self.communes, qpvs)
         self.helpdesk_of = {o.pk: f"{o.name}, {o.address}".strip(", ")[:200] for o in cast.operators}
         self.operator_weights = [len(cast.referents[o.pk]) for o in cast.operators]
+        # Open files per referent: an open file goes to the least loaded one (see _pathway).
+        self.open_files: dict[int, int] = {r.pk: 0 for o in cast.operators for r in cast.referents[o.pk]}
+        self.referent_at = {r.pk: (r, o) for o in cast.operators for r in cast.referents[o.pk]}
         self.eligibility_cache: dict[tuple, dict] = {}
         self.counts: Counter = Counter()
         self._mixes = {name: _weighted(mix) for name, mix in (
@@ -858,6 +886,13 @@ class Generator:
         rng, today = self.rng, self.today
         operator = rng.choices(self.cast.operators, self.operator_weights)[0]
         referent = rng.choice(self.cast.referents[operator.pk])
+        if plan.assigned is not None and plan.target not in CLOSED_STATES:
+            # A file still open goes to the referent with the fewest, so that every caseload of the demo stays
+            # within the programme's range whatever the day it is generated (the draws above are kept, so the rest
+            # of the demo does not move).
+            least = min(self.open_files, key=lambda pk: (self.open_files[pk], pk))
+            self.open_files[least] += 1
+            referent, operator = self.referent_at[least]
         ptype = self.pick("prescriber")
         if ptype == PrescriberType.MISSION_LOCALE and age > 27:
             ptype = PrescriberType.FRANCE_TRAVAIL
@@ -1202,4 +1237,39 @@ def _generate_territory(cast: Cast, people: int, *, seed: int, today: date, prog
             generator.person(rows, state, reason, i in reentries)
         generator.write(rows)
         progress(f"  {min(people, begin + CHUNK):>7} / {people} personnes ({time.monotonic() - started:.0f} s)")
+    generator.counts["employers"] += demo_employers(cast, seed=seed, today=today)
     return generator.counts
+
+
+def demo_employers(cast: Cast, *, seed: int, today: date) -> int:
+    """The territory's employer portfolio: the employers the demo's people work for, with a sector, a size, one or
+    two contacts and a year of exchanges by the employer-relations officer. Its own draw: the people's data do not
+    depend on it. Kept if already there (the demo is generated once)."""
+    officer_membership = (Membership.objects.filter(organisation=cast.plie, role=Role.EMPLOYER_RELATIONS)
+                          .select_related("user").first())
+    if officer_membership is None or Employer.objects.filter(territory=cast.territory).exists():
+        return 0
+    officer = officer_membership.user
+    rng = random.Random(seed * 7919 + 15)
+    communes = list(Commune.objects.filter(territory=cast.territory).order_by("pk"))
+    with transaction.atomic():
+        for name, (division, size) in EMPLOYER_PROFILES.items():
+            status = rng.choice(["partner", "partner", "prospect", "former"])
+            employer = Employer.objects.create(
+                territory=cast.territory, siret=_siret("".join(str(rng.randint(0, 9)) for _i in range(14))),
+                name=name, naf_division=division, naf_section=naf_divisions()[division].section, size_band=size,
+                commune=rng.choice(communes) if communes else None, partner_status=status,
+                partner_since=(today - timedelta(days=rng.randint(90, 1000))) if status != "prospect" else None,
+                created_by=officer)
+            contacts = []
+            for _i in range(rng.randint(1, 2)):
+                first = rng.choice(FEMALE_NAMES + MALE_NAMES)
+                contacts.append(EmployerContact.objects.create(
+                    employer=employer, name=f"{first} {rng.choice(LAST_NAMES)}",
+                    job_title=rng.choice(EMPLOYER_JOB_TITLES), phone=f"+334730{rng.randint(10000, 99999)}"))
+            EmployerExchange.objects.bulk_create([
+                EmployerExchange(employer=employer, kind=(kind := rng.choice(list(EXCHANGE_SUMMARIES))),
+                                 date=today - timedelta(days=rng.randint(1, 365)), contact=rng.choice(contacts),
+                                 summary=rng.choice(EXCHANGE_SUMMARIES[kind]), by=officer)
+                for _i in range(rng.randint(1, 6))])
+    return len(EMPLOYER_PROFILES)
