@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from parcours.organisations.capabilities import CAPABILITIES
+from parcours.organisations.scope import territory_ids_with
+from parcours.territory.models import Territory
 
 
 def capability_required(*capabilities: str):
@@ -27,3 +29,10 @@ def capability_required(*capabilities: str):
         return wrapped
 
     return decorator
+
+
+def territory_for_new(user, capability: str) -> Territory | None:
+    """The territory a new row goes to (a place, an employer, a commission): the first where the user holds the
+    capability. A person keeps one territory's (their structure's); more than one is an instance serving a group of
+    PLIE, where each team keeps its own."""
+    return Territory.objects.filter(pk__in=territory_ids_with(user, capability)).order_by("pk").first()

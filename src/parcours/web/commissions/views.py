@@ -22,11 +22,9 @@ from parcours.plie.commissions.services import (
 )
 from parcours.core.workflow import TransitionRefused
 from parcours.organisations.capabilities import COMMISSION_DECIDE, COMMISSION_PLAN, COMMISSION_READ
-from parcours.organisations.scope import territory_ids_with
-from parcours.territory.models import Territory
 
 from ..access_log import people_shown
-from ..permissions import capability_required
+from ..permissions import capability_required, territory_for_new
 from .forms import DecisionForm, PlanForm
 from ..submission import submit_once
 
@@ -38,7 +36,7 @@ DECISIONS_PAGE_SIZE = 50
 @submit_once
 def commission_list(request):
     page = Paginator(commissions_for(request.user), 25).get_page(request.GET.get("page"))
-    territory = Territory.objects.filter(pk__in=territory_ids_with(request.user, COMMISSION_PLAN)).order_by("pk").first()
+    territory = territory_for_new(request.user, COMMISSION_PLAN)
     form = PlanForm(request.POST or None)
     if request.method == "POST":
         if territory is None or not (request.user.can(COMMISSION_PLAN)):

@@ -23,7 +23,7 @@ from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
 
 from ..form_errors import validation_error_apply
-from ..permissions import capability_required
+from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
 from .forms import ContactForm, EmployerFilterForm, EmployerForm, ExchangeForm
 
@@ -82,9 +82,7 @@ def _employer_form_page(request, *, territory: Territory, employer: Employer | N
 @capability_required(EMPLOYERS_MANAGE)
 @submit_once
 def employer_create(request):
-    # An instance serving several territories: the employer goes to the first the user keeps (their structure's).
-    territory = Territory.objects.filter(pk__in=territory_ids_with(request.user, EMPLOYERS_MANAGE)).order_by(
-        "pk").first()
+    territory = territory_for_new(request.user, EMPLOYERS_MANAGE)
     if territory is None:
         raise Http404
     return _employer_form_page(request, territory=territory)

@@ -23,7 +23,7 @@ from parcours.territory.models import Territory
 from parcours.territory.selectors import places_search
 
 from ..form_errors import validation_error_apply
-from ..permissions import capability_required
+from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
 from .forms import PlaceFilterForm, PlaceForm
 
@@ -67,10 +67,7 @@ def _place_form(request, *, territory: Territory, place=None):
 @capability_required(PLACES_MANAGE)
 @submit_once
 def place_create(request):
-    # A person keeps the places of one territory (their structure's): more than one is an instance serving a
-    # group of PLIE, where each team keeps its own; the first is the current scope's.
-    territory_ids = territory_ids_with(request.user, PLACES_MANAGE)
-    territory = Territory.objects.filter(pk__in=territory_ids).order_by("pk").first()
+    territory = territory_for_new(request.user, PLACES_MANAGE)
     if territory is None:
         raise Http404
     return _place_form(request, territory=territory)
