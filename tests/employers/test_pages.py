@@ -141,7 +141,7 @@ def test_another_territorys_employer_is_not_found(territory, foreign_officer):
     assert client.get(reverse("employers:employer_edit", args=[employer.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["list", "detail", "create", "edit", "contact_edit"])
+@pytest.mark.parametrize("name", ["list", "detail", "create", "edit", "contact_edit", "contact_add", "exchange_add"])
 def test_the_pages_cost_the_same_at_two_volumes(name, territory, officer, django_assert_num_queries):
     employer = factories.EmployerFactory(territory=territory)
     contact = EmployerContact.objects.create(employer=employer, name="Contact 0")
@@ -151,12 +151,15 @@ def test_the_pages_cost_the_same_at_two_volumes(name, territory, officer, django
     url = {"list": reverse("employers:employer_list"), "create": reverse("employers:employer_create"),
            "detail": reverse("employers:employer_detail", args=[employer.pk]),
            "edit": reverse("employers:employer_edit", args=[employer.pk]),
-           "contact_edit": reverse("employers:contact_edit", args=[employer.pk, contact.pk])}[name]
+           "contact_edit": reverse("employers:contact_edit", args=[employer.pk, contact.pk]),
+           "contact_add": reverse("employers:contact_add", args=[employer.pk]),
+           "exchange_add": reverse("employers:exchange_add", args=[employer.pk])}[name]
     client.get(url)
     # session, user, memberships (the scope), then: the count and the rows (list); the employer, its contacts, the
-    # active contacts of the form, the exchanges' count and rows (detail); the territory or the employer, and the
-    # communes (forms); the employer and the contact (contact_edit)
-    pins = {"list": 5, "detail": 8, "create": 5, "edit": 5, "contact_edit": 5}
+    # active contacts of the form, its latest offers, the exchanges' count and rows (detail); the territory or the
+    # employer, and the communes (forms); the employer and the contact (contact_edit); the employer (contact_add) and
+    # its active contacts (exchange_add)
+    pins = {"list": 5, "detail": 9, "create": 5, "edit": 5, "contact_edit": 5, "contact_add": 4, "exchange_add": 5}
     with django_assert_num_queries(pins[name]):
         assert client.get(url).status_code == 200
     for index in range(1, 31):

@@ -129,6 +129,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "employers_employer": None,           # the employers' portfolio, tables of its own (empty at first)
     "employers_employercontact": None,
     "employers_employerexchange": None,
+    "employers_joboffer": None,
     "esf_operation": None,                # ESF+ operations, files of their own (empty at first)
     "esf_cofinancing": None,
     "esf_referentcost": None,

@@ -59,6 +59,7 @@ CREATING: dict[str, str | None] = {
     "employers:employer_create": "employer_relations",
     "employers:contact_add": None,
     "employers:exchange_add": None,
+    "employers:offer_create": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {

@@ -124,6 +124,7 @@ def _employer_values(w: World) -> dict:
 
 
 EMPLOYER = lambda w: {"pk": w.employer.pk}  # noqa: E731
+OFFER = lambda w: {"pk": w.job_offer.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -297,6 +298,18 @@ URLS: dict[str, Obj | Own | Public] = {
                                   known_to=frozenset({"referent_same_territory"})),
     "employers:exchange_add": Obj("employer", EMPLOYER, owner="employer_relations", payload=lambda w: {
         "exchange-kind": "call", "exchange-date": _today(), "exchange-summary": "Appel"},
+        known_to=frozenset({"referent_same_territory"})),
+    "employers:offer_list": Own("the offers of the employers the user reads (employers.read)",
+                                query=lambda w: {"employer": w.employer.pk}),
+    "employers:offer_create": Obj("employer", EMPLOYER, owner="employer_relations", payload=lambda w: {
+        "title": "Poste B", "contract_type": "cdi", "hours_per_week": "35", "places": "1", "opens_on": _today(),
+        "status": "open"}, known_to=frozenset({"referent_same_territory"})),
+    "employers:offer_detail": Obj("job_offer", OFFER, owner="employer_relations", shared=(
+        frozenset({"referent_same_territory"}), "the territory's offers: every referent of it reads them to propose "
+                                                "people, and they name no person")),
+    "employers:offer_edit": Obj("job_offer", OFFER, owner="employer_relations", payload=lambda w: {
+        "version": w.job_offer.version, "title": "Poste A renommé", "contract_type": "cdd", "hours_per_week": "35",
+        "places": "1", "opens_on": w.job_offer.opens_on.isoformat(), "status": "open"},
         known_to=frozenset({"referent_same_territory"})),
     "places:place_list": Own("the places of the user's territories; they name no person (docs/places.md)"),
     "places:place_create": Own("a new place of the user's own territory (places.manage)"),

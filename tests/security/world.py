@@ -86,8 +86,9 @@ class World:
     action_session: models.Model
     positioning: models.Model         # P1 on that action, started (its step on P1's pathway)
     helpdesk: models.Model            # a permanence of territory A (its places page names no person)
-    employer: models.Model            # an employer of territory A, with a contact (employer_contact)
-    employer_contact: models.Model
+    employer: models.Model            # an employer of territory A, with a contact (employer_contact) and an open
+    employer_contact: models.Model    # offer (job_offer)
+    job_offer: models.Model
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -230,8 +231,12 @@ def build_world() -> World:
 def _employer(territory: Territory, officer: User) -> dict:
     from parcours.employers.models import EmployerContact
 
+    from parcours.employers.models import JobOffer
+
     employer = factories.EmployerFactory(territory=territory, name="Employeur A", created_by=officer)
-    return {"employer": employer,
+    offer = JobOffer.objects.create(employer=employer, title="Poste A", contract_type="cdd", hours_per_week=35,
+                                    opens_on=timezone.localdate(), created_by=officer)
+    return {"employer": employer, "job_offer": offer,
             "employer_contact": EmployerContact.objects.create(employer=employer, name="Contact A")}
 
 

@@ -26,3 +26,26 @@ class ExchangeKind(models.TextChoices):
     MEETING = "meeting", _("Rendez-vous")
     EVENT = "event", _("Événement (forum, job dating…)")
     OTHER = "other", _("Autre échange")
+
+
+class OfferContractType(models.TextChoices):
+    """The interchange format's contract types (docs/spec/interchange.md) and the CDD d'insertion of the SIAE."""
+
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    CDDI = "cddi", _("CDD d'insertion (structure d'insertion par l'activité économique)")
+    CTT = "ctt", _("Contrat de travail temporaire (intérim)")
+    CUI = "cui", _("Contrat unique d'insertion (CUI)")
+    APPRENTICESHIP = "apprenticeship", _("Contrat d'apprentissage")
+    PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
+
+
+# The contract a hire on the offer puts on the pathway's step: the interchange list has no CDD d'insertion, which is a
+# fixed-term contract.
+STEP_CONTRACT_TYPE = {OfferContractType.CDDI: "cdd"}
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Ouverte")
+    FILLED = "filled", _("Pourvue")
+    CANCELLED = "cancelled", _("Annulée par l'employeur")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStamped
 
-from .enums import ExchangeKind, PartnerStatus, SizeBand
+from .enums import ExchangeKind, OfferContractType, OfferStatus, PartnerStatus, SizeBand
 from .naf import naf_divisions, naf_sections
 
 
@@ -118,3 +118,54 @@ class EmployerExchange(models.Model):
             models.CheckConstraint(condition=Q(kind__in=ExchangeKind.values), name="employer_exchange_kind_known"),
             models.CheckConstraint(condition=~Q(summary=""), name="employer_exchange_summary_not_empty"),
         ]
+
+
+ROME_RE = r"^[A-N][0-9]{4}$"
+
+
+class JobOffer(TimeStamped):
+    """A job an employer offers, that the team fills with the people it follows (issue 15)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="offers")
+    title = models.CharField(_("intitulé du poste"), max_length=200)
+    # The ROME (France Travail's directory of trades): a letter (A to N) and four digits, "K2204".
+    rome_code = models.CharField(_("code ROME"), max_length=5, blank=True)
+    contract_type = models.CharField(_("type de contrat"), max_length=20, choices=OfferContractType.choices)
+    hours_per_week = models.DecimalField(_("heures par semaine"), max_digits=4, decimal_places=1)
+    places = models.PositiveSmallIntegerField(_("nombre de postes"), default=1)
+    workplace = models.CharField(_("lieu de travail"), max_length=300, blank=True)
+    commune = models.ForeignKey("territory.Commune", verbose_name=_("commune"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    description = models.TextField(_("missions"), blank=True)
+    prerequisites = models.TextField(_("prérequis"), blank=True)
+    opens_on = models.DateField(_("ouverte le"))
+    closes_on = models.DateField(_("close le"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    # The job is in a public contract's social clause (the clause itself: the social-clauses module).
+    social_clause = models.BooleanField(_("au titre d'une clause sociale"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("offre d'emploi")
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="job_offer_title_not_empty"),
+            models.CheckConstraint(condition=Q(rome_code="") | Q(rome_code__regex=ROME_RE),
+                                   name="job_offer_rome_code_format"),
+            models.CheckConstraint(condition=Q(contract_type__in=OfferContractType.values),
+                                   name="job_offer_contract_type_known"),
+            models.CheckConstraint(condition=Q(hours_per_week__gt=0) & Q(hours_per_week__lte=48),
+                                   name="job_offer_hours_within_the_legal_week"),
+            models.CheckConstraint(condition=Q(places__gte=1), name="job_offer_at_least_one_place"),
+            models.CheckConstraint(condition=Q(closes_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),
+                                   name="job_offer_closes_after_it_opens"),
+            models.CheckConstraint(condition=Q(status__in=OfferStatus.values), name="job_offer_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open_on(self, day) -> bool:
+        return (self.status == OfferStatus.OPEN and self.opens_on <= day
+                and (self.closes_on is None or self.closes_on >= day))

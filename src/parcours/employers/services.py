@@ -7,6 +7,7 @@ name no person followed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,12 +23,14 @@ from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
 
 from .enums import PartnerStatus
-from .models import Employer, EmployerContact, EmployerExchange
+from .models import ROME_RE, Employer, EmployerContact, EmployerExchange, JobOffer
 from .naf import naf_divisions
 
 EMPLOYER_FIELDS = ["siret", "name", "naf_division", "naf_section", "size_band", "address", "commune_id", "phone",
                    "email", "website", "partner_status", "partner_since", "notes"]
 CONTACT_FIELDS = ["name", "job_title", "phone", "email", "is_active"]
+OFFER_FIELDS = ["title", "rome_code", "contract_type", "hours_per_week", "places", "workplace", "commune_id",
+                "description", "prerequisites", "opens_on", "closes_on", "status", "social_clause"]
 
 
 def _keeper_check(by, territory_id: int) -> None:
@@ -141,3 +144,49 @@ def employer_exchange_record(*, by, employer: Employer, values: dict[str, Any]) 
         audit_record(actor=by, action="employer_exchange_record", obj=exchange, participant_id=None,
                      after=model_snapshot(exchange, ["employer_id", "kind", "date", "contact_id"]))
     return exchange
+
+
+def _offer_values_check(offer: JobOffer) -> None:
+    errors: dict[str, str] = {}
+    if offer.rome_code and not re.match(ROME_RE, offer.rome_code):
+        errors["rome_code"] = _("Code ROME : une lettre de A à N puis quatre chiffres, par exemple K2204.")
+    if offer.hours_per_week is not None and not 0 < offer.hours_per_week <= 48:
+        errors["hours_per_week"] = _("Heures par semaine : plus de 0 et 48 au plus (la durée maximale du travail).")
+    if offer.closes_on is not None and offer.opens_on is not None and offer.closes_on < offer.opens_on:
+        errors["closes_on"] = _("Close le : la date précède l'ouverture de l'offre.")
+    if offer.commune_id is not None and not Commune.objects.filter(
+            pk=offer.commune_id, territory_id=offer.employer.territory_id).exists():
+        errors["commune"] = _("Commune : elle n'est pas sur le territoire.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def job_offer_save(*, by, employer: Employer, values: dict[str, Any], offer: JobOffer | None = None,
+                   version: int | None = None) -> JobOffer:
+    """Create an offer of `employer`, or edit `offer` (from the `version` its form was read at). `values` holds
+    OFFER_FIELDS; the ROME code is read in capitals (`k2204` is K2204)."""
+    _keeper_check(by, employer.territory_id)
+    if offer is not None and offer.employer_id != employer.pk:
+        raise ValidationError(_("Cette offre n'est pas de cet employeur."))
+    creating = offer is None
+    with transaction.atomic():
+        if offer is None:
+            offer = JobOffer(employer=employer, created_by=by)
+            before: dict[str, Any] = {}
+        else:
+            offer = JobOffer.objects.select_for_update(of=("self",)).select_related("employer").get(pk=offer.pk)
+            before = model_snapshot(offer, OFFER_FIELDS)
+        for name in OFFER_FIELDS:
+            if name in values:
+                value = values[name]
+                setattr(offer, name, value.strip() if isinstance(value, str) else value)
+        offer.rome_code = (offer.rome_code or "").replace(" ", "").upper()
+        _offer_values_check(offer)
+        offer.full_clean(exclude=["created_by", "version"])
+        if creating:
+            offer.save()
+        else:
+            save_with_version(offer, offer.version if version is None else version, OFFER_FIELDS)
+        audit_record(actor=by, action="job_offer_create" if creating else "job_offer_update", obj=offer,
+                     participant_id=None, before=before, after=model_snapshot(offer, OFFER_FIELDS))
+    return offer

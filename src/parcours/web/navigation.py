@@ -25,6 +25,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("actions:catalogue", _("Actions"), {c.ACTIONS_READ}, None),
     ("actions:operator_home", _("Mes actions"), {c.ACTIONS_RUN}, None),
     ("employers:employer_list", _("Employeurs"), {c.EMPLOYERS_READ}, None),
+    ("employers:offer_list", _("Offres d'emploi"), {c.EMPLOYERS_READ}, None),
     ("places:place_list", _("Lieux d'accueil"), set(), None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
 ]

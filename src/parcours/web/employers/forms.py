@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.formfields import EventDateField, NameField, PhoneField, SiretField
-from parcours.employers.enums import ExchangeKind, PartnerStatus, SizeBand
+from parcours.employers.enums import ExchangeKind, OfferContractType, OfferStatus, PartnerStatus, SizeBand
 from parcours.employers.naf import naf_division_choices, naf_sections
 
 from ..pathways.forms import BaseForm, DateInput
@@ -79,3 +79,52 @@ class ExchangeForm(BaseForm):
         data = dict(self.cleaned_data)
         contact = data.pop("contact")
         return {**data, "contact_id": contact.pk if contact else None}
+
+
+class OfferFilterForm(BaseForm):
+    q = forms.CharField(label=_("Intitulé, employeur ou code ROME"), required=False, max_length=100)
+    contract_type = forms.ChoiceField(label=_("Type de contrat"), required=False,
+                                      choices=[("", _("Tous les contrats"))] + list(OfferContractType.choices))
+    section = forms.ChoiceField(label=_("Secteur d'activité (section NAF)"), required=False)
+    open_only = forms.BooleanField(label=_("Seulement les offres ouvertes aujourd'hui"), required=False)
+    employer = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", _("Tous les secteurs"))] + [
+            (code, f"{code} — {label}") for code, label in naf_sections().items()]
+
+
+class OfferForm(BaseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    title = NameField(label=_("Intitulé du poste"), max_length=200)
+    rome_code = forms.CharField(label=_("Code ROME"), max_length=6, required=False,
+                                help_text=_("Une lettre et quatre chiffres, par exemple K2204 (nettoyage de locaux)."))
+    contract_type = forms.ChoiceField(label=_("Type de contrat"), choices=OfferContractType.choices)
+    hours_per_week = forms.DecimalField(label=_("Heures par semaine"), max_digits=4, decimal_places=1,
+                                        localize=True)
+    places = forms.IntegerField(label=_("Nombre de postes"), min_value=1, max_value=999, initial=1)
+    workplace = forms.CharField(label=_("Lieu de travail"), max_length=300, required=False)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=None, required=False,
+                                     empty_label=_("Hors du territoire ou non renseignée"))
+    description = forms.CharField(label=_("Missions"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    prerequisites = forms.CharField(label=_("Prérequis"), required=False, max_length=2000,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("Permis, habilitations, horaires décalés, port de charges…"))
+    opens_on = EventDateField(label=_("Ouverte le"), widget=DateInput())
+    closes_on = EventDateField(label=_("Close le"), required=False, widget=DateInput(),
+                               help_text=_("Laissez vide si l'offre reste ouverte jusqu'à ce qu'elle soit pourvue."))
+    status = forms.ChoiceField(label=_("État"), choices=OfferStatus.choices, initial=OfferStatus.OPEN)
+    social_clause = forms.BooleanField(label=_("Poste au titre d'une clause sociale d'un marché public"),
+                                       required=False)
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        commune = data.pop("commune")
+        return {**data, "commune_id": commune.pk if commune else None}

@@ -11,4 +11,8 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/echanges/", views.exchange_add, name="exchange_add"),
+    path("<int:pk>/offres/nouvelle/", views.offer_create, name="offer_create"),
+    path("offres/", views.offer_list, name="offer_list"),
+    path("offres/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("offres/<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
 ]

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from parcours.core.concurrency import StaleObjectError
-from parcours.employers.access import employers_managed_by, employers_visible_to
-from parcours.employers.models import Employer
-from parcours.employers.selectors import employer_exchanges, employers_search
-from parcours.employers.services import employer_contact_save, employer_exchange_record, employer_save
+from parcours.employers.access import employers_managed_by, employers_visible_to, offers_managed_by, offers_visible_to
+from parcours.employers.models import Employer, JobOffer
+from parcours.employers.selectors import employer_exchanges, employers_search, offers_search
+from parcours.employers.services import (
+    OFFER_FIELDS, employer_contact_save, employer_exchange_record, employer_save, job_offer_save,
+)
 from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_READ
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
@@ -25,10 +27,11 @@ from parcours.territory.models import Commune, Territory
 from ..form_errors import validation_error_apply
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
-from .forms import ContactForm, EmployerFilterForm, EmployerForm, ExchangeForm
+from .forms import ContactForm, EmployerFilterForm, EmployerForm, ExchangeForm, OfferFilterForm, OfferForm
 
 PAGE_SIZE = 25
 EXCHANGES_PAGE_SIZE = 20
+RECENT_OFFERS = 5
 EMPLOYER_FORM_FIELDS = ["siret", "name", "naf_division", "size_band", "address", "phone", "email", "website",
                         "partner_status", "partner_since", "notes"]
 
@@ -104,8 +107,11 @@ def _detail_page(request, employer: Employer):
         exchange_form = ExchangeForm(contacts=active, initial={"date": timezone.localdate()}, prefix="exchange")
     else:
         contact_form = exchange_form = None
+    offers = list(employer.offers.select_related("commune").order_by("-opens_on", "-pk")[:RECENT_OFFERS + 1])
     return render(request, "employers/detail.html", {
         "employer": employer, "contacts": contacts, "exchanges": exchanges, "can_manage": can_manage,
+        "offers": offers[:RECENT_OFFERS], "more_offers": len(offers) > RECENT_OFFERS,
+        "today": timezone.localdate(),
         "contact_form": contact_form, "exchange_form": exchange_form})
 
 
@@ -173,3 +179,80 @@ def exchange_add(request, pk: int):
             messages.success(request, _("L'échange est enregistré."))
             return redirect("employers:employer_detail", pk=employer.pk)
     return _item_page(request, employer, form, title=_("Enregistrer un échange"), submit=_("Enregistrer l'échange"))
+
+
+# --- offers -----------------------------------------------------------------------------------------------------
+
+@capability_required(EMPLOYERS_READ)
+@require_safe
+def offer_list(request):
+    # The list opens on today's open offers; a filtered list says itself whether it wants the closed ones too.
+    form = OfferFilterForm(request.GET or None, initial={"open_only": True})
+    today = timezone.localdate()
+    offers = offers_visible_to(request.user)
+    employer = None
+    filters: dict = {"open_only": True}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"text": data["q"], "contract_type": data["contract_type"], "section": data["section"],
+                   "open_only": data["open_only"]}
+        if data["employer"]:
+            employer = get_object_or_404(employers_visible_to(request.user), pk=data["employer"])
+            offers = offers.filter(employer=employer)
+    page = Paginator(offers_search(offers, today=today, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(request, "employers/offer_list.html", {
+        "form": form, "page": page, "employer": employer, "today": today,
+        "query": "&" + urlencode(kept) if kept else ""})
+
+
+def _offer_form_page(request, *, employer: Employer, offer: JobOffer | None = None):
+    communes = Commune.objects.filter(territory_id=employer.territory_id).order_by("name", "pk")
+    if request.method == "POST":
+        form = OfferForm(request.POST, communes=communes)
+        if form.is_valid():
+            try:
+                saved = job_offer_save(by=request.user, employer=employer, offer=offer, values=form.values(),
+                                       version=form.cleaned_data["version"])
+            except StaleObjectError as stale:
+                data = request.POST.copy()
+                data["version"] = str(JobOffer.objects.get(pk=offer.pk).version)   # type: ignore[union-attr]
+                form = OfferForm(data, communes=communes)
+                form.is_valid()
+                form.add_error(None, str(stale))
+            except ValidationError as error:
+                validation_error_apply(form, error)
+            else:
+                messages.success(request, _("L'offre est enregistrée."))
+                return redirect("employers:offer_detail", pk=saved.pk)
+    else:
+        initial: dict = {"opens_on": timezone.localdate(), "places": 1, "status": "open",
+                         "workplace": employer.address, "commune": employer.commune_id}
+        if offer is not None:
+            initial = {name.removesuffix("_id"): getattr(offer, name) for name in OFFER_FIELDS}
+            initial["version"] = offer.version
+        form = OfferForm(initial=initial, communes=communes)
+    return render(request, "employers/offer_form.html", {"form": form, "employer": employer, "offer": offer},
+                  status=400 if request.method == "POST" else 200)
+
+
+@capability_required(EMPLOYERS_MANAGE)
+@submit_once
+def offer_create(request, pk: int):
+    employer = get_object_or_404(employers_managed_by(request.user).select_related("commune"), pk=pk)
+    return _offer_form_page(request, employer=employer)
+
+
+@capability_required(EMPLOYERS_MANAGE)
+def offer_edit(request, pk: int):
+    offer = get_object_or_404(offers_managed_by(request.user).select_related("employer"), pk=pk)
+    return _offer_form_page(request, employer=offer.employer, offer=offer)
+
+
+@capability_required(EMPLOYERS_READ)
+@require_safe
+def offer_detail(request, pk: int):
+    offer = get_object_or_404(offers_visible_to(request.user).select_related("employer", "commune"), pk=pk)
+    return render(request, "employers/offer_detail.html", {
+        "offer": offer, "open_today": offer.is_open_on(timezone.localdate()),
+        "can_manage": offer.employer.territory_id in territory_ids_with(request.user, EMPLOYERS_MANAGE)})
