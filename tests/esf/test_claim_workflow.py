@@ -256,3 +256,19 @@ def test_the_xlsx_holds_the_figures_and_the_annex(client, esf):
     annex = list(book["Annexe par référent"].iter_rows(values_only=True))
     assert annex[1][:2] == ("r1@example.org", 180)
     assert list(book["Journal du contrôle"].iter_rows(values_only=True))[1][2] == "Créer la demande de paiement"
+
+
+def test_the_esf_roles_are_refused_the_gates_they_lack(client, territory, plie, operator):
+    """Each ESF+ role, at every area gate: 403 exactly where its grants hold none of the view's capabilities."""
+    from django.urls import resolve
+
+    from parcours.organisations.capabilities import capabilities_of
+    from tests.security.test_capabilities import GATES
+
+    where = {"esf_manager": plie, "financial_officer": operator, "esf_controller": plie}
+    for role, organisation in where.items():
+        client.force_login(factories.UserFactory(membership=(organisation, role)))
+        for name, kwargs in GATES.values():
+            url = reverse(name, kwargs=kwargs)
+            status = client.get(url).status_code
+            assert (status == 403) == (not resolve(url).func.capabilities & capabilities_of(role)), (role, name)
