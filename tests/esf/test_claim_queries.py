@@ -66,7 +66,11 @@ PAGES = {
     "esf:claim_act": ("controller", lambda w: {"pk": _the_claim(w).pk, "name": "request_corrections"}, 4),
     # the claim, its sample and its log, as on the page
     "esf:claim_export": ("controller", lambda w: {"pk": _the_claim(w).pk}, 6),
+    "esf:claim_pdf": ("controller", lambda w: {"pk": _the_claim(w).pk}, 6),
 }
+
+
+REDRAWN = ("esf:claim_detail", "esf:claim_export", "esf:claim_pdf", "esf:claim_act")
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -74,14 +78,14 @@ def test_the_claim_pages_do_not_grow(client, world, name, django_assert_num_quer
     role, kwargs, expected = PAGES[name]
     _grow(world, 1)
     url = reverse(name, kwargs=kwargs(world))
-    if name in ("esf:claim_detail", "esf:claim_export", "esf:claim_act"):
+    if name in REDRAWN:
         _redraw(world)
     client.force_login(world[role])
     assert client.get(url).status_code == 200     # warm the per-process caches
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
     _grow(world, 4)
-    if name in ("esf:claim_detail", "esf:claim_export", "esf:claim_act"):
+    if name in REDRAWN:
         _redraw(world)
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200

@@ -272,3 +272,26 @@ def test_the_esf_roles_are_refused_the_gates_they_lack(client, territory, plie, 
             url = reverse(name, kwargs=kwargs)
             status = client.get(url).status_code
             assert (status == 403) == (not resolve(url).func.capabilities & capabilities_of(role)), (role, name)
+
+
+def test_the_pdf_holds_the_figures_the_annex_and_the_log(client, esf):
+    from pypdf import PdfReader
+
+    claim = _act(_create(esf), "submit", esf["officer"])
+    client.force_login(esf["officer"])
+    response = client.get(reverse("esf:claim_pdf", args=[claim.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
+    assert "Demande de paiement FSE+" in text and "r1@example.org" in text
+    assert "75,00" in text and "63,00" in text and "Déposer la demande" in text
+
+
+def test_a_financial_officer_reaches_only_their_structure_s_operations(client, esf):
+    factories.OperationFactory(beneficiary=esf["other_officer"].memberships.get().organisation,
+                               title="Opération de l'autre opérateur")
+    client.force_login(esf["officer"])
+    page = client.get(reverse("esf:operation_list")).content.decode()
+    assert esf["operation"].operation_ref in page and "Opération de l'autre opérateur" not in page
+    assert reverse("esf:claim_list", args=[esf["operation"].pk]) in page
+    assert "Demandes de paiement FSE+" in page            # their menu entry
+    assert client.get(reverse("esf:operation_detail", args=[esf["operation"].pk])).status_code == 403

@@ -345,6 +345,7 @@ URLS: dict[str, Obj | Own | Public] = {
                                   owner="esf_controller",
                                   payload=lambda w: {f"i{w.sample_item.pk}-outcome": "checked"}),
     "esf:claim_export": Obj("ESF+ claim", lambda w: {"pk": w.claim.pk}),
+    "esf:claim_pdf": Obj("ESF+ claim", lambda w: {"pk": w.claim.pk}),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

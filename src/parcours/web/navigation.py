@@ -26,6 +26,8 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("actions:operator_home", _("Mes actions"), {c.ACTIONS_RUN}, None),
     ("places:place_list", _("Lieux d'accueil"), set(), None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
+    # A structure's financial officer: its operations' payment claims (the team reaches them from "FSE+").
+    ("esf:operation_list", _("Demandes de paiement FSE+"), {c.ESF_CLAIM}, c.ESF_READ),
 ]
 
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("demandes/<int:pk>/echantillon/", views.claim_sample_draw, name="claim_sample_draw"),
     path("demandes/<int:pk>/echantillon/<int:item_pk>/", views.claim_sample_check, name="claim_sample_check"),
     path("demandes/<int:pk>/export.xlsx", views.claim_export, name="claim_export"),
+    path("demandes/<int:pk>/demande.pdf", views.claim_pdf_view, name="claim_pdf"),
 ]

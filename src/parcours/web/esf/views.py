@@ -32,7 +32,7 @@ from ..form_errors import validation_error_apply
 from ..permissions import capability_required
 from ..submission import submit_once
 from . import forms
-from .exports import XLSX_TYPE, claim_xlsx
+from .exports import XLSX_TYPE, claim_pdf, claim_xlsx
 
 PAGE_SIZE = 25
 readers = capability_required(ESF_READ)
@@ -47,12 +47,15 @@ def _operation(request, pk: int, queryset=None) -> Operation:
 
 # --- operations -------------------------------------------------------------------------------------------------
 
-@readers
+@capability_required(ESF_READ, ESF_CLAIM)
 @require_safe
 def operation_list(request):
-    page = Paginator(access.operations_visible_to(request.user).select_related("beneficiary"),
+    """The territory's operations (esf.read), or a financial officer's structure's (esf.claim), whose links then
+    lead to the claims."""
+    page = Paginator(access.claim_operations_visible_to(request.user).select_related("beneficiary"),
                      PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "esf/operation_list.html", {"page": page, "can_manage": request.user.can(ESF_MANAGE)})
+    return render(request, "esf/operation_list.html", {"page": page, "can_manage": request.user.can(ESF_MANAGE),
+                                                       "can_read": request.user.can(ESF_READ)})
 
 
 def _plan_initial(operation: Operation) -> list[dict]:
@@ -445,4 +448,14 @@ def claim_export(request, pk: int):
     response = HttpResponse(claim_xlsx(claim), content_type=XLSX_TYPE)
     response["Content-Disposition"] = (f'attachment; filename="demande-paiement-{claim.operation.pk}-'
                                        f'{claim.date_from.isoformat()}-{claim.date_to.isoformat()}.xlsx"')
+    return response
+
+
+@claim_readers
+@require_safe
+def claim_pdf_view(request, pk: int):
+    claim = _claim(request, pk)
+    response = HttpResponse(claim_pdf(claim), content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="demande-paiement-{claim.operation.pk}-'
+                                       f'{claim.date_from.isoformat()}-{claim.date_to.isoformat()}.pdf"')
     return response
