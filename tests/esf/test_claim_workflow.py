@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -295,3 +295,52 @@ def test_a_financial_officer_reaches_only_their_structure_s_operations(client, e
     assert reverse("esf:claim_list", args=[esf["operation"].pk]) in page
     assert "Demandes de paiement FSE+" in page            # their menu entry
     assert client.get(reverse("esf:operation_detail", args=[esf["operation"].pk])).status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="two writers at once need PostgreSQL (SQLite's test database has a single writer)")
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_drafts_at_once_make_one_claim(territory, plie, operator):
+    """The overlap is checked under the operation's row lock: the second draft waits for the first, then sees it."""
+    import threading
+
+    from parcours.esf import services as claim_services
+
+    operation = factories.OperationFactory(beneficiary=operator, start_date=START, end_date=END)
+    officer = factories.UserFactory(membership=(operator, "financial_officer"))
+    first_wrote, release = threading.Event(), threading.Event()
+    real_create = claim_services.transition_create
+    outcome: dict = {}
+
+    def slow_create(*args, **kwargs):
+        created = real_create(*args, **kwargs)
+        if threading.current_thread().name == "first":
+            first_wrote.set()
+            release.wait(timeout=10)
+        return created
+
+    def draft(name, date_from, date_to):
+        try:
+            claim_services.claim_create(operation=operation, by=officer, date_from=date_from, date_to=date_to)
+            outcome[name] = "created"
+        except ValidationError as error:
+            outcome[name] = error.message_dict["date_from"][0]
+        finally:
+            connection.close()
+
+    claim_services.transition_create = slow_create
+    try:
+        first = threading.Thread(target=draft, args=("first", START, datetime.date(YEAR, 6, 30)), name="first")
+        second = threading.Thread(target=draft, args=("second", datetime.date(YEAR, 3, 1), END), name="second")
+        first.start()
+        assert first_wrote.wait(timeout=10)
+        second.start()
+        second.join(timeout=1)
+        waited = second.is_alive()
+        release.set()
+        first.join(timeout=30), second.join(timeout=30)
+    finally:
+        claim_services.transition_create = real_create
+    assert waited and outcome["first"] == "created", outcome
+    assert "couvre déjà tout ou partie de cette période" in outcome["second"]
+    assert Claim.objects.count() == 1
