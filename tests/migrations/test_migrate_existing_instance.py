@@ -156,6 +156,9 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "actions_positioning": None,
     "actions_positioningtransition": None,
     "actions_sessionattendance": None,
+    "esf_claim": None,                    # saved payment claims, their control log and sample (empty at first)
+    "esf_claimtransition": None,
+    "esf_claimsampleitem": None,
 }
 RENAMED_COLUMNS: dict[str, dict[str, str]] = {}      # table -> {before column: after column}
 DROPPED_COLUMNS: dict[str, dict[str, snap.Check]] = {         # table -> {column: check of where the values went}

@@ -160,6 +160,14 @@ PAGES: dict[Page, int] = {
 
 # URL names not pinned here, each with where it is pinned or why it needs no pin.
 ELSEWHERE = {
+    "esf:claim_list": "tests/esf/test_claim_queries.py pins the list at two volumes",
+    "esf:claim_create": "tests/esf/test_claim_queries.py pins the form",
+    "esf:claim_detail": "tests/esf/test_claim_queries.py pins the page at two volumes (sample, log, referents)",
+    "esf:claim_act": "tests/esf/test_claim_queries.py pins the confirmation page",
+    "esf:claim_export": "tests/esf/test_claim_queries.py pins the XLSX at two volumes",
+    "esf:claim_pdf": "tests/esf/test_claim_queries.py pins the PDF at two volumes",
+    "esf:claim_sample_draw": "POST only (the form is on claim_detail, pinned in tests/esf/test_claim_queries.py)",
+    "esf:claim_sample_check": "POST only (the forms are on claim_detail, pinned in tests/esf/test_claim_queries.py)",
     "imports:import_list": "tests/imports_web/test_pages.py pins the list at two volumes",
     "imports:import_detail": "tests/imports_web/test_pages.py pins the report and the result at two volumes",
     "imports:import_progress": "tests/imports_web/test_pages.py pins the progress fragment",

@@ -85,6 +85,10 @@ GATES = {
     c.PLACES_MANAGE: ("places:place_create", {}),
     c.EMPLOYERS_READ: ("employers:employer_list", {}),
     c.EMPLOYERS_MANAGE: ("employers:employer_create", {}),
+    c.ESF_CLAIM: ("esf:claim_create", {"pk": 1}),
+    c.ESF_CONTROL: ("esf:claim_sample_draw", {"pk": 1}),
+    # The transitions' page opens to esf.claim, esf.control and esf.pay; the workflow's policy narrows each one.
+    c.ESF_PAY: ("esf:claim_act", {"pk": 1, "name": "pay"}),
 }
 
 
@@ -129,3 +133,21 @@ def test_the_other_capabilities_are_refused_where_they_are_asked(territory, one_
                                   outcome="admitted", by=user)
     assert set(GATES) | {c.SENSITIVE_READ, c.TERRITORY_FILES, c.ARCHIVE_READ, c.COMMISSION_READ, c.COMMISSION_PLAN,
                          c.COMMISSION_DECIDE} == {code for code in CAPABILITIES if not code.startswith("test_")}
+
+
+ESF_ROLES = ["esf_manager", "financial_officer", "esf_controller"]
+
+
+def test_the_esf_roles_table_is_their_grants():
+    """The ESF+ roles hold only esf.* capabilities, as the second table of docs/authorisation.md says."""
+    rows = {}
+    for line in MATRIX.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| `(esf\.[a-z_]+)` \(FSE\+\) \|((?: [✓—] \|){3})$", line)
+        if match:
+            cells = [cell.strip() for cell in match.group(2).strip(" |").split("|")]
+            rows[match.group(1)] = {role for role, cell in zip(ESF_ROLES, cells, strict=True) if cell == "✓"}
+    assert set(rows) == {code for code in CAPABILITIES if code.startswith("esf.")}
+    for code, roles in rows.items():
+        assert {role for role in ESF_ROLES if code in capabilities_of(role)} == roles, code
+    for role in ESF_ROLES:
+        assert all(code.startswith("esf.") for code in capabilities_of(role)), role

@@ -60,9 +60,13 @@ CREATING: dict[str, str | None] = {
     "employers:contact_add": None,
     "employers:exchange_add": None,
     "employers:offer_create": None,
+    "esf:claim_create": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
+    "esf:claim_act": "a transition of the claim's workflow under the engine's row lock: the copy finds the state "
+                     "the first one reached and is refused",
+    "esf:claim_sample_draw": "once per claim, under the claim's lock: the copy finds the sample drawn and is refused",
     "agenda:attendance_mark": "a transition of the attendance's workflow: the engine locks the row and refuses the "
                               "copy from the state the first one reached",
     "agenda:meeting_cancel": "the same transitions, for everyone still expected: a second post finds nobody",

@@ -47,7 +47,7 @@ ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
 ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "referent_other_territory",
              "coordinator_other_territory", "director_other_territory", "administrator_other_territory",
              "dpo_other_territory", "facilitator_other_territory", "action_staff_same_territory",
-             "employer_relations_other_territory", "anonymous")
+             "employer_relations_other_territory", "financial_officer_same_territory", "anonymous")
 SAME_TERRITORY = frozenset({"referent_same_territory", "prescriber_same_territory"})
 
 PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -89,6 +89,12 @@ class World:
     employer: models.Model            # an employer of territory A, with a contact (employer_contact) and an open
     employer_contact: models.Model    # offer (job_offer)
     job_offer: models.Model
+    # ESF+ payment claims of that operation (docs/esf.md): a draft (last year's first half), one under control with
+    # its sample drawn (this year, one item to check), one under control without a sample (next year).
+    claim: models.Model
+    claim_sampled: models.Model
+    claim_control: models.Model
+    sample_item: models.Model
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -143,6 +149,12 @@ def build_world() -> World:
         "employer_relations_other_territory": user(plie_b, "employer_relations"),
         # Another operator's staff of the same territory: nothing of A's people, nor of provider A's actions.
         "action_staff_same_territory": user(provider_b, "action_staff"),
+        # The ESF+ roles (docs/esf.md): structure A's financial officer, the PLIE's ESF manager and controller; another
+        # operator's financial officer of the same territory sees none of A's claims.
+        "financial_officer": user(operator_a, "financial_officer"),
+        "esf_manager": user(plie_a, "esf_manager"),
+        "esf_controller": user(plie_a, "esf_controller"),
+        "financial_officer_same_territory": user(operator_b, "financial_officer"),
         "anonymous": None,
     }
     referent = users["referent"]
@@ -225,19 +237,38 @@ def build_world() -> World:
         helpdesk=_helpdesk(territory_a, operator_a),
         **_employer(territory_a, users["employer_relations"]),
         **_meeting(operator_a, referent, active),
+        **_claims(operation, users),
     )
 
 
 def _employer(territory: Territory, officer: User) -> dict:
-    from parcours.employers.models import EmployerContact
-
-    from parcours.employers.models import JobOffer
+    from parcours.employers.models import EmployerContact, JobOffer
 
     employer = factories.EmployerFactory(territory=territory, name="Employeur A", created_by=officer)
     offer = JobOffer.objects.create(employer=employer, title="Poste A", contract_type="cdd", hours_per_week=35,
                                     opens_on=timezone.localdate(), created_by=officer)
     return {"employer": employer, "job_offer": offer,
             "employer_contact": EmployerContact.objects.create(employer=employer, name="Contact A")}
+
+
+def _claims(operation, users) -> dict:
+    """The operation's claims: a draft, one under control with one sampled item, one under control unsampled."""
+    from parcours.esf.services import claim_create, claim_sample_draw, claim_transition
+
+    year = timezone.localdate().year
+    officer, controller = users["financial_officer"], users["esf_controller"]
+
+    def controlled(start: datetime.date, end: datetime.date):
+        claim = claim_create(operation=operation, by=officer, date_from=start, date_to=end)
+        claim = claim_transition(claim=claim, name="submit", by=officer)
+        return claim_transition(claim=claim, name="take", by=controller)
+
+    draft = claim_create(operation=operation, by=officer, date_from=datetime.date(year - 1, 1, 1),
+                         date_to=datetime.date(year - 1, 6, 30))
+    sampled = controlled(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    item = claim_sample_draw(claim=sampled, by=controller, size=1, seed=1)[0]
+    return {"claim": draft, "claim_sampled": sampled, "sample_item": item,
+            "claim_control": controlled(datetime.date(year + 1, 1, 1), datetime.date(year + 1, 12, 31))}
 
 
 def _helpdesk(territory: Territory, operator: Organisation) -> models.Model:

@@ -52,3 +52,33 @@ class SensitiveAnswer(models.TextChoices):
 
 
 SENSITIVE_FIELDS = ("disability", "third_country_national", "foreign_background", "minority", "homeless", "rural")
+
+
+class ClaimState(models.TextChoices):
+    """A payment claim's states (esf.workflow: the table of its transitions)."""
+
+    DRAFT = "draft", _("brouillon")
+    SUBMITTED = "submitted", _("déposée")
+    UNDER_CONTROL = "under_control", _("en contrôle")
+    CORRECTIONS_REQUESTED = "corrections_requested", _("corrections demandées")
+    VALIDATED = "validated", _("validée")
+    PAID = "paid", _("payée")
+
+
+class SampleOutcome(models.TextChoices):
+    """A sampled item of the control of service rendered (contrôle de service fait)."""
+
+    PENDING = "pending", _("à contrôler")
+    CHECKED = "checked", _("contrôlé")
+    REJECTED = "rejected", _("rejeté")
+
+
+class SampleRejection(models.TextChoices):
+    """Why the controller rejects a sampled participant: the participant's time is then left out of the claim."""
+
+    MISSING_DOCUMENT = "missing_document", _("pièce justificative manquante")
+    INELIGIBLE = "ineligible", _("participant·e non éligible")
+    CONSENT_MISSING = "consent_missing", _("notice d'information ou consentement non recueilli")
+    TIME_UNSUPPORTED = "time_unsupported", _("temps non justifié (émargement, compte rendu)")
+    OUTSIDE_PERIOD = "outside_period", _("hors de la période de la demande")
+    OTHER = "other", _("autre motif")

@@ -7,9 +7,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.models import TimeStamped
+from parcours.core.models import TimeStamped, TransitionLog
 
-from .enums import ExitSituation, FunderKind, Isced, LabourStatus, SensitiveAnswer
+from .enums import (
+    ClaimState, ExitSituation, FunderKind, Isced, LabourStatus, SampleOutcome, SampleRejection, SensitiveAnswer,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -173,3 +175,84 @@ class Participation(TimeStamped):
 
     def __str__(self) -> str:
         return self.participation_ref
+
+
+class Claim(TimeStamped):
+    """A payment claim (demande de paiement) of an operation for a period. Its figures are those of
+    `esf_claim_compute`, frozen at each submission (and at the draft's creation), as decimals rounded to the cent,
+    with `esf_claim_data` kept for the annex. Its state moves only through esf.workflow.CLAIM_WORKFLOW."""
+
+    operation = models.ForeignKey(Operation, verbose_name=_("opération"), on_delete=models.PROTECT,
+                                  related_name="claims")
+    date_from = models.DateField(_("début de la période"))
+    date_to = models.DateField(_("fin de la période"))
+    state = models.CharField(_("état"), max_length=24, choices=ClaimState.choices, default=ClaimState.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créée par"), on_delete=models.PROTECT,
+                               related_name="+")
+    direct_staff_costs = models.DecimalField(_("frais de personnel directs"), **MONEY)
+    flat_rate_costs = models.DecimalField(_("taux forfaitaire de 40 %"), **MONEY)
+    total_eligible = models.DecimalField(_("total éligible"), **MONEY)
+    esf_due = models.DecimalField(_("FSE+ dû"), **MONEY)
+    data = models.JSONField(_("détail du calcul"), default=dict)
+    computed_at = models.DateTimeField(_("calculée le"))
+    # The participants left out of the figures (their sampled item rejected before the last submission).
+    excluded_participants = models.JSONField(_("participant·es écarté·es"), default=list, blank=True)
+    # The sampled control: the seed and size of the draw (reproducible: the same seed draws the same people).
+    sample_seed = models.BigIntegerField(_("graine du tirage"), null=True, blank=True)
+    sample_size = models.PositiveIntegerField(_("taille de l'échantillon"), null=True, blank=True)
+    sampled_at = models.DateTimeField(_("échantillon tiré le"), null=True, blank=True)
+    paid_on = models.DateField(_("date du paiement"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("montant payé"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = _("demande de paiement")
+        verbose_name_plural = _("demandes de paiement")
+        ordering = ["operation", "-date_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_from__lte=F("date_to")), name="esf_claim_period"),
+            models.CheckConstraint(condition=Q(direct_staff_costs__gte=0) & Q(flat_rate_costs__gte=0)
+                                   & Q(total_eligible__gte=0) & Q(esf_due__gte=0), name="esf_claim_amounts"),
+            models.CheckConstraint(condition=~Q(state=ClaimState.PAID)
+                                   | (Q(paid_on__isnull=False) & Q(paid_amount__gt=0)), name="esf_claim_paid"),
+            models.CheckConstraint(condition=Q(sample_seed__isnull=True, sample_size__isnull=True)
+                                   | Q(sample_seed__isnull=False, sample_size__isnull=False), name="esf_claim_sample"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation.operation_ref} {self.date_from:%d/%m/%Y} – {self.date_to:%d/%m/%Y}"
+
+
+class ClaimTransition(TransitionLog):
+    """The control log: every transition of a claim, who, when, and its payload (a reason, a payment)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état de la demande de paiement")
+
+
+class ClaimSampleItem(models.Model):
+    """A participant drawn for the sampled control of a claim, and the controller's finding."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sample")
+    participation = models.ForeignKey(Participation, verbose_name=_("participation"), on_delete=models.PROTECT,
+                                      related_name="+")
+    outcome = models.CharField(_("résultat"), max_length=12, choices=SampleOutcome.choices,
+                               default=SampleOutcome.PENDING)
+    rejection_reason = models.CharField(_("motif du rejet"), max_length=20, choices=SampleRejection.choices,
+                                        blank=True)
+    comment = models.CharField(_("commentaire"), max_length=500, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("contrôlé par"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("contrôlé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("élément de l'échantillon")
+        verbose_name_plural = _("échantillon")
+        ordering = ["claim", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "participation"], name="esf_sample_once"),
+            models.CheckConstraint(condition=(Q(outcome=SampleOutcome.REJECTED) & ~Q(rejection_reason=""))
+                                   | (~Q(outcome=SampleOutcome.REJECTED) & Q(rejection_reason="")),
+                                   name="esf_sample_reason"),
+        ]

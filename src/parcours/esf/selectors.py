@@ -8,6 +8,7 @@ once, when printed (`amount_round`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -203,14 +204,18 @@ def _referent_key(email: str | None, ref: str) -> str:
     return email or ref
 
 
-def esf_claim_compute(*, operation: Operation, date_from: date, date_to: date) -> Claim:
+def esf_claim_compute(*, operation: Operation, date_from: date, date_to: date,
+                      excluded: Collection[int] = ()) -> Claim:
     """The payment claim of `operation` over [date_from, date_to]: the referents' eligible time, costed per calendar
-    year at each referent's hourly rate, plus the 40 % flat rate (docs/spec/esf.md)."""
+    year at each referent's hourly rate, plus the 40 % flat rate (docs/spec/esf.md). `excluded`: participants whose
+    time a control rejected (a saved claim's resubmission, docs/esf.md); the command excludes no one."""
     start, end = max(date_from, operation.start_date), min(date_to, operation.end_date)
     windows: dict[int, tuple[date, date]] = {}
     if start <= end:
         for person, entry, exit_ in _participants(operation).values_list("participant_id", "entry_date",
                                                                          "exit_date"):
+            if person in excluded:
+                continue
             low, high = max(start, entry), min(end, exit_ or date_to)
             if low <= high:
                 windows[person] = (low, high)
@@ -278,6 +283,16 @@ def esf_claim_data(claim: Claim) -> dict:
         "appointments_without_duration": claim.appointments_without_duration,
         "referents_without_cost": claim.referents_without_cost,
     }
+
+
+def claim_participations(*, operation: Operation, date_from: date, date_to: date) -> QuerySet[Participation]:
+    """The participations a claim over [date_from, date_to] counts (those with a window in the period, as
+    `esf_claim_compute` reads them): the population of its sampled control, in a fixed order."""
+    start, end = max(date_from, operation.start_date), min(date_to, operation.end_date)
+    if start > end:
+        return Participation.objects.none()
+    return (_participants(operation).filter(entry_date__lte=end)
+            .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=start)).order_by("pk"))
 
 
 # --- the pages' reads -------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ and entries within the operation's period, no overlap), writes in one transactio
 from __future__ import annotations
 
 import datetime
+import random
+import secrets
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -19,13 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
-from parcours.organisations.capabilities import ESF_MANAGE, ESF_QUESTIONNAIRE, SENSITIVE_READ
+from parcours.core.workflow import transition_apply, transition_create
+from parcours.organisations.capabilities import ESF_CONTROL, ESF_MANAGE, ESF_QUESTIONNAIRE, SENSITIVE_READ
 from parcours.organisations.scope import territory_ids_with
 from parcours.pathways.models import Pathway
 from parcours.pathways.services import pathway_writer_check
 
-from .enums import SENSITIVE_FIELDS, FunderKind, LabourStatus
-from .models import Cofinancing, Operation, OperationAmendment, Participation
+from .enums import SENSITIVE_FIELDS, ClaimState, FunderKind, LabourStatus, SampleOutcome, SampleRejection
+from .models import Claim, ClaimSampleItem, Cofinancing, Operation, OperationAmendment, Participation
+from .selectors import claim_participations
+from .workflow import CLAIM_WORKFLOW
 
 OPERATION_FIELDS = ["operation_ref", "title", "beneficiary", "start_date", "end_date"]
 AMOUNT_FIELDS = ["total_eligible_cost", "esf_amount"]
@@ -262,4 +267,116 @@ def participation_update(*, participation: Participation, pathway: Pathway, by, 
         locked.save()
         audit_record(actor=by, action="esf.participation.update", obj=locked, participant_id=locked.participant_id,
                      before=before, after=_snapshot(locked, sensitive is not None))
+    return locked
+
+
+# --- payment claims ----------------------------------------------------------------------------------------------
+
+CLAIM_AUDITED = ["state", "date_from", "date_to", "direct_staff_costs", "flat_rate_costs", "total_eligible",
+                 "esf_due", "paid_on", "paid_amount"]
+SAMPLE_SIZE_MAX = 200
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def claim_create(*, operation: Operation, by, date_from: datetime.date, date_to: datetime.date) -> Claim:
+    """A draft claim of `operation` for [date_from, date_to], its figures computed now. Refused: a period outside
+    the operation's, or one that overlaps a claim of the same operation (checked under a lock of the operation's
+    row, so that two drafts posted at once cannot both pass)."""
+    errors: dict[str, list[str]] = {}
+    if date_to < date_from:
+        errors.setdefault("date_to", []).append(_("Fin de la période : elle précède son début."))
+    elif not (operation.start_date <= date_from and date_to <= operation.end_date):
+        errors.setdefault("date_from", []).append(
+            _("Période : elle doit être dans la période de l'opération (%(start)s – %(end)s).")
+            % {"start": _day(operation.start_date), "end": _day(operation.end_date)})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Operation.objects.select_for_update(of=("self",)).select_related("beneficiary").get(pk=operation.pk)
+        overlapping = Claim.objects.filter(operation=locked, date_from__lte=date_to,
+                                           date_to__gte=date_from).order_by("date_from").first()
+        if overlapping is not None:
+            raise ValidationError({"date_from": [
+                _("Période : une demande de paiement de cette opération couvre déjà tout ou partie de cette période "
+                  "(du %(start)s au %(end)s) ; une période déjà demandée ne peut pas l'être deux fois.")
+                % {"start": _day(overlapping.date_from), "end": _day(overlapping.date_to)}]})
+        claim = Claim(operation=locked, date_from=date_from, date_to=date_to, author=by)
+        transition_create(CLAIM_WORKFLOW, claim, "create", by=by)
+        audit_record(actor=by, action="esf.claim.create", obj=claim, participant_id=None,
+                     after=model_snapshot(claim, CLAIM_AUDITED))
+    return claim
+
+
+def claim_transition(*, claim: Claim, name: str, by, data: Any = None) -> Claim:
+    """Apply transition `name` of the claim's workflow (submit, take, request_corrections, resubmit, validate,
+    pay) as `by`; the engine checks the state and the actor, and logs it; an audit row keeps the figures."""
+    with transaction.atomic():
+        before = model_snapshot(Claim.objects.get(pk=claim.pk), CLAIM_AUDITED)
+        locked = transition_apply(CLAIM_WORKFLOW, claim, name, by=by, data=data)
+        audit_record(actor=by, action=f"esf.claim.{name}", obj=locked, participant_id=None, before=before,
+                     after=model_snapshot(locked, CLAIM_AUDITED))
+    return locked
+
+
+def _controller_check(by, claim: Claim) -> None:
+    if claim.operation.beneficiary.territory_id not in territory_ids_with(by, ESF_CONTROL):
+        raise ValidationError(_("Votre rôle ne permet pas de contrôler les demandes de paiement de ce territoire."))
+    if claim.state != ClaimState.UNDER_CONTROL:
+        raise ValidationError(_("La demande de paiement n'est pas en contrôle (elle est à l'état « %(state)s »).")
+                              % {"state": claim.get_state_display()})
+
+
+def claim_sample_draw(*, claim: Claim, by, size: int, seed: int | None = None) -> list[ClaimSampleItem]:
+    """The controller draws `size` of the claim's participations (a seeded draw: the same seed over the same
+    participations draws the same people; the seed and size are kept). Once per claim."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update(of=("self",)).select_related("operation__beneficiary").get(
+            pk=claim.pk)
+        _controller_check(by, locked)
+        if locked.sample_seed is not None:
+            raise ValidationError(_("L'échantillon de cette demande est déjà tiré."))
+        population = list(claim_participations(operation=locked.operation, date_from=locked.date_from,
+                                               date_to=locked.date_to).values_list("pk", flat=True))
+        if not population:
+            raise ValidationError({"size": [_("Taille de l'échantillon : la demande ne compte aucun·e "
+                                              "participant·e à tirer.")]})
+        if not 1 <= size <= min(len(population), SAMPLE_SIZE_MAX):
+            raise ValidationError({"size": [_("Taille de l'échantillon : entre 1 et %(max)s (participant·es de la "
+                                              "demande).") % {"max": min(len(population), SAMPLE_SIZE_MAX)}]})
+        locked.sample_seed = secrets.randbelow(2 ** 53) if seed is None else seed
+        locked.sample_size, locked.sampled_at = size, timezone.now()
+        drawn = sorted(random.Random(locked.sample_seed).sample(population, size))
+        items = ClaimSampleItem.objects.bulk_create([ClaimSampleItem(claim=locked, participation_id=pk)
+                                                     for pk in drawn])
+        locked.save(update_fields=["sample_seed", "sample_size", "sampled_at", "updated_at"])
+        audit_record(actor=by, action="esf.claim.sample", obj=locked, participant_id=None,
+                     after={"seed": locked.sample_seed, "size": size, "population": len(population),
+                            "participations": drawn})
+    return items
+
+
+def claim_sample_check(*, item: ClaimSampleItem, by, outcome: str, reason: str = "", comment: str = "") -> \
+        ClaimSampleItem:
+    """The controller's finding on a sampled item: checked, or rejected with a reason of the list."""
+    with transaction.atomic():
+        locked = ClaimSampleItem.objects.select_for_update(of=("self",)).select_related(
+            "claim__operation__beneficiary", "participation").get(pk=item.pk)
+        _controller_check(by, locked.claim)
+        if outcome not in (SampleOutcome.CHECKED, SampleOutcome.REJECTED):
+            raise ValidationError({"outcome": [_("Résultat : choisissez « contrôlé » ou « rejeté ».")]})
+        if outcome == SampleOutcome.REJECTED and reason not in SampleRejection.values:
+            raise ValidationError({"rejection_reason": [_("Motif du rejet : choisissez un motif de la liste.")]})
+        before = model_snapshot(locked, ["outcome", "rejection_reason", "comment"])
+        locked.outcome = outcome
+        locked.rejection_reason = reason if outcome == SampleOutcome.REJECTED else ""
+        locked.comment = comment.strip()[:500]
+        locked.checked_by, locked.checked_at = by, timezone.now()
+        _full_clean(locked)
+        locked.save()
+        audit_record(actor=by, action="esf.claim.sample_check", obj=locked.claim,
+                     participant_id=locked.participation.participant_id, before=before,
+                     after=model_snapshot(locked, ["outcome", "rejection_reason", "comment"]))
     return locked

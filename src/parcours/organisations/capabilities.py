@@ -61,6 +61,12 @@ ESF_READ = capability_define(
 ESF_MANAGE = capability_define("esf.manage", _l("Créer et modifier les opérations FSE+ et leurs avenants"))
 ESF_QUESTIONNAIRE = capability_define(
     "esf.questionnaire", _l("Renseigner les questionnaires FSE+ des personnes suivies"))
+# The claim's workflow (esf.workflow): the structure prepares and submits, the controller controls, the PLIE pays.
+ESF_CLAIM = capability_define(
+    "esf.claim", _l("Préparer et déposer les demandes de paiement FSE+ des opérations de sa structure"))
+ESF_CONTROL = capability_define(
+    "esf.control", _l("Contrôler les demandes de paiement FSE+ (échantillon, corrections, validation)"))
+ESF_PAY = capability_define("esf.pay", _l("Enregistrer le paiement des demandes de paiement FSE+ validées"))
 # --- social clauses (parcours.clauses) -----------------------------------------------------------------------------
 CLAUSES_READ = capability_define(
     "clauses.read", _l("Consulter les marchés à clause sociale, leurs bénéficiaires et leurs heures"))

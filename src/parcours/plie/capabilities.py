@@ -28,4 +28,10 @@ PLIE_CAPABILITIES: dict[str, frozenset[str]] = {
                               c.COMMISSION_READ, c.RIGHTS_MANAGE, c.ESF_QUESTIONNAIRE}),
     Role.PRESCRIBER: frozenset({c.APPLICATION_READ, c.APPLICATION_SUBMIT}),
     Role.DPO: frozenset(),
+    # The ESF+ roles (docs/esf.md, "The claim's workflow"): the PLIE's ESF manager runs the operations and their
+    # claims and records the payments; a structure's financial officer prepares and submits its own operations'
+    # claims (nothing else: esf.access scopes them to their structure); the controller controls them.
+    Role.ESF_MANAGER: frozenset({c.ESF_READ, c.ESF_MANAGE, c.ESF_CLAIM, c.ESF_PAY}),
+    Role.FINANCIAL_OFFICER: frozenset({c.ESF_CLAIM}),
+    Role.ESF_CONTROLLER: frozenset({c.ESF_READ, c.ESF_CONTROL}),
 }

@@ -28,6 +28,8 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("employers:offer_list", _("Offres d'emploi"), {c.EMPLOYERS_READ}, None),
     ("places:place_list", _("Lieux d'accueil"), set(), None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
+    # A structure's financial officer: its operations' payment claims (the team reaches them from "FSE+").
+    ("esf:operation_list", _("Demandes de paiement FSE+"), {c.ESF_CLAIM}, c.ESF_READ),
 ]
 
 

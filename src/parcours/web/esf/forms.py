@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.esf.enums import SENSITIVE_FIELDS, ExitSituation, FunderKind, Isced, LabourStatus, SensitiveAnswer
+from parcours.esf.enums import (
+    SENSITIVE_FIELDS, ExitSituation, FunderKind, Isced, LabourStatus, SampleOutcome, SampleRejection, SensitiveAnswer,
+)
 from parcours.esf.models import MONEY, Participation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -164,3 +166,45 @@ class ParticipationForm(forms.ModelForm):
     def _post_clean(self):
         # The services check the rules across rows and the model's constraints: the form checks its fields only.
         pass
+
+
+# --- payment claims ----------------------------------------------------------------------------------------------
+
+class ClaimCreateForm(PeriodForm):
+    date_from = forms.DateField(label=_("Début de la période"), widget=DATE)
+    date_to = forms.DateField(label=_("Fin de la période"), widget=DATE)
+
+
+class CorrectionsForm(forms.Form):
+    reason = forms.CharField(label=_("Motif des corrections demandées"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Date du paiement"), widget=DATE)
+    amount = forms.DecimalField(label=_("Montant payé (€)"), min_value=0, max_digits=MONEY["max_digits"],
+                                decimal_places=MONEY["decimal_places"], localize=True)
+
+
+CLAIM_TRANSITION_FORMS: dict[str, type[forms.Form]] = {"request_corrections": CorrectionsForm,
+                                                       "pay": PaymentForm}
+
+
+class SampleDrawForm(forms.Form):
+    size = forms.IntegerField(label=_("Taille de l'échantillon (participant·es)"), min_value=1)
+    seed = forms.IntegerField(label=_("Graine du tirage (facultative : tirée au hasard, puis conservée)"),
+                              min_value=0, max_value=2 ** 53, required=False)
+
+
+class SampleCheckForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Résultat"), choices=[(SampleOutcome.CHECKED, SampleOutcome.CHECKED.label),
+                                                              (SampleOutcome.REJECTED, SampleOutcome.REJECTED.label)])
+    rejection_reason = forms.ChoiceField(label=_("Motif du rejet"), required=False,
+                                         choices=[("", "—")] + list(SampleRejection.choices))
+    comment = forms.CharField(label=_("Commentaire"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == SampleOutcome.REJECTED and not data.get("rejection_reason"):
+            self.add_error("rejection_reason", _("Obligatoire pour un élément rejeté."))
+        return data
