@@ -58,7 +58,9 @@ class SystemActor:
 
 
 IMPORT_ACTOR = SystemActor("import", _l("Import de données"))
-SYSTEM_ACTORS = {actor.name: actor for actor in (IMPORT_ACTOR,)}
+# A job run each day by the scheduler (an expiry, a reminder): the rows it writes name it.
+SCHEDULE_ACTOR = SystemActor("schedule", _l("Tâche planifiée"))
+SYSTEM_ACTORS = {actor.name: actor for actor in (IMPORT_ACTOR, SCHEDULE_ACTOR)}
 
 
 @dataclass(frozen=True)

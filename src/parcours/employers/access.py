@@ -3,13 +3,14 @@ capability."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_READ
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, EMPLOYERS_READ
 from parcours.organisations.models import User
 from parcours.organisations.scope import territory_ids_with
+from parcours.pathways.access import pathways_visible_to
 
-from .models import Employer, JobOffer
+from .models import Candidacy, Employer, JobOffer
 
 
 def employers_visible_to(user: User) -> QuerySet[Employer]:
@@ -26,3 +27,12 @@ def offers_visible_to(user: User) -> QuerySet[JobOffer]:
 
 def offers_managed_by(user: User) -> QuerySet[JobOffer]:
     return JobOffer.objects.filter(employer__territory_id__in=territory_ids_with(user, EMPLOYERS_MANAGE))
+
+
+def candidacies_visible_to(user: User) -> QuerySet[Candidacy]:
+    """The candidacies of the offers the user keeps (the officer, the team), and those of the people they follow
+    and may propose (a referent sees their own people's, not another structure's)."""
+    rule = Q(offer__employer__territory_id__in=territory_ids_with(user, EMPLOYERS_MANAGE))
+    if user.can(EMPLOYERS_PROPOSE):
+        rule |= Q(pathway__in=pathways_visible_to(user))
+    return Candidacy.objects.filter(rule)

@@ -1,5 +1,6 @@
 """Who works with the employers (issue 15): the employer-relations officer and the PLIE's team keep the portfolio;
-referents read it (they propose people to employers' offers). Employers name no participant. Not a programme: the
+referents read it and propose the people they follow to its offers (`employers.propose`, with the team), and record
+their hire (a step on the file). Employers name no participant. Not a programme: the
 house grants these when the app is ready (apps.py)."""
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ from parcours.organisations import capabilities as c
 from parcours.organisations.enums import Role
 
 EMPLOYERS_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE}),
-    Role.DIRECTOR: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE}),
+    Role.COORDINATOR: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE, c.EMPLOYERS_PROPOSE}),
+    Role.DIRECTOR: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE, c.EMPLOYERS_PROPOSE}),
     Role.EMPLOYER_RELATIONS: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_MANAGE}),
-    Role.REFERENT: frozenset({c.EMPLOYERS_READ}),
+    Role.REFERENT: frozenset({c.EMPLOYERS_READ, c.EMPLOYERS_PROPOSE}),
 }
 
 

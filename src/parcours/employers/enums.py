@@ -42,10 +42,48 @@ class OfferContractType(models.TextChoices):
 
 # The contract a hire on the offer puts on the pathway's step: the interchange list has no CDD d'insertion, which is a
 # fixed-term contract.
-STEP_CONTRACT_TYPE = {OfferContractType.CDDI: "cdd"}
+STEP_CONTRACT_TYPE: dict[str, str] = {OfferContractType.CDDI: "cdd"}
 
 
 class OfferStatus(models.TextChoices):
     OPEN = "open", _("Ouverte")
     FILLED = "filled", _("Pourvue")
     CANCELLED = "cancelled", _("Annulée par l'employeur")
+
+
+class CandidacyStatus(models.TextChoices):
+    """A person put forward for an offer (positionnement), as les-emplois' job applications go."""
+
+    PROPOSED = "proposed", _("Proposé·e par le ou la référent·e")
+    PRESENTED = "presented", _("Présenté·e à l'employeur")
+    INTERVIEW = "interview", _("Entretien d'embauche")
+    PRIOR_ACTION = "prior_action", _("Action préalable à l'embauche")
+    HIRED = "hired", _("Embauché·e")
+    REFUSED = "refused", _("Non retenu·e")
+    WITHDRAWN = "withdrawn", _("Retiré·e")
+    EXPIRED = "expired", _("Sans nouvelles depuis 60 jours")
+
+
+OPEN_CANDIDACY = (CandidacyStatus.PROPOSED, CandidacyStatus.PRESENTED, CandidacyStatus.INTERVIEW,
+                  CandidacyStatus.PRIOR_ACTION)
+# Without news (no transition) for this many days, a candidacy still waiting on the employer expires.
+EXPIRY_DAYS = 60
+
+
+class CandidacyRefusal(models.TextChoices):
+    PROFILE = "profile", _("Le profil ne correspond pas au poste")
+    EXPERIENCE = "experience", _("Expérience ou qualification insuffisante")
+    FILLED = "filled", _("Le poste a été pourvu par un·e autre candidat·e")
+    NO_SHOW = "no_show", _("Absent·e à l'entretien")
+    DECLINED = "declined", _("La personne a décliné l'offre")
+    CONDITIONS = "conditions", _("Conditions de travail incompatibles (horaires, mobilité, santé)")
+    CANCELLED = "cancelled", _("L'employeur a annulé le recrutement")
+
+
+class PriorActionKind(models.TextChoices):
+    """What precedes a hire: an immersion (PMSMP, which is a step of the pathway), a training before hiring."""
+
+    PMSMP = "pmsmp", _("Immersion en entreprise (PMSMP)")
+    POE = "poe", _("Préparation opérationnelle à l'emploi (POE)")
+    TRAINING = "training", _("Formation préalable à l'embauche")
+    TRIAL = "trial", _("Période d'essai de recrutement (MRS, tests)")

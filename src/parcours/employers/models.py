@@ -9,9 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.models import TimeStamped
+from parcours.core.models import TimeStamped, TransitionLog
 
-from .enums import ExchangeKind, OfferContractType, OfferStatus, PartnerStatus, SizeBand
+from .enums import (
+    OPEN_CANDIDACY, CandidacyRefusal, CandidacyStatus, ExchangeKind, OfferContractType, OfferStatus, PartnerStatus,
+    PriorActionKind, SizeBand,
+)
 from .naf import naf_divisions, naf_sections
 
 
@@ -169,3 +172,62 @@ class JobOffer(TimeStamped):
     def is_open_on(self, day) -> bool:
         return (self.status == OfferStatus.OPEN and self.opens_on <= day
                 and (self.closes_on is None or self.closes_on >= day))
+
+
+class Candidacy(TimeStamped):
+    """A person followed on a pathway, put forward for an offer (positionnement): proposed by whoever follows them,
+    presented to the employer by the employer-relations officer, then hired, refused, withdrawn or expired. Its
+    states go through `employers.workflow.CANDIDACY_WORKFLOW`; a hire is a step on the pathway."""
+
+    offer = models.ForeignKey(JobOffer, on_delete=models.PROTECT, related_name="candidacies")
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="candidacies")
+    status = models.CharField(_("état"), max_length=16, choices=CandidacyStatus.choices,
+                              default=CandidacyStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("pourquoi cette personne"), blank=True)
+    # The date of the last news (each transition): 60 days without any, a candidacy waiting on the employer expires.
+    last_news_on = models.DateField(_("dernières nouvelles le"))
+    interview_on = models.DateField(_("entretien le"), null=True, blank=True)
+    prior_action = models.CharField(_("action préalable"), max_length=10, choices=PriorActionKind.choices, blank=True)
+    prior_action_start = models.DateField(_("début de l'action préalable"), null=True, blank=True)
+    prior_action_end = models.DateField(_("fin de l'action préalable"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif"), max_length=12, choices=CandidacyRefusal.choices, blank=True)
+    withdrawal_reason = models.CharField(_("motif du retrait"), max_length=300, blank=True)
+    hired_on = models.DateField(_("embauché·e le"), null=True, blank=True)
+    contract_end = models.DateField(_("fin du contrat"), null=True, blank=True)
+    # The steps the candidacy put on the pathway: the immersion before the hire, the job.
+    immersion_step = models.ForeignKey("pathways.Step", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+")
+    step = models.ForeignKey("pathways.Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Whom the referent calls at the employer during the six months of follow-up in employment.
+    followup_contact = models.ForeignKey(EmployerContact, verbose_name=_("contact pendant le suivi dans l'emploi"),
+                                         on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("positionnement sur une offre")
+        ordering = ["-last_news_on", "-pk"]
+        constraints = [
+            # One open candidacy of a person on an offer: proposing twice is refused.
+            models.UniqueConstraint(fields=["offer", "pathway"], condition=Q(status__in=OPEN_CANDIDACY),
+                                    name="candidacy_open_once_per_offer"),
+            models.CheckConstraint(condition=Q(status__in=CandidacyStatus.values), name="candidacy_status_known"),
+            models.CheckConstraint(condition=~Q(status=CandidacyStatus.REFUSED) | ~Q(refusal_reason=""),
+                                   name="candidacy_refusal_has_reason"),
+            models.CheckConstraint(condition=~Q(status=CandidacyStatus.HIRED) | Q(hired_on__isnull=False),
+                                   name="candidacy_hire_has_date"),
+            models.CheckConstraint(condition=Q(contract_end__isnull=True) | Q(hired_on__isnull=False)
+                                   & Q(contract_end__gte=models.F("hired_on")), name="candidacy_contract_end_after_hire"),
+            models.CheckConstraint(condition=Q(prior_action_end__isnull=True) | Q(prior_action_start__isnull=False)
+                                   & Q(prior_action_end__gte=models.F("prior_action_start")),
+                                   name="candidacy_prior_action_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pathway_id} → {self.offer}"
+
+
+class CandidacyTransition(TransitionLog):
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un positionnement sur une offre")

@@ -8,6 +8,7 @@ name no person followed.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,13 +19,21 @@ from django.utils.translation import gettext as _
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import save_with_version
 from parcours.core.plausibility import siret_compact, siret_problem
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE
+from parcours.core.workflow import SCHEDULE_ACTOR, TransitionRefused, transition_apply, transition_create
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE
+from parcours.pathways.access import pathways_visible_to
+from parcours.pathways.models import Pathway, Step
+from parcours.pathways.services import step_create
+from parcours.plie.enums import StepType
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
 
-from .enums import PartnerStatus
-from .models import ROME_RE, Employer, EmployerContact, EmployerExchange, JobOffer
+from .enums import (
+    EXPIRY_DAYS, OPEN_CANDIDACY, STEP_CONTRACT_TYPE, OfferContractType, PartnerStatus, PriorActionKind,
+)
+from .models import ROME_RE, Candidacy, Employer, EmployerContact, EmployerExchange, JobOffer
 from .naf import naf_divisions
+from .workflow import CANDIDACY_WORKFLOW, WAITING_ON_EMPLOYER, follows
 
 EMPLOYER_FIELDS = ["siret", "name", "naf_division", "naf_section", "size_band", "address", "commune_id", "phone",
                    "email", "website", "partner_status", "partner_since", "notes"]
@@ -190,3 +199,90 @@ def job_offer_save(*, by, employer: Employer, values: dict[str, Any], offer: Job
         audit_record(actor=by, action="job_offer_create" if creating else "job_offer_update", obj=offer,
                      participant_id=None, before=before, after=model_snapshot(offer, OFFER_FIELDS))
     return offer
+
+
+# --- candidacies (a person put forward for an offer) --------------------------------------------------------------
+
+CANDIDACY_AUDITED = ["status", "interview_on", "prior_action", "prior_action_start", "prior_action_end",
+                     "refusal_reason", "withdrawal_reason", "hired_on", "contract_end", "step_id", "immersion_step_id",
+                     "followup_contact_id"]
+# The pathway step a hire puts on the file, by the offer's contract: an aided contract, an insertion job (a CDDI is
+# the contract of the ateliers et chantiers d'insertion; the referent corrects the type on the file for an EI), or
+# an ordinary job.
+HIRE_STEP_TYPE: dict[str, str] = {OfferContractType.CUI: StepType.SUBSIDISED_CONTRACT, OfferContractType.CDDI: StepType.IAE_ACI}
+
+
+def candidacy_propose(*, offer: JobOffer, pathway: Pathway, by, comment: str = "") -> Candidacy:
+    """Put a person forward for an offer: a file the proposer may open and write, in the pathway, once per offer
+    while the first is open (constraint `candidacy_open_once_per_offer`, checked here under the offer's lock)."""
+    if not (by.can(EMPLOYERS_PROPOSE) and pathways_visible_to(by).filter(pk=pathway.pk).exists()):
+        raise TransitionRefused(_("Vous ne suivez pas cette personne : vous ne pouvez pas la positionner."))
+    if offer.employer.territory_id != pathway.territory_id:
+        raise TransitionRefused(_("Cette offre est d'un autre territoire que le dossier de la personne."))
+    with transaction.atomic():
+        JobOffer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
+        if Candidacy.objects.filter(offer=offer, pathway=pathway, status__in=OPEN_CANDIDACY).exists():
+            raise TransitionRefused(_("Cette personne est déjà positionnée sur cette offre."))
+        candidacy = Candidacy(offer=offer, pathway=pathway, proposed_by=by, last_news_on=timezone.localdate())
+        transition_create(CANDIDACY_WORKFLOW, candidacy, "propose", by=by, data={"comment": comment})
+        audit_record(actor=by, action="candidacy.propose", obj=candidacy, participant_id=pathway.participant_id,
+                     after={"offer_id": offer.pk, "pathway_id": pathway.pk, "status": candidacy.status})
+    return candidacy
+
+
+def _employment_step(candidacy: Candidacy, by) -> Step:
+    offer = candidacy.offer
+    employer = offer.employer
+    assert candidacy.hired_on is not None   # set by the hire's effect
+    return step_create(pathway=candidacy.pathway, by=by, values={
+        "step_type": HIRE_STEP_TYPE.get(offer.contract_type, StepType.UNSUBSIDISED_EMPLOYMENT),
+        "start_date": candidacy.hired_on, "end_date": candidacy.contract_end, "operator_name": employer.name,
+        "employer_siret": employer.siret,
+        "contract_type": STEP_CONTRACT_TYPE.get(offer.contract_type, offer.contract_type),
+        "social_clause": offer.social_clause, "comment": offer.title})
+
+
+def _immersion_step(candidacy: Candidacy, by) -> Step:
+    employer = candidacy.offer.employer
+    return step_create(pathway=candidacy.pathway, by=by, values={
+        "step_type": StepType.IMMERSION, "start_date": candidacy.prior_action_start,
+        "end_date": candidacy.prior_action_end, "operator_name": employer.name, "employer_siret": employer.siret,
+        "comment": candidacy.offer.title})
+
+
+def candidacy_decide(*, candidacy: Candidacy, name: str, by, data: Any = None) -> Candidacy:
+    """Apply a transition of the candidacy (present, interview, prior_action, hire, refuse, withdraw) as `by`; a
+    hire puts the job on the pathway — and a lasting one opens the follow-up in employment —, an immersion its step,
+    in the same transaction."""
+    with transaction.atomic():
+        before = model_snapshot(Candidacy.objects.get(pk=candidacy.pk), CANDIDACY_AUDITED)
+        locked = transition_apply(CANDIDACY_WORKFLOW, candidacy, name, by=by, data=data)
+        if name == "prior_action" and locked.prior_action == PriorActionKind.PMSMP:
+            if not follows(by, locked):
+                raise TransitionRefused(_("Une immersion (PMSMP) est une étape du parcours : c'est à qui suit la "
+                                          "personne de l'enregistrer."))
+            locked.immersion_step = _immersion_step(locked, by)
+            locked.save(update_fields=["immersion_step", "updated_at"])
+        elif name == "hire":
+            locked.step = _employment_step(locked, by)
+            locked.save(update_fields=["step", "updated_at"])
+        audit_record(actor=by, action=f"candidacy.{name}", obj=locked, participant_id=locked.pathway.participant_id,
+                     before=before, after=model_snapshot(locked, CANDIDACY_AUDITED))
+    return locked
+
+
+def candidacies_expire(*, today: date | None = None) -> int:
+    """Expire the candidacies still waiting on the employer with no news for EXPIRY_DAYS days (the daily job);
+    returns how many."""
+    today = today or timezone.localdate()
+    due = list(Candidacy.objects.filter(status__in=WAITING_ON_EMPLOYER,
+                                        last_news_on__lte=today - timedelta(days=EXPIRY_DAYS))
+               .select_related("pathway").order_by("pk"))
+    for candidacy in due:
+        with transaction.atomic():
+            before = model_snapshot(candidacy, CANDIDACY_AUDITED)
+            locked = transition_apply(CANDIDACY_WORKFLOW, candidacy, "expire", by=SCHEDULE_ACTOR)
+            audit_record(actor=None, action="candidacy.expire", obj=locked,
+                         participant_id=candidacy.pathway.participant_id, before=before,
+                         after=model_snapshot(locked, CANDIDACY_AUDITED))
+    return len(due)

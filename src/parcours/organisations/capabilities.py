@@ -82,6 +82,8 @@ EMPLOYERS_READ = capability_define(
     "employers.read", _l("Consulter les employeurs du territoire, leurs contacts et l'historique des échanges"))
 EMPLOYERS_MANAGE = capability_define(
     "employers.manage", _l("Enregistrer et modifier les employeurs, leurs contacts et les échanges avec eux"))
+EMPLOYERS_PROPOSE = capability_define(
+    "employers.propose", _l("Positionner une personne suivie sur une offre d'emploi et enregistrer son embauche"))
 # --- the person's rights ------------------------------------------------------------------------------------------
 RIGHTS_MANAGE = capability_define("rights.manage", _l("Traiter les demandes d'accès et de rectification"))
 RIGHTS_ERASE = capability_define("rights.erase", _l("Décider d'un effacement"))
