@@ -130,6 +130,8 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "employers_employercontact": None,
     "employers_employerexchange": None,
     "employers_joboffer": None,
+    "employers_candidacy": None,
+    "employers_candidacytransition": None,
     "esf_operation": None,                # ESF+ operations, files of their own (empty at first)
     "esf_cofinancing": None,
     "esf_referentcost": None,

@@ -86,6 +86,8 @@ OPENINGS: dict[str, str] = {
     "actions:propose": "action_propose",
     "actions:action_people": "action_people",
     "actions:attendance": "action_attendance",
+    "employers:offer_detail": "job_offer_candidacies",
+    "employers:candidacy_detail": "candidacy",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",

@@ -85,6 +85,7 @@ GATES = {
     c.PLACES_MANAGE: ("places:place_create", {}),
     c.EMPLOYERS_READ: ("employers:employer_list", {}),
     c.EMPLOYERS_MANAGE: ("employers:employer_create", {}),
+    c.EMPLOYERS_PROPOSE: ("employers:candidacy_propose", {"pk": 1, "pathway": 1}),
     c.ESF_CLAIM: ("esf:claim_create", {"pk": 1}),
     c.ESF_CONTROL: ("esf:claim_sample_draw", {"pk": 1}),
     # The transitions' page opens to esf.claim, esf.control and esf.pay; the workflow's policy narrows each one.

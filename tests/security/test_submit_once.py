@@ -64,6 +64,11 @@ CREATING: dict[str, str | None] = {
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
+    "employers:candidacy_propose": "POST only: its form is on offer_detail, with its token; a second post is refused "
+                                   "(one open candidacy per offer, constraint candidacy_open_once_per_offer under the "
+                                   "offer's lock)",
+    "employers:candidacy_decide": "a transition of the candidacy's workflow: the engine locks the row and refuses "
+                                  "the copy from the state the first one reached",
     "esf:claim_act": "a transition of the claim's workflow under the engine's row lock: the copy finds the state "
                      "the first one reached and is refused",
     "esf:claim_sample_draw": "once per claim, under the claim's lock: the copy finds the sample drawn and is refused",

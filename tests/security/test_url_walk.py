@@ -125,6 +125,7 @@ def _employer_values(w: World) -> dict:
 
 EMPLOYER = lambda w: {"pk": w.employer.pk}  # noqa: E731
 OFFER = lambda w: {"pk": w.job_offer.pk}  # noqa: E731
+CANDIDACY = lambda w: {"pk": w.candidacy.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -311,6 +312,11 @@ URLS: dict[str, Obj | Own | Public] = {
         "version": w.job_offer.version, "title": "Poste A renommé", "contract_type": "cdd", "hours_per_week": "35",
         "places": "1", "opens_on": w.job_offer.opens_on.isoformat(), "status": "open"},
         known_to=frozenset({"referent_same_territory"})),
+    "employers:candidacy_propose": Obj("pathway", lambda w: {"pk": w.job_offer.pk, "pathway": w.collective.pk},
+                                       owner="referent", payload=lambda w: {"comment": "Pour P4"}),
+    "employers:candidacy_detail": Obj("candidacy", CANDIDACY, owner="referent"),
+    "employers:candidacy_decide": Obj("candidacy", lambda w: {"pk": w.candidacy.pk, "name": "present"},
+                                      owner="employer_relations", payload=lambda w: {}),
     "places:place_list": Own("the places of the user's territories; they name no person (docs/places.md)"),
     "places:place_create": Own("a new place of the user's own territory (places.manage)"),
     "places:place_edit": Obj("helpdesk", lambda w: {"pk": w.helpdesk.pk}, payload=lambda w: {

@@ -89,6 +89,7 @@ class World:
     employer: models.Model            # an employer of territory A, with a contact (employer_contact) and an open
     employer_contact: models.Model    # offer (job_offer)
     job_offer: models.Model
+    candidacy: models.Model           # P1 put forward for that offer by referent A (proposed)
     # ESF+ payment claims of that operation (docs/esf.md): a draft (last year's first half), one under control with
     # its sample drawn (this year, one item to check), one under control without a sample (next year).
     claim: models.Model
@@ -235,19 +236,21 @@ def build_world() -> World:
         operation=operation, participation=participation,
         clause_contract=_clause_contract(territory_a, active.participant),
         helpdesk=_helpdesk(territory_a, operator_a),
-        **_employer(territory_a, users["employer_relations"]),
+        **_employer(territory_a, users["employer_relations"], active, referent),
         **_meeting(operator_a, referent, active),
         **_claims(operation, users),
     )
 
 
-def _employer(territory: Territory, officer: User) -> dict:
+def _employer(territory: Territory, officer: User, pathway: Pathway, referent: User) -> dict:
     from parcours.employers.models import EmployerContact, JobOffer
+    from parcours.employers.services import candidacy_propose
 
     employer = factories.EmployerFactory(territory=territory, name="Employeur A", created_by=officer)
     offer = JobOffer.objects.create(employer=employer, title="Poste A", contract_type="cdd", hours_per_week=35,
                                     opens_on=timezone.localdate(), created_by=officer)
     return {"employer": employer, "job_offer": offer,
+            "candidacy": candidacy_propose(offer=offer, pathway=pathway, by=referent),
             "employer_contact": EmployerContact.objects.create(employer=employer, name="Contact A")}
 
 

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.formfields import EventDateField, NameField, PhoneField, SiretField
-from parcours.employers.enums import ExchangeKind, OfferContractType, OfferStatus, PartnerStatus, SizeBand
+from parcours.employers.enums import (
+    CandidacyRefusal, ExchangeKind, OfferContractType, OfferStatus, PartnerStatus, PriorActionKind, SizeBand,
+)
 from parcours.employers.naf import naf_division_choices, naf_sections
 
 from ..pathways.forms import BaseForm, DateInput
@@ -128,3 +130,54 @@ class OfferForm(BaseForm):
         data.pop("version", None)
         commune = data.pop("commune")
         return {**data, "commune_id": commune.pk if commune else None}
+
+
+class ProposeForm(BaseForm):
+    comment = forms.CharField(label=_("Pourquoi cette personne (pour le ou la chargé·e de relation entreprise)"),
+                              required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CandidacyDecisionForm(BaseForm):
+    """The payload of one transition of a candidacy; its fields are those the transition asks."""
+
+    FIELDS = {"present": [], "interview": ["on"], "prior_action": ["kind", "start", "end"],
+              "hire": ["on", "contract_end", "contact"], "refuse": ["reason"], "withdraw": ["withdrawal"]}
+    LABELS = {"interview": _("Date de l'entretien"), "hire": _("Embauché·e le (premier jour du contrat)")}
+
+    on = EventDateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Action préalable"), choices=PriorActionKind.choices)
+    start = EventDateField(label=_("Début"), widget=DateInput())
+    end = EventDateField(label=_("Fin"), widget=DateInput(), required=False)
+    contract_end = EventDateField(label=_("Fin du contrat (contrat à durée déterminée)"), widget=DateInput(),
+                                  required=False)
+    contact = forms.ModelChoiceField(label=_("Contact chez l'employeur pendant le suivi dans l'emploi"),
+                                     queryset=None, required=False, empty_label=_("Aucun en particulier"))
+    reason = forms.ChoiceField(label=_("Motif"), choices=[("", "—")] + list(CandidacyRefusal.choices))
+    withdrawal = forms.CharField(label=_("Motif du retrait"), max_length=300)
+
+    def __init__(self, *args, name: str, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        for field in list(self.fields):
+            if field not in self.FIELDS[name]:
+                del self.fields[field]
+        if "on" in self.fields and name in self.LABELS:
+            self.fields["on"].label = self.LABELS[name]
+        if "contact" in self.fields:
+            self.fields["contact"].queryset = contacts
+
+    def payload(self) -> dict | None:
+        data = self.cleaned_data
+        if self.name == "present":
+            return None
+        if self.name == "interview":
+            return {"on": data["on"]}
+        if self.name == "prior_action":
+            return {"kind": data["kind"], "start": data["start"], "end": data["end"]}
+        if self.name == "hire":
+            contact = data["contact"]
+            return {"on": data["on"], "contract_end": data["contract_end"],
+                    "contact_id": contact.pk if contact else None}
+        if self.name == "refuse":
+            return {"reason": data["reason"]}
+        return {"reason": data["withdrawal"]}

@@ -15,4 +15,7 @@ urlpatterns = [
     path("offres/", views.offer_list, name="offer_list"),
     path("offres/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("offres/<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
+    path("offres/<int:pk>/proposer/<int:pathway>/", views.candidacy_propose_view, name="candidacy_propose"),
+    path("positionnements/<int:pk>/", views.candidacy_detail, name="candidacy_detail"),
+    path("positionnements/<int:pk>/<slug:name>/", views.candidacy_decide_view, name="candidacy_decide"),
 ]

@@ -11,23 +11,35 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from parcours.core.concurrency import StaleObjectError
-from parcours.employers.access import employers_managed_by, employers_visible_to, offers_managed_by, offers_visible_to
-from parcours.employers.models import Employer, JobOffer
+from parcours.employers.access import (
+    candidacies_visible_to, employers_managed_by, employers_visible_to, offers_managed_by, offers_visible_to,
+)
+from parcours.employers.models import Candidacy, Employer, JobOffer
 from parcours.employers.selectors import employer_exchanges, employers_search, offers_search
 from parcours.employers.services import (
-    OFFER_FIELDS, employer_contact_save, employer_exchange_record, employer_save, job_offer_save,
+    OFFER_FIELDS, candidacy_decide, candidacy_propose, employer_contact_save, employer_exchange_record, employer_save,
+    job_offer_save,
 )
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_READ
+from parcours.employers.workflow import CANDIDACY_WORKFLOW
+from parcours.audit.services import access_log_record
+from parcours.core.workflow import TransitionRefused
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, EMPLOYERS_READ
+from parcours.pathways.access import pathways_visible_to
+from parcours.programmes.registry import pathway_states_query
 from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
 
+from ..access_log import people_shown
 from ..form_errors import validation_error_apply
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
-from .forms import ContactForm, EmployerFilterForm, EmployerForm, ExchangeForm, OfferFilterForm, OfferForm
+from .forms import (
+    CandidacyDecisionForm, ContactForm, EmployerFilterForm, EmployerForm, ExchangeForm, OfferFilterForm, OfferForm,
+    ProposeForm,
+)
 
 PAGE_SIZE = 25
 EXCHANGES_PAGE_SIZE = 20
@@ -200,9 +212,12 @@ def offer_list(request):
             employer = get_object_or_404(employers_visible_to(request.user), pk=data["employer"])
             offers = offers.filter(employer=employer)
     page = Paginator(offers_search(offers, today=today, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    pathway = _proposed_pathway(request)
+    if pathway is not None:
+        access_log_record(user=request.user, participant_id=pathway.participant_id, screen="job_offer_list")
     kept = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "employers/offer_list.html", {
-        "form": form, "page": page, "employer": employer, "today": today,
+        "form": form, "page": page, "employer": employer, "today": today, "pathway": pathway,
         "query": "&" + urlencode(kept) if kept else ""})
 
 
@@ -249,10 +264,108 @@ def offer_edit(request, pk: int):
     return _offer_form_page(request, employer=offer.employer, offer=offer)
 
 
+def _proposed_pathway(request, raw: str | int | None = None):
+    """The file named by `?pathway=` (the person being put forward), if the user may propose them; else None (no
+    file asked) or 404 (a file they may not propose)."""
+    raw = str(raw if raw is not None else request.GET.get("pathway", ""))
+    if not raw or not raw.isdigit() or not request.user.can(EMPLOYERS_PROPOSE):
+        return None
+    pathway = (pathways_visible_to(request.user).filter(pathway_states_query("in_pathway_states"))
+               .select_related("participant").filter(pk=int(raw)).first())
+    if pathway is None:
+        raise Http404
+    return pathway
+
+
+CANDIDACIES_PAGE_SIZE = 25
+
+
 @capability_required(EMPLOYERS_READ)
 @require_safe
 def offer_detail(request, pk: int):
     offer = get_object_or_404(offers_visible_to(request.user).select_related("employer", "commune"), pk=pk)
+    pathway = _proposed_pathway(request)
+    candidacies = Paginator(candidacies_visible_to(request.user).filter(offer=offer)
+                            .select_related("pathway__participant").order_by("-last_news_on", "-pk"),
+                            CANDIDACIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    people_shown(request, [c.pathway for c in candidacies], screen="job_offer_candidacies")
+    if pathway is not None:
+        access_log_record(user=request.user, participant_id=pathway.participant_id, screen="job_offer_propose")
+    today = timezone.localdate()
     return render(request, "employers/offer_detail.html", {
-        "offer": offer, "open_today": offer.is_open_on(timezone.localdate()),
+        "offer": offer, "open_today": offer.is_open_on(today), "candidacies": candidacies, "pathway": pathway,
+        "propose_form": ProposeForm() if pathway is not None and offer.is_open_on(today) else None,
         "can_manage": offer.employer.territory_id in territory_ids_with(request.user, EMPLOYERS_MANAGE)})
+
+
+@capability_required(EMPLOYERS_PROPOSE)
+@require_POST
+@submit_once
+def candidacy_propose_view(request, pk: int, pathway: int):
+    offer = get_object_or_404(offers_visible_to(request.user).select_related("employer"), pk=pk)
+    person = _proposed_pathway(request, pathway)
+    if person is None:
+        raise Http404
+    form = ProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            candidacy = candidacy_propose(offer=offer, pathway=person, by=request.user,
+                                          comment=form.cleaned_data["comment"])
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("La personne est positionnée sur l'offre ; le ou la chargé·e de relation "
+                                        "entreprise la présente à l'employeur."))
+            return redirect("employers:candidacy_detail", pk=candidacy.pk)
+    access_log_record(user=request.user, participant_id=person.participant_id, screen="job_offer_propose")
+    return render(request, "employers/offer_detail.html", {
+        "offer": offer, "open_today": offer.is_open_on(timezone.localdate()), "pathway": person,
+        "propose_form": form, "candidacies": None, "can_manage": False}, status=400)
+
+
+def _candidacy_page(request, candidacy: Candidacy, *, forms: dict | None = None, status: int = 200):
+    contacts = candidacy.offer.employer.contacts.filter(is_active=True).order_by("name", "pk")
+    forms = forms or {}
+    available = [(t, forms.get(t.name) or CandidacyDecisionForm(name=t.name, contacts=contacts, prefix=t.name))
+                 for t in CANDIDACY_WORKFLOW.available(candidacy, request.user)]
+    access_log_record(user=request.user, participant_id=candidacy.pathway.participant_id, screen="candidacy")
+    return render(request, "employers/candidacy.html", {
+        "candidacy": candidacy, "available": available,
+        "log": [(row, CANDIDACY_WORKFLOW.transitions[row.transition].label,
+                 CANDIDACY_WORKFLOW.state_label(row.to_state))
+                for row in candidacy.transitions.select_related("by").order_by("at", "pk")],
+        "file_visible": pathways_visible_to(request.user).filter(pk=candidacy.pathway_id).exists()}, status=status)
+
+
+def _candidacy(request, pk: int) -> Candidacy:
+    return get_object_or_404(candidacies_visible_to(request.user).select_related(
+        "offer__employer", "pathway__participant", "proposed_by", "followup_contact", "step", "immersion_step"),
+        pk=pk)
+
+
+@capability_required(EMPLOYERS_READ)
+@require_safe
+def candidacy_detail(request, pk: int):
+    return _candidacy_page(request, _candidacy(request, pk))
+
+
+@capability_required(EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE)
+@require_POST
+def candidacy_decide_view(request, pk: int, name: str):
+    candidacy = _candidacy(request, pk)
+    transition = CANDIDACY_WORKFLOW.transitions.get(name)
+    if transition is None or not transition.manual:
+        raise Http404
+    contacts = candidacy.offer.employer.contacts.filter(is_active=True).order_by("name", "pk")
+    form = CandidacyDecisionForm(request.POST, name=name, contacts=contacts, prefix=name)
+    if form.is_valid():
+        try:
+            candidacy_decide(candidacy=candidacy, name=name, by=request.user, data=form.payload())
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
+        except ValidationError as error:
+            validation_error_apply(form, error)
+        else:
+            messages.success(request, _("C'est enregistré : %(action)s.") % {"action": transition.label})
+            return redirect("employers:candidacy_detail", pk=candidacy.pk)
+    return _candidacy_page(request, candidacy, forms={name: form}, status=400)
