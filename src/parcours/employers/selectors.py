@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, QuerySet
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from parcours.core.plausibility import siret_compact
 from parcours.core.textsearch import Folded, fold
@@ -71,3 +73,97 @@ def offers_search(offers: QuerySet[JobOffer], *, today: date, text: str = "", co
     return (offers.select_related("employer", "commune")
             .annotate(open_today=ExpressionWrapper(_open_on(today), output_field=BooleanField()))
             .order_by("-opens_on", "-pk"))
+
+
+UNKNOWN = "unknown"
+
+
+def _counts(rows, keys: list[str]) -> dict[str, int]:
+    """Counts by key, every key present (0 when none), then `unknown` for a blank one."""
+    found = {(key or UNKNOWN): n for key, n in rows}
+    return {key: found.get(key, 0) for key in [*keys, UNKNOWN]}
+
+
+def employers_report_compute(*, territory_ids, date_from: date, date_to: date) -> dict[str, Any]:
+    """The figures of `parcours employers-report` (docs/employers.md, bounds included): the portfolio, the
+    exchanges, the offers opened, the candidacies and their outcomes, the hires by NAF section, size band and
+    contract, and the exits into sustainable employment by the employer's section, size and the job's contract.
+    Every figure is an aggregate of the database; keys are always present, in this order."""
+    from parcours.pathways.enums import ContractType
+    from parcours.pathways.models import Pathway
+    from parcours.plie.enums import ExitReason
+    from parcours.plie.models import EmploymentFollowUp
+
+    from .enums import CandidacyRefusal, CandidacyStatus, ExchangeKind, OfferContractType, PartnerStatus, SizeBand
+    from .models import Candidacy, CandidacyTransition
+    from .naf import naf_sections
+
+    ids = list(territory_ids)
+    period = {"gte": date_from, "lte": date_to}
+
+    def within(field: str) -> dict[str, date]:
+        return {f"{field}__{op}": day for op, day in period.items()}
+
+    employers = Employer.objects.filter(territory_id__in=ids)
+    offers = JobOffer.objects.filter(employer__territory_id__in=ids, **within("opens_on"))
+    candidacies = Candidacy.objects.filter(offer__employer__territory_id__in=ids)
+    moves = CandidacyTransition.objects.filter(candidacy__in=candidacies, **within("at__date"))
+    hires = candidacies.filter(status=CandidacyStatus.HIRED, **within("hired_on"))
+    sections, bands = list(naf_sections()), list(SizeBand.values)
+
+    # The exits into sustainable employment of the period: the job is the step of the follow-up that led there;
+    # its employer is the portfolio's establishment of that SIRET on the pathway's territory.
+    followed_step = EmploymentFollowUp.objects.filter(pathway=OuterRef("pk")).order_by("-started_on", "-pk")
+    employer_of = Employer.objects.filter(territory_id=OuterRef("territory_id"), siret=OuterRef("job_siret"))
+    exits = (Pathway.objects.filter(territory_id__in=ids, exit_reason=ExitReason.SUSTAINABLE_EMPLOYMENT,
+                                    **within("exit_date"))
+             .annotate(job_siret=Subquery(followed_step.values("step__employer_siret")[:1]),
+                       job_contract=Subquery(followed_step.values("step__contract_type")[:1]))
+             .annotate(job_section=Subquery(employer_of.values("naf_section")[:1]),
+                       job_size=Subquery(employer_of.values("size_band")[:1])))
+    exit_rows = list(exits.values_list("job_section", "job_size", "job_contract"))
+
+    def tally(index: int, keys: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for row in exit_rows:
+            key = row[index] or UNKNOWN
+            found[key] = found.get(key, 0) + 1
+        return {key: found.get(key, 0) for key in [*keys, UNKNOWN]}
+
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "employers": employers.count(),
+        "partners": employers.filter(Q(partner_since__isnull=True) | Q(partner_since__lte=date_to),
+                                     partner_status=PartnerStatus.PARTNER).count(),
+        "employers_in_contact": employers.filter(**within("exchanges__date")).distinct().count(),
+        "exchanges": _counts(EmployerExchange.objects.filter(employer__in=employers, **within("date"))
+                             .values_list("kind").annotate(n=Count("pk")), list(ExchangeKind.values)),
+        "offers": offers.count(),
+        "places_offered": offers.aggregate(n=Sum("places"))["n"] or 0,
+        "offers_with_social_clause": offers.filter(social_clause=True).count(),
+        "candidacies": {
+            "proposed": moves.filter(transition="propose").count(),
+            "presented": moves.filter(transition="present").count(),
+            "hired": hires.count(),
+            "refused": moves.filter(transition="refuse").count(),
+            "withdrawn": moves.filter(transition="withdraw").count(),
+            "expired": moves.filter(transition="expire").count(),
+        },
+        "refusals_by_reason": {key: n for key, n in _counts(
+            candidacies.filter(status=CandidacyStatus.REFUSED, pk__in=moves.filter(transition="refuse")
+                               .values("candidacy_id")).values_list("refusal_reason").annotate(n=Count("pk")),
+            list(CandidacyRefusal.values)).items() if key != UNKNOWN},
+        "hires_by_naf_section": _counts(hires.values_list("offer__employer__naf_section").annotate(n=Count("pk")),
+                                        sections),
+        "hires_by_size_band": _counts(hires.values_list("offer__employer__size_band").annotate(n=Count("pk")), bands),
+        "hires_by_contract_type": {key: n for key, n in _counts(
+            hires.values_list("offer__contract_type").annotate(n=Count("pk")),
+            list(OfferContractType.values)).items() if key != UNKNOWN},
+        "sustainable_exits": {
+            "total": len(exit_rows),
+            "employer_known": sum(1 for row in exit_rows if row[0] is not None or row[1] is not None),
+            "by_naf_section": tally(0, sections),
+            "by_size_band": tally(1, bands),
+            "by_contract_type": tally(2, [c for c in ContractType.values if c != ContractType.NONE]),
+        },
+    }
