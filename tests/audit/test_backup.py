@@ -205,6 +205,39 @@ def _fill(monkeypatch) -> None:
     AttendanceTransition.objects.create(attendance=attendance, transition="plan", to_state="planned", by=account)
     MeetingChange.objects.create(meeting=meeting, previous_starts_at=datetime.datetime(2025, 1, 6, 9, tzinfo=datetime.UTC),
                                  new_starts_at=meeting.starts_at, reason="Salle prise", by=account)
+    # An ESF+ payment claim with its control log and a sampled participant (docs/esf.md).
+    from parcours.esf.models import Claim, ClaimSampleItem, ClaimTransition
+
+    claim = Claim.objects.create(operation=operation, date_from=datetime.date(2025, 1, 1),
+                                 date_to=datetime.date(2025, 6, 30), state="under_control", author=account,
+                                 direct_staff_costs=Decimal("1234.56"), flat_rate_costs=Decimal("493.82"),
+                                 total_eligible=Decimal("1728.38"), esf_due=Decimal("1037.03"),
+                                 data={"referents": []}, sample_seed=7, sample_size=1,
+                                 computed_at=datetime.datetime(2025, 7, 1, 9, tzinfo=datetime.UTC))
+    ClaimTransition.objects.create(claim=claim, transition="submit", to_state="submitted", by=account)
+    ClaimSampleItem.objects.create(claim=claim, participation=Participation.objects.order_by("pk").first(),
+                                   outcome="checked", checked_by=account,
+                                   checked_at=datetime.datetime(2025, 7, 2, 9, tzinfo=datetime.UTC))
+    # The employers' portfolio: an employer, a contact, an exchange, an offer and a candidacy with its log
+    # (docs/employers.md).
+    from parcours.employers.models import (
+        Candidacy, CandidacyTransition, Employer, EmployerContact, EmployerExchange, JobOffer,
+    )
+
+    employer = Employer.objects.create(territory=operation.beneficiary.territory, siret="73282932000074",
+                                       name="Propreté Volcans", naf_division="81", naf_section="N", size_band="small",
+                                       partner_status="partner", partner_since=datetime.date(2024, 5, 2),
+                                       created_by=account)
+    contact = EmployerContact.objects.create(employer=employer, name="Claire Martin", job_title="RH")
+    EmployerExchange.objects.create(employer=employer, kind="visit", date=datetime.date(2025, 1, 8), contact=contact,
+                                    summary="Visite", by=account)
+    offer = JobOffer.objects.create(employer=employer, title="Agent·e de propreté", rome_code="K2204",
+                                    contract_type="cdi", hours_per_week=Decimal("24.5"), places=2,
+                                    opens_on=datetime.date(2025, 1, 8), social_clause=True, created_by=account)
+    candidacy = Candidacy.objects.create(offer=offer, pathway=positioning.pathway, status="presented",
+                                         proposed_by=account, last_news_on=datetime.date(2025, 1, 9),
+                                         followup_contact=contact)
+    CandidacyTransition.objects.create(candidacy=candidacy, transition="propose", to_state="proposed", by=account)
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):

@@ -16,7 +16,7 @@ def test_login_page_then_home_as_coordinator(page, coordinator):
     assert page.url.endswith(reverse("web:home"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {coordinator.first_name}")
     expect(page).to_have_title("Accueil — Parcours")
-    expect(page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Accueil")) \
+    expect(page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Accueil", exact=True)) \
         .to_have_attribute("aria-current", "page")
 
 
