@@ -7,7 +7,9 @@ hours figure and the FTE are rounded to two decimals once, at the end, the FTE f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -17,6 +19,8 @@ from django.db.models.functions import Coalesce
 
 from .enums import BuyerKind, LegalBasis, Modality, Public
 from .models import Beneficiary, ClauseContract, HoursStatement
+
+GENERATED_PARTICIPANT_REF = re.compile(r"^P(\d+)$")
 
 # The legal annual working time (code du travail, L3121-27: 35 hours a week, 1,607 hours a year).
 HOURS_PER_FTE = 1607
@@ -142,3 +146,46 @@ def contracts_with_hours(contracts: QuerySet[ClauseContract], *, today: date) ->
 
 def contract_statements(contract: ClauseContract) -> QuerySet[HoursStatement]:
     return contract.statements.select_related("beneficiary").order_by("month", "line_ref")
+
+
+def participant_by_ref(*, territory_id: int, ref: str):
+    """The person a file of `territory_id` follows, named as the files name them (docs/clauses.md): their
+    `external_ref`, or `P<id>` for a person created in Parcours; None when the territory holds no such file."""
+    from parcours.participants.models import Participant
+    from parcours.pathways.models import Pathway
+
+    people = Participant.objects.filter(territory_id=territory_id,
+                                        pk__in=Pathway.objects.filter(territory_id=territory_id)
+                                        .values("participant_id"))
+    ref = ref.strip()
+    generated = GENERATED_PARTICIPANT_REF.match(ref)
+    found = people.filter(external_ref=ref).first() if ref else None
+    if found is None and generated:
+        found = people.filter(pk=int(generated.group(1)), external_ref="").first()
+    return found
+
+
+def beneficiaries_listed(beneficiaries: QuerySet[Beneficiary]) -> QuerySet[Beneficiary]:
+    return beneficiaries.select_related("participant", "checked_by").order_by("beneficiary_ref")
+
+
+@dataclass
+class LateContract:
+    contract: ClauseContract
+    forecast: Decimal
+    shortfall: Decimal
+
+
+def contracts_late(contracts: QuerySet[ClauseContract], *, today: date) -> list[LateContract]:
+    """The contracts being performed (started, and their end month not past) whose forecast at the end
+    (contract_forecast) is below the hours required, with the shortfall; the largest shortfall first. One query."""
+    current = today.replace(day=1)
+    running = contracts.filter(start_date__lte=today, end_date__gte=current, hours_required__gt=0)
+    late = []
+    for contract in contracts_with_hours(running, today=today):
+        worked: Decimal = contract.worked  # type: ignore[attr-defined]  # annotated by contracts_with_hours
+        forecast = contract_forecast(start=contract.start_date, end=contract.end_date, worked=worked, today=today)
+        if forecast is not None and forecast < contract.hours_required:
+            late.append(LateContract(contract=contract, forecast=forecast,
+                                     shortfall=contract.hours_required - forecast))
+    return sorted(late, key=lambda row: (-row.shortfall, row.contract.contract_ref))
