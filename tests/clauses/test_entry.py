@@ -12,6 +12,7 @@ from django.utils import timezone
 from parcours.audit.models import AccessLog, AuditEvent
 from parcours.clauses.calculator import hours_proposed
 from parcours.clauses.models import Beneficiary, Buyer, ClauseContract
+from parcours.clauses.selectors import contracts_late
 from tests import factories
 from tests.clauses.test_pages import _beneficiary, _client, _contract, _statement
 
@@ -222,6 +223,60 @@ def test_only_the_facilitator_enters_and_the_team_reads(territory, facilitator, 
         assert _client(facilitator).get(reverse(name, args=args)).status_code == 200
     assert team.get(reverse("clauses:beneficiary_list")).status_code == 200
     assert _client(referent).get(reverse("clauses:beneficiary_list")).status_code == 403
+
+
+# --- the companies late on their commitment ----------------------------------------------------------------------
+
+def test_late_contracts_are_those_whose_forecast_falls_short(territory):
+    today = date(2025, 4, 30)   # four months of twelve elapsed
+    late = _contract(territory, "M-1")                                    # 600 required
+    _statement(late, _beneficiary(territory), "L-1", hours="100")         # 100 × 12 / 4 = 300: 300 short
+    on_track = _contract(territory, "M-2", buyer=late.buyer)
+    _statement(on_track, _beneficiary(territory, "BE-2"), "L-2", hours="200")   # 600: not late
+    worse = _contract(territory, "M-3", buyer=late.buyer, hours_required=Decimal(1000))   # nothing: 1000 short
+    _contract(territory, "M-4", buyer=late.buyer, end_date=date(2025, 3, 31))              # ended
+    _contract(territory, "M-5", buyer=late.buyer, start_date=date(2025, 6, 1))             # not started
+    _contract(territory, "M-6", buyer=late.buyer, end_date=None)                           # no forecast
+    _contract(territory, "M-7", buyer=late.buyer, hours_required=Decimal(0))               # nothing owed
+    rows = contracts_late(ClauseContract.objects.all(), today=today)
+    assert [(r.contract.contract_ref, r.forecast, r.shortfall) for r in rows] == [
+        ("M-3", Decimal("0.00"), Decimal("1000.00")), ("M-1", Decimal("300.00"), Decimal("300.00"))]
+
+
+def test_the_facilitators_home_lists_the_late_companies(territory, facilitator, coordinator):
+    today = timezone.localdate()
+    start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    contract = _contract(territory, "M-1", start_date=start, end_date=start + timedelta(days=700))
+    page = _client(facilitator).get(reverse("web:home")).content.decode()
+    assert "Entreprises en retard sur leur engagement" in page
+    assert f'<a href="{reverse("clauses:contract_detail", args=[contract.pk])}">M-1</a> — BTP Auvergne' in page
+    assert "prévision 0,00 h pour 600,00 h prévues, 600,00 h manquantes" in page
+    assert "Entreprises en retard" not in _client(coordinator).get(reverse("web:home")).content.decode()
+
+
+def test_the_facilitators_home_costs_the_same_queries_at_two_volumes(territory, facilitator,
+                                                                      django_assert_num_queries):
+    today = timezone.localdate()
+    client = _client(facilitator)
+    buyer = Buyer.objects.create(territory=territory, buyer_ref="B-0", name="Ville", kind="commune")
+
+    def grow(start, count):
+        for n in range(start, start + count):
+            contract = _contract(territory, f"M-{n}", buyer=buyer, start_date=today.replace(day=1),
+                                 end_date=today + timedelta(days=400))
+            person = _beneficiary(territory, f"BE-{n}", eligibility_date=today.replace(day=1))
+            _statement(contract, person, f"L-{n}", month=today.replace(day=1), hours="1")
+
+    grow(0, 1)
+    client.get(reverse("web:home"))
+    with django_assert_num_queries(HOME_QUERIES):
+        assert "M-0</a>" in client.get(reverse("web:home")).content.decode()
+    grow(1, 12)
+    with django_assert_num_queries(HOME_QUERIES):
+        assert "M-12</a>" in client.get(reverse("web:home")).content.decode()
+
+
+HOME_QUERIES = 4
 
 
 # --- query counts at two volumes ----------------------------------------------------------------------------------
