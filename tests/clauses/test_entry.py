@@ -233,7 +233,7 @@ def test_late_contracts_are_those_whose_forecast_falls_short(territory):
     _statement(late, _beneficiary(territory), "L-1", hours="100")         # 100 × 12 / 4 = 300: 300 short
     on_track = _contract(territory, "M-2", buyer=late.buyer)
     _statement(on_track, _beneficiary(territory, "BE-2"), "L-2", hours="200")   # 600: not late
-    worse = _contract(territory, "M-3", buyer=late.buyer, hours_required=Decimal(1000))   # nothing: 1000 short
+    _contract(territory, "M-3", buyer=late.buyer, hours_required=Decimal(1000))   # nothing: 1000 short
     _contract(territory, "M-4", buyer=late.buyer, end_date=date(2025, 3, 31))              # ended
     _contract(territory, "M-5", buyer=late.buyer, start_date=date(2025, 6, 1))             # not started
     _contract(territory, "M-6", buyer=late.buyer, end_date=None)                           # no forecast
