@@ -341,6 +341,8 @@ URLS: dict[str, Obj | Own | Public] = {
                                      "end_date": w.clause_contract.end_date.isoformat(), "hours_required": "500"}),
     "clauses:beneficiary_list": Own("the beneficiaries of the territories where the user holds clauses.read"),
     "clauses:beneficiary_create": Own("a new beneficiary of the user's own territory (clauses.manage)"),
+    "clauses:buyer_report_xlsx": Obj("clause contract", lambda w: {"pk": w.clause_contract.pk}, owner="facilitator"),
+    "clauses:buyer_report_pdf": Obj("clause contract", lambda w: {"pk": w.clause_contract.pk}, owner="facilitator"),
     "actions:catalogue": Own("the actions of the territories where the user holds actions.read"),
     "actions:action_create": Own("an action of an operator of the territories the user manages (actions.manage)"),
     "actions:operator_home": Own("the actions of the user's own operator structure (actions.run), counts only"),

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Min, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .enums import BuyerKind, LegalBasis, Modality, Public
@@ -189,3 +189,43 @@ def contracts_late(contracts: QuerySet[ClauseContract], *, today: date) -> list[
             late.append(LateContract(contract=contract, forecast=forecast,
                                      shortfall=contract.hours_required - forecast))
     return sorted(late, key=lambda row: (-row.shortfall, row.contract.contract_ref))
+
+
+@dataclass
+class BuyerReport:
+    """What the facilitator reports to the buyer on one contract, to date: no person is named."""
+
+    contract: ClauseContract
+    today: date
+    worked: Decimal
+    forecast: Decimal | None
+    completion_rate: Fraction | None      # worked / required, None when nothing is required
+    fte: float
+    by_month: list[tuple[date, Decimal]]
+    by_modality: list[tuple[str, Decimal]]
+    beneficiaries: int
+    women: int
+    plie_participants: int
+    employers: int
+
+
+def buyer_report_compute(contract: ClauseContract, *, today: date) -> BuyerReport:
+    """The contract's hours to date (statements whose month started on or before today), by month and by modality,
+    the forecast at the end, and the people counted (no names). Four queries."""
+    statements = HoursStatement.objects.filter(contract=contract, month__lte=today).order_by()
+    by_month = [(row["month"], row["total"]) for row in
+                statements.values("month").annotate(total=Sum("hours")).order_by("month")]
+    sums = dict(statements.values_list("modality").annotate(total=Sum("hours")).order_by())
+    by_modality = [(code, sums.get(code, Decimal(0))) for code in Modality.values]
+    worked = sum((total for _, total in by_month), Decimal(0))
+    people = (Beneficiary.objects.filter(pk__in=statements.values("beneficiary"))
+              .aggregate(n=Count("pk"), women=Count("pk", filter=Q(sex="F")),
+                         plie=Count("pk", filter=Q(participant__isnull=False))))
+    employers = statements.values("employer_siret").distinct().count()
+    required = contract.hours_required
+    return BuyerReport(
+        contract=contract, today=today, worked=worked,
+        forecast=contract_forecast(start=contract.start_date, end=contract.end_date, worked=worked, today=today),
+        completion_rate=Fraction(worked) / Fraction(required) if required else None,
+        fte=hours_round(Fraction(worked) / HOURS_PER_FTE), by_month=by_month, by_modality=by_modality,
+        beneficiaries=people["n"], women=people["women"], plie_participants=people["plie"], employers=employers)

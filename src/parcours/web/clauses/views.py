@@ -4,7 +4,7 @@ statements and the form to enter one, the figures of a period (docs/clauses.md).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from parcours.clauses.access import (
 from parcours.clauses.enums import BuyerKind, LegalBasis, Modality, Public
 from parcours.clauses import calculator
 from parcours.clauses.selectors import (
-    beneficiaries_listed, clauses_report_compute, contract_forecast, contract_statements, contracts_with_hours,
+    beneficiaries_listed, buyer_report_compute, clauses_report_compute, contract_forecast, contract_statements, contracts_with_hours,
     participant_by_ref,
 )
 from parcours.clauses.services import (
@@ -31,6 +31,7 @@ from parcours.organisations.scope import territory_ids_with
 from ..access_log import people_shown
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
+from .exports import XLSX_TYPE, buyer_report_pdf, buyer_report_xlsx
 from .forms import BeneficiaryForm, BuyerFilterForm, BuyerForm, ContractForm, PeriodForm, StatementForm
 
 PAGE_SIZE = 25
@@ -243,3 +244,19 @@ def beneficiary_create_view(request):
                 return redirect("clauses:beneficiary_list")
     return render(request, "clauses/beneficiary_form.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@capability_required(CLAUSES_READ)
+@require_safe
+def buyer_report(request, pk: int, fmt: str):
+    """The report to the buyer on one contract, to date (XLSX or PDF); it names no one."""
+    contract = get_object_or_404(contracts_visible_to(request.user).select_related("buyer"), pk=pk)
+    today = timezone.localdate()
+    report = buyer_report_compute(contract, today=today)
+    name = f"bilan-clause-{contract.pk}-{today.isoformat()}"
+    if fmt == "xlsx":
+        response = HttpResponse(buyer_report_xlsx(report), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(buyer_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
