@@ -1,7 +1,11 @@
 """The social clauses facilitator in the browser: the contracts, a contract's statements, entering one, the figures
 of a period; axe on every page."""
 
+import io
+from pathlib import Path
+
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests import factories
@@ -96,3 +100,11 @@ def test_the_facilitator_records_a_buyer_a_contract_and_a_beneficiary(page, terr
     page.get_by_label("Heures").fill("120")
     follow(page, page.get_by_role("button", name="Enregistrer le relevé"), context="relevé enregistré")
     expect(page.get_by_role("row", name="03/2025")).to_contain_text("120,00")
+
+    # The buyer's report, downloaded and read.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="tableur (XLSX)").click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(values_only=True)}
+    assert summary["Marché"] == "M-RIOM-1" and summary["Heures d'insertion prévues"] == 700
+    assert participant.last_name not in str(list(book["Synthèse"].iter_rows(values_only=True)))
