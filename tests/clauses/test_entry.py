@@ -213,6 +213,24 @@ def test_a_participant_of_another_territory_is_not_found(territory, facilitator)
     assert response.status_code == 400 and not Beneficiary.objects.exists()
 
 
+def test_an_edit_keeps_the_statements_after_the_eligibility(territory, facilitator, coordinator):
+    contract = _contract(territory)
+    person = _beneficiary(territory)                   # eligible from 2025-02-10
+    _statement(contract, person, "L-1", month=date(2025, 3, 1))
+    client = _client(facilitator)
+    url = reverse("clauses:beneficiary_edit", args=[person.pk])
+    data = {"sex": "F", "birth_date": "1990-05-01", "publics": ["rqth"], "eligibility_date": "2025-04-02"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert ("le relevé « L-1 » déjà enregistré dans Parcours ne tiendrait plus : le mois 2025-03 précède "
+            "l&#x27;éligibilité de « BE-1 » (vérifiée le 2025-04-02)") in refused.content.decode()
+    assert client.post(url, {**data, "eligibility_date": "2025-03-20"}).status_code == 302
+    person.refresh_from_db()
+    assert (person.publics, person.eligibility_date, person.checked_by) == (["rqth"], date(2025, 3, 20), facilitator)
+    assert AuditEvent.objects.get(action="beneficiary_update").changes["publics"] == ["rsa", "rqth"]
+    assert _client(coordinator).get(url).status_code == 403
+
+
 def test_only_the_facilitator_enters_and_the_team_reads(territory, facilitator, coordinator, referent):
     contract = _contract(territory)
     team = _client(coordinator)
@@ -288,6 +306,7 @@ PINS = {  # url name -> queries
     "clauses:contract_edit": 5,
     "clauses:beneficiary_list": 6,
     "clauses:beneficiary_create": 4,
+    "clauses:beneficiary_edit": 4,
 }
 
 
@@ -303,7 +322,8 @@ def test_each_form_costs_the_same_queries_at_two_volumes(name, territory, facili
     first = _contract(territory, "M-1")
     _grow(territory, 1)
     client = _client(facilitator)
-    kwargs = {"clauses:buyer_edit": {"pk": first.buyer_id}, "clauses:contract_edit": {"pk": first.pk}}.get(name, {})
+    kwargs = {"clauses:buyer_edit": {"pk": first.buyer_id}, "clauses:contract_edit": {"pk": first.pk},
+              "clauses:beneficiary_edit": {"pk": Beneficiary.objects.first().pk}}.get(name, {})
     url = reverse(name, kwargs=kwargs)
     client.get(url)   # the session's first read
     with django_assert_num_queries(PINS[name]):

@@ -222,6 +222,7 @@ ELSEWHERE = {
     "clauses:contract_edit": "tests/clauses/test_entry.py pins the form (its buyers) at two volumes",
     "clauses:beneficiary_list": "tests/clauses/test_entry.py pins the list at two volumes",
     "clauses:beneficiary_create": "tests/clauses/test_entry.py pins the form at two volumes",
+    "clauses:beneficiary_edit": "tests/clauses/test_entry.py pins the form at two volumes",
     "clauses:buyer_report_xlsx": "tests/clauses/test_buyer_report.py pins the report at two volumes",
     "clauses:buyer_report_pdf": "tests/clauses/test_buyer_report.py pins the report at two volumes",
     "agenda:agenda": "tests/agenda/test_queries.py pins the three views at two volumes",

@@ -341,6 +341,10 @@ URLS: dict[str, Obj | Own | Public] = {
                                      "end_date": w.clause_contract.end_date.isoformat(), "hours_required": "500"}),
     "clauses:beneficiary_list": Own("the beneficiaries of the territories where the user holds clauses.read"),
     "clauses:beneficiary_create": Own("a new beneficiary of the user's own territory (clauses.manage)"),
+    "clauses:beneficiary_edit": Obj("clause beneficiary", lambda w: {
+        "pk": w.clause_contract.statements.get().beneficiary_id}, owner="facilitator", payload=lambda w: {
+        "sex": "F", "birth_date": "1980-05-17", "publics": ["plie_participant", "rsa"],
+        "eligibility_date": w.clause_contract.start_date.isoformat()}),
     "clauses:buyer_report_xlsx": Obj("clause contract", lambda w: {"pk": w.clause_contract.pk}, owner="facilitator"),
     "clauses:buyer_report_pdf": Obj("clause contract", lambda w: {"pk": w.clause_contract.pk}, owner="facilitator"),
     "actions:catalogue": Own("the actions of the territories where the user holds actions.read"),

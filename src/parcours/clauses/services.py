@@ -166,3 +166,35 @@ def hours_statement_record(*, contract: ClauseContract, beneficiary: Beneficiary
                          "month": statement.month.isoformat()[:7], "employer_siret": employer_siret,
                          "modality": modality, "contract_type": contract_type, "hours": str(hours)})
     return statement
+
+
+def beneficiary_update(*, beneficiary: Beneficiary, sex: str, birth_date: date, publics: list[str],
+                       eligibility_date: date, by, today: date | None = None) -> Beneficiary:
+    """Correct a beneficiary's sex, birth date, grounds or eligibility date (a new check: the user becomes who
+    checked). The ref and the link to a PLIE file stay; the statements already recorded must not precede the
+    eligibility month."""
+    if problem := eligibility_date_problem(eligibility_date, today=today or timezone.localdate()):
+        raise ValidationError({"eligibility_date": problem})
+    before = {"sex": beneficiary.sex, "birth_date": beneficiary.birth_date.isoformat(),
+              "publics": ";".join(beneficiary.publics), "eligibility_date": beneficiary.eligibility_date.isoformat()}
+    with transaction.atomic():
+        beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        for line_ref, month, contract_ref, start, end in (
+                beneficiary.statements.order_by("month", "line_ref")
+                .values_list("line_ref", "month", "contract__contract_ref", "contract__start_date",
+                             "contract__end_date")):
+            problem = statement_month_problem(month, contract_ref=contract_ref, start=start, end=end,
+                                              beneficiary_ref=beneficiary.beneficiary_ref,
+                                              eligibility_date=eligibility_date)
+            if problem:
+                raise ValidationError({"eligibility_date": statement_kept_problem(line_ref, problem)})
+        beneficiary.sex, beneficiary.birth_date = sex, birth_date
+        beneficiary.publics, beneficiary.eligibility_date = publics_sorted(publics), eligibility_date
+        beneficiary.checked_by = by
+        beneficiary.full_clean()
+        beneficiary.save()
+        audit_record(actor=by, action="beneficiary_update", obj=beneficiary,
+                     participant_id=beneficiary.participant_id, before=before, after={
+                         "sex": sex, "birth_date": birth_date.isoformat(), "publics": ";".join(beneficiary.publics),
+                         "eligibility_date": eligibility_date.isoformat()})
+    return beneficiary

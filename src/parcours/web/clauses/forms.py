@@ -153,3 +153,9 @@ class BeneficiaryForm(forms.Form):
                                         widget=forms.CheckboxSelectMultiple,
                                         error_messages={"required": _("au moins un motif d'éligibilité")})
     eligibility_date = EventDateField(label=_("Date de vérification de l'éligibilité"), widget=DATE)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:   # the ref and the link to a PLIE file stay
+            del self.fields["beneficiary_ref"]
+            del self.fields["person_ref"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("marches/<int:pk>/modifier/", views.contract_edit, name="contract_edit"),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/nouveau/", views.beneficiary_create_view, name="beneficiary_create"),
+    path("beneficiaires/<int:pk>/modifier/", views.beneficiary_edit, name="beneficiary_edit"),
     path("marches/<int:pk>/bilan.xlsx", views.buyer_report, {"fmt": "xlsx"}, name="buyer_report_xlsx"),
     path("marches/<int:pk>/bilan.pdf", views.buyer_report, {"fmt": "pdf"}, name="buyer_report_pdf"),
 ]

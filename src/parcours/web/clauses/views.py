@@ -22,7 +22,7 @@ from parcours.clauses.selectors import (
     participant_by_ref,
 )
 from parcours.clauses.services import (
-    beneficiary_create, buyer_create, buyer_update, clause_contract_create, clause_contract_update,
+    beneficiary_create, beneficiary_update, buyer_create, buyer_update, clause_contract_create, clause_contract_update,
     hours_statement_record,
 )
 from parcours.organisations.capabilities import CLAUSES_MANAGE, CLAUSES_READ
@@ -260,3 +260,22 @@ def buyer_report(request, pk: int, fmt: str):
         response = HttpResponse(buyer_report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@capability_required(CLAUSES_MANAGE)
+def beneficiary_edit(request, pk: int):
+    beneficiary = get_object_or_404(beneficiaries_visible_to(request.user).filter(
+        territory_id__in=territory_ids_with(request.user, CLAUSES_MANAGE)), pk=pk)
+    initial = {"sex": beneficiary.sex, "birth_date": beneficiary.birth_date, "publics": beneficiary.publics,
+               "eligibility_date": beneficiary.eligibility_date}
+    form = BeneficiaryForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            beneficiary_update(beneficiary=beneficiary, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Le ou la bénéficiaire est enregistré·e."))
+            return redirect("clauses:beneficiary_list")
+    return render(request, "clauses/beneficiary_form.html", {"form": form, "beneficiary": beneficiary},
+                  status=400 if request.method == "POST" else 200)
