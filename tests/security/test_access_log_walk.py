@@ -77,6 +77,8 @@ OPENINGS: dict[str, str] = {
     "api:pathway-appointment-detail": "api_appointments",
     # The statements name beneficiaries by ref; a PLIE participant among them is logged as shown.
     "clauses:contract_detail": "clause_contract",
+    # A PLIE participant among the beneficiaries is named: logged.
+    "clauses:beneficiary_list": "clause_beneficiaries",
     "agenda:agenda": "agenda",
     "agenda:agenda_ics": "agenda_ics",
     "agenda:meeting_plan": "meeting_plan",

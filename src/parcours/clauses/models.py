@@ -202,3 +202,34 @@ def statement_month_problem(month: date, *, contract_ref: str, start: date, end:
         return str(_("le mois %(month)s précède l'éligibilité de « %(ref)s » (vérifiée le %(date)s)")
                    % {"month": month_label(month), "ref": beneficiary_ref, "date": eligibility_date.isoformat()})
     return None
+
+
+# --- rules shared by the import (interchange/clauses.py) and the facilitator's forms (services.py) --------------
+
+def contract_period_problem(start: date, end: date | None) -> str | None:
+    """A contract's end on or after its start (the database holds it too), or why not."""
+    if end is not None and end < start:
+        return str(_("la fin (%(end)s) précède le début (%(start)s)") % {"end": end.isoformat(),
+                                                                          "start": start.isoformat()})
+    return None
+
+
+def participant_taken_problem(person_ref: str, beneficiary_ref: str, where: str) -> str:
+    """A participant is at most one beneficiary: the message naming the one they already are."""
+    return str(_("la personne « %(person)s » est déjà le ou la bénéficiaire « %(other)s » (%(where)s)")
+               % {"person": person_ref, "other": beneficiary_ref, "where": where})
+
+
+def statement_kept_problem(line_ref: str, problem: str) -> str:
+    """A change to a contract or a beneficiary that a statement already recorded would no longer fit."""
+    return str(_("le relevé « %(ref)s » déjà enregistré dans Parcours ne tiendrait plus : %(problem)s")
+               % {"ref": line_ref, "problem": problem})
+
+
+def eligibility_date_problem(value: date, *, today: date) -> str | None:
+    """The facilitator dates a check already made: not in the future (the interface; the format's rule is the
+    plausibility window, docs/clauses.md)."""
+    if value > today:
+        return str(_("la vérification de l'éligibilité ne peut pas être datée après aujourd'hui (%(today)s)")
+                   % {"today": today.isoformat()})
+    return None

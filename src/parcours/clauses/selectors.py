@@ -7,16 +7,20 @@ hours figure and the FTE are rounded to two decimals once, at the end, the FTE f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Min, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .enums import BuyerKind, LegalBasis, Modality, Public
 from .models import Beneficiary, ClauseContract, HoursStatement
+
+GENERATED_PARTICIPANT_REF = re.compile(r"^P(\d+)$")
 
 # The legal annual working time (code du travail, L3121-27: 35 hours a week, 1,607 hours a year).
 HOURS_PER_FTE = 1607
@@ -142,3 +146,86 @@ def contracts_with_hours(contracts: QuerySet[ClauseContract], *, today: date) ->
 
 def contract_statements(contract: ClauseContract) -> QuerySet[HoursStatement]:
     return contract.statements.select_related("beneficiary").order_by("month", "line_ref")
+
+
+def participant_by_ref(*, territory_id: int, ref: str):
+    """The person a file of `territory_id` follows, named as the files name them (docs/clauses.md): their
+    `external_ref`, or `P<id>` for a person created in Parcours; None when the territory holds no such file."""
+    from parcours.participants.models import Participant
+    from parcours.pathways.models import Pathway
+
+    people = Participant.objects.filter(territory_id=territory_id,
+                                        pk__in=Pathway.objects.filter(territory_id=territory_id)
+                                        .values("participant_id"))
+    ref = ref.strip()
+    generated = GENERATED_PARTICIPANT_REF.match(ref)
+    found = people.filter(external_ref=ref).first() if ref else None
+    if found is None and generated:
+        found = people.filter(pk=int(generated.group(1)), external_ref="").first()
+    return found
+
+
+def beneficiaries_listed(beneficiaries: QuerySet[Beneficiary]) -> QuerySet[Beneficiary]:
+    return beneficiaries.select_related("participant", "checked_by").order_by("beneficiary_ref")
+
+
+@dataclass
+class LateContract:
+    contract: ClauseContract
+    forecast: Decimal
+    shortfall: Decimal
+
+
+def contracts_late(contracts: QuerySet[ClauseContract], *, today: date) -> list[LateContract]:
+    """The contracts being performed (started, and their end month not past) whose forecast at the end
+    (contract_forecast) is below the hours required, with the shortfall; the largest shortfall first. One query."""
+    current = today.replace(day=1)
+    running = contracts.filter(start_date__lte=today, end_date__gte=current, hours_required__gt=0)
+    late = []
+    for contract in contracts_with_hours(running, today=today):
+        worked: Decimal = contract.worked  # type: ignore[attr-defined]  # annotated by contracts_with_hours
+        forecast = contract_forecast(start=contract.start_date, end=contract.end_date, worked=worked, today=today)
+        if forecast is not None and forecast < contract.hours_required:
+            late.append(LateContract(contract=contract, forecast=forecast,
+                                     shortfall=contract.hours_required - forecast))
+    return sorted(late, key=lambda row: (-row.shortfall, row.contract.contract_ref))
+
+
+@dataclass
+class BuyerReport:
+    """What the facilitator reports to the buyer on one contract, to date: no person is named."""
+
+    contract: ClauseContract
+    today: date
+    worked: Decimal
+    forecast: Decimal | None
+    completion_rate: Fraction | None      # worked / required, None when nothing is required
+    fte: float
+    by_month: list[tuple[date, Decimal]]
+    by_modality: list[tuple[str, Decimal]]
+    beneficiaries: int
+    women: int
+    plie_participants: int
+    employers: int
+
+
+def buyer_report_compute(contract: ClauseContract, *, today: date) -> BuyerReport:
+    """The contract's hours to date (statements whose month started on or before today), by month and by modality,
+    the forecast at the end, and the people counted (no names). Four queries."""
+    statements = HoursStatement.objects.filter(contract=contract, month__lte=today).order_by()
+    by_month = [(row["month"], row["total"]) for row in
+                statements.values("month").annotate(total=Sum("hours")).order_by("month")]
+    sums = dict(statements.values_list("modality").annotate(total=Sum("hours")).order_by())
+    by_modality = [(code, sums.get(code, Decimal(0))) for code in Modality.values]
+    worked = sum((total for _, total in by_month), Decimal(0))
+    people = (Beneficiary.objects.filter(pk__in=statements.values("beneficiary"))
+              .aggregate(n=Count("pk"), women=Count("pk", filter=Q(sex="F")),
+                         plie=Count("pk", filter=Q(participant__isnull=False))))
+    employers = statements.values("employer_siret").distinct().count()
+    required = contract.hours_required
+    return BuyerReport(
+        contract=contract, today=today, worked=worked,
+        forecast=contract_forecast(start=contract.start_date, end=contract.end_date, worked=worked, today=today),
+        completion_rate=Fraction(worked) / Fraction(required) if required else None,
+        fte=hours_round(Fraction(worked) / HOURS_PER_FTE), by_month=by_month, by_modality=by_modality,
+        beneficiaries=people["n"], women=people["women"], plie_participants=people["plie"], employers=employers)

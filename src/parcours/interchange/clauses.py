@@ -11,8 +11,8 @@ from datetime import date
 
 from parcours.clauses.enums import BuyerKind, LegalBasis, Modality, Public, WorkContractType
 from parcours.clauses.models import (
-    Beneficiary, Buyer, ClauseContract, HoursStatement, month_label, month_parse, publics_sorted,
-    statement_month_problem,
+    Beneficiary, Buyer, ClauseContract, HoursStatement, contract_period_problem, month_label, month_parse,
+    participant_taken_problem, publics_sorted, statement_kept_problem, statement_month_problem,
 )
 from parcours.participants.enums import Sex
 from parcours.territory.models import Territory
@@ -174,9 +174,8 @@ def clauses_check(dataset: DataSet, existing: Existing, records: ClauseRecords) 
             errors.append(ImportError_(CONTRACTS, row.line, "buyer_ref",
                                        f"acheteur « {row['buyer_ref']} » absent de buyers.csv et de Parcours"))
         start, end = row["start_date"], row["end_date"]
-        if start is not None and end is not None and end < start:
-            errors.append(ImportError_(CONTRACTS, row.line, "end_date",
-                                       f"la fin ({end.isoformat()}) précède le début ({start.isoformat()})"))
+        if start is not None and (problem := contract_period_problem(start, end)):
+            errors.append(ImportError_(CONTRACTS, row.line, "end_date", problem))
         if row["contract_ref"]:
             # A refused period (a cell, or an end before the start) is reported once, not on every month.
             bad = bool(row.bad & {"start_date", "end_date"}) or (start is not None and end is not None and end < start)
@@ -211,7 +210,7 @@ def clauses_check(dataset: DataSet, existing: Existing, records: ClauseRecords) 
             other, line = linked[key]
             where = f"ligne {line}" if line else "déjà enregistré·e dans Parcours"
             errors.append(ImportError_(BENEFICIARIES, row.line, "participant_ref",
-                                       f"la personne « {person} » est déjà le ou la bénéficiaire « {other} » ({where})"))
+                                       participant_taken_problem(person, other, where)))
             continue
         linked[key] = (ref, row.line)
 
@@ -259,8 +258,7 @@ def clauses_check(dataset: DataSet, existing: Existing, records: ClauseRecords) 
         if line is None or (file, line) in reported:
             continue
         reported.add((file, line))
-        errors.append(ImportError_(file, line, column, f"le relevé « {r['line_ref']} » déjà enregistré dans Parcours "
-                                                       f"ne tiendrait plus : {problem}"))
+        errors.append(ImportError_(file, line, column, statement_kept_problem(r["line_ref"], problem)))
     return errors
 
 

@@ -70,7 +70,7 @@ ESF_PAY = capability_define("esf.pay", _l("Enregistrer le paiement des demandes 
 # --- social clauses (parcours.clauses) -----------------------------------------------------------------------------
 CLAUSES_READ = capability_define(
     "clauses.read", _l("Consulter les marchés à clause sociale, leurs bénéficiaires et leurs heures"))
-CLAUSES_MANAGE = capability_define("clauses.manage", _l("Saisir les relevés d'heures des clauses sociales"))
+CLAUSES_MANAGE = capability_define("clauses.manage", _l("Saisir les acheteurs, les marchés, les bénéficiaires et les relevés d'heures des clauses sociales"))
 # --- operators' actions (parcours.actions; grants: actions/capabilities.py) ------------------------------------
 ACTIONS_READ = capability_define("actions.read", _l("Consulter le catalogue des actions des opérateurs"))
 ACTIONS_PROPOSE = capability_define("actions.propose", _l("Positionner une personne suivie ou candidate sur une action"))

@@ -3,11 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from parcours.organisations.capabilities import APPLICATION_SUBMIT, PATHWAY_ASSIGN, TERRITORY_FILES
+from parcours.clauses.access import contracts_managed_by
+from parcours.clauses.selectors import contracts_late
+from parcours.organisations.capabilities import APPLICATION_SUBMIT, CLAUSES_MANAGE, PATHWAY_ASSIGN, TERRITORY_FILES
 from parcours.organisations.scope import SCOPE_SESSION_KEY, membership_of
 from parcours.pathways.selectors import sees_own_caseload
 from parcours.plie import worklists
@@ -41,6 +44,10 @@ def home(request):
         }
     if user.can(APPLICATION_SUBMIT) and not user.can(TERRITORY_FILES):
         context["prescriber"] = worklists.prescriber_home(user)
+    if user.can(CLAUSES_MANAGE):
+        # The facilitator's: the companies late on their commitment (forecast at the end below the hours required).
+        late = contracts_late(contracts_managed_by(user), today=timezone.localdate())
+        context["clauses"] = {"late": worklists.WorkList(rows=late[:worklists.LIST_LIMIT], total=len(late))}
     shown = [row for worklist in context.get("referent", {}).values() for row in worklist.rows]
     if "team" in context:
         shown += context["team"]["awaiting_assignment"].rows
