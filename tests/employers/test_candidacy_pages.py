@@ -61,6 +61,9 @@ def test_from_the_file_to_the_hire(offer, pathway, referent, officer):
                            {"hire-on": timezone.localdate().isoformat()})
     candidacy.refresh_from_db()
     assert response.status_code == 302 and candidacy.status == "hired" and candidacy.step_id is not None
+    page = client.get(reverse("pathways:pathway_detail", args=[pathway.pk])).content.decode()
+    assert "Positionnements sur des offres d" in page and reverse("employers:candidacy_detail",
+                                                                  args=[candidacy.pk]) in page
     screens = set(AccessLog.objects.filter(participant_id=pathway.participant_id).values_list("screen", flat=True))
     assert {"job_offer_list", "job_offer_propose", "job_offer_candidacies", "candidacy"} <= screens
 

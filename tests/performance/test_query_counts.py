@@ -79,10 +79,11 @@ PAGES: dict[Page, int] = {
     # +1 on the pages that read one person's situation criteria since they are rows (participants.ParticipantSituation):
     # one query for the person's (or the page's) rows, whatever their number.
     # +1: the steps are read with the action each comes from (parcours.actions), one query whatever their number;
-    # +1: the appointments to come (parcours.agenda).
-    Page("pathways:pathway_detail", "referent", _active): 18,
-    Page("pathways:pathway_detail", "coordinator", _active): 18,
-    Page("pathways:pathway_detail", "referent", _intake): 18,
+    # +1: the appointments to come (parcours.agenda); +1: the offers the person was put forward for
+    # (parcours.employers, for those who hold employers.read: referents and the team).
+    Page("pathways:pathway_detail", "referent", _active): 19,
+    Page("pathways:pathway_detail", "coordinator", _active): 19,
+    Page("pathways:pathway_detail", "referent", _intake): 19,
     Page("pathways:contract_edit", "referent", _active): 6,
     Page("pathways:contract_pdf", "referent", _active): 6,
     Page("pathways:step_add", "referent", _active): 5,

@@ -18,3 +18,14 @@ def validation_error_apply(form: forms.BaseForm, error: ValidationError, *,
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def stale_form(form_class, request, current_version: int, error: Exception, **kwargs) -> forms.BaseForm:
+    """A save refused as stale (core.concurrency): the form again with what was typed and the current version, and
+    why at the top — a second, informed save applies it."""
+    data = request.POST.copy()
+    data["version"] = str(current_version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form

@@ -33,7 +33,7 @@ from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
 
 from ..access_log import people_shown
-from ..form_errors import validation_error_apply
+from ..form_errors import stale_form, validation_error_apply
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
 from .forms import (
@@ -74,11 +74,8 @@ def _employer_form_page(request, *, territory: Territory, employer: Employer | N
                 saved = employer_save(by=request.user, territory=territory, employer=employer, values=form.values(),
                                       version=form.cleaned_data["version"])
             except StaleObjectError as stale:
-                data = request.POST.copy()
-                data["version"] = str(Employer.objects.get(pk=employer.pk).version)   # type: ignore[union-attr]
-                form = EmployerForm(data, communes=communes)
-                form.is_valid()
-                form.add_error(None, str(stale))
+                current = Employer.objects.get(pk=employer.pk).version   # type: ignore[union-attr]
+                form = stale_form(EmployerForm, request, current, stale, communes=communes)
             except ValidationError as error:
                 validation_error_apply(form, error)
             else:
@@ -230,11 +227,8 @@ def _offer_form_page(request, *, employer: Employer, offer: JobOffer | None = No
                 saved = job_offer_save(by=request.user, employer=employer, offer=offer, values=form.values(),
                                        version=form.cleaned_data["version"])
             except StaleObjectError as stale:
-                data = request.POST.copy()
-                data["version"] = str(JobOffer.objects.get(pk=offer.pk).version)   # type: ignore[union-attr]
-                form = OfferForm(data, communes=communes)
-                form.is_valid()
-                form.add_error(None, str(stale))
+                current = JobOffer.objects.get(pk=offer.pk).version   # type: ignore[union-attr]
+                form = stale_form(OfferForm, request, current, stale, communes=communes)
             except ValidationError as error:
                 validation_error_apply(form, error)
             else:

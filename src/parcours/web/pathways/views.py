@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parcours.agenda.selectors import pathway_coming_attendances
 from parcours.audit.services import access_log_record
 from parcours.core.concurrency import StaleObjectError
+from parcours.employers.models import Candidacy
 from parcours.core.workflow import TransitionRefused
 from parcours.organisations.access import referents_assignable_by
 from parcours.pathways.access import pathways_visible_to
@@ -35,9 +36,11 @@ from parcours.plie import contract as plie_contract
 from parcours.plie.contract_pdf import contract_pdf
 from parcours.programmes.registry import criteria_catalogue, definition_of
 
-from parcours.organisations.capabilities import ESF_QUESTIONNAIRE, PATHWAY_READ, PATHWAY_WRITE, RIGHTS_MANAGE
+from parcours.organisations.capabilities import (
+    EMPLOYERS_READ, ESF_QUESTIONNAIRE, PATHWAY_READ, PATHWAY_WRITE, RIGHTS_MANAGE,
+)
 
-from ..form_errors import validation_error_apply
+from ..form_errors import stale_form, validation_error_apply
 from ..held_files import held_files, hold_files, release_files
 from .exports import caseload_file
 from ..access_log import people_shown
@@ -195,6 +198,9 @@ def pathway_detail(request, pk: int):
         "notes": list(pathway.notes.all()) if sensitive else [],
         "documents": list(pathway.documents.all()),
         "in_pathway": pathway.status in (PathwayStatus.ACTIVE, PathwayStatus.FOLLOWUP),
+        # The offers the person was put forward for (parcours.employers), for those who work with employers.
+        "candidacies": (list(Candidacy.objects.filter(pathway=pathway).select_related("offer__employer")
+                             .order_by("-last_news_on", "-pk")) if user.can(EMPLOYERS_READ) else []),
         "cnil_reminder": CNIL_REMINDER,
     })
 
@@ -250,16 +256,6 @@ def _form_page(request, pathway, form, *, title: str, submit: str, screen: str, 
     return render(request, "pathways/form.html", context, status=status)
 
 
-def _stale(form_class, request, current_version: int, error: StaleObjectError, **kwargs):
-    """Keep what was typed, carry the current version: a second, informed save applies it."""
-    data = request.POST.copy()
-    data["version"] = str(current_version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(error))
-    return form
-
-
 # --- contract ---------------------------------------------------------------------------------------------------
 
 CONTRACT_FORM_FIELDS = ["objectives", "participant_commitments", "referent_commitments", "plie_commitments",
@@ -280,7 +276,7 @@ def contract_edit(request, pk: int):
                                        expected_version=form.cleaned_data["version"] or None)
             except StaleObjectError as stale:
                 current = EngagementContract.objects.get(pathway=pathway)
-                form = _stale(forms.ContractForm, request, current.version, stale, directors=directors)
+                form = stale_form(forms.ContractForm, request, current.version, stale, directors=directors)
             except ValidationError as error:
                 validation_error_apply(form, error)
             else:
@@ -371,7 +367,7 @@ def step_edit(request, pk: int, step_pk: int):
                 services.step_update(step=step, by=request.user, values=_step_values(form),
                                      expected_version=form.cleaned_data["version"] or 0)
             except StaleObjectError as stale:
-                form = _stale(forms.StepForm, request, Step.objects.get(pk=step.pk).version, stale)
+                form = stale_form(forms.StepForm, request, Step.objects.get(pk=step.pk).version, stale)
             except (ValidationError, TransitionRefused) as error:
                 validation_error_apply(form, error if isinstance(error, ValidationError) else ValidationError(error.message))
             else:
@@ -396,7 +392,7 @@ def step_end(request, pk: int, step_pk: int):
                 services.step_end(step=step, by=request.user, end_date=form.cleaned_data["end_date"],
                                   expected_version=form.cleaned_data["version"] or 0)
             except StaleObjectError as stale:
-                form = _stale(forms.StepEndForm, request, Step.objects.get(pk=step.pk).version, stale)
+                form = stale_form(forms.StepEndForm, request, Step.objects.get(pk=step.pk).version, stale)
             except ValidationError as error:
                 validation_error_apply(form, error)
             else:
