@@ -83,9 +83,14 @@ class Withdrawal:
 
 
 def follows(actor: Any, candidacy: Candidacy) -> bool:
-    """The actor may propose the person and write their file (the referent, the team of the territory)."""
-    return (actor.can(EMPLOYERS_PROPOSE) and actor.can(PATHWAY_WRITE)
-            and pathways_visible_to(actor).filter(pk=candidacy.pathway_id).exists())
+    """The actor may propose the person and write their file (the referent, the team of the territory). Kept on
+    the candidacy for the request: a page asks it of each transition it offers."""
+    if not (actor.can(EMPLOYERS_PROPOSE) and actor.can(PATHWAY_WRITE)):
+        return False
+    known: dict[int, bool] = candidacy.__dict__.setdefault("_followed_by", {})
+    if actor.pk not in known:
+        known[actor.pk] = pathways_visible_to(actor).filter(pk=candidacy.pathway_id).exists()
+    return known[actor.pk]
 
 
 def candidacy_policy(actor: Any, transition: Transition, obj: Candidacy) -> bool:
