@@ -65,22 +65,32 @@ def employer_list(request):
         "can_manage": bool(territory_ids_with(request.user, EMPLOYERS_MANAGE))})
 
 
+def _versioned_post(request, form_class, *, row, save, **form_kwargs):
+    """A posted form of a row kept with a version: (the form, the saved row or None). A refusal is shown under its
+    field; a stale save gives the form back with what was typed and the current version (no `row`: a creation,
+    never stale)."""
+    form = form_class(request.POST, **form_kwargs)
+    if not form.is_valid():
+        return form, None
+    try:
+        return form, save(form.values(), form.cleaned_data["version"])
+    except StaleObjectError as stale:
+        current = type(row)._default_manager.get(pk=row.pk).version
+        return stale_form(form_class, request, current, stale, **form_kwargs), None
+    except ValidationError as error:
+        validation_error_apply(form, error)
+        return form, None
+
+
 def _employer_form_page(request, *, territory: Territory, employer: Employer | None = None):
     communes = Commune.objects.filter(territory=territory).order_by("name", "pk")
     if request.method == "POST":
-        form = EmployerForm(request.POST, communes=communes)
-        if form.is_valid():
-            try:
-                saved = employer_save(by=request.user, territory=territory, employer=employer, values=form.values(),
-                                      version=form.cleaned_data["version"])
-            except StaleObjectError as stale:
-                current = Employer.objects.get(pk=employer.pk).version   # type: ignore[union-attr]
-                form = stale_form(EmployerForm, request, current, stale, communes=communes)
-            except ValidationError as error:
-                validation_error_apply(form, error)
-            else:
-                messages.success(request, _("L'employeur est enregistré."))
-                return redirect("employers:employer_detail", pk=saved.pk)
+        form, saved = _versioned_post(request, EmployerForm, row=employer, communes=communes, save=lambda values, version:
+                                      employer_save(by=request.user, territory=territory, employer=employer,
+                                                    values=values, version=version))
+        if saved is not None:
+            messages.success(request, _("L'employeur est enregistré."))
+            return redirect("employers:employer_detail", pk=saved.pk)
     else:
         initial: dict = {"partner_status": "prospect"}
         if employer is not None:
@@ -221,19 +231,12 @@ def offer_list(request):
 def _offer_form_page(request, *, employer: Employer, offer: JobOffer | None = None):
     communes = Commune.objects.filter(territory_id=employer.territory_id).order_by("name", "pk")
     if request.method == "POST":
-        form = OfferForm(request.POST, communes=communes)
-        if form.is_valid():
-            try:
-                saved = job_offer_save(by=request.user, employer=employer, offer=offer, values=form.values(),
-                                       version=form.cleaned_data["version"])
-            except StaleObjectError as stale:
-                current = JobOffer.objects.get(pk=offer.pk).version   # type: ignore[union-attr]
-                form = stale_form(OfferForm, request, current, stale, communes=communes)
-            except ValidationError as error:
-                validation_error_apply(form, error)
-            else:
-                messages.success(request, _("L'offre est enregistrée."))
-                return redirect("employers:offer_detail", pk=saved.pk)
+        form, saved = _versioned_post(request, OfferForm, row=offer, communes=communes, save=lambda values, version:
+                                      job_offer_save(by=request.user, employer=employer, offer=offer, values=values,
+                                                     version=version))
+        if saved is not None:
+            messages.success(request, _("L'offre est enregistrée."))
+            return redirect("employers:offer_detail", pk=saved.pk)
     else:
         initial: dict = {"opens_on": timezone.localdate(), "places": 1, "status": "open",
                          "workplace": employer.address, "commune": employer.commune_id}
