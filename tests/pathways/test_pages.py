@@ -57,7 +57,8 @@ def test_caseload_of_the_team_is_the_whole_plie_filtered_by_state(client, coordi
 
 
 def test_search_by_name_is_posted_and_the_name_never_is_in_a_url(client, coordinator, active, territory):
-    other = factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory, last_name="Zidane"),
+    other = factories.PathwayFactory(participant=factories.ParticipantFactory(territory=territory, last_name="Zidane",
+                                                                                 first_name="Paul"),
                                      active=True)
     client.force_login(coordinator)
     response = client.post(reverse("pathways:caseload"), {"q": "martin", "state": "open", "referent": ""})
