@@ -30,6 +30,7 @@ from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
 from parcours.youth.models import (
     Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
+    YouthSupport,
 )
 
 from tests import factories
@@ -159,6 +160,8 @@ def _fill(monkeypatch) -> None:
                                               workshop="Pass to Work", theme="employment",
                                               date=datetime.date(2025, 3, 4), capacity=12)
     WorkshopRegistration.objects.create(session=workshop, youth_file=file, status="present")
+    YouthSupport.objects.create(youth_file=file, theme="mobility", opened_on=datetime.date(2025, 1, 6),
+                                opened_by=account)
     # A social clause: a buyer, its contract, a beneficiary (a PLIE participant) and a monthly statement (docs/clauses.md).
     buyer = Buyer.objects.create(territory=operation.beneficiary.territory, buyer_ref="B-BACKUP", name="Ville",
                                  kind="commune")

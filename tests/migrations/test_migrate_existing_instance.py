@@ -144,6 +144,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "youth_aid": None,
     "youth_workshopsession": None,
     "youth_workshopregistration": None,
+    "youth_youthsupport": None,           # the support themes of a file (empty at first)
     "esf_operationamendment": None,       # amendments of the operations (empty at first)
     "clauses_buyer": None,                # social clauses, files of their own (empty at first)
     "clauses_clausecontract": None,

@@ -264,6 +264,15 @@ ELSEWHERE = {
     "actions:session_add": "the session form; its GET is a plain form, its POST redirects",
     "actions:propose": "one action and one person, no list",
     "actions:decide": "POST only (the buttons are on action_people, pinned)",
+    "youth:file_list": "tests/youth/test_files.py pins the list and its search at two volumes",
+    "youth:file_detail": "tests/youth/test_files.py pins the file at two volumes",
+    "youth:reception": "tests/youth/test_files.py pins the form",
+    "youth:file_edit": "tests/youth/test_files.py pins the form",
+    "youth:event_add": "the event form of file_detail on a page of its own: one file, no list",
+    "youth:situation_add": "the situation form of file_detail on a page of its own: one file, no list",
+    "youth:situation_end": "one situation's end, no list",
+    "youth:support_open": "the theme form of file_detail on a page of its own: one file, no list",
+    "youth:support_close": "one theme's closing, no list",
 }
 
 

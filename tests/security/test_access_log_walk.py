@@ -90,13 +90,21 @@ OPENINGS: dict[str, str] = {
     "actions:attendance": "action_attendance",
     "employers:offer_detail": "job_offer_candidacies",
     "employers:candidacy_detail": "candidacy",
+    "youth:file_list": "youth_file_list",
+    "youth:file_detail": "youth_file",
+    "youth:file_edit": "youth_file_edit",
+    "youth:event_add": "youth_file_form",
+    "youth:situation_add": "youth_file_form",
+    "youth:situation_end": "youth_file_form",
+    "youth:support_open": "youth_file_form",
+    "youth:support_close": "youth_file_form",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",
                  ("api:application-detail", "prescriber"): "api_application_status"}
 
 ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
-         "action_staff", "employer_relations")
+         "action_staff", "employer_relations", "youth_adviser", "youth_reception")
 
 
 def _people(world) -> dict[int, tuple[str, ...]]:

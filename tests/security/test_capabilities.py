@@ -19,11 +19,12 @@ from parcours.plie.commissions.access import commissions_visible_to
 from parcours.plie.commissions.models import Commission
 from parcours.plie.commissions.services import commission_decide, commission_plan
 from parcours.web.permissions import capability_required
+from parcours.youth.access import youth_files_visible_to
 from tests import factories
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorisation.md"
 ROLES = ["coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
-         "action_staff", "employer_relations"]
+         "action_staff", "employer_relations", "youth_adviser", "youth_reception"]
 
 
 def _documented() -> dict[str, set[str]]:
@@ -76,6 +77,8 @@ GATES = {
     c.ADMINISTRATION_MANAGE: ("administration:overview", {}),
     c.AUDIT_READ: ("audit:access_log", {}),
     c.YOUTH_REPORT: ("youth:report", {}),
+    c.YOUTH_WRITE: ("youth:event_add", {"pk": 1}),
+    c.YOUTH_RECEIVE: ("youth:reception", {}),
     c.CLAUSES_READ: ("clauses:contract_list", {}),
     c.CLAUSES_MANAGE: ("clauses:statement_add", {"pk": 1}),
     c.ACTIONS_READ: ("actions:catalogue", {}),
@@ -99,7 +102,7 @@ def one_of_each(territory, plie, operator, prescriber_org):
     where = {"coordinator": plie, "director": plie, "administrator": plie, "dpo": plie, "referent": operator,
              "prescriber": prescriber_org, "youth_manager": mission_locale, "facilitator": plie,
              "action_staff": factories.OrganisationFactory(territory=territory, kind="step_provider"),
-             "employer_relations": plie}
+             "employer_relations": plie, "youth_adviser": mission_locale, "youth_reception": mission_locale}
     return {role: factories.UserFactory(membership=(where[role], role)) for role in ROLES}
 
 
@@ -120,8 +123,11 @@ def test_the_other_capabilities_are_refused_where_they_are_asked(territory, one_
     """Those with no area of their own: a service or a selector asks them."""
     factories.PathwayFactory(participant__territory=territory, active=True)   # at no one's operator
     Commission.objects.create(territory=territory, date=datetime.date(2024, 5, 2))
+    factories.YouthFileFactory(participant__territory=territory)
     for role, user in one_of_each.items():
         held = capabilities_of(role)
+        # The file's page opens to reception too; its support (events, situations…) only to these.
+        assert youth_files_visible_to(user).exists() == (c.YOUTH_READ in held), role
         assert can_see_sensitive(user) == (c.SENSITIVE_READ in held), role
         assert pathways_visible_to(user).exists() == (c.TERRITORY_FILES in held), role
         assert commissions_visible_to(user).exists() == (c.COMMISSION_READ in held), role
@@ -133,7 +139,7 @@ def test_the_other_capabilities_are_refused_where_they_are_asked(territory, one_
                 commission_decide(commission=Commission.objects.get(), pathway=Pathway.objects.get(),
                                   outcome="admitted", by=user)
     assert set(GATES) | {c.SENSITIVE_READ, c.TERRITORY_FILES, c.ARCHIVE_READ, c.COMMISSION_READ, c.COMMISSION_PLAN,
-                         c.COMMISSION_DECIDE} == {code for code in CAPABILITIES if not code.startswith("test_")}
+                         c.COMMISSION_DECIDE, c.YOUTH_READ} == {code for code in CAPABILITIES if not code.startswith("test_")}
 
 
 ESF_ROLES = ["esf_manager", "financial_officer", "esf_controller"]

@@ -22,7 +22,7 @@ from tests.security.test_url_walk import URLS, Obj, Own, Public, _url
 from tests.security.world import build_world
 
 ROLES = ("coordinator", "director", "referent", "prescriber", "administrator", "dpo", "youth_manager", "facilitator",
-         "action_staff", "employer_relations")
+         "action_staff", "employer_relations", "youth_adviser", "youth_reception")
 
 # URLs whose reach a scope rule narrows beyond the capability table, for a role that holds the capability.
 NARROWER = {

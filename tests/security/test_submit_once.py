@@ -64,9 +64,15 @@ CREATING: dict[str, str | None] = {
     "employers:exchange_add": None,
     "employers:offer_create": None,
     "esf:claim_create": None,
+    "youth:reception": "youth_reception",
+    "youth:event_add": None,
+    "youth:situation_add": None,
+    "youth:support_open": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
+    "youth:file_list": "a POST is the name search (names stay out of URLs): it reads, never writes",
+    "youth:support_close": "closes a theme once: the copy finds it closed and is refused",
     "employers:candidacy_propose": "POST only: its form is on offer_detail, with its token; a second post is refused "
                                    "(one open candidacy per offer, constraint candidacy_open_once_per_offer under the "
                                    "offer's lock)",

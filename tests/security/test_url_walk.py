@@ -126,6 +126,7 @@ def _employer_values(w: World) -> dict:
 EMPLOYER = lambda w: {"pk": w.employer.pk}  # noqa: E731
 OFFER = lambda w: {"pk": w.job_offer.pk}  # noqa: E731
 CANDIDACY = lambda w: {"pk": w.candidacy.pk}  # noqa: E731
+YOUTH_FILE = lambda w: {"pk": w.youth_file.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -189,6 +190,8 @@ URLS: dict[str, Obj | Own | Public] = {
     "reporting:indicators": Own("aggregated figures of the team's territories"),
     "reporting:export": Own("the same figures as a file", query=None),
     "youth:report": Own("the Mission Locale's aggregated, anonymous figures of the user's territory"),
+    "youth:file_list": Own("the young people of the territories where the user holds youth.read or youth.receive"),
+    "youth:reception": Own("a first reception into the user's own territory (youth.receive)"),
     # --- objects of structure A -----------------------------------------------------------------------------------
     "pathways:pathway_detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
     "pathways:pathway_act": Obj("pathway", lambda w: {"pk": w.active.pk, "name": "exit"},
@@ -404,6 +407,22 @@ URLS: dict[str, Obj | Own | Public] = {
                                   payload=lambda w: {f"i{w.sample_item.pk}-outcome": "checked"}),
     "esf:claim_export": Obj("ESF+ claim", lambda w: {"pk": w.claim.pk}),
     "esf:claim_pdf": Obj("ESF+ claim", lambda w: {"pk": w.claim.pk}),
+    # The Mission Locale's young people (docs/youth.md): its advisers write, its desk finds and reads the identity.
+    "youth:file_detail": Obj("youth file", YOUTH_FILE, owner="youth_adviser"),
+    "youth:file_edit": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "version": w.youth_file.version, "last_name": "Canarijeune", "first_name": "Aurore", "sex": "F",
+        "birth_date": w.youth_file.participant.birth_date.isoformat(), "phone": "0612345678"}),
+    "youth:event_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "event-date": _today(), "event-kind": "phone"}),
+    "youth:situation_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "situation-category": "schooling", "situation-start_date": _today()}),
+    "youth:situation_end": Obj("youth situation", lambda w: {"pk": w.youth_file.pk,
+                                                             "situation_pk": w.youth_situation.pk},
+                               owner="youth_adviser", payload=lambda w: {"end_date": _today()}),
+    "youth:support_open": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "support-theme": "mobility", "support-opened_on": _today()}),
+    "youth:support_close": Obj("youth support", lambda w: {"pk": w.youth_file.pk, "support_pk": w.youth_support.pk},
+                               owner="youth_adviser", payload=lambda w: {"closed_on": _today()}),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

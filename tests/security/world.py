@@ -38,7 +38,7 @@ PRIVATE_CANARIES = (
     "Note-canari-7731", "Etape-canari-7732", "Rdv-canari-7733", "Doc-canari-7734", "Contrat-canari-7735",
     "Frein-canari-7736", "Bilan-canari-7737", "Accueil-canari-7738", "Motivation-canari-7739",
     "Motif-canari-7740", "Action-canari-7741", "Justice-canari-7742", "Canarigris", "Marche-canari-7750",
-    "Agenda-canari-7760",
+    "Agenda-canari-7760", "Canarijeune", "Evenement-canari-7770",
 )
 AGENDA_CANARIES = ("Canaribleu",)
 ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
@@ -47,7 +47,8 @@ ALL_CANARIES = PRIVATE_CANARIES + AGENDA_CANARIES
 ATTACKERS = ("referent_same_territory", "prescriber_same_territory", "referent_other_territory",
              "coordinator_other_territory", "director_other_territory", "administrator_other_territory",
              "dpo_other_territory", "facilitator_other_territory", "action_staff_same_territory",
-             "employer_relations_other_territory", "financial_officer_same_territory", "anonymous")
+             "employer_relations_other_territory", "financial_officer_same_territory",
+             "youth_adviser_other_territory", "anonymous")
 SAME_TERRITORY = frozenset({"referent_same_territory", "prescriber_same_territory"})
 
 PDF_BYTES = b"%PDF-1.4\n% Doc-canari-7734\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -96,6 +97,10 @@ class World:
     claim_sampled: models.Model
     claim_control: models.Model
     sample_item: models.Model
+    # A young person of Mission Locale A (no PLIE pathway), with an event, a situation and an open support theme.
+    youth_file: models.Model
+    youth_situation: models.Model
+    youth_support: models.Model
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -118,6 +123,7 @@ def build_world() -> World:
     prescriber_org_b = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="CCAS B")
     mission_locale_a = factories.OrganisationFactory(territory=territory_a, prescriber=True, name="Mission Locale A")
     plie_b = factories.OrganisationFactory(territory=territory_b, plie=True)
+    mission_locale_b = factories.OrganisationFactory(territory=territory_b, prescriber=True, name="Mission Locale B")
     operator_tb = factories.OrganisationFactory(territory=territory_b, operator=True, name="Opérateur TB")
     provider_a = factories.OrganisationFactory(territory=territory_a, kind="step_provider", name="Organisme A")
     provider_b = factories.OrganisationFactory(territory=territory_a, kind="step_provider", name="Organisme B")
@@ -135,6 +141,8 @@ def build_world() -> World:
         "prescriber": user(prescriber_org_a, "prescriber"),
         "dpo": user(plie_a, "dpo"),
         "youth_manager": user(mission_locale_a, "youth_manager"),   # the Mission Locale's direction (docs/youth.md)
+        "youth_adviser": user(mission_locale_a, "youth_adviser"),   # its advisers open and write the files
+        "youth_reception": user(mission_locale_a, "youth_reception"),   # its desk: first reception, identity only
         "facilitator": user(plie_a, "facilitator"),
         "action_staff": user(provider_a, "action_staff"),     # runs provider A's actions (docs/actions.md)
         "employer_relations": user(plie_a, "employer_relations"),   # keeps territory A's employers (docs/employers.md)
@@ -156,6 +164,8 @@ def build_world() -> World:
         "esf_manager": user(plie_a, "esf_manager"),
         "esf_controller": user(plie_a, "esf_controller"),
         "financial_officer_same_territory": user(operator_b, "financial_officer"),
+        # Another territory's Mission Locale adviser: none of A's young people.
+        "youth_adviser_other_territory": user(mission_locale_b, "youth_adviser"),
         "anonymous": None,
     }
     referent = users["referent"]
@@ -239,7 +249,29 @@ def build_world() -> World:
         **_employer(territory_a, users["employer_relations"], active, referent),
         **_meeting(operator_a, referent, active),
         **_claims(operation, users),
+        **_youth(territory_a, users),
     )
+
+
+def _youth(territory: Territory, users) -> dict:
+    """A young person received by Mission Locale A's desk, followed by its adviser: an event, a situation, a theme."""
+    from parcours.youth.services import (
+        youth_event_record, youth_file_receive, youth_situation_record, youth_support_open,
+    )
+
+    today = timezone.localdate()
+    adviser = users["youth_adviser"]
+    youth_file = youth_file_receive(
+        by=users["youth_reception"], territory=territory, first_reception_date=today,
+        person={"last_name": "Canarijeune", "first_name": "Aurore", "sex": "F",
+                "birth_date": datetime.date(today.year - 20, 1, 15)},
+        values={"adviser": adviser, "reception_reason": "employment", "referral_source": "self"})
+    youth_event_record(by=adviser, youth_file=youth_file, day=today, kind="individual_interview",
+                       summary="Evenement-canari-7770")
+    return {"youth_file": youth_file,
+            "youth_situation": youth_situation_record(by=adviser, youth_file=youth_file, category="training",
+                                                      start_date=today),
+            "youth_support": youth_support_open(by=adviser, youth_file=youth_file, theme="housing", opened_on=today)}
 
 
 def _employer(territory: Territory, officer: User, pathway: Pathway, referent: User) -> dict:

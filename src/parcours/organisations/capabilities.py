@@ -55,6 +55,11 @@ REPORTING_READ = capability_define("reporting.read", _l("Consulter les indicateu
 IMPORT_RUN = capability_define("import.run", _l("Importer des données"))
 # --- the Mission Locale (its grants: youth/capabilities.py) ---------------------------------------------------------
 YOUTH_REPORT = capability_define("youth.report", _l("Consulter le rapport d'activité de la Mission Locale"))
+YOUTH_READ = capability_define("youth.read", _l("Ouvrir les dossiers des jeunes de la Mission Locale"))
+YOUTH_WRITE = capability_define(
+    "youth.write", _l("Écrire dans les dossiers des jeunes (événements, situations, thèmes d'accompagnement)"))
+YOUTH_RECEIVE = capability_define(
+    "youth.receive", _l("Enregistrer un premier accueil et retrouver le dossier d'un jeune"))
 # --- ESF+ (parcours.esf) -----------------------------------------------------------------------------------------
 ESF_READ = capability_define(
     "esf.read", _l("Consulter les opérations FSE+, leur plan de financement, la complétude et la demande de paiement"))

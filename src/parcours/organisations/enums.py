@@ -33,9 +33,11 @@ class Role(models.TextChoices):
     PRESCRIBER = "prescriber", _("Prescripteur·rice")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
     DPO = "dpo", _("Délégué·e à la protection des données")
-    # The Mission Locale's direction (docs/youth.md): its activity report. Its advisers and reception staff come
-    # with the young person's file.
+    # The Mission Locale's direction (docs/youth.md): its activity report.
     YOUTH_MANAGER = "youth_manager", _("Direction de la Mission Locale")
+    # Its advisers (the young people's files) and reception staff (first reception, finding a file).
+    YOUTH_ADVISER = "youth_adviser", _("Conseiller·ère Mission Locale")
+    YOUTH_RECEPTION = "youth_reception", _("Chargé·e d'accueil Mission Locale")
     FACILITATOR = "facilitator", _("Facilitateur·rice des clauses sociales")
     # The employer-relations officer (chargé·e de relation entreprise, issue 15): employers, offers, putting
     # candidates forward, recruitment events.

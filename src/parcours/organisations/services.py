@@ -34,6 +34,8 @@ ROLE_KINDS: dict[str, set[str]] = {
     Role.REFERENT: {OrganisationKind.OPERATOR, OrganisationKind.PLIE},
     Role.PRESCRIBER: {OrganisationKind.PRESCRIBER, OrganisationKind.OPERATOR, OrganisationKind.PLIE},
     Role.YOUTH_MANAGER: {OrganisationKind.PRESCRIBER},   # the Mission Locale is a prescribing structure of the PLIE
+    Role.YOUTH_ADVISER: {OrganisationKind.PRESCRIBER},
+    Role.YOUTH_RECEPTION: {OrganisationKind.PRESCRIBER},
 }
 
 

@@ -18,6 +18,8 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("intake:assessments_due", _("Bilans à réaliser"), {c.PATHWAY_WRITE}, c.TERRITORY_FILES),
     ("commissions:commission_list", _("Commissions"), {c.COMMISSION_READ}, None),
     ("reporting:indicators", _("Indicateurs"), {c.REPORTING_READ}, None),
+    ("youth:file_list", _("Jeunes"), {c.YOUTH_READ, c.YOUTH_RECEIVE}, None),
+    ("youth:reception", _("Premier accueil"), {c.YOUTH_RECEIVE}, None),
     ("youth:report", _("Rapport de la Mission Locale"), {c.YOUTH_REPORT}, None),
     ("esf:operation_list", _("FSE+"), {c.ESF_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),

@@ -111,3 +111,49 @@ class RegistrationStatus(models.TextChoices):
     ABSENT = "absent", _("absent·e")
     REFUSED_BY_YOUTH = "refused_by_youth", _("refus du jeune")
     REFUSED_BY_THIRD_PARTY = "refused_by_third_party", _("refus d'un tiers")
+
+
+# --- the young person's file (first reception, support) -----------------------------------------------------------
+
+
+class ReceptionReason(models.TextChoices):
+    """Why the young person came to the first reception (their first request)."""
+
+    EMPLOYMENT = "employment", _("trouver un emploi")
+    WORK_STUDY = "work_study", _("trouver une alternance")
+    TRAINING = "training", _("se former, s'orienter")
+    CEJ = "cej", _("entrer en contrat d'engagement jeune")
+    AID = "aid", _("demander une aide financière")
+    HOUSING = "housing", _("se loger")
+    HEALTH = "health", _("santé")
+    MOBILITY = "mobility", _("mobilité, permis de conduire")
+    INFORMATION = "information", _("s'informer")
+    OTHER = "other", _("autre demande")
+
+
+class ReferralSource(models.TextChoices):
+    """Who sent the young person to the Mission Locale."""
+
+    SELF = "self", _("venu·e de lui-même ou d'elle-même")
+    FAMILY_FRIENDS = "family_friends", _("famille, amis")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    SCHOOL = "school", _("établissement scolaire, CIO")
+    SOCIAL_SERVICES = "social_services", _("services sociaux")
+    JUSTICE = "justice", _("justice (PJJ, SPIP)")
+    OUTREACH = "outreach", _("rencontré·e hors les murs (aller vers)")
+    PARTNER = "partner", _("autre partenaire")
+    OTHER = "other", _("autre")
+
+
+class SupportTheme(models.TextChoices):
+    """What the support covers besides the project (seed 003: the young people's social and professional life)."""
+
+    EMPLOYMENT = "employment", _("emploi")
+    TRAINING = "training", _("formation")
+    HEALTH = "health", _("santé")
+    HOUSING = "housing", _("logement")
+    MOBILITY = "mobility", _("mobilité")
+    CITIZENSHIP = "citizenship", _("citoyenneté")
+    JUSTICE = "justice", _("justice")
+    DISABILITY = "disability", _("handicap")
+    CHILDCARE = "childcare", _("garde d'enfants")

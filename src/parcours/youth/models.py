@@ -5,6 +5,7 @@ the young person's Mission Locale file and everything the Mission Locale records
 Every record carries its territory and its interchange ref, unique in the territory.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import TimeStamped
 
 from .enums import (
-    AidPurpose, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory, SiteKind,
-    WorkshopTheme, YouthContractType,
+    AidPurpose, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus, Scheme, SchemeExit,
+    SituationCategory, SiteKind, SupportTheme, WorkshopTheme, YouthContractType,
 )
 
 REF_MAX = 64
@@ -61,6 +62,19 @@ class YouthFile(TimeStamped):
     # Empty: followed by the main site. The site must be of kind `antenna` (checked by the import and clean()).
     antenna = models.ForeignKey(Site, verbose_name=_("antenne"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
+    # The adviser who follows the young person (empty: not assigned yet, or a file imported without one).
+    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("conseiller·ère"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="youth_files")
+    # The first reception as recorded at the desk (empty on imported files: the interchange does not carry it).
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accueilli·e par"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    reception_site = models.ForeignKey(Site, verbose_name=_("lieu du premier accueil"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    reception_reason = models.CharField(_("motif de la venue"), max_length=16, choices=ReceptionReason.choices,
+                                        blank=True)
+    referral_source = models.CharField(_("orienté·e par"), max_length=16, choices=ReferralSource.choices,
+                                       blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("dossier jeune")
@@ -69,6 +83,10 @@ class YouthFile(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["territory", "youth_ref"], name="youth_file_unique_ref"),
             models.CheckConstraint(condition=~Q(youth_ref=""), name="youth_file_ref_set"),
+            models.CheckConstraint(condition=Q(reception_reason="") | _choices("reception_reason", ReceptionReason),
+                                   name="youth_file_reception_reason"),
+            models.CheckConstraint(condition=Q(referral_source="") | _choices("referral_source", ReferralSource),
+                                   name="youth_file_referral_source"),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +112,11 @@ class YouthEvent(TimeStamped):
     site = models.ForeignKey(Site, verbose_name=_("lieu"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
+    # Recorded in Parcours (empty: imported). The record's own day is `created_at`: an event dated before it was
+    # entered afterwards, which the adviser confirmed (docs/youth.md).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(_("compte rendu"), blank=True)
 
     class Meta:
         verbose_name = _("événement")
@@ -229,4 +252,29 @@ class WorkshopRegistration(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["session", "youth_file"], name="youth_registration_once"),
             models.CheckConstraint(condition=_choices("status", RegistrationStatus), name="youth_registration_status"),
+        ]
+
+
+class YouthSupport(TimeStamped):
+    """A theme the support covers (health, housing, mobility…), from the day it was opened to the day it closed."""
+
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="supports")
+    theme = models.CharField(_("thème"), max_length=16, choices=SupportTheme.choices)
+    opened_on = models.DateField(_("ouvert le"))
+    closed_on = models.DateField(_("clos le"), null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ouvert par"), on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("thème d'accompagnement")
+        verbose_name_plural = _("thèmes d'accompagnement")
+        ordering = ["youth_file", "closed_on", "theme"]
+        constraints = [
+            models.CheckConstraint(condition=_choices("theme", SupportTheme), name="youth_support_theme"),
+            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                                   name="youth_support_dates"),
+            # A theme is open once at a time.
+            models.UniqueConstraint(fields=["youth_file", "theme"], condition=Q(closed_on__isnull=True),
+                                    name="youth_support_open_once"),
         ]

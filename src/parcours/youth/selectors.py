@@ -12,9 +12,10 @@ from decimal import Decimal
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from parcours.participants.enums import EducationLevel
+from parcours.participants.selectors import PersonQuery, people_matching
 
 from .enums import (
     POSITIVE_EXITS, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory,
@@ -156,3 +157,38 @@ def youth_report(*, territory_id: int, date_from: date, date_to: date) -> dict[s
 def youth_site_names(*, territory_id: int) -> dict[str, str]:
     """code -> name of the territory's Mission Locale sites (the report names sites by code)."""
     return dict(Site.objects.filter(territory_id=territory_id).values_list("code", "name"))
+
+
+# --- the young people's files (web/youth) --------------------------------------------------------------------------
+
+
+def youth_files_search(files: QuerySet[YouthFile], *, query: PersonQuery | None = None,
+                       adviser_id: int | None = None, unassigned: bool = False) -> QuerySet[YouthFile]:
+    """The files among `files` that the typed query names (name words, birth date, phone), of one adviser or of
+    none, by name."""
+    if query:
+        files = people_matching(files, query, prefix="participant__")
+    if unassigned:
+        files = files.filter(adviser__isnull=True)
+    elif adviser_id is not None:
+        files = files.filter(adviser_id=adviser_id)
+    last_event = YouthEvent.objects.filter(youth_file=OuterRef("pk")).order_by("-date", "-pk").values("date")[:1]
+    return (files.select_related("participant", "adviser", "antenna")
+            .annotate(last_event_on=Subquery(last_event))
+            .order_by("participant__last_name", "participant__first_name", "pk"))
+
+
+def youth_file_detail(youth_file: YouthFile) -> dict[str, Any]:
+    """What the adviser's page shows of a file: its open and closed support themes, situations, schemes, events
+    (the latest first), aids and workshop registrations; a fixed number of queries."""
+    return {
+        "supports": list(youth_file.supports.order_by("closed_on", "theme")),
+        "situations": list(youth_file.situations.order_by("-start_date", "-pk")),
+        "enrolments": list(youth_file.enrolments.order_by("-start_date", "-pk")),
+        "aids": list(youth_file.aids.order_by("-decision_date", "-pk")),
+        "registrations": list(youth_file.registrations.select_related("session").order_by("-session__date", "-pk")),
+    }
+
+
+def youth_file_events(youth_file: YouthFile) -> QuerySet[YouthEvent]:
+    return youth_file.events.select_related("site", "author").order_by("-date", "-pk")

@@ -1,14 +1,25 @@
-"""The period of the Mission Locale's activity report (both days included)."""
+"""Forms of the Mission Locale's pages: the report's period (both days included), the young person's file. They
+parse and label; the rules live in youth.services."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.formfields import BirthDateField, EventDateField, NameField, PhoneField, SiretField
 from parcours.core.plausibility import validate_event_date
+from parcours.participants.enums import EducationLevel, Sex
+from parcours.territory.models import Commune, Qpv
+from parcours.youth.enums import (
+    EventKind, PmsmpAim, ReceptionReason, ReferralSource, SituationCategory, SiteKind, SupportTheme,
+    YouthContractType,
+)
+from parcours.youth.models import Site
 
+from ..pathways.forms import BaseForm
 from ..reporting.forms import DateInput
 
 
@@ -28,3 +39,138 @@ class YouthReportForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("La fin de la période précède son début."))
         return cleaned
+
+
+# --- the young people's files ---------------------------------------------------------------------------------------
+
+ALL, MINE, UNASSIGNED = "all", "mine", "none"
+
+
+class YouthSearchForm(BaseForm):
+    """The list's filter (GET) and the name search (POST: names stay out of URLs)."""
+
+    q = forms.CharField(label=_("Nom, prénom, date de naissance ou téléphone"), max_length=100, required=False)
+    adviser = forms.ChoiceField(label=_("Conseiller·ère"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, advisers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adviser"].choices = ([(ALL, _("Tous les jeunes")), (MINE, _("Mes jeunes")),
+                                           (UNASSIGNED, _("Sans conseiller·ère"))]
+                                          + [(str(user.pk), user.get_full_name()) for user in advisers])
+
+
+class PersonForm(BaseForm):
+    last_name = NameField(label=_("Nom"), max_length=150)
+    first_name = NameField(label=_("Prénom"), max_length=150)
+    birth_name = NameField(label=_("Nom de naissance"), max_length=150, required=False)
+    sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, widget=forms.RadioSelect)
+    birth_date = BirthDateField(label=_("Date de naissance"), widget=DateInput())
+    phone = PhoneField(label=_("Téléphone"), required=False,
+                       widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    email = forms.EmailField(label=_("Courriel"), required=False)
+    address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    postal_code = forms.CharField(label=_("Code postal"), max_length=5, required=False,
+                                  validators=[RegexValidator(r"^\d{5}$", _("Le code postal compte 5 chiffres."))],
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    commune = forms.ModelChoiceField(label=_("Commune de résidence"), queryset=Commune.objects.none(), required=False,
+                                     empty_label=_("Commune hors du territoire ou inconnue"))
+    qpv = forms.ModelChoiceField(label=_("Quartier prioritaire (QPV)"), queryset=Qpv.objects.none(), required=False,
+                                 empty_label=_("Ne réside pas en QPV"))
+    education_level = forms.ChoiceField(label=_("Niveau de formation"), required=False,
+                                        choices=[("", _("Non renseigné"))] + EducationLevel.choices)
+    person_fields = ("last_name", "first_name", "birth_name", "sex", "birth_date", "phone", "email", "address",
+                     "postal_code", "commune", "qpv", "education_level")
+
+    def __init__(self, *args, territory, advisers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.filter(territory=territory).order_by("name")
+        self.fields["qpv"].queryset = Qpv.objects.filter(territory=territory).order_by("name")
+        for name in ("last_name", "first_name", "birth_name", "email", "address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        sites = Site.objects.filter(territory=territory).order_by("name")
+        if "antenna" in self.fields:
+            self.fields["antenna"].queryset = sites.filter(kind=SiteKind.ANTENNA)
+        if "reception_site" in self.fields:
+            self.fields["reception_site"].queryset = sites.exclude(kind=SiteKind.REMOTE)
+        if "adviser" in self.fields:
+            self.fields["adviser"].queryset = advisers
+
+    def person(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.person_fields if name in self.cleaned_data}
+
+
+class ReceptionForm(PersonForm):
+    """The first reception: who the young person is, where and why they came, who sent them."""
+
+    first_reception_date = EventDateField(label=_("Date du premier accueil"), widget=DateInput())
+    reception_site = forms.ModelChoiceField(label=_("Lieu de l'accueil"), queryset=Site.objects.none(),
+                                            required=False, empty_label=_("Siège"))
+    reception_reason = forms.ChoiceField(label=_("Motif de la venue"), choices=ReceptionReason.choices)
+    referral_source = forms.ChoiceField(label=_("Orienté·e par"), choices=ReferralSource.choices)
+    adviser = forms.ModelChoiceField(label=_("Conseiller·ère"), queryset=None, required=False,
+                                     empty_label=_("À désigner"))
+    antenna = forms.ModelChoiceField(label=_("Suivi·e par l'antenne"), queryset=Site.objects.none(),
+                                     required=False, empty_label=_("Non : par le siège"))
+    homonym_confirmed = forms.BooleanField(
+        label=_("Homonyme"), required=False,
+        help_text=_("Cochez pour confirmer qu'il s'agit d'une autre personne que le dossier existant."))
+
+    file_fields = ("reception_site", "reception_reason", "referral_source", "adviser", "antenna")
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.file_fields}
+
+
+class YouthFileForm(PersonForm):
+    """Correcting the identity and the contact, giving the file to an adviser, setting its antenna."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    adviser = forms.ModelChoiceField(label=_("Conseiller·ère"), queryset=None, required=False,
+                                     empty_label=_("À désigner"))
+    antenna = forms.ModelChoiceField(label=_("Suivi·e par l'antenne"), queryset=Site.objects.none(),
+                                     required=False, empty_label=_("Non : par le siège"))
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("adviser", "antenna")}
+
+
+class EventForm(BaseForm):
+    date = EventDateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Nature"), choices=EventKind.choices)
+    site = forms.ModelChoiceField(label=_("Lieu"), queryset=Site.objects.none(), required=False,
+                                  empty_label=_("Siège"))
+    duration_minutes = forms.IntegerField(label=_("Durée (minutes)"), required=False, min_value=1, max_value=600)
+    summary = forms.CharField(label=_("Compte rendu"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Ce qui a été dit et convenu ; pas de donnée de santé ni de justice."))
+    backdated = forms.BooleanField(label=_("Saisie a posteriori"), required=False,
+                                   help_text=_("Cochez pour confirmer un événement qui a eu lieu avant aujourd'hui."))
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(territory=territory).order_by("name")
+
+
+class SituationForm(BaseForm):
+    category = forms.ChoiceField(label=_("Situation"), choices=SituationCategory.choices)
+    start_date = EventDateField(label=_("Début"), widget=DateInput())
+    end_date = EventDateField(label=_("Fin (prévue ou constatée)"), required=False, widget=DateInput())
+    contract_type = forms.ChoiceField(label=_("Type de contrat (emploi)"), required=False,
+                                      choices=[("", "—")] + YouthContractType.choices)
+    pmsmp_aim = forms.ChoiceField(label=_("Objet de l'immersion (PMSMP)"), required=False,
+                                  choices=[("", "—")] + PmsmpAim.choices)
+    employer_siret = SiretField(label=_("SIRET de l'employeur"), required=False)
+
+
+class SituationEndForm(BaseForm):
+    end_date = EventDateField(label=_("Fin"), widget=DateInput())
+
+
+class SupportForm(BaseForm):
+    theme = forms.ChoiceField(label=_("Thème"), choices=SupportTheme.choices)
+    opened_on = EventDateField(label=_("Ouvert le"), widget=DateInput())
+
+
+class SupportCloseForm(BaseForm):
+    closed_on = EventDateField(label=_("Clos le"), widget=DateInput())

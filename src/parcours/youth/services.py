@@ -1,0 +1,295 @@
+"""Writes on the young person's file (docs/youth.md): the first reception, the file's identity and adviser, the
+events, the situations and the support themes. Each refusal is a French ValidationError naming its field; each
+write leaves its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.audit.services import audit_record, model_snapshot
+from parcours.core.concurrency import save_with_version
+from parcours.core.plausibility import event_date_problem
+from parcours.core.textsearch import fold
+from parcours.organisations.models import User
+from parcours.participants.models import Participant
+from parcours.territory.models import Territory
+
+from .access import youth_advisers_of
+from .enums import EventKind, PmsmpAim, ReceptionReason, ReferralSource, SituationCategory, SiteKind, SupportTheme
+from .enums import YouthContractType
+from .models import Site, YouthEvent, YouthFile, YouthSituation, YouthSupport
+from .selectors import age_on
+
+# The Mission Locale receives young people from 16 to 25 years old (up to the day before their 26th birthday).
+AGE_MIN, AGE_MAX = 16, 25
+
+PERSON_FIELDS = ("last_name", "first_name", "birth_name", "sex", "birth_date", "email", "phone", "address",
+                 "postal_code", "commune", "qpv", "education_level")
+FILE_FIELDS = ("adviser", "antenna", "reception_site", "reception_reason", "referral_source")
+
+
+def _new_ref(prefix: str) -> str:
+    """A ref for a record entered on a page (the interchange's refs come from the source system)."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@dataclass
+class YouthDuplicates(Exception):
+    """The young person seems to have a file already: the reception is refused until the desk confirms a homonym."""
+
+    files: list[YouthFile]
+
+
+def youth_duplicates_find(*, territory_id: int, last_name: str, first_name: str, birth_date: date,
+                          exclude_pk: int | None = None) -> list[YouthFile]:
+    """The Mission Locale's files of the territory with the same names (case, accents, hyphens ignored) and birth
+    date. Only its own files: a PLIE participant of that name is not the Mission Locale's to see."""
+    candidates = (YouthFile.objects.filter(territory_id=territory_id, participant__birth_date=birth_date)
+                  .select_related("participant", "adviser").order_by("pk"))
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    last, first = fold(last_name), fold(first_name)
+    return [f for f in candidates if fold(f.participant.last_name) == last and fold(f.participant.first_name) == first]
+
+
+def _date_errors(errors: dict[str, list[str]], field: str, value: date | None, *, label: str) -> None:
+    if value is not None and (problem := event_date_problem(value)):
+        errors.setdefault(field, []).append(f"{label} : {problem}")
+
+
+def _file_values_check(errors: dict[str, list[str]], *, territory: Territory, values: dict[str, Any]) -> None:
+    adviser = values.get("adviser")
+    if adviser is not None and not youth_advisers_of(territory_id=territory.pk).filter(pk=adviser.pk).exists():
+        errors.setdefault("adviser", []).append(
+            _("Conseiller·ère : cette personne n'est pas conseiller·ère de la Mission Locale du territoire."))
+    for name, label in (("antenna", _("Antenne")), ("reception_site", _("Lieu du premier accueil"))):
+        site = values.get(name)
+        if site is not None and site.territory_id != territory.pk:
+            errors.setdefault(name, []).append(_("%(field)s : ce lieu n'est pas de ce territoire.") % {"field": label})
+    antenna = values.get("antenna")
+    if antenna is not None and antenna.kind != SiteKind.ANTENNA:
+        errors.setdefault("antenna", []).append(_("Antenne : ce lieu n'est pas une antenne."))
+    if values.get("reception_reason", "") not in ("", *ReceptionReason.values):
+        errors.setdefault("reception_reason", []).append(_("Motif de la venue : choisissez un motif de la liste."))
+    if values.get("referral_source", "") not in ("", *ReferralSource.values):
+        errors.setdefault("referral_source", []).append(_("Orienté·e par : choisissez une valeur de la liste."))
+
+
+def _person_check(errors: dict[str, list[str]], *, territory: Territory, person: dict[str, Any]) -> None:
+    commune, qpv = person.get("commune"), person.get("qpv")
+    if commune is not None and commune.territory_id != territory.pk:
+        errors.setdefault("commune", []).append(_("Commune : elle n'est pas de ce territoire."))
+    if qpv is not None and (qpv.territory_id != territory.pk or (commune is not None and qpv.commune_id != commune.pk)):
+        errors.setdefault("qpv", []).append(
+            _("Quartier prioritaire (QPV) : ce quartier n'est pas situé dans la commune indiquée."))
+
+
+def youth_file_receive(*, by: User, territory: Territory, person: dict[str, Any], first_reception_date: date,
+                       values: dict[str, Any], homonym_confirmed: bool = False) -> YouthFile:
+    """The first reception (premier accueil): the person and their file, received by `by`.
+
+    Refused: a date in the future or implausible, a person outside the Mission Locale's ages (16 to 25 on that day),
+    an adviser or a site of another territory. A file of the same names and birth date raises YouthDuplicates until
+    the desk confirms that this is another person (`homonym_confirmed`)."""
+    errors: dict[str, list[str]] = {}
+    _date_errors(errors, "first_reception_date", first_reception_date, label=_("Date du premier accueil"))
+    if first_reception_date > timezone.localdate():
+        errors.setdefault("first_reception_date", []).append(
+            _("Date du premier accueil : la date est à venir ; on enregistre un accueil qui a eu lieu."))
+    birth_date = person["birth_date"]
+    if not errors.get("first_reception_date"):
+        if first_reception_date < birth_date:
+            errors.setdefault("first_reception_date", []).append(
+                _("Date du premier accueil : elle précède la date de naissance."))
+        elif not AGE_MIN <= age_on(birth_date, first_reception_date) <= AGE_MAX:
+            errors.setdefault("birth_date", []).append(
+                _("Date de naissance : la Mission Locale accueille les jeunes de %(min)s à %(max)s ans ; ce jeune a "
+                  "%(age)s ans le jour du premier accueil.")
+                % {"min": AGE_MIN, "max": AGE_MAX, "age": age_on(birth_date, first_reception_date)})
+    _person_check(errors, territory=territory, person=person)
+    _file_values_check(errors, territory=territory, values=values)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The territory's row serialises two desks receiving the same young person at once.
+        Territory.objects.select_for_update().get(pk=territory.pk)
+        if not homonym_confirmed:
+            duplicates = youth_duplicates_find(territory_id=territory.pk, last_name=person["last_name"],
+                                               first_name=person["first_name"], birth_date=birth_date)
+            if duplicates:
+                raise YouthDuplicates(duplicates)
+        participant = Participant(territory=territory, **{name: person.get(name) or _empty(name)
+                                                          for name in PERSON_FIELDS})
+        participant.full_clean(exclude=["commune", "qpv"])
+        participant.save()
+        youth_file = YouthFile(territory=territory, participant=participant, youth_ref=_new_ref("J"),
+                               first_reception_date=first_reception_date, received_by=by,
+                               **{name: values.get(name) or _empty(name) for name in FILE_FIELDS})
+        youth_file.save()
+        audit_record(actor=by, action="youth_file_receive", obj=youth_file, participant_id=participant.pk,
+                     after={**model_snapshot(participant, list(PERSON_FIELDS)),
+                            **model_snapshot(youth_file, ["first_reception_date", *FILE_FIELDS])})
+    return youth_file
+
+
+_NULLABLE = {"commune", "qpv", "adviser", "antenna", "reception_site"}
+
+
+def _empty(name: str) -> Any:
+    return None if name in _NULLABLE else ""
+
+
+def youth_file_update(*, by: User, youth_file: YouthFile, person: dict[str, Any], values: dict[str, Any],
+                      version: int) -> YouthFile:
+    """Correct the young person's identity and contact, give the file to an adviser, set its antenna. A save based
+    on an older version of the file raises StaleObjectError (nothing written)."""
+    territory = youth_file.territory
+    errors: dict[str, list[str]] = {}
+    _person_check(errors, territory=territory, person=person)
+    _file_values_check(errors, territory=territory, values=values)
+    if errors:
+        raise ValidationError(errors)
+    participant = youth_file.participant
+    before = {**model_snapshot(participant, list(PERSON_FIELDS)), **model_snapshot(youth_file, list(FILE_FIELDS))}
+    with transaction.atomic():
+        for name in FILE_FIELDS:
+            if name in values:
+                setattr(youth_file, name, values[name] or _empty(name))
+        save_with_version(youth_file, version, [name for name in FILE_FIELDS if name in values])
+        for name in PERSON_FIELDS:
+            if name in person:
+                setattr(participant, name, person[name] or _empty(name))
+        participant.full_clean(exclude=["commune", "qpv", "territory"])
+        participant.version = F("version") + 1
+        participant.save()
+        participant.refresh_from_db(fields=["version"])
+        audit_record(actor=by, action="youth_file_update", obj=youth_file, participant_id=participant.pk,
+                     before=before, after={**model_snapshot(participant, list(PERSON_FIELDS)),
+                                           **model_snapshot(youth_file, list(FILE_FIELDS))})
+    return youth_file
+
+
+def youth_event_record(*, by: User, youth_file: YouthFile, day: date, kind: str, site: Site | None = None,
+                       duration_minutes: int | None = None, summary: str = "",
+                       backdated_confirmed: bool = False) -> YouthEvent:
+    """An interview, a call, a message… with the young person. Entered after the day it took place only when the
+    adviser says so (`backdated_confirmed`): the file then shows both days."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if kind not in EventKind.values:
+        errors["kind"] = [_("Nature : choisissez une nature de la liste.")]
+    if day > today:
+        errors["date"] = [_("Date : un événement à venir se planifie dans l'agenda ; ici, ce qui a eu lieu.")]
+    else:
+        _date_errors(errors, "date", day, label=_("Date"))
+        if not errors.get("date") and day < youth_file.first_reception_date:
+            errors["date"] = [_("Date : elle précède le premier accueil du jeune (%(day)s).")
+                              % {"day": youth_file.first_reception_date.strftime("%d/%m/%Y")}]
+        elif not errors.get("date") and day < today and not backdated_confirmed:
+            errors["backdated"] = [_("Saisie a posteriori : cet événement date d'avant aujourd'hui ; cochez la case "
+                                     "pour confirmer la date.")]
+    if site is not None and site.territory_id != youth_file.territory_id:
+        errors["site"] = [_("Lieu : ce lieu n'est pas de ce territoire.")]
+    if duration_minutes is not None and not 1 <= duration_minutes <= 600:
+        errors["duration_minutes"] = [_("Durée : entre 1 et 600 minutes.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        event = YouthEvent.objects.create(territory_id=youth_file.territory_id, event_ref=_new_ref("E"),
+                                          youth_file=youth_file, date=day, kind=kind, site=site,
+                                          duration_minutes=duration_minutes, summary=summary.strip(), author=by)
+        audit_record(actor=by, action="youth_event_record", obj=event, participant_id=youth_file.participant_id,
+                     after=model_snapshot(event, ["date", "kind", "site", "duration_minutes"]))
+    return event
+
+
+def youth_situation_record(*, by: User, youth_file: YouthFile, category: str, start_date: date,
+                           end_date: date | None = None, contract_type: str = "", pmsmp_aim: str = "",
+                           employer_siret: str = "") -> YouthSituation:
+    """A situation of the young person: an employment (its contract), a work-study contract, a training, an
+    immersion (its aim), a civic service, schooling."""
+    errors: dict[str, list[str]] = {}
+    if category not in SituationCategory.values:
+        errors["category"] = [_("Situation : choisissez une situation de la liste.")]
+    _date_errors(errors, "start_date", start_date, label=_("Début"))
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = [_("Fin : elle précède le début.")]
+    if category == SituationCategory.EMPLOYMENT and contract_type not in YouthContractType.values:
+        errors["contract_type"] = [_("Type de contrat : obligatoire pour un emploi.")]
+    if category == SituationCategory.PMSMP and pmsmp_aim not in PmsmpAim.values:
+        errors["pmsmp_aim"] = [_("Objet de l'immersion : obligatoire pour une immersion (PMSMP).")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        situation = YouthSituation.objects.create(
+            territory_id=youth_file.territory_id, situation_ref=_new_ref("S"), youth_file=youth_file,
+            category=category, start_date=start_date, end_date=end_date,
+            contract_type=contract_type if category == SituationCategory.EMPLOYMENT else "",
+            pmsmp_aim=pmsmp_aim if category == SituationCategory.PMSMP else "", employer_siret=employer_siret)
+        audit_record(actor=by, action="youth_situation_record", obj=situation,
+                     participant_id=youth_file.participant_id,
+                     after=model_snapshot(situation, ["category", "start_date", "end_date", "contract_type",
+                                                      "pmsmp_aim", "employer_siret"]))
+    return situation
+
+
+def youth_situation_end(*, by: User, situation: YouthSituation, end_date: date) -> YouthSituation:
+    """Set (or correct) the day a situation ended."""
+    if end_date < situation.start_date:
+        raise ValidationError({"end_date": [_("Fin : elle précède le début (%(day)s).")
+                                            % {"day": situation.start_date.strftime("%d/%m/%Y")}]})
+    if problem := event_date_problem(end_date):
+        raise ValidationError({"end_date": [_("Fin : %(problem)s") % {"problem": problem}]})
+    before = model_snapshot(situation, ["end_date"])
+    with transaction.atomic():
+        situation.end_date = end_date
+        situation.save(update_fields=["end_date", "updated_at"])
+        audit_record(actor=by, action="youth_situation_end", obj=situation,
+                     participant_id=situation.youth_file.participant_id, before=before,
+                     after=model_snapshot(situation, ["end_date"]))
+    return situation
+
+
+def youth_support_open(*, by: User, youth_file: YouthFile, theme: str, opened_on: date) -> YouthSupport:
+    """Open a support theme (health, housing…); a theme already open is refused."""
+    errors: dict[str, list[str]] = {}
+    if theme not in SupportTheme.values:
+        errors["theme"] = [_("Thème : choisissez un thème de la liste.")]
+    _date_errors(errors, "opened_on", opened_on, label=_("Ouvert le"))
+    if not errors.get("opened_on") and opened_on > timezone.localdate():
+        errors["opened_on"] = [_("Ouvert le : la date est à venir.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            support = YouthSupport.objects.create(youth_file=youth_file, theme=theme, opened_on=opened_on,
+                                                  opened_by=by)
+            audit_record(actor=by, action="youth_support_open", obj=support, participant_id=youth_file.participant_id,
+                         after=model_snapshot(support, ["theme", "opened_on"]))
+    except IntegrityError:
+        raise ValidationError({"theme": [_("Thème : ce thème est déjà ouvert pour ce jeune.")]}) from None
+    return support
+
+
+def youth_support_close(*, by: User, support: YouthSupport, closed_on: date) -> YouthSupport:
+    if support.closed_on is not None:
+        raise ValidationError({"closed_on": [_("Clos le : ce thème est déjà clos.")]})
+    if closed_on < support.opened_on or closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": [_("Clos le : entre l'ouverture du thème (%(day)s) et aujourd'hui.")
+                                             % {"day": support.opened_on.strftime("%d/%m/%Y")}]})
+    with transaction.atomic():
+        support.closed_on = closed_on
+        support.save(update_fields=["closed_on", "updated_at"])
+        audit_record(actor=by, action="youth_support_close", obj=support,
+                     participant_id=support.youth_file.participant_id, before={"closed_on": None},
+                     after=model_snapshot(support, ["closed_on"]))
+    return support
