@@ -49,7 +49,7 @@ def demo(demo_db):
 
 
 def test_every_state_and_every_exit_reason(demo):
-    assert Participant.objects.count() == PEOPLE
+    assert Participant.objects.filter(youth_file__isnull=True).count() == PEOPLE   # the Mission Locale's apart
     states = set(Pathway.objects.values_list("status", flat=True))
     assert states == set(PathwayStatus.values)
     reasons = set(Pathway.objects.exclude(exit_reason="").values_list("exit_reason", flat=True))
@@ -181,6 +181,9 @@ def test_demo_accounts_log_in_with_their_roles(demo, client):
         "prescriptrice.ccas@demo.parcours.fr": ({Role.PRESCRIBER}, "CCAS de Clermont-Ferrand"),
         "admin@demo.parcours.fr": ({Role.ADMINISTRATOR}, "PLIE de Clermont Auvergne Métropole"),
         "relation.entreprises@demo.parcours.fr": ({Role.EMPLOYER_RELATIONS}, "PLIE de Clermont Auvergne Métropole"),
+        "conseillere.ml@demo.parcours.fr": ({Role.YOUTH_ADVISER}, "Mission Locale Clermont Métropole et Volcans"),
+        "accueil.ml@demo.parcours.fr": ({Role.YOUTH_RECEPTION}, "Mission Locale Clermont Métropole et Volcans"),
+        "direction.ml@demo.parcours.fr": ({Role.YOUTH_MANAGER}, "Mission Locale Clermont Métropole et Volcans"),
     }
     assert set(expected) == {a["email"] for a in DEMO_ACCOUNTS}
     for email, (roles, organisation) in expected.items():
@@ -224,3 +227,14 @@ def test_the_demo_holds_an_employer_portfolio(demo):
                for e in employers)
     assert {e.partner_status for e in employers} >= {"partner", "prospect"}
     assert EmployerExchange.objects.filter(by__email="relation.entreprises@demo.parcours.fr").exists()
+
+
+def test_the_demo_holds_the_mission_locales_young_people(demo):
+    from parcours.youth.models import YouthEvent, YouthFile
+
+    files = YouthFile.objects.select_related("participant", "adviser")
+    assert files.count() == 80
+    assert files.filter(adviser__email="conseillere.ml@demo.parcours.fr").count() > 50
+    assert all(16 <= (f.first_reception_date - f.participant.birth_date).days // 365.25 <= 25 for f in files)
+    assert not files.filter(participant__pathways__isnull=False).exists()   # none of them is in the PLIE
+    assert YouthEvent.objects.filter(author__email="conseillere.ml@demo.parcours.fr").exists()

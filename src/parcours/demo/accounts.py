@@ -12,4 +12,7 @@ DEMO_ACCOUNTS = [
     {"email": "prescriptrice.ccas@demo.parcours.fr", "role": _("Prescriptrice, CCAS de Clermont-Ferrand")},
     {"email": "admin@demo.parcours.fr", "role": _("Administratrice")},
     {"email": "relation.entreprises@demo.parcours.fr", "role": _("Chargée de relation entreprise (PLIE)")},
+    {"email": "conseillere.ml@demo.parcours.fr", "role": _("Conseillère, Mission Locale")},
+    {"email": "accueil.ml@demo.parcours.fr", "role": _("Chargé d'accueil, Mission Locale")},
+    {"email": "direction.ml@demo.parcours.fr", "role": _("Direction de la Mission Locale")},
 ]

@@ -239,6 +239,8 @@ PRESCRIBERS = [  # name, type, address
     ("Tous deux roues", PrescriberType.ASSOCIATION, "Clermont-Ferrand"),
     ("Secours populaire — comité de Clermont-Ferrand", PrescriberType.ASSOCIATION, "Clermont-Ferrand"),
 ]
+# The Mission Locale of the shipped territory file (its advisers, desk and direction are demo accounts).
+MISSION_LOCALE_NAME = "Mission Locale Clermont Métropole et Volcans"
 # The demo accounts of demo/accounts.py: who they are and where they work.
 DEMO_CAST = {
     "coordination@demo.parcours.fr": ("Camille", "Roux", PLIE_NAME, Role.COORDINATOR),
@@ -248,7 +250,13 @@ DEMO_CAST = {
     "prescriptrice.ccas@demo.parcours.fr": ("Nathalie", "Vidal", "CCAS de Clermont-Ferrand", Role.PRESCRIBER),
     "admin@demo.parcours.fr": ("Isabelle", "Morel", PLIE_NAME, Role.ADMINISTRATOR),
     "relation.entreprises@demo.parcours.fr": ("Élise", "Bonnet", PLIE_NAME, Role.EMPLOYER_RELATIONS),
+    "conseillere.ml@demo.parcours.fr": ("Amina", "Diallo", MISSION_LOCALE_NAME, Role.YOUTH_ADVISER),
+    "accueil.ml@demo.parcours.fr": ("Thomas", "Mercier", MISSION_LOCALE_NAME, Role.YOUTH_RECEPTION),
+    "direction.ml@demo.parcours.fr": ("Hélène", "Garnier", MISSION_LOCALE_NAME, Role.YOUTH_MANAGER),
 }
+# Young people of the Mission Locale's demo files (docs/youth.md): a caseload for the demo adviser. Seed 003's 4,700
+# young people and 32 advisers are a later step.
+DEMO_YOUNG_PEOPLE = 80
 # Referents beyond the demo accounts, per operator (16 in all; more when the demo is large).
 EXTRA_REFERENTS = {
     "INFA Auvergne": 2, "INSERFAC": 2, "ADEF De Facto": 2, "Association Chôm'actif": 2, "Groupe Job Agglo": 2,
@@ -1238,7 +1246,55 @@ def _generate_territory(cast: Cast, people: int, *, seed: int, today: date, prog
         generator.write(rows)
         progress(f"  {min(people, begin + CHUNK):>7} / {people} personnes ({time.monotonic() - started:.0f} s)")
     generator.counts["employers"] += demo_employers(cast, seed=seed, today=today)
+    generator.counts["young_people"] += demo_young_people(cast, seed=seed, today=today)
     return generator.counts
+
+
+def demo_young_people(cast: Cast, *, seed: int, today: date) -> int:
+    """The Mission Locale's files: young people received at the desk over the last year, most given to the demo
+    adviser, with interviews, calls and messages, an immersion for some and support themes. Its own draw (the
+    PLIE's people do not depend on it). Kept if already there."""
+    from parcours.youth.enums import EventKind, PmsmpAim, ReceptionReason, ReferralSource, SupportTheme
+    from parcours.youth.models import YouthEvent, YouthFile, YouthSituation, YouthSupport
+
+    memberships = {m.role: m.user for m in Membership.objects.filter(
+        organisation__territory=cast.territory, organisation__name=MISSION_LOCALE_NAME,
+        role__in=[Role.YOUTH_ADVISER, Role.YOUTH_RECEPTION]).select_related("user")}
+    adviser, desk = memberships.get(Role.YOUTH_ADVISER), memberships.get(Role.YOUTH_RECEPTION)
+    if adviser is None or desk is None or YouthFile.objects.filter(territory=cast.territory).exists():
+        return 0
+    rng = random.Random(seed * 7919 + 33)
+    communes = list(Commune.objects.filter(territory=cast.territory).order_by("pk"))
+    kinds = [EventKind.INDIVIDUAL_INTERVIEW, EventKind.INDIVIDUAL_INTERVIEW, EventKind.PHONE,
+             EventKind.EMAIL_OR_MESSAGE, EventKind.INFORMATION_SESSION]
+    with transaction.atomic():
+        for index in range(DEMO_YOUNG_PEOPLE):
+            received = today - timedelta(days=rng.randint(0, 365))
+            sex = rng.choice(["F", "M"])
+            person = Participant.objects.create(
+                territory=cast.territory, sex=sex, last_name=rng.choice(LAST_NAMES),
+                first_name=rng.choice(FEMALE_NAMES if sex == "F" else MALE_NAMES),
+                birth_date=received - timedelta(days=rng.randint(16 * 366, 25 * 365)),
+                phone=f"+3367{rng.randint(1000000, 9999999)}", commune=rng.choice(communes) if communes else None)
+            file = YouthFile.objects.create(
+                territory=cast.territory, participant=person, youth_ref=f"J-DEMO-{index + 1:04d}",
+                first_reception_date=received, received_by=desk, adviser=adviser if rng.random() < 0.85 else None,
+                reception_reason=rng.choice(ReceptionReason.values), referral_source=rng.choice(ReferralSource.values))
+            YouthEvent.objects.bulk_create([
+                YouthEvent(territory=cast.territory, event_ref=f"E-DEMO-{index + 1:04d}-{n}", youth_file=file,
+                           date=received + timedelta(days=rng.randint(0, (today - received).days)),
+                           kind=rng.choice(kinds), duration_minutes=rng.choice([None, 30, 45, 60]), author=adviser)
+                for n in range(rng.randint(1, 5))])
+            if rng.random() < 0.3:
+                YouthSituation.objects.create(
+                    territory=cast.territory, situation_ref=f"S-DEMO-{index + 1:04d}", youth_file=file,
+                    category="pmsmp", pmsmp_aim=rng.choice(PmsmpAim.values), start_date=received,
+                    end_date=received + timedelta(days=14))
+            if rng.random() < 0.4:
+                YouthSupport.objects.create(youth_file=file, theme=rng.choice(SupportTheme.values),
+                                            opened_on=received, opened_by=adviser)
+    return DEMO_YOUNG_PEOPLE
+
 
 
 def demo_employers(cast: Cast, *, seed: int, today: date) -> int:
