@@ -30,7 +30,7 @@ from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
 from parcours.youth.models import (
     Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
-    YouthSupport,
+    SchemeEnrolmentTransition, SchemePhase, YouthDiagnostic, YouthSupport,
 )
 
 from tests import factories
@@ -148,9 +148,16 @@ def _fill(monkeypatch) -> None:
     mine = {"territory": young.territory, "youth_file": file}
     YouthEvent.objects.create(**mine, event_ref="E-BACKUP", date=datetime.date(2025, 1, 6), kind="phone", site=site,
                               duration_minutes=20)
-    SchemeEnrolment.objects.create(**mine, scheme_ref="S-BACKUP", scheme="cej", start_date=datetime.date(2025, 1, 6),
-                                   end_date=datetime.date(2025, 6, 30), collective_start=True,
-                                   exit_situation="work_study")
+    cej = SchemeEnrolment.objects.create(**mine, scheme_ref="S-BACKUP", scheme="cej",
+                                         start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 6, 30),
+                                         collective_start=True, exit_situation="work_study", status="ended",
+                                         end_reason="autonomy")
+    SchemeEnrolmentTransition.objects.create(enrolment=cej, transition="end", from_state="active", to_state="ended",
+                                             by=account, data={"on": "2025-06-30"})
+    YouthDiagnostic.objects.create(youth_file=file, date=datetime.date(2025, 1, 6), needs="Projet", author=account)
+    SchemePhase.objects.create(enrolment=cej, number=1, start_date=datetime.date(2025, 1, 6),
+                               planned_end=datetime.date(2025, 3, 6), objectives="Alternance",
+                               end_date=datetime.date(2025, 3, 6), evaluation="Signée")
     YouthSituation.objects.create(**mine, situation_ref="SI-BACKUP", category="pmsmp", pmsmp_aim="confirm_project",
                                   start_date=datetime.date(2025, 2, 3), end_date=datetime.date(2025, 2, 14),
                                   employer_siret="12345678901234")

@@ -80,3 +80,56 @@ def test_a_first_reception_then_the_advisers_file(page, territory, mission_local
 
     if viewport:
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_the_adviser_runs_a_pacea_of_two_phases_then_a_cej_through_the_collective_start(page, territory,
+                                                                                        mission_locale):
+    from parcours.youth.services import youth_file_receive
+
+    adviser = factories.UserFactory(first_name="Inès", last_name="Conseil", membership=(mission_locale, "youth_adviser"))
+    today = timezone.localdate()
+    days = datetime.timedelta(days=1)
+    youth_file = youth_file_receive(by=adviser, territory=territory, first_reception_date=today - 90 * days,
+                                    values={"adviser": adviser}, person={
+                                        "last_name": "Roche", "first_name": "Lucas", "sex": "M",
+                                        "birth_date": datetime.date(today.year - 20, 5, 4)})
+    login(page, adviser)
+    page.goto(f"/mission-locale/jeunes/{youth_file.pk}/")
+    assert_accessible(page, "dossier du jeune")
+
+    def act(link: str, fields: dict[str, str], button: str, context: str):
+        follow(page, page.get_by_role("link", name=link, exact=True), context=f"{context} (formulaire)")
+        for label, value in fields.items():
+            page.get_by_label(label, exact=True).fill(value)
+        follow(page, page.get_by_role("button", name=button), context=context)
+
+    act("Enregistrer un diagnostic", {"Date du diagnostic": (today - 80 * days).isoformat(),
+                                      "Situation, besoins et projet": "Hébergé chez un ami ; vise la logistique."},
+        "Enregistrer le diagnostic", "diagnostic enregistré")
+    act("Signer un PACEA", {"Date d'entrée (signature)": (today - 75 * days).isoformat()}, "Signer un PACEA",
+        "PACEA signé")
+    for number, (start, end, goal) in enumerate([(75, 45, "Se loger"), (44, 10, "Découvrir la logistique")], 1):
+        act("Ajouter une phase", {"Début": (today - start * days).isoformat(),
+                                  "Fin prévue": (today - end * days).isoformat(), "Objectifs": goal},
+            "Enregistrer la phase", f"phase {number} enregistrée")
+        act(f"Évaluer la phase {number}", {"Fin": (today - end * days).isoformat(), "Évaluation": "Atteint."},
+            "Enregistrer l'évaluation", f"phase {number} évaluée")
+    follow(page, page.get_by_role("link", name="Terminer le PACEA"), context="fin du PACEA (formulaire)")
+    page.get_by_label("Date de fin").fill((today - 8 * days).isoformat())
+    page.get_by_label("Situation à la sortie").select_option(label="en recherche d'emploi")
+    page.get_by_label("Motif de fin").select_option(label="passage dans un autre dispositif")
+    follow(page, page.get_by_role("button", name="Terminer"), context="PACEA terminé")
+
+    follow(page, page.get_by_role("link", name="Entrer en CEJ", exact=True), context="entrée en CEJ (formulaire)")
+    page.get_by_label("Date d'entrée (signature)").fill((today - 7 * days).isoformat())
+    page.get_by_label("Entrée par le SAS collectif (cinq semaines)").check()
+    follow(page, page.get_by_role("button", name="Entrer en CEJ"), context="entrée en CEJ")
+    expect(page.get_by_role("heading", level=3, name="CEJ —")).to_contain_text("SAS collectif")
+    expect(page.get_by_text("Phase 2, du")).to_be_visible()
+
+    follow(page, page.get_by_role("link", name="Enregistrer une aide ou une allocation"), context="aide (formulaire)")
+    page.get_by_label("Fonds").select_option(label="FAJ (fonds d'aide aux jeunes)")
+    page.get_by_label("Montant (€)").fill("150")
+    page.get_by_label("Objet").select_option(label="mobilité")
+    follow(page, page.get_by_role("button", name="Enregistrer l'aide"), context="aide enregistrée")
+    expect(page.get_by_text("FAJ (fonds d'aide aux jeunes) : 150")).to_be_visible()

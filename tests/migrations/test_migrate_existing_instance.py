@@ -145,6 +145,9 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "youth_workshopsession": None,
     "youth_workshopregistration": None,
     "youth_youthsupport": None,           # the support themes of a file (empty at first)
+    "youth_youthdiagnostic": None,        # PACEA and CEJ on pages: diagnostics, phases, the workflow's log
+    "youth_schemephase": None,
+    "youth_schemeenrolmenttransition": None,
     "esf_operationamendment": None,       # amendments of the operations (empty at first)
     "clauses_buyer": None,                # social clauses, files of their own (empty at first)
     "clauses_clausecontract": None,

@@ -273,6 +273,12 @@ ELSEWHERE = {
     "youth:situation_end": "one situation's end, no list",
     "youth:support_open": "the theme form of file_detail on a page of its own: one file, no list",
     "youth:support_close": "one theme's closing, no list",
+    "youth:diagnostic_add": "the diagnostic form of one file, no list",
+    "youth:scheme_enter": "the PACEA's or CEJ's entry form of one file, no list",
+    "youth:scheme_end": "one enrolment's end, no list",
+    "youth:phase_add": "one enrolment's phase form, no list",
+    "youth:phase_evaluate": "one phase's evaluation, no list",
+    "youth:aid_add": "the aid form of one file, no list",
 }
 
 

@@ -98,6 +98,12 @@ OPENINGS: dict[str, str] = {
     "youth:situation_end": "youth_file_form",
     "youth:support_open": "youth_file_form",
     "youth:support_close": "youth_file_form",
+    "youth:diagnostic_add": "youth_file_form",
+    "youth:scheme_enter": "youth_file_form",
+    "youth:scheme_end": "youth_file_form",
+    "youth:phase_add": "youth_file_form",
+    "youth:phase_evaluate": "youth_file_form",
+    "youth:aid_add": "youth_file_form",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",

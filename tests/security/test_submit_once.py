@@ -68,11 +68,18 @@ CREATING: dict[str, str | None] = {
     "youth:event_add": None,
     "youth:situation_add": None,
     "youth:support_open": None,
+    "youth:diagnostic_add": None,
+    "youth:scheme_enter": None,
+    "youth:phase_add": None,
+    "youth:aid_add": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
     "youth:file_list": "a POST is the name search (names stay out of URLs): it reads, never writes",
     "youth:support_close": "closes a theme once: the copy finds it closed and is refused",
+    "youth:scheme_end": "a transition of the enrolment's workflow under the engine's row lock: the copy finds it "
+                        "ended and is refused",
+    "youth:phase_evaluate": "evaluates a phase once: the copy finds it evaluated and is refused",
     "employers:candidacy_propose": "POST only: its form is on offer_detail, with its token; a second post is refused "
                                    "(one open candidacy per offer, constraint candidacy_open_once_per_offer under the "
                                    "offer's lock)",

@@ -423,6 +423,23 @@ URLS: dict[str, Obj | Own | Public] = {
         "support-theme": "mobility", "support-opened_on": _today()}),
     "youth:support_close": Obj("youth support", lambda w: {"pk": w.youth_file.pk, "support_pk": w.youth_support.pk},
                                owner="youth_adviser", payload=lambda w: {"closed_on": _today()}),
+    "youth:diagnostic_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "date": _today(), "needs": "Un second diagnostic"}),
+    # P's PACEA is open: the walk's entry is a CEJ the owner's post is refused (one scheme at a time); the PACEA's
+    # own signature is in tests/youth/test_schemes.py.
+    "youth:scheme_enter": Obj("youth file", lambda w: {"pk": w.youth_file.pk, "scheme": "cej"},
+                              owner="youth_adviser"),
+    "youth:scheme_end": Obj("youth enrolment", lambda w: {"pk": w.youth_file.pk,
+                                                          "enrolment_pk": w.youth_enrolment.pk},
+                            owner="youth_adviser"),
+    "youth:phase_add": Obj("youth enrolment", lambda w: {"pk": w.youth_file.pk,
+                                                         "enrolment_pk": w.youth_enrolment.pk},
+                           owner="youth_adviser"),
+    "youth:phase_evaluate": Obj("youth phase", lambda w: {"pk": w.youth_file.pk, "phase_pk": w.youth_phase.pk},
+                                owner="youth_adviser", payload=lambda w: {"end_date": _today(),
+                                                                          "evaluation": "Logée"}),
+    "youth:aid_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "fund": "faj", "decision_date": _today(), "amount": "120"}),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

@@ -101,6 +101,8 @@ class World:
     youth_file: models.Model
     youth_situation: models.Model
     youth_support: models.Model
+    youth_enrolment: models.Model     # its PACEA, signed today after its diagnostic, with a phase running
+    youth_phase: models.Model
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -256,7 +258,8 @@ def build_world() -> World:
 def _youth(territory: Territory, users) -> dict:
     """A young person received by Mission Locale A's desk, followed by its adviser: an event, a situation, a theme."""
     from parcours.youth.services import (
-        youth_event_record, youth_file_receive, youth_situation_record, youth_support_open,
+        scheme_enter, scheme_phase_add, youth_diagnostic_record, youth_event_record, youth_file_receive,
+        youth_situation_record, youth_support_open,
     )
 
     today = timezone.localdate()
@@ -268,7 +271,11 @@ def _youth(territory: Territory, users) -> dict:
         values={"adviser": adviser, "reception_reason": "employment", "referral_source": "self"})
     youth_event_record(by=adviser, youth_file=youth_file, day=today, kind="individual_interview",
                        summary="Evenement-canari-7770")
-    return {"youth_file": youth_file,
+    youth_diagnostic_record(by=adviser, youth_file=youth_file, day=today, needs="Sans logement stable.")
+    pacea = scheme_enter(by=adviser, youth_file=youth_file, scheme="pacea", on=today)
+    phase = scheme_phase_add(by=adviser, enrolment=pacea, start_date=today,
+                             planned_end=today + datetime.timedelta(days=30), objectives="Se loger")
+    return {"youth_file": youth_file, "youth_enrolment": pacea, "youth_phase": phase,
             "youth_situation": youth_situation_record(by=adviser, youth_file=youth_file, category="training",
                                                       start_date=today),
             "youth_support": youth_support_open(by=adviser, youth_file=youth_file, theme="housing", opened_on=today)}

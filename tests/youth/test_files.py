@@ -13,7 +13,7 @@ from parcours.audit.models import AccessLog, AuditEvent
 from parcours.core.concurrency import StaleObjectError
 from parcours.participants.models import Participant
 from parcours.youth.enums import SiteKind
-from parcours.youth.models import YouthEvent, YouthFile, YouthSituation, YouthSupport
+from parcours.youth.models import SchemeEnrolment, YouthEvent, YouthFile, YouthSituation, YouthSupport
 from parcours.youth.services import (
     YouthDuplicates, youth_event_record, youth_file_receive, youth_file_update, youth_situation_end,
     youth_situation_record, youth_support_close, youth_support_open,
@@ -318,6 +318,8 @@ def _grow(file, adviser, territory, start: int, more: int) -> None:
         youth_event_record(by=adviser, youth_file=file, day=TODAY, kind="phone", summary=f"Appel {index}")
         youth_situation_record(by=adviser, youth_file=file, category="training", start_date=TODAY)
         youth_support_open(by=adviser, youth_file=file, theme=THEMES[index], opened_on=TODAY)
+        SchemeEnrolment.objects.create(territory=territory, scheme_ref=f"PPAE-{index}", youth_file=file, scheme="ppae",
+                                       start_date=TODAY, end_date=TODAY, exit_situation="other", status="ended")
 
 
 @pytest.mark.parametrize(("name", "user", "method", "pinned"), [
@@ -327,7 +329,7 @@ def _grow(file, adviser, territory, start: int, more: int) -> None:
     ("youth:file_list", "desk", "get", 8),
     # the file, its access-log row, the full-read check, one query per block (themes, situations, schemes, aids,
     # workshops, events' count and page) and the forms' sites; reception reads the first three only
-    ("youth:file_detail", "adviser", "get", 14),
+    ("youth:file_detail", "adviser", "get", 16),
     ("youth:file_detail", "desk", "get", 5),
     ("youth:file_edit", "adviser", "get", 9),
     ("youth:reception", "desk", "get", 9),

@@ -18,7 +18,7 @@ from datetime import date
 
 from parcours.participants.models import Participant
 from parcours.territory.models import Territory
-from parcours.youth.enums import EXCLUSIVE_SCHEMES, SCHEME_MAX_MONTHS, SiteKind, SituationCategory
+from parcours.youth.enums import EXCLUSIVE_SCHEMES, SCHEME_MAX_MONTHS, EnrolmentStatus, SiteKind, SituationCategory
 from parcours.youth.models import (
     Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
 )
@@ -32,7 +32,8 @@ from .reader import (
 PERSON_FIELDS = ["last_name", "first_name", "sex", "birth_date", "commune_id", "qpv_id", "education_level"]
 FILE_FIELDS = ["participant_id", "first_reception_date", "antenna_id"]
 EVENT_FIELDS = ["youth_file_id", "date", "kind", "site_id", "duration_minutes"]
-SCHEME_FIELDS = ["youth_file_id", "scheme", "start_date", "end_date", "collective_start", "exit_situation"]
+# `status` follows the end date (the workflow's state, docs/youth.md): a file ending an enrolment ends it.
+SCHEME_FIELDS = ["youth_file_id", "scheme", "start_date", "end_date", "collective_start", "exit_situation", "status"]
 SITUATION_FIELDS = ["youth_file_id", "category", "start_date", "end_date", "contract_type", "pmsmp_aim",
                     "employer_siret"]
 AID_FIELDS = ["youth_file_id", "fund", "decision_date", "amount", "purpose"]
@@ -288,7 +289,8 @@ def youth_write(dataset: DataSet, *, territory: Territory, report, records: Yout
         SCHEMES: lambda row: {"youth_file_id": file_pks[row["youth_ref"]], "scheme": row["scheme"],
                               "start_date": row["start_date"], "end_date": row["end_date"],
                               "collective_start": bool(row["collective_start"]),
-                              "exit_situation": row["exit_situation"] or ""},
+                              "exit_situation": row["exit_situation"] or "",
+                              "status": EnrolmentStatus.ENDED if row["end_date"] else EnrolmentStatus.ACTIVE},
         SITUATIONS: lambda row: {"youth_file_id": file_pks[row["youth_ref"]], "category": row["category"],
                                  "start_date": row["start_date"], "end_date": row["end_date"],
                                  "contract_type": row["contract_type"] or "", "pmsmp_aim": row["pmsmp_aim"] or "",

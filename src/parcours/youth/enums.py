@@ -50,7 +50,7 @@ class SchemeExit(models.TextChoices):
 POSITIVE_EXITS = (SchemeExit.SUSTAINABLE_EMPLOYMENT, SchemeExit.WORK_STUDY, SchemeExit.QUALIFYING_TRAINING,
                   SchemeExit.BUSINESS_CREATION)
 # The longest enrolment, in months after the start.
-SCHEME_MAX_MONTHS = {Scheme.CEJ: 18, Scheme.PACEA: 24}
+SCHEME_MAX_MONTHS: dict[str, int] = {Scheme.CEJ: 18, Scheme.PACEA: 24}
 # Never in both over the same days.
 EXCLUSIVE_SCHEMES = (Scheme.PACEA, Scheme.CEJ)
 
@@ -157,3 +157,32 @@ class SupportTheme(models.TextChoices):
     JUSTICE = "justice", _("justice")
     DISABILITY = "disability", _("handicap")
     CHILDCARE = "childcare", _("garde d'enfants")
+
+
+# --- PACEA and CEJ as workflows (youth/workflow.py) ----------------------------------------------------------------
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", _("en cours")
+    ENDED = "ended", _("terminé")
+
+
+class EnrolmentEndReason(models.TextChoices):
+    """Why a PACEA or a CEJ ended (the situation at exit is `SchemeExit`)."""
+
+    AUTONOMY = "autonomy", _("autonomie atteinte")
+    TERM = "term", _("terme du contrat")
+    AGE_LIMIT = "age_limit", _("limite d'âge")
+    REQUEST = "request", _("à la demande du jeune")
+    BREACH = "breach", _("manquement aux engagements")
+    SCHEME_CHANGE = "scheme_change", _("passage dans un autre dispositif")
+    MOVED = "moved", _("déménagement")
+    OTHER = "other", _("autre motif")
+
+
+# The schemes Parcours runs as workflows: signed (PACEA) or entered (CEJ) on a page, phased, ended.
+WORKFLOW_SCHEMES = (Scheme.PACEA, Scheme.CEJ)
+# Ages at entry: 16 to 25, up to 29 for a young person recognised disabled (RQTH).
+SCHEME_AGE_MIN, SCHEME_AGE_MAX, SCHEME_AGE_MAX_RQTH = 16, 25, 29
+# The PACEA is signed within a month of its diagnostic.
+PACEA_DIAGNOSTIC_MONTHS = 1

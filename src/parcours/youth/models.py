@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.models import TimeStamped
+from parcours.core.models import TimeStamped, TransitionLog
 
 from .enums import (
-    AidPurpose, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus, Scheme, SchemeExit,
+    AidPurpose, EnrolmentEndReason, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus, Scheme, SchemeExit,
     SituationCategory, SiteKind, SupportTheme, WorkshopTheme, YouthContractType,
 )
 
@@ -141,6 +141,14 @@ class SchemeEnrolment(TimeStamped):
     collective_start = models.BooleanField(_("entrée par le SAS collectif"), default=False)
     exit_situation = models.CharField(_("situation à la sortie"), max_length=24, choices=SchemeExit.choices,
                                       blank=True)
+    # The workflow's state (youth/workflow.py): ended exactly when the end date is set. Imported rows take it from
+    # their end date; a PACEA or a CEJ signed on a page moves through the engine, with its log.
+    status = models.CharField(_("état"), max_length=8, choices=EnrolmentStatus.choices,
+                              default=EnrolmentStatus.ACTIVE)
+    end_reason = models.CharField(_("motif de fin"), max_length=16, choices=EnrolmentEndReason.choices, blank=True)
+    # Who signed it with the young person (empty: imported).
+    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("conseiller·ère"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("inscription dans un dispositif")
@@ -155,6 +163,11 @@ class SchemeEnrolment(TimeStamped):
             models.CheckConstraint(condition=(Q(end_date__isnull=True) & Q(exit_situation=""))
                                    | (Q(end_date__isnull=False) & _choices("exit_situation", SchemeExit)),
                                    name="youth_scheme_exit_iff_end"),
+            models.CheckConstraint(condition=(Q(status=EnrolmentStatus.ACTIVE) & Q(end_date__isnull=True))
+                                   | (Q(status=EnrolmentStatus.ENDED) & Q(end_date__isnull=False)),
+                                   name="youth_scheme_status_iff_end"),
+            models.CheckConstraint(condition=Q(end_reason="") | _choices("end_reason", EnrolmentEndReason),
+                                   name="youth_scheme_end_reason"),
         ]
 
 
@@ -277,4 +290,56 @@ class YouthSupport(TimeStamped):
             # A theme is open once at a time.
             models.UniqueConstraint(fields=["youth_file", "theme"], condition=Q(closed_on__isnull=True),
                                     name="youth_support_open_once"),
+        ]
+
+
+class SchemeEnrolmentTransition(TransitionLog):
+    enrolment = models.ForeignKey(SchemeEnrolment, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un dispositif")
+
+
+class YouthDiagnostic(TimeStamped):
+    """The diagnostic that opens a PACEA: the young person's situation, needs and project, by the adviser."""
+
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="diagnostics")
+    date = models.DateField(_("date du diagnostic"))
+    needs = models.TextField(_("situation, besoins et projet"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("réalisé par"), on_delete=models.PROTECT,
+                               related_name="+")
+
+    class Meta:
+        verbose_name = _("diagnostic")
+        ordering = ["youth_file", "-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(needs=""), name="youth_diagnostic_needs_set")]
+
+
+class SchemePhase(TimeStamped):
+    """A phase of a PACEA: its objectives, the young person's commitments, its planned duration, its evaluation."""
+
+    enrolment = models.ForeignKey(SchemeEnrolment, verbose_name=_("dispositif"), on_delete=models.CASCADE,
+                                  related_name="phases")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    start_date = models.DateField(_("début"))
+    planned_end = models.DateField(_("fin prévue"))
+    objectives = models.TextField(_("objectifs"))
+    commitments = models.TextField(_("engagements du jeune"), blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    evaluation = models.TextField(_("évaluation"), blank=True)
+
+    class Meta:
+        verbose_name = _("phase")
+        ordering = ["enrolment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "number"], name="youth_phase_number_once"),
+            models.CheckConstraint(condition=Q(planned_end__gte=F("start_date")), name="youth_phase_planned_dates"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="youth_phase_dates"),
+            # An evaluated phase has ended, and an ended one says how it went.
+            models.CheckConstraint(condition=(Q(end_date__isnull=True) & Q(evaluation=""))
+                                   | (Q(end_date__isnull=False) & ~Q(evaluation="")),
+                                   name="youth_phase_evaluation_iff_end"),
+            models.CheckConstraint(condition=~Q(objectives=""), name="youth_phase_objectives_set"),
         ]

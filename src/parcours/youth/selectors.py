@@ -184,7 +184,8 @@ def youth_file_detail(youth_file: YouthFile) -> dict[str, Any]:
     return {
         "supports": list(youth_file.supports.order_by("closed_on", "theme")),
         "situations": list(youth_file.situations.order_by("-start_date", "-pk")),
-        "enrolments": list(youth_file.enrolments.order_by("-start_date", "-pk")),
+        "enrolments": list(youth_file.enrolments.prefetch_related("phases").order_by("-start_date", "-pk")),
+        "diagnostics": list(youth_file.diagnostics.select_related("author").order_by("-date", "-pk")[:3]),
         "aids": list(youth_file.aids.order_by("-decision_date", "-pk")),
         "registrations": list(youth_file.registrations.select_related("session").order_by("-session__date", "-pk")),
     }

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,15 +20,25 @@ from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import save_with_version
 from parcours.core.plausibility import event_date_problem
 from parcours.core.textsearch import fold
+from parcours.core.workflow import TransitionRefused, transition_apply, transition_create
 from parcours.organisations.models import User
 from parcours.participants.models import Participant
+from parcours.participants.services import participant_situations_write
 from parcours.territory.models import Territory
 
 from .access import youth_advisers_of
-from .enums import EventKind, PmsmpAim, ReceptionReason, ReferralSource, SituationCategory, SiteKind, SupportTheme
-from .enums import YouthContractType
-from .models import Site, YouthEvent, YouthFile, YouthSituation, YouthSupport
-from .selectors import age_on
+from .enums import (
+    SCHEME_MAX_MONTHS, WORKFLOW_SCHEMES, AidPurpose, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason,
+    ReferralSource, Scheme, SituationCategory, SiteKind, SupportTheme, YouthContractType,
+)
+from .models import (
+    Aid, SchemeEnrolment, SchemePhase, Site, YouthDiagnostic, YouthEvent, YouthFile, YouthSituation, YouthSupport,
+)
+from .selectors import add_months, age_on
+from .workflow import ENROLMENT_WORKFLOW
+
+# The criterion of a young person recognised disabled (the kernel's situations, shared by the house's programmes).
+RQTH = "rqth"
 
 # The Mission Locale receives young people from 16 to 25 years old (up to the day before their 26th birthday).
 AGE_MIN, AGE_MAX = 16, 25
@@ -293,3 +304,152 @@ def youth_support_close(*, by: User, support: YouthSupport, closed_on: date) -> 
                      participant_id=support.youth_file.participant_id, before={"closed_on": None},
                      after=model_snapshot(support, ["closed_on"]))
     return support
+
+
+# --- PACEA and CEJ (youth/workflow.py), their diagnostic and phases, the aids ---------------------------------------
+
+
+def youth_diagnostic_record(*, by: User, youth_file: YouthFile, day: date, needs: str) -> YouthDiagnostic:
+    """The diagnostic that opens a PACEA (its situation, needs and project)."""
+    errors: dict[str, list[str]] = {}
+    if day > timezone.localdate():
+        errors["date"] = [_("Date du diagnostic : la date est à venir.")]
+    else:
+        _date_errors(errors, "date", day, label=_("Date du diagnostic"))
+        if not errors.get("date") and day < youth_file.first_reception_date:
+            errors["date"] = [_("Date du diagnostic : elle précède le premier accueil du jeune.")]
+    if not needs.strip():
+        errors["needs"] = [_("Situation, besoins et projet : ce champ est obligatoire.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        diagnostic = YouthDiagnostic.objects.create(youth_file=youth_file, date=day, needs=needs.strip(), author=by)
+        audit_record(actor=by, action="youth_diagnostic_record", obj=diagnostic,
+                     participant_id=youth_file.participant_id, after={"date": day.isoformat()})
+    return diagnostic
+
+
+def scheme_enter(*, by: User, youth_file: YouthFile, scheme: str, on: date, rqth: bool = False,
+                 collective_start: bool = False) -> SchemeEnrolment:
+    """Sign a PACEA or enter a CEJ (the workflow's checks: ages, the diagnostic, never both at once). A young person
+    recognised disabled (RQTH) has it recorded among their criteria, which the PLIE's sensitive reading rules
+    protect."""
+    if scheme not in WORKFLOW_SCHEMES:
+        raise TransitionRefused(_("Dispositif : seuls le PACEA et le CEJ se signent ici."))
+    with transaction.atomic():
+        # The file's row serialises two advisers signing for the same young person at once.
+        YouthFile.objects.select_for_update(of=("self",)).get(pk=youth_file.pk)
+        enrolment = SchemeEnrolment(territory_id=youth_file.territory_id, scheme_ref=_new_ref(scheme.upper()),
+                                    youth_file=youth_file, scheme=scheme, start_date=on)
+        transition_create(ENROLMENT_WORKFLOW, enrolment, "sign_pacea" if scheme == Scheme.PACEA else "enter_cej",
+                          by=by, data={"on": on, "rqth": rqth, "collective_start": collective_start})
+        if rqth:
+            participant_situations_write(participant=youth_file.participant, values={RQTH: True}, by=by, on=on)
+        audit_record(actor=by, action="scheme_enter", obj=enrolment, participant_id=youth_file.participant_id,
+                     after=model_snapshot(enrolment, ["scheme", "start_date", "collective_start"]))
+    return enrolment
+
+
+def scheme_end(*, by: User, enrolment: SchemeEnrolment, on: date, exit_situation: str,
+               reason: str) -> SchemeEnrolment:
+    with transaction.atomic():
+        ended = transition_apply(ENROLMENT_WORKFLOW, enrolment, "end", by=by,
+                                 data={"on": on, "exit_situation": exit_situation, "reason": reason})
+        audit_record(actor=by, action="scheme_end", obj=ended, participant_id=enrolment.youth_file.participant_id,
+                     before={"status": EnrolmentStatus.ACTIVE},
+                     after=model_snapshot(ended, ["status", "end_date", "exit_situation", "end_reason"]))
+    return ended
+
+
+def scheme_phase_add(*, by: User, enrolment: SchemeEnrolment, start_date: date, planned_end: date,
+                     objectives: str, commitments: str = "") -> SchemePhase:
+    """A phase of a running PACEA: after the previous one was evaluated, within the PACEA's 24 months."""
+    errors: dict[str, list[str]] = {}
+    if enrolment.scheme != Scheme.PACEA:
+        raise ValidationError(_("Seul un PACEA se découpe en phases."))
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(_("Ce PACEA est terminé : il n'a plus de nouvelle phase."))
+    last_day = add_months(enrolment.start_date, SCHEME_MAX_MONTHS[Scheme.PACEA])
+    with transaction.atomic():
+        SchemeEnrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
+        previous = enrolment.phases.order_by("-number").first()
+        if previous is not None and previous.end_date is None:
+            errors["start_date"] = [_("Début : la phase %(n)s est en cours ; évaluez-la d'abord.")
+                                    % {"n": previous.number}]
+        elif start_date < enrolment.start_date:
+            errors["start_date"] = [_("Début : il précède la signature du PACEA (%(day)s).")
+                                    % {"day": enrolment.start_date.strftime("%d/%m/%Y")}]
+        elif previous is not None and previous.end_date is not None and start_date < previous.end_date:
+            errors["start_date"] = [_("Début : il précède la fin de la phase précédente (%(day)s).")
+                                    % {"day": previous.end_date.strftime("%d/%m/%Y")}]
+        if planned_end < start_date:
+            errors["planned_end"] = [_("Fin prévue : elle précède le début.")]
+        elif planned_end > last_day:
+            errors["planned_end"] = [_("Fin prévue : au plus tard le %(day)s (24 mois après la signature).")
+                                     % {"day": last_day.strftime("%d/%m/%Y")}]
+        if not objectives.strip():
+            errors["objectives"] = [_("Objectifs : ce champ est obligatoire.")]
+        if errors:
+            raise ValidationError(errors)
+        phase = SchemePhase.objects.create(enrolment=enrolment, number=(previous.number + 1) if previous else 1,
+                                           start_date=start_date, planned_end=planned_end,
+                                           objectives=objectives.strip(), commitments=commitments.strip())
+        audit_record(actor=by, action="scheme_phase_add", obj=phase,
+                     participant_id=enrolment.youth_file.participant_id,
+                     after=model_snapshot(phase, ["number", "start_date", "planned_end"]))
+    return phase
+
+
+def scheme_phase_evaluate(*, by: User, phase: SchemePhase, end_date: date, evaluation: str) -> SchemePhase:
+    errors: dict[str, list[str]] = {}
+    if phase.end_date is not None:
+        raise ValidationError(_("Cette phase est déjà évaluée."))
+    if end_date < phase.start_date or end_date > timezone.localdate():
+        errors["end_date"] = [_("Fin : entre le début de la phase (%(day)s) et aujourd'hui.")
+                              % {"day": phase.start_date.strftime("%d/%m/%Y")}]
+    if not evaluation.strip():
+        errors["evaluation"] = [_("Évaluation : ce champ est obligatoire.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        phase.end_date, phase.evaluation = end_date, evaluation.strip()
+        phase.save(update_fields=["end_date", "evaluation", "updated_at"])
+        audit_record(actor=by, action="scheme_phase_evaluate", obj=phase,
+                     participant_id=phase.enrolment.youth_file.participant_id, before={"end_date": None},
+                     after={"end_date": end_date.isoformat()})
+    return phase
+
+
+# An allowance is paid under its contract: the fund -> the scheme running on the day of the decision.
+ALLOWANCE_SCHEMES: dict[str, str] = {Fund.PACEA_ALLOWANCE: Scheme.PACEA, Fund.CEJ_ALLOWANCE: Scheme.CEJ}
+
+
+def youth_aid_record(*, by: User, youth_file: YouthFile, fund: str, decision_date: date, amount: Decimal,
+                     purpose: str = "") -> Aid:
+    """An aid decided for the young person (youth funds, emergency fund) or an allowance, which needs its contract
+    (a PACEA allowance a PACEA running on the day of the decision, a CEJ allowance a CEJ)."""
+    errors: dict[str, list[str]] = {}
+    if fund not in Fund.values:
+        errors["fund"] = [_("Fonds : choisissez un fonds de la liste.")]
+    if decision_date > timezone.localdate():
+        errors["decision_date"] = [_("Date de la décision : la date est à venir.")]
+    else:
+        _date_errors(errors, "decision_date", decision_date, label=_("Date de la décision"))
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("Montant : un montant positif, en euros.")]
+    if purpose not in ("", *AidPurpose.values):
+        errors["purpose"] = [_("Objet : choisissez un objet de la liste.")]
+    scheme = ALLOWANCE_SCHEMES.get(fund)
+    if scheme is not None and not errors.get("decision_date") and not youth_file.enrolments.filter(
+            scheme=scheme, start_date__lte=decision_date).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=decision_date)).exists():
+        errors["fund"] = [_("Fonds : une allocation %(scheme)s suppose un %(scheme)s en cours le jour de la "
+                            "décision ; ce jeune n'en a pas.") % {"scheme": Scheme(scheme).label}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        aid = Aid.objects.create(territory_id=youth_file.territory_id, aid_ref=_new_ref("A"), youth_file=youth_file,
+                                 fund=fund, decision_date=decision_date, amount=amount, purpose=purpose)
+        audit_record(actor=by, action="youth_aid_record", obj=aid, participant_id=youth_file.participant_id,
+                     after=model_snapshot(aid, ["fund", "decision_date", "amount", "purpose"]))
+    return aid

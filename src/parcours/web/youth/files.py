@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from parcours.audit.services import access_log_record
 from parcours.core.concurrency import StaleObjectError
+from parcours.core.workflow import TransitionRefused
 from parcours.organisations.capabilities import YOUTH_READ, YOUTH_RECEIVE, YOUTH_WRITE
 from parcours.organisations.scope import territory_ids_with
 from parcours.participants.selectors import person_query_parse
@@ -22,10 +23,12 @@ from parcours.territory.models import Territory
 from parcours.youth.access import (
     youth_advisers_of, youth_files_found_by, youth_files_visible_to, youth_files_written_by,
 )
-from parcours.youth.models import YouthFile
+from parcours.youth.enums import WORKFLOW_SCHEMES, Scheme
+from parcours.youth.models import SchemeEnrolment, SchemePhase, YouthFile
 from parcours.youth.selectors import age_on, youth_file_detail, youth_file_events, youth_files_search
 from parcours.youth.services import (
-    YouthDuplicates, youth_event_record, youth_file_receive, youth_file_update, youth_situation_end,
+    YouthDuplicates, scheme_end, scheme_enter, scheme_phase_add, scheme_phase_evaluate, youth_aid_record,
+    youth_diagnostic_record, youth_event_record, youth_file_receive, youth_file_update, youth_situation_end,
     youth_situation_record, youth_support_close, youth_support_open,
 )
 
@@ -34,7 +37,8 @@ from ..form_errors import stale_form, validation_error_apply
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
 from .forms import (
-    ALL, MINE, UNASSIGNED, EventForm, ReceptionForm, SituationEndForm, SituationForm, SupportCloseForm, SupportForm,
+    ALL, MINE, UNASSIGNED, AidForm, DiagnosticForm, EventForm, PhaseEvaluationForm, PhaseForm, SchemeEndForm,
+    SchemeEntryForm, ReceptionForm, SituationEndForm, SituationForm, SupportCloseForm, SupportForm,
     YouthFileForm, YouthSearchForm,
 )
 
@@ -123,7 +127,8 @@ def file_detail(request, pk: int):
     can_write = youth_file.territory_id in territory_ids_with(request.user, YOUTH_WRITE)
     today = timezone.localdate()
     context: dict = {"file": youth_file, "person": youth_file.participant, "can_read": can_read,
-                     "can_write": can_write, "age": age_on(youth_file.participant.birth_date, today)}
+                     "can_write": can_write, "age": age_on(youth_file.participant.birth_date, today),
+                     "workflow_schemes": WORKFLOW_SCHEMES}
     if can_read:
         context |= youth_file_detail(youth_file)
         context["events"] = Paginator(youth_file_events(youth_file), EVENTS_PAGE_SIZE).get_page(
@@ -254,3 +259,117 @@ def support_close(request, pk: int, support_pk: int):
         return redirect("youth:file_detail", pk=youth_file.pk)
     return _item_page(request, youth_file, form, title=_("Clore le thème : %(what)s")
                       % {"what": support.get_theme_display()}, submit=_("Clore le thème"))
+
+
+# --- PACEA and CEJ, their diagnostic and phases, the aids -----------------------------------------------------------
+
+def _refused(form, refusal: TransitionRefused) -> None:
+    """A refusal of the workflow shown on its form: under the field its message names, else at the top."""
+    named = {_("Date d'entrée"): "on", _("Date de fin"): "on", _("Situation à la sortie"): "exit_situation",
+             _("Motif de fin"): "reason"}
+    field = next((name for label, name in named.items() if refusal.message.startswith(f"{label} :")), None)
+    form.add_error(field if field in form.fields else None, refusal.message)
+
+
+def _write_refusable(request, form, save, *, done: str) -> bool:
+    """`_write`, for a service that may also answer with the workflow's refusal."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        validation_error_apply(form, error)
+        return False
+    except TransitionRefused as refusal:
+        _refused(form, refusal)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@capability_required(YOUTH_WRITE)
+@submit_once
+def diagnostic_add(request, pk: int):
+    youth_file = _file(request, pk, youth_files_written_by(request.user))
+    form = DiagnosticForm(request.POST or None, initial={"date": timezone.localdate()})
+    if _write(request, youth_file, form, lambda data: youth_diagnostic_record(
+            by=request.user, youth_file=youth_file, day=data["date"], needs=data["needs"]),
+            done=_("Le diagnostic est enregistré.")):
+        return redirect("youth:file_detail", pk=youth_file.pk)
+    return _item_page(request, youth_file, form, title=_("Enregistrer un diagnostic"),
+                      submit=_("Enregistrer le diagnostic"))
+
+
+@capability_required(YOUTH_WRITE)
+@submit_once
+def scheme_enter_page(request, pk: int, scheme: str):
+    if scheme not in WORKFLOW_SCHEMES:
+        raise Http404
+    youth_file = _file(request, pk, youth_files_written_by(request.user))
+    form = SchemeEntryForm(request.POST or None, initial={"on": timezone.localdate()}, scheme=scheme)
+    if _write_refusable(request, form, lambda data: scheme_enter(
+            by=request.user, youth_file=youth_file, scheme=scheme, on=data["on"], rqth=data["rqth"],
+            collective_start=data.get("collective_start", False)),
+            done=_("Le PACEA est signé.") if scheme == Scheme.PACEA else _("L'entrée en CEJ est enregistrée.")):
+        return redirect("youth:file_detail", pk=youth_file.pk)
+    title = _("Signer un PACEA") if scheme == Scheme.PACEA else _("Entrer en CEJ")
+    return _item_page(request, youth_file, form, title=title, submit=title)
+
+
+def _enrolment(request, pk: int, enrolment_pk: int) -> tuple[YouthFile, SchemeEnrolment]:
+    youth_file = _file(request, pk, youth_files_written_by(request.user))
+    enrolment = get_object_or_404(youth_file.enrolments.select_related("youth_file__participant"), pk=enrolment_pk,
+                                  scheme__in=WORKFLOW_SCHEMES)
+    return youth_file, enrolment
+
+
+@capability_required(YOUTH_WRITE)
+def scheme_end_page(request, pk: int, enrolment_pk: int):
+    youth_file, enrolment = _enrolment(request, pk, enrolment_pk)
+    form = SchemeEndForm(request.POST or None, initial={"on": timezone.localdate()})
+    if _write_refusable(request, form, lambda data: scheme_end(
+            by=request.user, enrolment=enrolment, on=data["on"], exit_situation=data["exit_situation"],
+            reason=data["reason"]), done=_("Le dispositif est terminé.")):
+        return redirect("youth:file_detail", pk=youth_file.pk)
+    return _item_page(request, youth_file, form, title=_("Terminer le %(scheme)s")
+                      % {"scheme": enrolment.get_scheme_display()}, submit=_("Terminer"))
+
+
+@capability_required(YOUTH_WRITE)
+@submit_once
+def phase_add(request, pk: int, enrolment_pk: int):
+    youth_file, enrolment = _enrolment(request, pk, enrolment_pk)
+    form = PhaseForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    if _write(request, youth_file, form, lambda data: scheme_phase_add(
+            by=request.user, enrolment=enrolment, start_date=data["start_date"], planned_end=data["planned_end"],
+            objectives=data["objectives"], commitments=data["commitments"]), done=_("La phase est enregistrée.")):
+        return redirect("youth:file_detail", pk=youth_file.pk)
+    return _item_page(request, youth_file, form, title=_("Ajouter une phase au PACEA"),
+                      submit=_("Enregistrer la phase"))
+
+
+@capability_required(YOUTH_WRITE)
+def phase_evaluate(request, pk: int, phase_pk: int):
+    youth_file = _file(request, pk, youth_files_written_by(request.user))
+    phase = get_object_or_404(SchemePhase.objects.select_related("enrolment__youth_file"), pk=phase_pk,
+                              enrolment__youth_file=youth_file)
+    form = PhaseEvaluationForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if _write(request, youth_file, form, lambda data: scheme_phase_evaluate(
+            by=request.user, phase=phase, end_date=data["end_date"], evaluation=data["evaluation"]),
+            done=_("La phase est évaluée.")):
+        return redirect("youth:file_detail", pk=youth_file.pk)
+    return _item_page(request, youth_file, form, title=_("Évaluer la phase %(n)s") % {"n": phase.number},
+                      submit=_("Enregistrer l'évaluation"))
+
+
+@capability_required(YOUTH_WRITE)
+@submit_once
+def aid_add(request, pk: int):
+    youth_file = _file(request, pk, youth_files_written_by(request.user))
+    form = AidForm(request.POST or None, initial={"decision_date": timezone.localdate()})
+    if _write(request, youth_file, form, lambda data: youth_aid_record(
+            by=request.user, youth_file=youth_file, fund=data["fund"], decision_date=data["decision_date"],
+            amount=data["amount"], purpose=data["purpose"]), done=_("L'aide est enregistrée.")):
+        return redirect("youth:file_detail", pk=youth_file.pk)
+    return _item_page(request, youth_file, form, title=_("Enregistrer une aide ou une allocation"),
+                      submit=_("Enregistrer l'aide"))

@@ -4,6 +4,7 @@ parse and label; the rules live in youth.services."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -14,8 +15,8 @@ from parcours.core.plausibility import validate_event_date
 from parcours.participants.enums import EducationLevel, Sex
 from parcours.territory.models import Commune, Qpv
 from parcours.youth.enums import (
-    EventKind, PmsmpAim, ReceptionReason, ReferralSource, SituationCategory, SiteKind, SupportTheme,
-    YouthContractType,
+    AidPurpose, EnrolmentEndReason, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, SchemeExit,
+    SituationCategory, SiteKind, SupportTheme, YouthContractType,
 )
 from parcours.youth.models import Site
 
@@ -174,3 +175,48 @@ class SupportForm(BaseForm):
 
 class SupportCloseForm(BaseForm):
     closed_on = EventDateField(label=_("Clos le"), widget=DateInput())
+
+
+class DiagnosticForm(BaseForm):
+    date = EventDateField(label=_("Date du diagnostic"), widget=DateInput())
+    needs = forms.CharField(label=_("Situation, besoins et projet"), max_length=8000,
+                            widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class SchemeEntryForm(BaseForm):
+    on = EventDateField(label=_("Date d'entrée (signature)"), widget=DateInput())
+    rqth = forms.BooleanField(label=_("Reconnaissance de la qualité de travailleur handicapé (RQTH)"), required=False,
+                              help_text=_("Ouvre le dispositif jusqu'à 29 ans ; enregistrée parmi les critères du "
+                                          "jeune."))
+    collective_start = forms.BooleanField(label=_("Entrée par le SAS collectif (cinq semaines)"), required=False)
+
+    def __init__(self, *args, scheme: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scheme != "cej":
+            del self.fields["collective_start"]
+
+
+class SchemeEndForm(BaseForm):
+    on = EventDateField(label=_("Date de fin"), widget=DateInput())
+    exit_situation = forms.ChoiceField(label=_("Situation à la sortie"), choices=SchemeExit.choices)
+    reason = forms.ChoiceField(label=_("Motif de fin"), choices=EnrolmentEndReason.choices)
+
+
+class PhaseForm(BaseForm):
+    start_date = EventDateField(label=_("Début"), widget=DateInput())
+    planned_end = EventDateField(label=_("Fin prévue"), widget=DateInput())
+    objectives = forms.CharField(label=_("Objectifs"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    commitments = forms.CharField(label=_("Engagements du jeune"), max_length=4000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PhaseEvaluationForm(BaseForm):
+    end_date = EventDateField(label=_("Fin"), widget=DateInput())
+    evaluation = forms.CharField(label=_("Évaluation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AidForm(BaseForm):
+    fund = forms.ChoiceField(label=_("Fonds"), choices=Fund.choices)
+    decision_date = EventDateField(label=_("Date de la décision"), widget=DateInput())
+    amount = forms.DecimalField(label=_("Montant (€)"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    purpose = forms.ChoiceField(label=_("Objet"), required=False, choices=[("", "—")] + AidPurpose.choices)
