@@ -4,7 +4,7 @@ traits reach their state through the workflow engine."""
 
 from .accounts import api_token
 from .actions import ActionFactory, ActionSessionFactory
-from .employers import EmployerFactory, siret_valid
+from .employers import EmployerFactory, RecruitmentEventFactory, siret_valid
 from .esf import CofinancingFactory, OperationFactory, ParticipationFactory
 from .organisations import OrganisationFactory, UserFactory, acting_as
 from .participants import ParticipantFactory
@@ -18,7 +18,7 @@ from .youth import SiteFactory, YouthFileFactory
 
 __all__ = [
     "ActionFactory", "ActionSessionFactory", "FACTORY_ACTOR", "ApplicationFactory", "AppointmentFactory", "BarrierReviewFactory", "CofinancingFactory",
-    "EmployerFactory", "EngagementContractFactory", "NoteFactory", "OperationFactory", "OrganisationFactory", "ParticipantFactory",
+    "EmployerFactory", "RecruitmentEventFactory", "EngagementContractFactory", "NoteFactory", "OperationFactory", "OrganisationFactory", "ParticipantFactory",
     "ParticipationFactory", "PathwayFactory", "SiteFactory", "StepFactory", "TerritoryFactory", "UserFactory",
     "YouthFileFactory", "acting_as", "api_token", "pathway_history_replay", "plie_rules_set", "siret_valid",
 ]

@@ -1,10 +1,13 @@
 """Employers (parcours.employers): an establishment of the territory with a valid SIRET (its Luhn key computed)."""
 
+import datetime
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from stdnum import luhn
 
-from parcours.employers.models import Employer
+from parcours.employers.models import Employer, RecruitmentEvent
 
 from .organisations import UserFactory
 from .territory import TerritoryFactory
@@ -28,4 +31,16 @@ class EmployerFactory(DjangoModelFactory):
     naf_division = "43"
     naf_section = "F"
     size_band = "small"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class RecruitmentEventFactory(DjangoModelFactory):
+    class Meta:
+        model = RecruitmentEvent
+
+    territory = factory.SubFactory(TerritoryFactory)
+    kind = "job_dating"
+    title = factory.Sequence(lambda n: f"Job dating {n}")
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    place = "Maison de l'emploi"
     created_by = factory.SubFactory(UserFactory)

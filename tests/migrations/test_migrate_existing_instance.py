@@ -132,6 +132,11 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "employers_joboffer": None,
     "employers_candidacy": None,
     "employers_candidacytransition": None,
+    "employers_recruitmentevent": None,   # recruitment events and sponsorship (empty at first)
+    "employers_recruitmentevent_employers": None,
+    "employers_eventinvitation": None,
+    "employers_sponsorship": None,
+    "employers_sponsorshipmeeting": None,
     "esf_operation": None,                # ESF+ operations, files of their own (empty at first)
     "esf_cofinancing": None,
     "esf_referentcost": None,

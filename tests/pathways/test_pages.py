@@ -177,11 +177,12 @@ def test_file_query_count_is_constant(client, active, referent, coordinator, pre
     client.force_login(referent)
     # session, user, memberships, pathway with its one-to-one rows, 10 prefetched sets (the person's situation
     # rows among them), other pathways, the appointments to come (agenda), access log row, the steps with the
-    # action each comes from (parcours.actions), the offers the person was put forward for (parcours.employers)
-    with django_assert_num_queries(19):
+    # action each comes from (parcours.actions), the offers the person was put forward for, the events they are
+    # invited to and their sponsorships (parcours.employers)
+    with django_assert_num_queries(21):
         assert client.get(detail(active)).status_code == 200
     fill(active, referent, coordinator, prescriber_org, prescriber, n=5, offset=1)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         client.get(detail(active))
 
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.audit.models import AccessLog, AuditEvent, RefusedAccess
+from parcours.employers.models import EventInvitation, Sponsorship, SponsorshipMeeting
 from parcours.esf.models import OperationAmendment
 from parcours.plie.commissions.enums import CommissionStatus
 from parcours.plie.commissions.models import Commission, CommissionDecision
@@ -53,6 +54,10 @@ def _active(w: World) -> dict:
     return {"pk": w.active.pk}
 
 
+def _event(w: World) -> dict:
+    return {"pk": w.recruitment_event.pk}
+
+
 def _intake(w: World) -> dict:
     return {"pk": w.intake.pk}
 
@@ -81,9 +86,10 @@ PAGES: dict[Page, int] = {
     # +1: the steps are read with the action each comes from (parcours.actions), one query whatever their number;
     # +1: the appointments to come (parcours.agenda); +1: the offers the person was put forward for
     # (parcours.employers, for those who hold employers.read: referents and the team).
-    Page("pathways:pathway_detail", "referent", _active): 19,
-    Page("pathways:pathway_detail", "coordinator", _active): 19,
-    Page("pathways:pathway_detail", "referent", _intake): 19,
+    # +2: the recruitment events they are invited to and their sponsorships (parcours.employers, the same readers).
+    Page("pathways:pathway_detail", "referent", _active): 21,
+    Page("pathways:pathway_detail", "coordinator", _active): 21,
+    Page("pathways:pathway_detail", "referent", _intake): 21,
     Page("pathways:contract_edit", "referent", _active): 6,
     Page("pathways:contract_pdf", "referent", _active): 6,
     Page("pathways:step_add", "referent", _active): 5,
@@ -145,6 +151,18 @@ PAGES: dict[Page, int] = {
     Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 7,
     # Session, user, memberships; the report's blocks (13 aggregates in the database), the sites' names.
     Page("youth:report", "youth_manager"): 18,
+    Page("employers:event_list", "employer_relations"): 5,
+    Page("employers:event_list", "referent"): 5,
+    Page("employers:event_create", "employer_relations"): 4,
+    Page("employers:event_detail", "employer_relations", _event): 9,
+    Page("employers:event_detail", "referent", _event): 8,
+    Page("employers:event_edit", "employer_relations", _event): 4,
+    Page("employers:event_attendance", "employer_relations", _event): 8,
+    Page("employers:event_invite", "referent", lambda w: {"pathway": w.collective.pk}): 8,
+    Page("employers:sponsorship_list", "referent"): 6,
+    Page("employers:sponsorship_list", "employer_relations"): 6,
+    Page("employers:sponsorship_create", "referent", lambda w: {"pathway": w.collective.pk}): 7,
+    Page("employers:sponsorship_detail", "referent", lambda w: {"pk": w.sponsorship.pk}): 9,
     Page("esf:operation_list", "coordinator"): 5,
     Page("esf:operation_create", "coordinator"): 4,
     Page("esf:operation_detail", "coordinator", lambda w: {"pk": w.operation.pk}): 6,
@@ -264,6 +282,11 @@ ELSEWHERE = {
     "actions:session_add": "the session form; its GET is a plain form, its POST redirects",
     "actions:propose": "one action and one person, no list",
     "actions:decide": "POST only (the buttons are on action_people, pinned)",
+    "employers:event_employer_add": "POST only (the form is on event_detail, pinned)",
+    "employers:event_employer_remove": "POST only (the buttons are on event_detail, pinned)",
+    "employers:invitation_withdraw": "POST only (the buttons are on event_detail, pinned)",
+    "employers:sponsorship_meeting_add": "shows sponsorship_detail (pinned) to carry its form",
+    "employers:sponsorship_end": "POST only (the form is on sponsorship_detail, pinned)",
     "youth:file_list": "tests/youth/test_files.py pins the list and its search at two volumes",
     "youth:file_detail": "tests/youth/test_files.py pins the file at two volumes",
     "youth:reception": "tests/youth/test_files.py pins the form",
@@ -339,6 +362,14 @@ def grow(w: World, more: int, start: int = 0) -> None:
                 factories.StepFactory(pathway=pathway)
                 factories.AppointmentFactory(pathway=pathway)
                 factories.NoteFactory(pathway=pathway, author=referent)
+                # Invited to A's event, sponsored (the event's page, the sponsorships' list, the file).
+                EventInvitation.objects.create(event=w.recruitment_event, pathway=pathway, invited_by=referent,
+                                               attended=True, outcome="interview", outcome_employer=w.employer_guest)
+                Sponsorship.objects.create(pathway=pathway, employer=w.employer, sponsor_name=f"Parrain {index}",
+                                           started_on=today, started_by=referent)
+                EventInvitation.objects.create(event=factories.RecruitmentEventFactory(
+                    territory=w.territory_a, created_by=w.users["employer_relations"],
+                    date=today + datetime.timedelta(days=index)), pathway=w.active, invited_by=referent)
             if status in ("intake", "agenda"):
                 ReceptionInterview.objects.create(pathway=pathway, date=today, mode="in_person",
                                                   duration_minutes=30, place="Agence", referent=referent)
@@ -347,6 +378,10 @@ def grow(w: World, more: int, start: int = 0) -> None:
             if status == "collective":
                 CollectiveActionEntry.objects.create(pathway=pathway, action_name=f"Action {index}",
                                                      selected_on=today, recorded_by=coordinator)
+        # The meetings of A's sponsorship, an employer more at A's event.
+        SponsorshipMeeting.objects.create(sponsorship=w.sponsorship, date=today, summary=f"Rencontre {index}",
+                                          by=referent)
+        w.recruitment_event.employers.add(factories.EmployerFactory(territory=w.territory_a, name=f"Invité {index}"))
         # Held commissions with decisions (the list, the decision record).
         held = Commission.objects.create(territory=w.territory_a, status=CommissionStatus.HELD,
                                          date=today - datetime.timedelta(days=60 + index))

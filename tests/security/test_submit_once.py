@@ -63,6 +63,10 @@ CREATING: dict[str, str | None] = {
     "employers:contact_add": None,
     "employers:exchange_add": None,
     "employers:offer_create": None,
+    "employers:event_create": "employer_relations",
+    "employers:event_invite": None,
+    "employers:sponsorship_create": None,
+    "employers:sponsorship_meeting_add": None,
     "esf:claim_create": None,
     "youth:reception": "youth_reception",
     "youth:event_add": None,
@@ -85,6 +89,11 @@ NOT_CREATING = {
                                    "offer's lock)",
     "employers:candidacy_decide": "a transition of the candidacy's workflow: the engine locks the row and refuses "
                                   "the copy from the state the first one reached",
+    "employers:event_employer_add": "an employer joins an event once, under the event's lock: the copy is refused",
+    "employers:event_employer_remove": "removes the employer once: the copy finds nothing to remove",
+    "employers:event_attendance": "updates each invitation in place with what the form holds: a copy writes the same",
+    "employers:invitation_withdraw": "deletes the invitation: the copy finds it gone (404)",
+    "employers:sponsorship_end": "ends the sponsorship once, under its lock: the copy finds it ended and is refused",
     "esf:claim_act": "a transition of the claim's workflow under the engine's row lock: the copy finds the state "
                      "the first one reached and is refused",
     "esf:claim_sample_draw": "once per claim, under the claim's lock: the copy finds the sample drawn and is refused",

@@ -126,6 +126,8 @@ def _employer_values(w: World) -> dict:
 EMPLOYER = lambda w: {"pk": w.employer.pk}  # noqa: E731
 OFFER = lambda w: {"pk": w.job_offer.pk}  # noqa: E731
 CANDIDACY = lambda w: {"pk": w.candidacy.pk}  # noqa: E731
+EVENT = lambda w: {"pk": w.recruitment_event.pk}  # noqa: E731
+SPONSORSHIP = lambda w: {"pk": w.sponsorship.pk}  # noqa: E731
 YOUTH_FILE = lambda w: {"pk": w.youth_file.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
@@ -320,6 +322,35 @@ URLS: dict[str, Obj | Own | Public] = {
     "employers:candidacy_detail": Obj("candidacy", CANDIDACY, owner="referent"),
     "employers:candidacy_decide": Obj("candidacy", lambda w: {"pk": w.candidacy.pk, "name": "present"},
                                       owner="employer_relations", payload=lambda w: {}),
+    "employers:event_list": Own("the recruitment events of the territories where the user holds employers.read"),
+    "employers:event_create": Own("an event of the user's own territory (employers.manage)"),
+    "employers:event_detail": Obj("recruitment_event", EVENT, owner="employer_relations", shared=(
+        frozenset({"referent_same_territory"}), "the territory's events: every referent of it reads them to invite "
+                                                "people; it shows them only the people they follow")),
+    "employers:event_edit": Obj("recruitment_event", EVENT, owner="employer_relations", payload=lambda w: {
+        "kind": "forum", "title": "Forum A", "date": _today()}, known_to=frozenset({"referent_same_territory"})),
+    "employers:event_employer_add": Obj("recruitment_event", EVENT, owner="employer_relations",
+                                        payload=lambda w: {"employer": w.employer.pk},
+                                        known_to=frozenset({"referent_same_territory"})),
+    "employers:event_employer_remove": Obj("recruitment_event", lambda w: {
+        "pk": w.recruitment_event.pk, "employer_pk": w.employer_guest.pk}, owner="employer_relations",
+        payload=lambda w: {}, known_to=frozenset({"referent_same_territory"})),
+    "employers:event_attendance": Obj("recruitment_event", EVENT, owner="employer_relations", payload=lambda w: {
+        f"attended_{w.event_invitation.pk}": "yes"}, known_to=frozenset({"referent_same_territory"})),
+    "employers:event_invite": Obj("pathway", lambda w: {"pathway": w.collective.pk}, owner="referent",
+                                  payload=lambda w: {"event": w.recruitment_event.pk}),
+    "employers:invitation_withdraw": Obj("event_invitation", lambda w: {"pk": w.event_invitation.pk},
+                                         owner="referent", payload=lambda w: {}),
+    "employers:sponsorship_list": Own("the sponsorships of the people the user follows, or of the territory's "
+                                      "employers they keep"),
+    "employers:sponsorship_create": Obj("pathway", lambda w: {"pathway": w.collective.pk}, owner="referent",
+                                        payload=lambda w: {"employer": w.employer.pk, "sponsor_name": "Marraine B",
+                                                           "started_on": _today()}),
+    "employers:sponsorship_detail": Obj("sponsorship", SPONSORSHIP, owner="referent"),
+    "employers:sponsorship_meeting_add": Obj("sponsorship", SPONSORSHIP, owner="referent", payload=lambda w: {
+        "meeting-date": _today(), "meeting-summary": "Première rencontre"}),
+    "employers:sponsorship_end": Obj("sponsorship", SPONSORSHIP, owner="referent", payload=lambda w: {
+        "end-ended_on": _today(), "end-outcome": "employment"}),
     "places:place_list": Own("the places of the user's territories; they name no person (docs/places.md)"),
     "places:place_create": Own("a new place of the user's own territory (places.manage)"),
     "places:place_edit": Obj("helpdesk", lambda w: {"pk": w.helpdesk.pk}, payload=lambda w: {

@@ -91,6 +91,10 @@ class World:
     employer_contact: models.Model    # offer (job_offer)
     job_offer: models.Model
     candidacy: models.Model           # P1 put forward for that offer by referent A (proposed)
+    recruitment_event: models.Model   # a job dating of territory A today, with a second employer (employer_guest)
+    employer_guest: models.Model
+    event_invitation: models.Model    # P1 invited to it by referent A (attendance not recorded)
+    sponsorship: models.Model         # P1 sponsored from employer A since today, started by referent A
     # ESF+ payment claims of that operation (docs/esf.md): a draft (last year's first half), one under control with
     # its sample drawn (this year, one item to check), one under control without a sample (next year).
     claim: models.Model
@@ -283,14 +287,25 @@ def _youth(territory: Territory, users) -> dict:
 
 def _employer(territory: Territory, officer: User, pathway: Pathway, referent: User) -> dict:
     from parcours.employers.models import EmployerContact, JobOffer
-    from parcours.employers.services import candidacy_propose
+    from parcours.employers.services import (
+        candidacy_propose, event_invitation_create, recruitment_event_employer_add, recruitment_event_save,
+        sponsorship_start,
+    )
 
     employer = factories.EmployerFactory(territory=territory, name="Employeur A", created_by=officer)
     offer = JobOffer.objects.create(employer=employer, title="Poste A", contract_type="cdd", hours_per_week=35,
                                     opens_on=timezone.localdate(), created_by=officer)
+    guest = factories.EmployerFactory(territory=territory, name="Employeur A invité", created_by=officer)
+    event = recruitment_event_save(by=officer, territory=territory, values={
+        "kind": "job_dating", "title": "Job dating A", "date": timezone.localdate(), "place": "Salle A"})
+    recruitment_event_employer_add(by=officer, event=event, employer=guest)
     return {"employer": employer, "job_offer": offer,
             "candidacy": candidacy_propose(offer=offer, pathway=pathway, by=referent),
-            "employer_contact": EmployerContact.objects.create(employer=employer, name="Contact A")}
+            "employer_contact": EmployerContact.objects.create(employer=employer, name="Contact A"),
+            "recruitment_event": event, "employer_guest": guest,
+            "event_invitation": event_invitation_create(by=referent, event=event, pathway=pathway),
+            "sponsorship": sponsorship_start(by=referent, pathway=pathway, values={
+                "employer_id": employer.pk, "sponsor_name": "Parrain A", "started_on": timezone.localdate()})}
 
 
 def _claims(operation, users) -> dict:

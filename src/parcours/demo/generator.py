@@ -56,7 +56,9 @@ from parcours.plie.eligibility import age_on, eligibility_decide
 from parcours.programmes.models import Programme
 from parcours.territory.models import Commune, Helpdesk, Qpv, Territory
 from parcours.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from parcours.employers.models import Employer, EmployerContact, EmployerExchange
+from parcours.employers.models import (
+    Employer, EmployerContact, EmployerExchange, EventInvitation, RecruitmentEvent, Sponsorship, SponsorshipMeeting,
+)
 from parcours.employers.naf import naf_divisions
 
 TERRITORY_NAME = "Clermont Auvergne Métropole"
@@ -1246,6 +1248,7 @@ def _generate_territory(cast: Cast, people: int, *, seed: int, today: date, prog
         generator.write(rows)
         progress(f"  {min(people, begin + CHUNK):>7} / {people} personnes ({time.monotonic() - started:.0f} s)")
     generator.counts["employers"] += demo_employers(cast, seed=seed, today=today)
+    generator.counts["recruitment_events"] += demo_recruitment_events(cast, seed=seed, today=today)
     generator.counts["young_people"] += demo_young_people(cast, seed=seed, today=today)
     return generator.counts
 
@@ -1329,3 +1332,58 @@ def demo_employers(cast: Cast, *, seed: int, today: date) -> int:
                                  summary=rng.choice(EXCHANGE_SUMMARIES[kind]), by=officer)
                 for _i in range(rng.randint(1, 6))])
     return len(EMPLOYER_PROFILES)
+
+
+# (kind, title, place, days from today): two events held, two to come.
+DEMO_EVENTS = [
+    ("job_dating", "Job dating logistique et transport", "Maison de l'emploi, Clermont-Ferrand", -45),
+    ("company_visit", "Visite d'un chantier de la ligne de tram", "Chantier InspiRe, boulevard Lafayette", -12),
+    ("mock_interviews", "Simulations d'entretien avec des recruteurs", "Maison de l'emploi, Clermont-Ferrand", 9),
+    ("forum", "Forum de l'emploi de la métropole", "Polydome, Clermont-Ferrand", 30),
+]
+SPONSOR_NAMES = ["Hélène Roux", "Patrick Chabrol"]
+
+
+def demo_recruitment_events(cast: Cast, *, seed: int, today: date) -> int:
+    """Four recruitment events of the officer (two held, with who came and the outcomes; two to come, with their
+    invitations) and two sponsorships (one running, one ended), on the portfolio and the people in their pathway.
+    Its own draw; kept if already there."""
+    officer_membership = (Membership.objects.filter(organisation=cast.plie, role=Role.EMPLOYER_RELATIONS)
+                          .select_related("user").first())
+    employers = list(Employer.objects.filter(territory=cast.territory).order_by("pk"))
+    people = list(Pathway.objects.filter(territory=cast.territory, status=PathwayStatus.ACTIVE,
+                                         referent__isnull=False).select_related("referent").order_by("pk")[:40])
+    if (officer_membership is None or len(employers) < 3 or len(people) < 12
+            or RecruitmentEvent.objects.filter(territory=cast.territory).exists()):
+        return 0
+    officer = officer_membership.user
+    rng = random.Random(seed * 7919 + 16)
+    with transaction.atomic():
+        for kind, title, place, offset in DEMO_EVENTS:
+            event = RecruitmentEvent.objects.create(territory=cast.territory, kind=kind, title=title, place=place,
+                                                    date=today + timedelta(days=offset), created_by=officer)
+            guests = rng.sample(employers, 3)
+            event.employers.add(*guests)
+            for pathway in rng.sample(people, 5):
+                invitation = EventInvitation(event=event, pathway=pathway, invited_by=pathway.referent)
+                if offset < 0:
+                    invitation.attended = rng.random() < 0.8
+                    if invitation.attended:
+                        invitation.outcome = rng.choice(["interview", "immersion", "contact", "none", "hired"])
+                        if invitation.outcome in ("interview", "immersion", "hired"):
+                            invitation.outcome_employer = rng.choice(guests)
+                invitation.save()
+        for number, pathway in enumerate(rng.sample(people, 2)):
+            started = today - timedelta(days=rng.randint(60, 150))
+            ended = started + timedelta(days=50) if number else None
+            sponsorship = Sponsorship.objects.create(
+                pathway=pathway, employer=rng.choice(employers), sponsor_name=SPONSOR_NAMES[number],
+                sponsor_job_title="Responsable des ressources humaines", started_on=started, ended_on=ended,
+                outcome="employment" if ended else "", goal="Découvrir le métier et préparer des candidatures.",
+                started_by=pathway.referent)
+            SponsorshipMeeting.objects.bulk_create([
+                SponsorshipMeeting(sponsorship=sponsorship, date=started + timedelta(days=days), by=pathway.referent,
+                                   summary=summary)
+                for days, summary in ((7, "Première rencontre dans l'entreprise."),
+                                      (30, "Relecture du CV et préparation d'un entretien."))])
+    return len(DEMO_EVENTS)

@@ -10,7 +10,7 @@ from parcours.organisations.models import User
 from parcours.organisations.scope import territory_ids_with
 from parcours.pathways.access import pathways_visible_to
 
-from .models import Candidacy, Employer, JobOffer
+from .models import Candidacy, Employer, EventInvitation, JobOffer, RecruitmentEvent, Sponsorship
 
 
 def employers_visible_to(user: User) -> QuerySet[Employer]:
@@ -36,3 +36,26 @@ def candidacies_visible_to(user: User) -> QuerySet[Candidacy]:
     if user.can(EMPLOYERS_PROPOSE):
         rule |= Q(pathway__in=pathways_visible_to(user))
     return Candidacy.objects.filter(rule)
+
+
+def events_visible_to(user: User) -> QuerySet[RecruitmentEvent]:
+    return RecruitmentEvent.objects.filter(territory_id__in=territory_ids_with(user, EMPLOYERS_READ))
+
+
+def events_managed_by(user: User) -> QuerySet[RecruitmentEvent]:
+    return RecruitmentEvent.objects.filter(territory_id__in=territory_ids_with(user, EMPLOYERS_MANAGE))
+
+
+def invitations_visible_to(user: User) -> QuerySet[EventInvitation]:
+    """As the candidacies: those of the events the user runs, and those of the people they follow."""
+    rule = Q(event__territory_id__in=territory_ids_with(user, EMPLOYERS_MANAGE))
+    if user.can(EMPLOYERS_PROPOSE):
+        rule |= Q(pathway__in=pathways_visible_to(user))
+    return EventInvitation.objects.filter(rule)
+
+
+def sponsorships_visible_to(user: User) -> QuerySet[Sponsorship]:
+    rule = Q(employer__territory_id__in=territory_ids_with(user, EMPLOYERS_MANAGE))
+    if user.can(EMPLOYERS_PROPOSE):
+        rule |= Q(pathway__in=pathways_visible_to(user))
+    return Sponsorship.objects.filter(rule)

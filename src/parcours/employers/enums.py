@@ -87,3 +87,42 @@ class PriorActionKind(models.TextChoices):
     POE = "poe", _("Préparation opérationnelle à l'emploi (POE)")
     TRAINING = "training", _("Formation préalable à l'embauche")
     TRIAL = "trial", _("Période d'essai de recrutement (MRS, tests)")
+
+
+# --- recruitment events and sponsorship -----------------------------------------------------------------------------
+
+
+class EventKind(models.TextChoices):
+    """What the employer-relations officer organises with employers (seed 002, fiche 6; seed 003's job datings)."""
+
+    JOB_DATING = "job_dating", _("Job dating")
+    FORUM = "forum", _("Forum de l'emploi")
+    COMPANY_VISIT = "company_visit", _("Visite d'entreprise")
+    MOCK_INTERVIEWS = "mock_interviews", _("Simulations d'entretien")
+    TRADE_DISCOVERY = "trade_discovery", _("Découverte des métiers")
+
+
+class EventOutcome(models.TextChoices):
+    """What came of an event for a person who came, with one of its employers or not."""
+
+    HIRED = "hired", _("Embauche")
+    INTERVIEW = "interview", _("Entretien d'embauche obtenu")
+    IMMERSION = "immersion", _("Immersion (PMSMP) proposée")
+    TRAINING = "training", _("Formation ou découverte proposée")
+    CONTACT = "contact", _("Contact à relancer")
+    NONE = "none", _("Sans suite")
+
+
+# Outcomes that name the employer they came from.
+EVENT_OUTCOMES_WITH_EMPLOYER = (EventOutcome.HIRED, EventOutcome.INTERVIEW, EventOutcome.IMMERSION)
+
+
+class SponsorshipOutcome(models.TextChoices):
+    """How a sponsorship ended (parrainage: a professional from a company accompanies a person a few months)."""
+
+    EMPLOYMENT = "employment", _("Accès à l'emploi")
+    TRAINING = "training", _("Entrée en formation")
+    PROJECT = "project", _("Projet professionnel confirmé")
+    STOPPED_BY_PERSON = "stopped_by_person", _("Arrêt à la demande de la personne")
+    STOPPED_BY_SPONSOR = "stopped_by_sponsor", _("Arrêt à la demande du parrain ou de la marraine")
+    NO_OUTCOME = "no_outcome", _("Sans suite")

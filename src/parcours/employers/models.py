@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import TimeStamped, TransitionLog
 
 from .enums import (
-    OPEN_CANDIDACY, CandidacyRefusal, CandidacyStatus, ExchangeKind, OfferContractType, OfferStatus, PartnerStatus,
-    PriorActionKind, SizeBand,
+    OPEN_CANDIDACY, CandidacyRefusal, CandidacyStatus, EventKind, EventOutcome, ExchangeKind, OfferContractType,
+    OfferStatus, PartnerStatus, PriorActionKind, SizeBand, SponsorshipOutcome,
 )
 from .naf import naf_divisions, naf_sections
 
@@ -231,3 +231,111 @@ class CandidacyTransition(TransitionLog):
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("changement d'état d'un positionnement sur une offre")
+
+
+# --- recruitment events and sponsorship (issue 15) ----------------------------------------------------------------
+
+
+class RecruitmentEvent(TimeStamped):
+    """A job dating, a forum, a company visit, mock interviews: employers of the portfolio, the people the referents
+    invite, who came and what came of it for each (`EventInvitation`). Run by the employer-relations officer."""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("type d'événement"), max_length=20, choices=EventKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    employers = models.ManyToManyField(Employer, verbose_name=_("employeurs"), blank=True, related_name="events")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("événement de recrutement")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="recruitment_event_kind_known"),
+            models.CheckConstraint(condition=~Q(title=""), name="recruitment_event_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventInvitation(TimeStamped):
+    """A person followed on a pathway, invited to an event by whoever follows them; after the event, whether they
+    came and what came of it (the officer records it)."""
+
+    event = models.ForeignKey(RecruitmentEvent, on_delete=models.CASCADE, related_name="invitations")
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="event_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Unknown until the officer records the attendance.
+    attended = models.BooleanField(_("présent·e"), null=True, blank=True)
+    outcome = models.CharField(_("suite donnée"), max_length=12, choices=EventOutcome.choices, blank=True)
+    outcome_employer = models.ForeignKey(Employer, verbose_name=_("employeur concerné"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    comment = models.CharField(_("commentaire"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation à un événement de recrutement")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "pathway"], name="event_invitation_once",
+                                    violation_error_message=_("Cette personne est déjà invitée à cet événement.")),
+            models.CheckConstraint(condition=Q(outcome="") | Q(outcome__in=EventOutcome.values),
+                                   name="event_invitation_outcome_known"),
+            # An outcome only for who came; an employer only beside an outcome.
+            models.CheckConstraint(condition=Q(outcome="") | Q(attended=True), name="event_outcome_only_if_attended"),
+            models.CheckConstraint(condition=Q(outcome_employer__isnull=True) | ~Q(outcome=""),
+                                   name="event_outcome_employer_needs_outcome"),
+        ]
+
+
+class Sponsorship(TimeStamped):
+    """A sponsor (parrain, marraine) from a company of the portfolio accompanying a person followed on a pathway:
+    their meetings, then how it ended."""
+
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="sponsorships")
+    employer = models.ForeignKey(Employer, verbose_name=_("entreprise du parrain ou de la marraine"),
+                                 on_delete=models.PROTECT, related_name="sponsorships")
+    sponsor_name = models.CharField(_("parrain ou marraine"), max_length=200)
+    sponsor_job_title = models.CharField(_("fonction"), max_length=200, blank=True)
+    sponsor_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    sponsor_email = models.EmailField(_("adresse électronique"), blank=True)
+    goal = models.TextField(_("objectif"), blank=True)
+    started_on = models.DateField(_("début"))
+    ended_on = models.DateField(_("fin"), null=True, blank=True)
+    outcome = models.CharField(_("issue"), max_length=20, choices=SponsorshipOutcome.choices, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("parrainage")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sponsor_name=""), name="sponsorship_sponsor_named"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(outcome__in=SponsorshipOutcome.values),
+                                   name="sponsorship_outcome_known"),
+            # Ended, with its outcome; running, without.
+            models.CheckConstraint(condition=Q(ended_on__isnull=True, outcome="")
+                                   | Q(ended_on__isnull=False) & ~Q(outcome=""), name="sponsorship_end_has_outcome"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                                   name="sponsorship_ends_after_it_starts"),
+            # One running sponsorship a person.
+            models.UniqueConstraint(fields=["pathway"], condition=Q(ended_on__isnull=True),
+                                    name="sponsorship_one_running_per_pathway",
+                                    violation_error_message=_("Cette personne a déjà un parrainage en cours.")),
+        ]
+
+
+class SponsorshipMeeting(models.Model):
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    summary = models.TextField(_("compte rendu"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rencontre de parrainage")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="sponsorship_meeting_summary_not_empty"),
+        ]

@@ -130,6 +130,14 @@ def employers_report_compute(*, territory_ids, date_from: date, date_to: date) -
             found[key] = found.get(key, 0) + 1
         return {key: found.get(key, 0) for key in [*keys, UNKNOWN]}
 
+    from .enums import EventKind, EventOutcome, SponsorshipOutcome
+    from .models import EventInvitation, RecruitmentEvent, Sponsorship
+
+    events = RecruitmentEvent.objects.filter(territory_id__in=ids, **within("date"))
+    invited = EventInvitation.objects.filter(event__in=events)
+    sponsorships = Sponsorship.objects.filter(employer__territory_id__in=ids)
+    ended = sponsorships.filter(**within("ended_on"))
+
     return {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "employers": employers.count(),
@@ -165,5 +173,24 @@ def employers_report_compute(*, territory_ids, date_from: date, date_to: date) -
             "by_naf_section": tally(0, sections),
             "by_size_band": tally(1, bands),
             "by_contract_type": tally(2, [c for c in ContractType.values if c != ContractType.NONE]),
+        },
+        "events": {
+            "total": events.count(),
+            "by_kind": {key: n for key, n in _counts(events.values_list("kind").annotate(n=Count("pk")),
+                                                      list(EventKind.values)).items() if key != UNKNOWN},
+            "employers_involved": Employer.objects.filter(events__in=events).distinct().count(),
+            "invited": invited.count(),
+            "attended": invited.filter(attended=True).count(),
+            "outcomes": {key: n for key, n in _counts(
+                invited.exclude(outcome="").values_list("outcome").annotate(n=Count("pk")),
+                list(EventOutcome.values)).items() if key != UNKNOWN},
+        },
+        "sponsorships": {
+            "started": sponsorships.filter(**within("started_on")).count(),
+            "ended": ended.count(),
+            "running_at_end": sponsorships.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=date_to),
+                                                  started_on__lte=date_to).count(),
+            "outcomes": {key: n for key, n in _counts(ended.values_list("outcome").annotate(n=Count("pk")),
+                                                      list(SponsorshipOutcome.values)).items() if key != UNKNOWN},
         },
     }

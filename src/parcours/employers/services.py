@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import save_with_version
-from parcours.core.plausibility import siret_compact, siret_problem
+from parcours.core.plausibility import event_date_problem, siret_compact, siret_problem
 from parcours.core.workflow import SCHEDULE_ACTOR, TransitionRefused, transition_apply, transition_create
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, PATHWAY_WRITE
 from parcours.pathways.access import pathways_visible_to
 from parcours.pathways.models import Pathway, Step
 from parcours.pathways.services import step_create
@@ -29,9 +29,13 @@ from parcours.organisations.scope import territory_ids_with
 from parcours.territory.models import Commune, Territory
 
 from .enums import (
-    EXPIRY_DAYS, OPEN_CANDIDACY, STEP_CONTRACT_TYPE, OfferContractType, PartnerStatus, PriorActionKind,
+    EVENT_OUTCOMES_WITH_EMPLOYER, EXPIRY_DAYS, OPEN_CANDIDACY, STEP_CONTRACT_TYPE, EventKind, EventOutcome,
+    OfferContractType, PartnerStatus, PriorActionKind, SponsorshipOutcome,
 )
-from .models import ROME_RE, Candidacy, Employer, EmployerContact, EmployerExchange, JobOffer
+from .models import (
+    ROME_RE, Candidacy, Employer, EmployerContact, EmployerExchange, EventInvitation, JobOffer, RecruitmentEvent,
+    Sponsorship, SponsorshipMeeting,
+)
 from .naf import naf_divisions
 from .workflow import CANDIDACY_WORKFLOW, WAITING_ON_EMPLOYER, follows
 
@@ -286,3 +290,250 @@ def candidacies_expire(*, today: date | None = None) -> int:
                          participant_id=candidacy.pathway.participant_id, before=before,
                          after=model_snapshot(locked, CANDIDACY_AUDITED))
     return len(due)
+
+
+# --- recruitment events and sponsorship (docs/employers.md) ---------------------------------------------------------
+
+EVENT_FIELDS = ["kind", "title", "date", "place", "description"]
+SPONSORSHIP_FIELDS = ["employer_id", "sponsor_name", "sponsor_job_title", "sponsor_phone", "sponsor_email", "goal",
+                      "started_on", "ended_on", "outcome"]
+
+
+def person_followed_by(by, pathway: Pathway) -> bool:
+    """`by` puts this person forward (the referent, the team of the territory): may propose them and write their
+    file, which they see."""
+    return bool(by.can(EMPLOYERS_PROPOSE) and by.can(PATHWAY_WRITE)
+                and pathways_visible_to(by).filter(pk=pathway.pk).exists())
+
+
+def _day_check(errors: dict[str, str], field: str, label: str, day: date | None, *, future: bool = False) -> None:
+    if day is None:
+        errors[field] = _("%(field)s : obligatoire.") % {"field": label}
+    elif not future and day > timezone.localdate():
+        errors[field] = _("%(field)s : la date est à venir.") % {"field": label}
+    elif problem := event_date_problem(day):
+        errors[field] = f"{label} : {problem}"
+
+
+def recruitment_event_save(*, by, territory: Territory, values: dict[str, Any],
+                           event: RecruitmentEvent | None = None) -> RecruitmentEvent:
+    """Create an event of `territory`, or edit `event`: planned ahead, or recorded after it took place."""
+    _keeper_check(by, territory.pk)
+    if event is not None and event.territory_id != territory.pk:
+        raise ValidationError(_("Cet événement n'est pas sur ce territoire."))
+    creating = event is None
+    errors: dict[str, str] = {}
+    _day_check(errors, "date", _("Date"), values.get("date"), future=True)
+    if (values.get("kind") or "") not in EventKind.values:
+        errors["kind"] = _("Type d'événement : choisissez un type de la liste.")
+    if not (values.get("title") or "").strip():
+        errors["title"] = _("Intitulé : obligatoire.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if event is None:
+            event = RecruitmentEvent(territory=territory, created_by=by)
+            before: dict[str, Any] = {}
+        else:
+            event = RecruitmentEvent.objects.select_for_update().get(pk=event.pk)
+            before = model_snapshot(event, EVENT_FIELDS)
+            if (values["date"] > timezone.localdate()
+                    and event.invitations.filter(attended__isnull=False).exists()):
+                raise ValidationError({"date": _("Date : les présences sont déjà enregistrées ; l'événement a eu "
+                                                 "lieu.")})
+        for name in EVENT_FIELDS:
+            value = values.get(name, getattr(event, name))
+            setattr(event, name, value.strip() if isinstance(value, str) else value)
+        event.full_clean(exclude=["created_by"])
+        event.save()
+        audit_record(actor=by, action="recruitment_event_create" if creating else "recruitment_event_update",
+                     obj=event, participant_id=None, before=before, after=model_snapshot(event, EVENT_FIELDS))
+    return event
+
+
+def recruitment_event_employer_add(*, by, event: RecruitmentEvent, employer: Employer) -> None:
+    _keeper_check(by, event.territory_id)
+    if employer.territory_id != event.territory_id:
+        raise ValidationError({"employer": _("Employeur : il n'est pas sur le territoire de l'événement.")})
+    with transaction.atomic():
+        RecruitmentEvent.objects.select_for_update().get(pk=event.pk)
+        if event.employers.filter(pk=employer.pk).exists():
+            raise ValidationError({"employer": _("Employeur : il participe déjà à cet événement.")})
+        event.employers.add(employer)
+        audit_record(actor=by, action="recruitment_event_employer_add", obj=event, participant_id=None,
+                     after={"employer_id": employer.pk})
+
+
+def recruitment_event_employer_remove(*, by, event: RecruitmentEvent, employer: Employer) -> None:
+    """Take an employer off the event (entered by mistake, or who did not come), unless an outcome names it."""
+    _keeper_check(by, event.territory_id)
+    with transaction.atomic():
+        RecruitmentEvent.objects.select_for_update().get(pk=event.pk)
+        if event.invitations.filter(outcome_employer=employer).exists():
+            raise ValidationError(_("Une suite donnée à l'événement nomme cet employeur : corrigez-la d'abord."))
+        event.employers.remove(employer)
+        audit_record(actor=by, action="recruitment_event_employer_remove", obj=event, participant_id=None,
+                     before={"employer_id": employer.pk})
+
+
+def event_invitation_create(*, by, event: RecruitmentEvent, pathway: Pathway) -> EventInvitation:
+    """Invite a person one follows to an event of their territory, up to its day (once: `event_invitation_once`)."""
+    if not person_followed_by(by, pathway):
+        raise ValidationError(_("Vous ne suivez pas cette personne : vous ne pouvez pas l'inviter."))
+    if event.territory_id != pathway.territory_id:
+        raise ValidationError({"event": _("Événement : il est d'un autre territoire que le dossier de la personne.")})
+    if event.date < timezone.localdate():
+        raise ValidationError({"event": _("Événement : il a eu lieu le %(day)s ; on n'y invite plus.")
+                               % {"day": event.date.strftime("%d/%m/%Y")}})
+    with transaction.atomic():
+        RecruitmentEvent.objects.select_for_update().get(pk=event.pk)
+        if event.invitations.filter(pathway=pathway).exists():
+            raise ValidationError({"event": _("Événement : cette personne y est déjà invitée.")})
+        invitation = EventInvitation.objects.create(event=event, pathway=pathway, invited_by=by)
+        audit_record(actor=by, action="event_invitation_create", obj=invitation,
+                     participant_id=pathway.participant_id, after={"event_id": event.pk})
+    return invitation
+
+
+def event_invitation_withdraw(*, by, invitation: EventInvitation) -> None:
+    """The person will not come after all: the invitation is taken back, until the attendance is recorded."""
+    if not person_followed_by(by, invitation.pathway):
+        raise ValidationError(_("Vous ne suivez pas cette personne : vous ne pouvez pas retirer son invitation."))
+    with transaction.atomic():
+        locked = EventInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.attended is not None:
+            raise ValidationError(_("La présence est enregistrée : l'invitation ne se retire plus."))
+        audit_record(actor=by, action="event_invitation_withdraw", obj=locked,
+                     participant_id=invitation.pathway.participant_id, before={"event_id": locked.event_id})
+        locked.delete()
+
+
+def event_attendance_record(*, by, event: RecruitmentEvent, rows: dict[int, dict[str, Any]]) -> None:
+    """Record, from the event's day, who came and what came of it for each invitation of `rows` (by its id:
+    `attended` True/False, `outcome`, `outcome_employer_id`, `comment`). All or nothing: a refused row names the
+    person's line and saves none."""
+    _keeper_check(by, event.territory_id)
+    if event.date > timezone.localdate():
+        raise ValidationError(_("Les présences s'enregistrent à partir du jour de l'événement (le %(day)s).")
+                              % {"day": event.date.strftime("%d/%m/%Y")})
+    employer_ids = set(event.employers.values_list("pk", flat=True))
+    with transaction.atomic():
+        RecruitmentEvent.objects.select_for_update().get(pk=event.pk)
+        invitations = {i.pk: i for i in event.invitations.select_related("pathway__participant")
+                       .filter(pk__in=list(rows))}
+        errors: list[str] = []
+        for pk, row in rows.items():
+            invitation = invitations.get(pk)
+            if invitation is None:
+                raise ValidationError(_("Une ligne n'est pas une invitation de cet événement."))
+            name = str(invitation.pathway.participant)
+            attended, outcome = row.get("attended"), row.get("outcome") or ""
+            employer_id = row.get("outcome_employer_id")
+            if outcome and outcome not in EventOutcome.values:
+                errors.append(_("%(name)s : suite donnée inconnue.") % {"name": name})
+            elif outcome and attended is not True:
+                errors.append(_("%(name)s : une suite se donne à qui est venu·e.") % {"name": name})
+            elif employer_id is not None and not outcome:
+                errors.append(_("%(name)s : un employeur se nomme avec la suite qu'il donne.") % {"name": name})
+            elif employer_id is not None and employer_id not in employer_ids:
+                errors.append(_("%(name)s : l'employeur ne participe pas à l'événement.") % {"name": name})
+            elif outcome in EVENT_OUTCOMES_WITH_EMPLOYER and employer_id is None:
+                errors.append(_("%(name)s : nommez l'employeur de cette suite (%(outcome)s).")
+                              % {"name": name, "outcome": EventOutcome(outcome).label})
+        if errors:
+            raise ValidationError(errors)
+        for pk, row in rows.items():
+            invitation = invitations[pk]
+            before = model_snapshot(invitation, ["attended", "outcome", "outcome_employer_id"])
+            invitation.attended = row.get("attended")
+            invitation.outcome = row.get("outcome") or ""
+            invitation.outcome_employer_id = row.get("outcome_employer_id")
+            invitation.comment = (row.get("comment") or "").strip()
+            after = model_snapshot(invitation, ["attended", "outcome", "outcome_employer_id"])
+            if after != before or invitation.comment:
+                invitation.save(update_fields=["attended", "outcome", "outcome_employer_id", "comment", "updated_at"])
+                audit_record(actor=by, action="event_attendance_record", obj=invitation,
+                             participant_id=invitation.pathway.participant_id, before=before, after=after)
+
+
+def _sponsorship_writer_check(by, sponsorship: Sponsorship) -> None:
+    if not (person_followed_by(by, sponsorship.pathway)
+            or sponsorship.employer.territory_id in territory_ids_with(by, EMPLOYERS_MANAGE)):
+        raise ValidationError(_("Vous ne suivez pas ce parrainage."))
+
+
+def sponsorship_start(*, by, pathway: Pathway, values: dict[str, Any]) -> Sponsorship:
+    """A sponsor from a company of the portfolio begins to accompany a person one follows (one running at a time)."""
+    if not person_followed_by(by, pathway):
+        raise ValidationError(_("Vous ne suivez pas cette personne : vous ne pouvez pas lui proposer un parrainage."))
+    errors: dict[str, str] = {}
+    employer = Employer.objects.filter(pk=values.get("employer_id") or 0, territory_id=pathway.territory_id).first()
+    if employer is None:
+        errors["employer"] = _("Entreprise : choisissez un employeur du territoire.")
+    if not (values.get("sponsor_name") or "").strip():
+        errors["sponsor_name"] = _("Parrain ou marraine : obligatoire.")
+    _day_check(errors, "started_on", _("Début"), values.get("started_on"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if pathway.sponsorships.filter(ended_on__isnull=True).exists():
+            raise ValidationError(_("Cette personne a déjà un parrainage en cours : terminez-le d'abord."))
+        sponsorship = Sponsorship(pathway=pathway, started_by=by, **{
+            name: (values.get(name) or "").strip() if name not in ("employer_id", "started_on") else values.get(name)
+            for name in ["employer_id", "sponsor_name", "sponsor_job_title", "sponsor_phone", "sponsor_email", "goal",
+                         "started_on"]})
+        sponsorship.full_clean(exclude=["started_by", "pathway", "employer"])
+        sponsorship.save()
+        audit_record(actor=by, action="sponsorship_start", obj=sponsorship, participant_id=pathway.participant_id,
+                     after=model_snapshot(sponsorship, ["employer_id", "started_on"]))
+    return sponsorship
+
+
+def sponsorship_meeting_record(*, by, sponsorship: Sponsorship, values: dict[str, Any]) -> SponsorshipMeeting:
+    """A meeting of the sponsor and the person, between the start and today (or the end)."""
+    _sponsorship_writer_check(by, sponsorship)
+    errors: dict[str, str] = {}
+    day: Any = values.get("date")
+    _day_check(errors, "date", _("Date"), day)
+    if "date" not in errors and day < sponsorship.started_on:
+        errors["date"] = _("Date : elle précède le début du parrainage (%(day)s).") % {
+            "day": sponsorship.started_on.strftime("%d/%m/%Y")}
+    if "date" not in errors and sponsorship.ended_on is not None and day > sponsorship.ended_on:
+        errors["date"] = _("Date : le parrainage s'est terminé le %(day)s.") % {
+            "day": sponsorship.ended_on.strftime("%d/%m/%Y")}
+    if not (values.get("summary") or "").strip():
+        errors["summary"] = _("Compte rendu : obligatoire.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = SponsorshipMeeting.objects.create(sponsorship=sponsorship, date=day, by=by,
+                                                    summary=values["summary"].strip())
+        audit_record(actor=by, action="sponsorship_meeting_record", obj=meeting,
+                     participant_id=sponsorship.pathway.participant_id, after={"date": day.isoformat()})
+    return meeting
+
+
+def sponsorship_end(*, by, sponsorship: Sponsorship, ended_on: date | None, outcome: str) -> Sponsorship:
+    _sponsorship_writer_check(by, sponsorship)
+    errors: dict[str, str] = {}
+    _day_check(errors, "ended_on", _("Fin"), ended_on)
+    if ended_on is not None and "ended_on" not in errors and ended_on < sponsorship.started_on:
+        errors["ended_on"] = _("Fin : elle précède le début du parrainage (%(day)s).") % {
+            "day": sponsorship.started_on.strftime("%d/%m/%Y")}
+    if outcome not in SponsorshipOutcome.values:
+        errors["outcome"] = _("Issue : choisissez une issue de la liste.")
+    if errors:
+        raise ValidationError(errors)
+    assert ended_on is not None   # refused above
+    with transaction.atomic():
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        if locked.ended_on is not None:
+            raise ValidationError(_("Ce parrainage est déjà terminé."))
+        if locked.meetings.filter(date__gt=ended_on).exists():
+            raise ValidationError({"ended_on": _("Fin : une rencontre est enregistrée après cette date.")})
+        locked.ended_on, locked.outcome = ended_on, outcome
+        locked.save(update_fields=["ended_on", "outcome", "updated_at"])
+        audit_record(actor=by, action="sponsorship_end", obj=locked, participant_id=sponsorship.pathway.participant_id,
+                     before={"ended_on": None}, after={"ended_on": ended_on.isoformat(), "outcome": outcome})
+    return locked

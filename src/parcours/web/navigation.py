@@ -28,6 +28,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("actions:operator_home", _("Mes actions"), {c.ACTIONS_RUN}, None),
     ("employers:employer_list", _("Employeurs"), {c.EMPLOYERS_READ}, None),
     ("employers:offer_list", _("Offres d'emploi"), {c.EMPLOYERS_READ}, None),
+    ("employers:event_list", _("Événements de recrutement"), {c.EMPLOYERS_READ}, None),
     ("places:place_list", _("Lieux d'accueil"), set(), None),
     ("administration:overview", _("Administration"), {c.ADMINISTRATION_MANAGE}, None),
     # A structure's financial officer: its operations' payment claims (the team reaches them from "FSE+").

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.formfields import EventDateField, NameField, PhoneField, SiretField
 from parcours.employers.enums import (
-    CandidacyRefusal, ExchangeKind, OfferContractType, OfferStatus, PartnerStatus, PriorActionKind, SizeBand,
+    CandidacyRefusal, EventKind, EventOutcome, ExchangeKind, OfferContractType, OfferStatus, PartnerStatus,
+    PriorActionKind, SizeBand, SponsorshipOutcome,
 )
 from parcours.employers.naf import naf_division_choices, naf_sections
 
@@ -181,3 +182,103 @@ class CandidacyDecisionForm(BaseForm):
         if self.name == "refuse":
             return {"reason": data["reason"]}
         return {"reason": data["withdrawal"]}
+
+
+# --- recruitment events and sponsorship ---------------------------------------------------------------------------
+
+class EventForm(BaseForm):
+    kind = forms.ChoiceField(label=_("Type d'événement"), choices=EventKind.choices)
+    title = NameField(label=_("Intitulé"), max_length=200)
+    date = EventDateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Lieu"), max_length=300, required=False)
+    description = forms.CharField(label=_("Présentation"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EventEmployerForm(BaseForm):
+    employer = forms.ModelChoiceField(label=_("Employeur"), queryset=None, empty_label=_("Choisir un employeur"))
+
+    def __init__(self, *args, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers
+
+
+class InvitationForm(BaseForm):
+    event = forms.ModelChoiceField(label=_("Événement"), queryset=None, empty_label=_("Choisir un événement"))
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+        self.fields["event"].label_from_instance = lambda e: f"{e.date:%d/%m/%Y} — {e.title} ({e.get_kind_display()})"
+
+
+ATTENDANCE_CHOICES = [("", _("Non renseignée")), ("yes", _("Présent·e")), ("no", _("Absent·e"))]
+
+
+class AttendanceForm(BaseForm):
+    """One line a person invited: came or not, what came of it and with which of the event's employers."""
+
+    def __init__(self, *args, invitations, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitations = list(invitations)
+        employer_choices = [("", _("Aucun"))] + [(str(e.pk), e.name) for e in employers]
+        self.lines = []
+        for invitation in self.invitations:
+            name = str(invitation.pathway.participant)
+            pk = invitation.pk
+            self.fields[f"attended_{pk}"] = forms.ChoiceField(
+                label=_("Présence de %(name)s") % {"name": name}, choices=ATTENDANCE_CHOICES, required=False,
+                initial={True: "yes", False: "no"}.get(invitation.attended, ""))
+            self.fields[f"outcome_{pk}"] = forms.ChoiceField(
+                label=_("Suite donnée pour %(name)s") % {"name": name}, required=False,
+                choices=[("", _("Aucune"))] + list(EventOutcome.choices), initial=invitation.outcome)
+            self.fields[f"employer_{pk}"] = forms.ChoiceField(
+                label=_("Employeur concerné pour %(name)s") % {"name": name}, choices=employer_choices,
+                required=False, initial=str(invitation.outcome_employer_id or ""))
+            self.fields[f"comment_{pk}"] = forms.CharField(
+                label=_("Commentaire pour %(name)s") % {"name": name}, max_length=300, required=False,
+                initial=invitation.comment)
+        for invitation in self.invitations:
+            pk = invitation.pk
+            self.lines.append((invitation, [self[f"{field}_{pk}"] for field in
+                                            ("attended", "outcome", "employer", "comment")]))
+
+    def rows(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        return {i.pk: {"attended": {"yes": True, "no": False}.get(data[f"attended_{i.pk}"]),
+                       "outcome": data[f"outcome_{i.pk}"],
+                       "outcome_employer_id": int(data[f"employer_{i.pk}"]) if data[f"employer_{i.pk}"] else None,
+                       "comment": data[f"comment_{i.pk}"]}
+                for i in self.invitations}
+
+
+class SponsorshipForm(BaseForm):
+    employer = forms.ModelChoiceField(label=_("Entreprise du parrain ou de la marraine"), queryset=None,
+                                      empty_label=_("Choisir un employeur"))
+    sponsor_name = NameField(label=_("Parrain ou marraine (prénom et nom)"), max_length=200)
+    sponsor_job_title = forms.CharField(label=_("Fonction dans l'entreprise"), max_length=200, required=False)
+    sponsor_phone = PhoneField(label=_("Téléphone du parrain ou de la marraine"), required=False)
+    sponsor_email = forms.EmailField(label=_("Adresse électronique du parrain ou de la marraine"), required=False)
+    goal = forms.CharField(label=_("Objectif du parrainage"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    started_on = EventDateField(label=_("Début"), widget=DateInput())
+
+    def __init__(self, *args, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        employer = data.pop("employer")
+        return {**data, "employer_id": employer.pk if employer else None}
+
+
+class SponsorshipMeetingForm(BaseForm):
+    date = EventDateField(label=_("Date de la rencontre"), widget=DateInput())
+    summary = forms.CharField(label=_("Compte rendu de la rencontre"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SponsorshipEndForm(BaseForm):
+    ended_on = EventDateField(label=_("Fin du parrainage"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Issue du parrainage"), choices=SponsorshipOutcome.choices)

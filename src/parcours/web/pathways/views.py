@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parcours.agenda.selectors import pathway_coming_attendances
 from parcours.audit.services import access_log_record
 from parcours.core.concurrency import StaleObjectError
-from parcours.employers.models import Candidacy
+from parcours.employers.models import Candidacy, EventInvitation, Sponsorship
 from parcours.core.workflow import TransitionRefused
 from parcours.organisations.access import referents_assignable_by
 from parcours.pathways.access import pathways_visible_to
@@ -201,6 +201,11 @@ def pathway_detail(request, pk: int):
         # The offers the person was put forward for (parcours.employers), for those who work with employers.
         "candidacies": (list(Candidacy.objects.filter(pathway=pathway).select_related("offer__employer")
                              .order_by("-last_news_on", "-pk")) if user.can(EMPLOYERS_READ) else []),
+        # The recruitment events they are invited to and their sponsorships (parcours.employers).
+        "invitations": (list(EventInvitation.objects.filter(pathway=pathway).select_related("event")
+                             .order_by("-event__date", "-pk")) if user.can(EMPLOYERS_READ) else []),
+        "sponsorships": (list(Sponsorship.objects.filter(pathway=pathway).select_related("employer")
+                              .order_by("-started_on", "-pk")) if user.can(EMPLOYERS_READ) else []),
         "cnil_reminder": CNIL_REMINDER,
     })
 
