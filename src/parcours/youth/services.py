@@ -556,7 +556,8 @@ def workshop_session_plan(*, by: User, workshop: Workshop, day: date, start_time
             theme=workshop.theme, date=day, capacity=places, catalogue=workshop, start_time=start_time, site=site,
             created_by=by)
         audit_record(actor=by, action="workshop_session_plan", obj=session, participant_id=None,
-                     after=model_snapshot(session, ["workshop", "theme", "date", "start_time", "site", "capacity"]))
+                     after={**model_snapshot(session, ["workshop", "theme", "date", "site", "capacity"]),
+                            "start_time": start_time.strftime("%H:%M") if start_time else None})
     return session
 
 
