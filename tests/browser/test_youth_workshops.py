@@ -29,7 +29,7 @@ def test_a_workshop_registration_and_attendance(page, territory, viewport):
     follow(page, page.get_by_role("link", name="Ateliers", exact=True), context="le catalogue")
     follow(page, page.get_by_role("link", name="Ajouter un atelier au catalogue"), context="nouvel atelier")
     page.get_by_label("Nom", exact=True).fill("Pass to Work")
-    page.get_by_label("Atelier", exact=True).check()
+    page.get_by_label("atelier", exact=True).check()
     page.get_by_label("Thème").select_option(label="emploi")
     page.get_by_label("la Mission Locale").check()
     page.get_by_label("Places par séance").fill("12")
@@ -48,8 +48,7 @@ def test_a_workshop_registration_and_attendance(page, territory, viewport):
     follow(page, page.get_by_role("link", name="Inscrire à un atelier"), context="inscrire à un atelier")
     page.get_by_label("Séance").select_option(index=0)
     follow(page, page.get_by_role("button", name="Inscrire"), context="le dossier, inscrite")
-    expect(page.get_by_role("region", name="Ateliers").or_(page.locator("#ateliers-titre").locator(".."))
-           .get_by_text("prescrit·e")).to_be_visible()
+    expect(page.locator("li", has_text="Pass to Work : prescrit·e")).to_be_visible()
 
     follow(page, page.get_by_role("link", name="Pass to Work"), context="la séance et ses inscrits")
     page.get_by_label("BENALI Sofia").select_option(label="présent·e")
