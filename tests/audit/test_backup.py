@@ -164,7 +164,7 @@ def _fill(monkeypatch) -> None:
                                   employer_siret="12345678901234")
     Aid.objects.create(**mine, aid_ref="AI-BACKUP", fund="faj", decision_date=datetime.date(2025, 2, 1),
                        amount=Decimal("152.37"), purpose="mobility")
-    entry = Workshop.objects.create(territory=young.territory, name="Pass to Work", theme="employment",
+    entry = Workshop.objects.create(territory=young.territory, name="Atelier sauvegardé", theme="employment",
                                     run_by="partner", partner_name="CIDFF", default_capacity=12)
     workshop = WorkshopSession.objects.create(territory=young.territory, session_ref="WS-BACKUP",
                                               workshop="Pass to Work", theme="employment",
