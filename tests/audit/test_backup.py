@@ -29,7 +29,8 @@ from parcours.organisations.models import MembershipGrantRequest, Organisation, 
 from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
 from parcours.youth.models import (
-    Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
+    Aid, SchemeEnrolment, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile,
+    YouthSituation,
     SchemeEnrolmentTransition, SchemePhase, YouthDiagnostic, YouthSupport,
 )
 
@@ -163,10 +164,16 @@ def _fill(monkeypatch) -> None:
                                   employer_siret="12345678901234")
     Aid.objects.create(**mine, aid_ref="AI-BACKUP", fund="faj", decision_date=datetime.date(2025, 2, 1),
                        amount=Decimal("152.37"), purpose="mobility")
+    entry = Workshop.objects.create(territory=young.territory, name="Atelier sauvegardé", theme="employment",
+                                    run_by="partner", partner_name="CIDFF", default_capacity=12)
     workshop = WorkshopSession.objects.create(territory=young.territory, session_ref="WS-BACKUP",
                                               workshop="Pass to Work", theme="employment",
-                                              date=datetime.date(2025, 3, 4), capacity=12)
-    WorkshopRegistration.objects.create(session=workshop, youth_file=file, status="present")
+                                              date=datetime.date(2025, 3, 4), capacity=12, catalogue=entry,
+                                              start_time=datetime.time(9, 30), site=site, created_by=account)
+    presence = YouthEvent.objects.create(**mine, event_ref="E-BACKUP-W", date=datetime.date(2025, 3, 4),
+                                         kind="workshop", site=site)
+    WorkshopRegistration.objects.create(session=workshop, youth_file=file, status="present", registered_by=account,
+                                        event=presence)
     YouthSupport.objects.create(youth_file=file, theme="mobility", opened_on=datetime.date(2025, 1, 6),
                                 opened_by=account)
     # A social clause: a buyer, its contract, a beneficiary (a PLIE participant) and a monthly statement (docs/clauses.md).

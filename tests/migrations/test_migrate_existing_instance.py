@@ -153,6 +153,7 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "youth_youthdiagnostic": None,        # PACEA and CEJ on pages: diagnostics, phases, the workflow's log
     "youth_schemephase": None,
     "youth_schemeenrolmenttransition": None,
+    "youth_workshop": None,               # the workshops' catalogue (empty at first)
     "esf_operationamendment": None,       # amendments of the operations (empty at first)
     "clauses_buyer": None,                # social clauses, files of their own (empty at first)
     "clauses_clausecontract": None,

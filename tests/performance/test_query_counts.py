@@ -302,6 +302,16 @@ ELSEWHERE = {
     "youth:phase_add": "one enrolment's phase form, no list",
     "youth:phase_evaluate": "one phase's evaluation, no list",
     "youth:aid_add": "the aid form of one file, no list",
+    "youth:workshop_list": "tests/youth/test_workshops.py pins the catalogue at two volumes",
+    "youth:workshop_detail": "tests/youth/test_workshops.py pins the entry and its sessions at two volumes",
+    "youth:session_detail": "tests/youth/test_workshops.py pins the session and its registrations at two volumes",
+    "youth:session_sheet": "tests/youth/test_workshops.py pins the attendance sheet at two volumes",
+    "youth:file_workshop_register": "tests/youth/test_workshops.py pins the form and its sessions at two volumes",
+    "youth:workshop_create": "the catalogue entry's form, no list",
+    "youth:workshop_edit": "the catalogue entry's form with its values, no list",
+    "youth:session_create": "one entry's session form (the territory's sites), no list",
+    "youth:session_register": "POST only (the form is on session_detail, pinned)",
+    "youth:session_attendance": "POST only (the form is on session_detail, pinned)",
 }
 
 

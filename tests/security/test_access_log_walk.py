@@ -111,6 +111,9 @@ OPENINGS: dict[str, str] = {
     "youth:phase_add": "youth_file_form",
     "youth:phase_evaluate": "youth_file_form",
     "youth:aid_add": "youth_file_form",
+    "youth:file_workshop_register": "youth_file_form",
+    "youth:session_detail": "workshop_session",
+    "youth:session_sheet": "workshop_attendance_sheet",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",

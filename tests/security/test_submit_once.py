@@ -76,6 +76,9 @@ CREATING: dict[str, str | None] = {
     "youth:scheme_enter": None,
     "youth:phase_add": None,
     "youth:aid_add": None,
+    "youth:file_workshop_register": None,
+    "youth:workshop_create": "youth_adviser",
+    "youth:session_create": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
@@ -84,6 +87,10 @@ NOT_CREATING = {
     "youth:scheme_end": "a transition of the enrolment's workflow under the engine's row lock: the copy finds it "
                         "ended and is refused",
     "youth:phase_evaluate": "evaluates a phase once: the copy finds it evaluated and is refused",
+    "youth:session_register": "POST only: its form is on session_detail, with its token (@submit_once); a copy is "
+                              "refused (youth_registration_once, checked under the session's lock)",
+    "youth:session_attendance": "sets each registration's status in place under the session's lock; a presence's "
+                                "event is made once (the registration keeps it): the copy changes nothing",
     "employers:candidacy_propose": "POST only: its form is on offer_detail, with its token; a second post is refused "
                                    "(one open candidacy per offer, constraint candidacy_open_once_per_offer under the "
                                    "offer's lock)",

@@ -194,6 +194,8 @@ URLS: dict[str, Obj | Own | Public] = {
     "youth:report": Own("the Mission Locale's aggregated, anonymous figures of the user's territory"),
     "youth:file_list": Own("the young people of the territories where the user holds youth.read or youth.receive"),
     "youth:reception": Own("a first reception into the user's own territory (youth.receive)"),
+    "youth:workshop_list": Own("the workshops' catalogue of the territories where the user holds youth.read"),
+    "youth:workshop_create": Own("a catalogue entry of the user's own territory (youth.write)"),
     # --- objects of structure A -----------------------------------------------------------------------------------
     "pathways:pathway_detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
     "pathways:pathway_act": Obj("pathway", lambda w: {"pk": w.active.pk, "name": "exit"},
@@ -471,6 +473,22 @@ URLS: dict[str, Obj | Own | Public] = {
                                                                           "evaluation": "Logée"}),
     "youth:aid_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
         "fund": "faj", "decision_date": _today(), "amount": "120"}),
+    # Workshops and information sessions (docs/youth.md): the catalogue, sessions, registrations, attendance.
+    "youth:file_workshop_register": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
+        "session": w.workshop_session_next.pk}),
+    "youth:workshop_detail": Obj("workshop", lambda w: {"pk": w.workshop.pk}, owner="youth_adviser"),
+    "youth:workshop_edit": Obj("workshop", lambda w: {"pk": w.workshop.pk}, owner="youth_adviser",
+                               payload=lambda w: {"name": "Atelier A renommé", "kind": "workshop",
+                                                  "theme": "employment", "run_by": "internal", "is_active": "on"}),
+    "youth:session_create": Obj("workshop", lambda w: {"pk": w.workshop.pk}, owner="youth_adviser",
+                                payload=lambda w: {"date": _today(), "start_time": "09:30"}),
+    "youth:session_detail": Obj("workshop session", lambda w: {"pk": w.workshop_session.pk}, owner="youth_adviser"),
+    "youth:session_sheet": Obj("workshop session", lambda w: {"pk": w.workshop_session.pk}, owner="youth_adviser"),
+    "youth:session_register": Obj("workshop session", lambda w: {"pk": w.workshop_session_next.pk},
+                                  owner="youth_adviser", payload=lambda w: {"youth_ref": w.youth_file.youth_ref}),
+    "youth:session_attendance": Obj("workshop session", lambda w: {"pk": w.workshop_session.pk},
+                                    owner="youth_adviser", payload=lambda w: {
+                                        f"r{w.workshop_session.registrations.get().pk}": "present"}),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

@@ -107,6 +107,10 @@ class World:
     youth_support: models.Model
     youth_enrolment: models.Model     # its PACEA, signed today after its diagnostic, with a phase running
     youth_phase: models.Model
+    # Mission Locale A's catalogue entry, a session today with the young person registered, one tomorrow without.
+    workshop: models.Model
+    workshop_session: models.Model
+    workshop_session_next: models.Model
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -262,8 +266,8 @@ def build_world() -> World:
 def _youth(territory: Territory, users) -> dict:
     """A young person received by Mission Locale A's desk, followed by its adviser: an event, a situation, a theme."""
     from parcours.youth.services import (
-        scheme_enter, scheme_phase_add, youth_diagnostic_record, youth_event_record, youth_file_receive,
-        youth_situation_record, youth_support_open,
+        scheme_enter, scheme_phase_add, workshop_create, workshop_registration_create, workshop_session_plan,
+        youth_diagnostic_record, youth_event_record, youth_file_receive, youth_situation_record, youth_support_open,
     )
 
     today = timezone.localdate()
@@ -277,9 +281,16 @@ def _youth(territory: Territory, users) -> dict:
                        summary="Evenement-canari-7770")
     youth_diagnostic_record(by=adviser, youth_file=youth_file, day=today, needs="Sans logement stable.")
     pacea = scheme_enter(by=adviser, youth_file=youth_file, scheme="pacea", on=today)
+    workshop = workshop_create(by=adviser, territory=territory, values={
+        "name": "Atelier A", "kind": "workshop", "theme": "employment", "run_by": "internal", "default_capacity": 10})
+    session = workshop_session_plan(by=adviser, workshop=workshop, day=today)
+    workshop_registration_create(by=adviser, session=session, youth_file=youth_file)
     phase = scheme_phase_add(by=adviser, enrolment=pacea, start_date=today,
                              planned_end=today + datetime.timedelta(days=30), objectives="Se loger")
-    return {"youth_file": youth_file, "youth_enrolment": pacea, "youth_phase": phase,
+    return {"youth_file": youth_file, "youth_enrolment": pacea, "youth_phase": phase, "workshop": workshop,
+            "workshop_session": session,
+            "workshop_session_next": workshop_session_plan(by=adviser, workshop=workshop,
+                                                           day=today + datetime.timedelta(days=1)),
             "youth_situation": youth_situation_record(by=adviser, youth_file=youth_file, category="training",
                                                       start_date=today),
             "youth_support": youth_support_open(by=adviser, youth_file=youth_file, theme="housing", opened_on=today)}

@@ -1296,7 +1296,52 @@ def demo_young_people(cast: Cast, *, seed: int, today: date) -> int:
             if rng.random() < 0.4:
                 YouthSupport.objects.create(youth_file=file, theme=rng.choice(SupportTheme.values),
                                             opened_on=received, opened_by=adviser)
+        _demo_workshops(cast, adviser=adviser, seed=seed, today=today)
     return DEMO_YOUNG_PEOPLE
+
+
+# The demo's catalogue: (name, kind, theme, partner or "", places per session).
+DEMO_WORKSHOPS = [
+    ("Pass to Work", "workshop", "employment", "", 12),
+    ("Un métier des informations", "information_session", "orientation_training", "CIO de Clermont", 20),
+    ("Budget et logement", "workshop", "daily_life", "ADIL 63", 10),
+    ("Prendre soin de soi", "workshop", "health", "", 8),
+]
+
+
+def _demo_workshops(cast: Cast, *, adviser, seed: int, today: date) -> None:
+    """The catalogue, sessions held over the last months (presences with their events, absences, refusals) and
+    sessions to come with young people prescribed. Its own draw: the young people's do not depend on it."""
+    from parcours.youth.enums import EventKind, RegistrationStatus, WorkshopKind
+    from parcours.youth.models import Workshop, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile
+
+    rng = random.Random(seed * 7919 + 34)
+    files = list(YouthFile.objects.filter(territory=cast.territory).order_by("pk"))
+    held_statuses = [RegistrationStatus.PRESENT] * 6 + [RegistrationStatus.ABSENT] * 2 + [
+        RegistrationStatus.REFUSED_BY_YOUTH, RegistrationStatus.REFUSED_BY_THIRD_PARTY]
+    number = 0
+    for name, kind, theme, partner, places in DEMO_WORKSHOPS:
+        workshop = Workshop.objects.create(territory=cast.territory, name=name, kind=kind, theme=theme,
+                                           run_by="partner" if partner else "internal", partner_name=partner,
+                                           default_capacity=places)
+        for offset in sorted(rng.sample(range(-150, 30), 4)):
+            number += 1
+            day = today + timedelta(days=offset)
+            session = WorkshopSession.objects.create(
+                territory=cast.territory, session_ref=f"AT-DEMO-{number:03d}", workshop=name, theme=theme, date=day,
+                capacity=places, catalogue=workshop, start_time=dtime(9 + rng.choice([0, 5]), 30), created_by=adviser)
+            eligible = [f for f in files if f.first_reception_date <= day]
+            for file in rng.sample(eligible, min(len(eligible), rng.randint(places // 2, places))):
+                status = rng.choice(held_statuses) if day <= today else RegistrationStatus.PRESCRIBED
+                event = None
+                if status == RegistrationStatus.PRESENT:
+                    event = YouthEvent.objects.create(
+                        territory=cast.territory, event_ref=f"E-DEMO-{session.session_ref}-{file.pk}",
+                        youth_file=file, date=day, author=adviser, summary=f"Présent·e à la séance « {name} ».",
+                        kind=EventKind.INFORMATION_SESSION if kind == WorkshopKind.INFORMATION_SESSION
+                        else EventKind.WORKSHOP)
+                WorkshopRegistration.objects.create(session=session, youth_file=file, status=status,
+                                                    registered_by=adviser, event=event)
 
 
 

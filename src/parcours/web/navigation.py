@@ -20,6 +20,7 @@ MENU: list[tuple[str, object, set[str], str | None]] = [
     ("reporting:indicators", _("Indicateurs"), {c.REPORTING_READ}, None),
     ("youth:file_list", _("Jeunes"), {c.YOUTH_READ, c.YOUTH_RECEIVE}, None),
     ("youth:reception", _("Premier accueil"), {c.YOUTH_RECEIVE}, None),
+    ("youth:workshop_list", _("Ateliers"), {c.YOUTH_READ}, None),
     ("youth:report", _("Rapport de la Mission Locale"), {c.YOUTH_REPORT}, None),
     ("esf:operation_list", _("FSE+"), {c.ESF_READ}, None),
     ("imports:import_list", _("Imports"), {c.IMPORT_RUN}, None),

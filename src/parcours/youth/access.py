@@ -12,7 +12,7 @@ from parcours.organisations.enums import Role
 from parcours.organisations.models import User
 from parcours.organisations.scope import territory_ids_with
 
-from .models import YouthFile
+from .models import Workshop, WorkshopSession, YouthFile
 
 
 def youth_files_visible_to(user: User) -> QuerySet[YouthFile]:
@@ -38,3 +38,21 @@ def youth_advisers_of(*, territory_id: int) -> QuerySet[User]:
                                 memberships__organisation__territory_id=territory_id,
                                 memberships__organisation__is_active=True)
             .distinct().order_by("last_name", "first_name", "pk"))
+
+
+def workshops_visible_to(user: User) -> QuerySet[Workshop]:
+    """The catalogue of the territories where the user reads the files (the advisers)."""
+    return Workshop.objects.filter(territory_id__in=territory_ids_with(user, YOUTH_READ))
+
+
+def workshops_written_by(user: User) -> QuerySet[Workshop]:
+    return Workshop.objects.filter(territory_id__in=territory_ids_with(user, YOUTH_WRITE))
+
+
+def workshop_sessions_visible_to(user: User) -> QuerySet[WorkshopSession]:
+    """The sessions (imported or planned) of those territories: their pages name the young people registered."""
+    return WorkshopSession.objects.filter(territory_id__in=territory_ids_with(user, YOUTH_READ))
+
+
+def workshop_sessions_written_by(user: User) -> QuerySet[WorkshopSession]:
+    return WorkshopSession.objects.filter(territory_id__in=territory_ids_with(user, YOUTH_WRITE))

@@ -113,6 +113,26 @@ class RegistrationStatus(models.TextChoices):
     REFUSED_BY_THIRD_PARTY = "refused_by_third_party", _("refus d'un tiers")
 
 
+# Registrations that hold a place of the session (a refusal frees it).
+PLACE_HOLDING_STATUSES = (RegistrationStatus.PRESCRIBED, RegistrationStatus.PRESENT, RegistrationStatus.ABSENT)
+# Set on the session's day or after it: what happened. Before it, a registration is prescribed or refused.
+ATTENDANCE_STATUSES = (RegistrationStatus.PRESENT, RegistrationStatus.ABSENT)
+BEFORE_SESSION_STATUSES = (RegistrationStatus.PRESCRIBED, RegistrationStatus.REFUSED_BY_YOUTH,
+                           RegistrationStatus.REFUSED_BY_THIRD_PARTY)
+
+
+class WorkshopKind(models.TextChoices):
+    """A workshop (atelier) or an information session (information collective): the event its presence records."""
+
+    WORKSHOP = "workshop", _("atelier")
+    INFORMATION_SESSION = "information_session", _("information collective")
+
+
+class WorkshopRunner(models.TextChoices):
+    INTERNAL = "internal", _("la Mission Locale")
+    PARTNER = "partner", _("un partenaire")
+
+
 # --- the young person's file (first reception, support) -----------------------------------------------------------
 
 

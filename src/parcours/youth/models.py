@@ -14,7 +14,7 @@ from parcours.core.models import TimeStamped, TransitionLog
 
 from .enums import (
     AidPurpose, EnrolmentEndReason, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus, Scheme, SchemeExit,
-    SituationCategory, SiteKind, SupportTheme, WorkshopTheme, YouthContractType,
+    SituationCategory, SiteKind, SupportTheme, WorkshopKind, WorkshopRunner, WorkshopTheme, YouthContractType,
 )
 
 REF_MAX = 64
@@ -229,8 +229,46 @@ class Aid(TimeStamped):
         ]
 
 
+class Workshop(TimeStamped):
+    """An entry of the Mission Locale's catalogue: a workshop or an information session, run by the Mission Locale
+    or by a partner, whose sessions are planned on its page."""
+
+    territory = models.ForeignKey("territory.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="+")
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=24, choices=WorkshopKind.choices, default=WorkshopKind.WORKSHOP)
+    theme = models.CharField(_("thème"), max_length=24, choices=WorkshopTheme.choices)
+    description = models.TextField(_("description"), blank=True)
+    run_by = models.CharField(_("animé par"), max_length=16, choices=WorkshopRunner.choices,
+                              default=WorkshopRunner.INTERNAL)
+    partner_name = models.CharField(_("nom du partenaire"), max_length=200, blank=True)
+    default_capacity = models.PositiveIntegerField(_("places par séance"), null=True, blank=True)
+    is_active = models.BooleanField(_("au catalogue"), default=True)
+
+    class Meta:
+        verbose_name = _("atelier du catalogue")
+        verbose_name_plural = _("ateliers du catalogue")
+        ordering = ["territory", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="youth_workshop_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="youth_workshop_named"),
+            models.CheckConstraint(condition=_choices("kind", WorkshopKind), name="youth_workshop_kind"),
+            models.CheckConstraint(condition=_choices("theme", WorkshopTheme), name="youth_workshop_theme"),
+            # A partner is named exactly when the workshop is run by one.
+            models.CheckConstraint(condition=(Q(run_by=WorkshopRunner.INTERNAL) & Q(partner_name=""))
+                                   | (Q(run_by=WorkshopRunner.PARTNER) & ~Q(partner_name="")),
+                                   name="youth_workshop_partner_iff_run_by_partner"),
+            models.CheckConstraint(condition=Q(default_capacity__isnull=True) | Q(default_capacity__gt=0),
+                                   name="youth_workshop_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class WorkshopSession(TimeStamped):
-    """A session of a workshop or an information session."""
+    """A session of a workshop or an information session. `workshop` and `theme` are the interchange's (a name and
+    a theme); a session planned from the catalogue copies them from its entry, an imported one has no entry."""
 
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
     session_ref = models.CharField(_("identifiant de la séance"), max_length=REF_MAX)
@@ -238,6 +276,14 @@ class WorkshopSession(TimeStamped):
     theme = models.CharField(_("thème"), max_length=24, choices=WorkshopTheme.choices)
     date = models.DateField(_("date"))
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    catalogue = models.ForeignKey(Workshop, verbose_name=_("atelier du catalogue"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="sessions")
+    start_time = models.TimeField(_("heure de début"), null=True, blank=True)
+    # Empty: at the main site.
+    site = models.ForeignKey(Site, verbose_name=_("lieu"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("planifiée par"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("séance d'atelier")
@@ -258,6 +304,12 @@ class WorkshopRegistration(TimeStamped):
     youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
                                    related_name="registrations")
     status = models.CharField(_("statut"), max_length=24, choices=RegistrationStatus.choices)
+    # Who put the young person forward in Parcours (empty: imported).
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("inscrit·e par"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    # The event a presence marked in Parcours recorded in the file (docs/youth.md): removed if the mark is undone.
+    event = models.OneToOneField(YouthEvent, verbose_name=_("événement"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="workshop_registration")
 
     class Meta:
         verbose_name = _("inscription à un atelier")

@@ -18,11 +18,12 @@ from parcours.participants.enums import EducationLevel
 from parcours.participants.selectors import PersonQuery, people_matching
 
 from .enums import (
-    POSITIVE_EXITS, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory,
+    PLACE_HOLDING_STATUSES, POSITIVE_EXITS, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory,
     WorkshopTheme,
 )
 from .models import (
-    Aid, SchemeEnrolment, Site, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
+    Aid, SchemeEnrolment, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile,
+    YouthSituation,
 )
 
 MINOR_AGE = 18
@@ -193,3 +194,38 @@ def youth_file_detail(youth_file: YouthFile) -> dict[str, Any]:
 
 def youth_file_events(youth_file: YouthFile) -> QuerySet[YouthEvent]:
     return youth_file.events.select_related("site", "author").order_by("-date", "-pk")
+
+
+# --- workshops and information sessions (web/youth/workshops.py) ----------------------------------------------------
+
+
+def _with_places(sessions: QuerySet[WorkshopSession]) -> QuerySet[WorkshopSession]:
+    """Each session with its places taken (registrations not refused) and its young people present."""
+    return sessions.annotate(
+        taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING_STATUSES)),
+        present=Count("registrations", filter=Q(registrations__status=RegistrationStatus.PRESENT)))
+
+
+def workshop_catalogue(workshops: QuerySet[Workshop], *, today: date) -> QuerySet[Workshop]:
+    """The catalogue, by name, the entries still offered first, each with its sessions to come."""
+    return (workshops.annotate(upcoming=Count("sessions", filter=Q(sessions__date__gte=today)))
+            .order_by("-is_active", "name", "pk"))
+
+
+def workshop_sessions_of(workshop: Workshop) -> QuerySet[WorkshopSession]:
+    """A catalogue entry's sessions, the latest first, with their places taken and their presences."""
+    return _with_places(workshop.sessions.select_related("site")).order_by("-date", "-start_time", "-pk")
+
+
+def workshop_session_registrations(session: WorkshopSession) -> QuerySet[WorkshopRegistration]:
+    """The young people registered for a session, by name."""
+    return (session.registrations.select_related("youth_file__participant")
+            .order_by("youth_file__participant__last_name", "youth_file__participant__first_name", "pk"))
+
+
+def workshop_sessions_open_to(youth_file: YouthFile, *, today: date) -> list[WorkshopSession]:
+    """The sessions of the young person's territory to come (today included) that they are not registered for, with
+    their places taken, the soonest first; full sessions are kept (the page says so)."""
+    return list(_with_places(WorkshopSession.objects.filter(territory_id=youth_file.territory_id, date__gte=today)
+                             .exclude(registrations__youth_file=youth_file).select_related("site"))
+                .order_by("date", "start_time", "pk")[:100])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -28,11 +28,14 @@ from parcours.territory.models import Territory
 
 from .access import youth_advisers_of
 from .enums import (
-    SCHEME_MAX_MONTHS, WORKFLOW_SCHEMES, AidPurpose, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason,
-    ReferralSource, Scheme, SituationCategory, SiteKind, SupportTheme, YouthContractType,
+    BEFORE_SESSION_STATUSES, PLACE_HOLDING_STATUSES, SCHEME_MAX_MONTHS, WORKFLOW_SCHEMES,
+    AidPurpose, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus,
+    Scheme, SituationCategory, SiteKind, SupportTheme, WorkshopKind, WorkshopRunner, WorkshopTheme,
+    YouthContractType,
 )
 from .models import (
-    Aid, SchemeEnrolment, SchemePhase, Site, YouthDiagnostic, YouthEvent, YouthFile, YouthSituation, YouthSupport,
+    Aid, SchemeEnrolment, SchemePhase, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthDiagnostic,
+    YouthEvent, YouthFile, YouthSituation, YouthSupport,
 )
 from .selectors import add_months, age_on
 from .workflow import ENROLMENT_WORKFLOW
@@ -453,3 +456,196 @@ def youth_aid_record(*, by: User, youth_file: YouthFile, fund: str, decision_dat
         audit_record(actor=by, action="youth_aid_record", obj=aid, participant_id=youth_file.participant_id,
                      after=model_snapshot(aid, ["fund", "decision_date", "amount", "purpose"]))
     return aid
+
+
+# --- workshops and information sessions (docs/youth.md) --------------------------------------------------------------
+
+WORKSHOP_FIELDS = ("name", "kind", "theme", "description", "run_by", "partner_name", "default_capacity", "is_active")
+
+
+def _workshop_values_check(*, territory_id: int, values: dict[str, Any], exclude_pk: int | None = None) -> dict:
+    """The catalogue entry's values, cleaned (a partner's name only when a partner runs it), or the refusals."""
+    errors: dict[str, list[str]] = {}
+    name = (values.get("name") or "").strip()
+    if not name:
+        errors["name"] = [_("Nom : ce champ est obligatoire.")]
+    elif Workshop.objects.filter(territory_id=territory_id, name__iexact=name).exclude(
+            pk=exclude_pk or 0).exists():
+        errors["name"] = [_("Nom : un atelier de ce nom est déjà au catalogue.")]
+    if values.get("kind") not in WorkshopKind.values:
+        errors["kind"] = [_("Type : choisissez atelier ou information collective.")]
+    if values.get("theme") not in WorkshopTheme.values:
+        errors["theme"] = [_("Thème : choisissez un thème de la liste.")]
+    run_by = values.get("run_by")
+    partner_name = (values.get("partner_name") or "").strip()
+    if run_by not in WorkshopRunner.values:
+        errors["run_by"] = [_("Animé par : choisissez la Mission Locale ou un partenaire.")]
+    elif run_by == WorkshopRunner.PARTNER and not partner_name:
+        errors["partner_name"] = [_("Nom du partenaire : obligatoire pour un atelier animé par un partenaire.")]
+    capacity = values.get("default_capacity")
+    if capacity is not None and capacity < 1:
+        errors["default_capacity"] = [_("Places par séance : au moins une.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "kind": values["kind"], "theme": values["theme"],
+            "description": (values.get("description") or "").strip(), "run_by": run_by,
+            "partner_name": partner_name if run_by == WorkshopRunner.PARTNER else "",
+            "default_capacity": capacity, "is_active": bool(values.get("is_active", True))}
+
+
+def _workshop_saved(save) -> Workshop:
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError:   # the same name typed at the same time on two pages
+        raise ValidationError({"name": [_("Nom : un atelier de ce nom est déjà au catalogue.")]}) from None
+
+
+def workshop_create(*, by: User, territory: Territory, values: dict[str, Any]) -> Workshop:
+    """A workshop or an information session of the catalogue: its name (unique in the territory), theme, who runs
+    it, its places per session."""
+    cleaned = _workshop_values_check(territory_id=territory.pk, values=values)
+
+    def save() -> Workshop:
+        workshop = Workshop.objects.create(territory=territory, **cleaned)
+        audit_record(actor=by, action="workshop_create", obj=workshop, participant_id=None,
+                     after=model_snapshot(workshop, list(WORKSHOP_FIELDS)))
+        return workshop
+
+    return _workshop_saved(save)
+
+
+def workshop_update(*, by: User, workshop: Workshop, values: dict[str, Any]) -> Workshop:
+    """Correct a catalogue entry, or take it off the catalogue (`is_active`). Its sessions keep the name and theme
+    they were planned with (the report counts them as they were held)."""
+    cleaned = _workshop_values_check(territory_id=workshop.territory_id, values=values, exclude_pk=workshop.pk)
+    before = model_snapshot(workshop, list(WORKSHOP_FIELDS))
+
+    def save() -> Workshop:
+        for name, value in cleaned.items():
+            setattr(workshop, name, value)
+        workshop.save()
+        audit_record(actor=by, action="workshop_update", obj=workshop, participant_id=None, before=before,
+                     after=model_snapshot(workshop, list(WORKSHOP_FIELDS)))
+        return workshop
+
+    return _workshop_saved(save)
+
+
+def workshop_session_plan(*, by: User, workshop: Workshop, day: date, start_time: time | None = None,
+                          site: Site | None = None, capacity: int | None = None) -> WorkshopSession:
+    """A session of a catalogue entry, today or later: it copies the entry's name and theme (the interchange's
+    columns) and its places per session unless others are given."""
+    errors: dict[str, list[str]] = {}
+    if not workshop.is_active:
+        errors["date"] = [_("Date : cet atelier n'est plus au catalogue ; on n'en planifie plus de séance.")]
+    elif day < timezone.localdate():
+        errors["date"] = [_("Date : la date est passée ; une séance se planifie aujourd'hui ou à venir.")]
+    else:
+        _date_errors(errors, "date", day, label=_("Date"))
+    if site is not None and site.territory_id != workshop.territory_id:
+        errors["site"] = [_("Lieu : ce lieu n'est pas de ce territoire.")]
+    places = capacity if capacity is not None else workshop.default_capacity
+    if places is not None and places < 1:
+        errors["capacity"] = [_("Places : au moins une.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = WorkshopSession.objects.create(
+            territory_id=workshop.territory_id, session_ref=_new_ref("AT"), workshop=workshop.name,
+            theme=workshop.theme, date=day, capacity=places, catalogue=workshop, start_time=start_time, site=site,
+            created_by=by)
+        audit_record(actor=by, action="workshop_session_plan", obj=session, participant_id=None,
+                     after={**model_snapshot(session, ["workshop", "theme", "date", "site", "capacity"]),
+                            "start_time": start_time.strftime("%H:%M") if start_time else None})
+    return session
+
+
+def workshop_places_taken(session: WorkshopSession) -> int:
+    """Registrations holding a place: a refusal frees its place."""
+    return session.registrations.filter(status__in=PLACE_HOLDING_STATUSES).count()
+
+
+def workshop_registration_create(*, by: User, session: WorkshopSession, youth_file: YouthFile
+                                 ) -> WorkshopRegistration:
+    """Put a young person forward for a session (status `prescribed`). Refused: a session of another territory,
+    a session already held, a young person already registered, a full session. Two advisers registering at once
+    are serialised on the session's row, so that its places are never exceeded."""
+    if session.territory_id != youth_file.territory_id:
+        raise ValidationError({"session": [_("Séance : elle n'est pas du territoire de ce jeune.")]})
+    if session.date < timezone.localdate():
+        raise ValidationError({"session": [_("Séance : elle a eu lieu le %(day)s ; on n'y inscrit plus.")
+                                           % {"day": session.date.strftime("%d/%m/%Y")}]})
+    with transaction.atomic():
+        locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        if locked.registrations.filter(youth_file=youth_file).exists():
+            raise ValidationError({"session": [_("Séance : ce jeune y est déjà inscrit.")]})
+        if locked.capacity is not None and workshop_places_taken(locked) >= locked.capacity:
+            raise ValidationError({"session": [_("Séance : elle est complète (%(n)s places).")
+                                               % {"n": locked.capacity}]})
+        registration = WorkshopRegistration.objects.create(session=locked, youth_file=youth_file,
+                                                           status=RegistrationStatus.PRESCRIBED, registered_by=by)
+        audit_record(actor=by, action="workshop_registration_create", obj=registration,
+                     participant_id=youth_file.participant_id,
+                     after={"session": locked.session_ref, "status": registration.status})
+    return registration
+
+
+def _presence_event_kind(session: WorkshopSession) -> str:
+    if session.catalogue is not None and session.catalogue.kind == WorkshopKind.INFORMATION_SESSION:
+        return EventKind.INFORMATION_SESSION
+    return EventKind.WORKSHOP
+
+
+def workshop_attendance_mark(*, by: User, session: WorkshopSession, statuses: dict[int, str]) -> int:
+    """Set the status of the session's registrations (registration pk -> status) in one go; the number changed.
+
+    Present and absent are set on the session's day or after it; before it a registration is prescribed or refused
+    (by the young person, by a third party). A presence records a `workshop` event (`information_session` for an
+    information session) in the young person's file, on the session's day and site: what the Mission Locale did
+    with them, so counted among the young people accompanied (docs/youth.md). Undoing the presence removes it.
+    Nothing is saved when one status is refused."""
+    today = timezone.localdate()
+    allowed = RegistrationStatus.values if session.date <= today else list(BEFORE_SESSION_STATUSES)
+    with transaction.atomic():
+        WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        registrations = {r.pk: r for r in session.registrations.select_related("youth_file", "event").filter(
+            pk__in=list(statuses))}
+        errors: dict[str, list[str]] = {}
+        for pk, status in statuses.items():
+            field = f"r{pk}"
+            registration = registrations.get(pk)
+            if registration is None:
+                errors[field] = [_("Inscription : elle n'est pas de cette séance.")]
+            elif status not in RegistrationStatus.values:
+                errors[field] = [_("Statut : choisissez un statut de la liste.")]
+            elif status != registration.status and status not in allowed:
+                errors[field] = [_("Statut : présent·e ou absent·e se note le jour de la séance (%(day)s) ou "
+                                   "après.") % {"day": session.date.strftime("%d/%m/%Y")}]
+            elif status == RegistrationStatus.PRESENT and session.date < registration.youth_file.first_reception_date:
+                errors[field] = [_("Statut : la séance précède le premier accueil de ce jeune (%(day)s).")
+                                 % {"day": registration.youth_file.first_reception_date.strftime("%d/%m/%Y")}]
+        if errors:
+            raise ValidationError(errors)
+        changed = 0
+        kind = _presence_event_kind(session)
+        for pk, status in statuses.items():
+            registration = registrations[pk]
+            if registration.status == status:
+                continue
+            before = {"status": registration.status}
+            registration.status = status
+            if status == RegistrationStatus.PRESENT and registration.event_id is None:
+                registration.event = YouthEvent.objects.create(
+                    territory_id=session.territory_id, event_ref=_new_ref("E"), youth_file=registration.youth_file,
+                    date=session.date, kind=kind, site_id=session.site_id, author=by,
+                    summary=_("Présent·e à la séance « %(name)s ».") % {"name": session.workshop})
+            elif status != RegistrationStatus.PRESENT and registration.event is not None:
+                registration.event.delete()
+                registration.event = None
+            registration.save(update_fields=["status", "event", "updated_at"])
+            audit_record(actor=by, action="workshop_attendance_mark", obj=registration,
+                         participant_id=registration.youth_file.participant_id, before=before,
+                         after={"status": status, "event": registration.event.event_ref if registration.event else None})
+            changed += 1
+    return changed

@@ -15,11 +15,13 @@ from parcours.core.plausibility import validate_event_date
 from parcours.participants.enums import EducationLevel, Sex
 from parcours.territory.models import Commune, Qpv
 from parcours.youth.enums import (
-    AidPurpose, EnrolmentEndReason, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, SchemeExit,
-    SituationCategory, SiteKind, SupportTheme, YouthContractType,
+    BEFORE_SESSION_STATUSES, AidPurpose, EnrolmentEndReason, EventKind, Fund, PmsmpAim, ReceptionReason,
+    ReferralSource, RegistrationStatus, SchemeExit, SituationCategory, SiteKind, SupportTheme, WorkshopKind,
+    WorkshopRunner, WorkshopTheme, YouthContractType,
 )
 from parcours.youth.models import Site
 
+from ..agenda.forms import TimeInput
 from ..pathways.forms import BaseForm
 from ..reporting.forms import DateInput
 
@@ -220,3 +222,78 @@ class AidForm(BaseForm):
     decision_date = EventDateField(label=_("Date de la décision"), widget=DateInput())
     amount = forms.DecimalField(label=_("Montant (€)"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     purpose = forms.ChoiceField(label=_("Objet"), required=False, choices=[("", "—")] + AidPurpose.choices)
+
+
+# --- workshops and information sessions ---------------------------------------------------------------------------
+
+
+class WorkshopForm(BaseForm):
+    name = NameField(label=_("Nom"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=WorkshopKind.choices, widget=forms.RadioSelect)
+    theme = forms.ChoiceField(label=_("Thème"), choices=WorkshopTheme.choices)
+    description = forms.CharField(label=_("Description"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    run_by = forms.ChoiceField(label=_("Animé par"), choices=WorkshopRunner.choices, widget=forms.RadioSelect)
+    partner_name = forms.CharField(label=_("Nom du partenaire"), required=False, max_length=200,
+                                   help_text=_("Pour un atelier animé par un partenaire."))
+    default_capacity = forms.IntegerField(label=_("Places par séance"), required=False, min_value=1,
+                                          max_value=500)
+    is_active = forms.BooleanField(label=_("Au catalogue"), required=False,
+                                   help_text=_("Décochez pour ne plus en planifier de séance."))
+
+
+class WorkshopSessionForm(BaseForm):
+    date = EventDateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Heure de début"), required=False, widget=TimeInput())
+    site = forms.ModelChoiceField(label=_("Lieu"), queryset=Site.objects.none(), required=False,
+                                  empty_label=_("Siège"))
+    capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1, max_value=500,
+                                  help_text=_("Vide : les places par séance de l'atelier."))
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(territory=territory).order_by("name")
+
+
+class SessionChoiceForm(BaseForm):
+    """From the young person's file: one of the sessions to come of their territory."""
+
+    session = forms.TypedChoiceField(label=_("Séance"), coerce=int)
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [(s.pk, _session_label(s)) for s in sessions]
+
+
+def _session_label(session) -> str:
+    when = session.date.strftime("%d/%m/%Y") + (f" {session.start_time:%H:%M}" if session.start_time else "")
+    places = "" if session.capacity is None else " — " + str(
+        _("complet") if session.taken >= session.capacity else _("%(n)s places libres") % {
+            "n": session.capacity - session.taken})
+    return f"{when} — {session.workshop}{places}"
+
+
+class SessionRegisterForm(BaseForm):
+    """From the session's page: the young person by their file's identifier (shown on the file)."""
+
+    youth_ref = forms.CharField(label=_("Identifiant du dossier du jeune"), max_length=64,
+                                help_text=_("Indiqué sur le dossier (J-…)."))
+
+
+class AttendanceForm(BaseForm):
+    """One status per registration of the page, in one POST: present or absent from the session's day on;
+    before it, prescribed or refused."""
+
+    def __init__(self, *args, registrations, session_held: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = RegistrationStatus.values if session_held else list(BEFORE_SESSION_STATUSES)
+        for registration in registrations:
+            person = registration.youth_file.participant
+            choices = [(code, label) for code, label in RegistrationStatus.choices
+                       if code in allowed or code == registration.status]
+            self.fields[f"r{registration.pk}"] = forms.ChoiceField(
+                label=f"{person.last_name.upper()} {person.first_name}", choices=choices,
+                initial=registration.status)
+
+    def statuses(self) -> dict[int, str]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import files, views
+from . import files, views, workshops
 
 app_name = "youth"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
     path("jeunes/<int:pk>/dispositifs/<int:enrolment_pk>/phases/", files.phase_add, name="phase_add"),
     path("jeunes/<int:pk>/phases/<int:phase_pk>/evaluation/", files.phase_evaluate, name="phase_evaluate"),
     path("jeunes/<int:pk>/aides/", files.aid_add, name="aid_add"),
+    path("jeunes/<int:pk>/ateliers/", workshops.file_workshop_register, name="file_workshop_register"),
+    path("ateliers/", workshops.workshop_list, name="workshop_list"),
+    path("ateliers/nouveau/", workshops.workshop_create_page, name="workshop_create"),
+    path("ateliers/<int:pk>/", workshops.workshop_detail, name="workshop_detail"),
+    path("ateliers/<int:pk>/modifier/", workshops.workshop_edit, name="workshop_edit"),
+    path("ateliers/<int:pk>/seances/", workshops.session_create, name="session_create"),
+    path("ateliers/seances/<int:pk>/", workshops.session_detail, name="session_detail"),
+    path("ateliers/seances/<int:pk>/inscriptions/", workshops.session_register, name="session_register"),
+    path("ateliers/seances/<int:pk>/presences/", workshops.session_attendance, name="session_attendance"),
+    path("ateliers/seances/<int:pk>/emargement.pdf", workshops.session_sheet, name="session_sheet"),
 ]
