@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import files, views
+from . import files, immersions, views
 
 app_name = "youth"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
     path("jeunes/<int:pk>/dispositifs/<int:enrolment_pk>/phases/", files.phase_add, name="phase_add"),
     path("jeunes/<int:pk>/phases/<int:phase_pk>/evaluation/", files.phase_evaluate, name="phase_evaluate"),
     path("jeunes/<int:pk>/aides/", files.aid_add, name="aid_add"),
+    path("immersions/", immersions.follow_ups_due, name="immersion_follow_ups_due"),
+    path("jeunes/<int:pk>/immersions/", immersions.immersion_add, name="immersion_add"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/", immersions.immersion_detail, name="immersion_detail"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/pdf/", immersions.immersion_pdf_view, name="immersion_pdf"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/etat/<slug:transition>/", immersions.immersion_transition,
+         name="immersion_transition"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/evaluation/", immersions.immersion_evaluation,
+         name="immersion_evaluation"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/suivis/<slug:milestone>/", immersions.immersion_follow_up,
+         name="immersion_follow_up"),
 ]
