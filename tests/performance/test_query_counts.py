@@ -145,6 +145,14 @@ PAGES: dict[Page, int] = {
     Page("api:pathway-appointment-list", "coordinator", lambda w: {"pathway_pk": w.active.pk}): 7,
     # Session, user, memberships; the report's blocks (13 aggregates in the database), the sites' names.
     Page("youth:report", "youth_manager"): 18,
+    # Session, user, memberships; the file, the agreement with its evaluation, the access-log row, its follow-ups
+    # and its log.
+    Page("youth:immersion_detail", "youth_adviser",
+         lambda w: {"pk": w.youth_file.pk, "immersion_pk": w.youth_immersion.pk}): 8,
+    Page("youth:immersion_pdf", "youth_adviser",
+         lambda w: {"pk": w.youth_file.pk, "immersion_pk": w.youth_immersion.pk}): 6,
+    # One query per milestone, whatever the number of young people.
+    Page("youth:immersion_follow_ups_due", "youth_adviser"): 6,
     Page("esf:operation_list", "coordinator"): 5,
     Page("esf:operation_create", "coordinator"): 4,
     Page("esf:operation_detail", "coordinator", lambda w: {"pk": w.operation.pk}): 6,
@@ -279,6 +287,10 @@ ELSEWHERE = {
     "youth:phase_add": "one enrolment's phase form, no list",
     "youth:phase_evaluate": "one phase's evaluation, no list",
     "youth:aid_add": "the aid form of one file, no list",
+    "youth:immersion_add": "the agreement form of one file, no list",
+    "youth:immersion_transition": "one agreement's transition, no list",
+    "youth:immersion_evaluation": "one agreement's evaluation, no list",
+    "youth:immersion_follow_up": "one agreement's follow-up, no list",
 }
 
 

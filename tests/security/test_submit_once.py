@@ -72,6 +72,9 @@ CREATING: dict[str, str | None] = {
     "youth:scheme_enter": None,
     "youth:phase_add": None,
     "youth:aid_add": None,
+    "youth:immersion_add": None,
+    "youth:immersion_evaluation": None,
+    "youth:immersion_follow_up": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
@@ -80,6 +83,8 @@ NOT_CREATING = {
     "youth:scheme_end": "a transition of the enrolment's workflow under the engine's row lock: the copy finds it "
                         "ended and is refused",
     "youth:phase_evaluate": "evaluates a phase once: the copy finds it evaluated and is refused",
+    "youth:immersion_transition": "a transition of the agreement's workflow under the engine's row lock: the copy "
+                                  "finds the new state and is refused",
     "employers:candidacy_propose": "POST only: its form is on offer_detail, with its token; a second post is refused "
                                    "(one open candidacy per offer, constraint candidacy_open_once_per_offer under the "
                                    "offer's lock)",

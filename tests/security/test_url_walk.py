@@ -127,6 +127,7 @@ EMPLOYER = lambda w: {"pk": w.employer.pk}  # noqa: E731
 OFFER = lambda w: {"pk": w.job_offer.pk}  # noqa: E731
 CANDIDACY = lambda w: {"pk": w.candidacy.pk}  # noqa: E731
 YOUTH_FILE = lambda w: {"pk": w.youth_file.pk}  # noqa: E731
+IMMERSION = lambda w: {"pk": w.youth_file.pk, "immersion_pk": w.youth_immersion.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -192,6 +193,8 @@ URLS: dict[str, Obj | Own | Public] = {
     "youth:report": Own("the Mission Locale's aggregated, anonymous figures of the user's territory"),
     "youth:file_list": Own("the young people of the territories where the user holds youth.read or youth.receive"),
     "youth:reception": Own("a first reception into the user's own territory (youth.receive)"),
+    "youth:immersion_follow_ups_due": Own("the immersions' follow-ups due in the territories where the user holds "
+                                          "youth.read"),
     # --- objects of structure A -----------------------------------------------------------------------------------
     "pathways:pathway_detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
     "pathways:pathway_act": Obj("pathway", lambda w: {"pk": w.active.pk, "name": "exit"},
@@ -440,6 +443,16 @@ URLS: dict[str, Obj | Own | Public] = {
                                                                           "evaluation": "Logée"}),
     "youth:aid_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser", payload=lambda w: {
         "fund": "faj", "decision_date": _today(), "amount": "120"}),
+    # Immersions (PMSMP): the world's agreement is signed and runs from today, so its evaluation and follow-ups are
+    # refused on their own rules (tests/youth/test_immersions.py), not on access.
+    "youth:immersion_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser"),
+    "youth:immersion_detail": Obj("youth immersion", IMMERSION, owner="youth_adviser"),
+    "youth:immersion_pdf": Obj("youth immersion", IMMERSION, owner="youth_adviser"),
+    "youth:immersion_transition": Obj("youth immersion", lambda w: {**IMMERSION(w), "transition": "complete"},
+                                      owner="youth_adviser"),
+    "youth:immersion_evaluation": Obj("youth immersion", IMMERSION, owner="youth_adviser"),
+    "youth:immersion_follow_up": Obj("youth immersion", lambda w: {**IMMERSION(w), "milestone": "15_days"},
+                                     owner="youth_adviser"),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

@@ -103,6 +103,7 @@ class World:
     youth_support: models.Model
     youth_enrolment: models.Model     # its PACEA, signed today after its diagnostic, with a phase running
     youth_phase: models.Model
+    youth_immersion: models.Model     # its immersion agreement (PMSMP), signed, from today for five days
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -275,7 +276,13 @@ def _youth(territory: Territory, users) -> dict:
     pacea = scheme_enter(by=adviser, youth_file=youth_file, scheme="pacea", on=today)
     phase = scheme_phase_add(by=adviser, enrolment=pacea, start_date=today,
                              planned_end=today + datetime.timedelta(days=30), objectives="Se loger")
-    return {"youth_file": youth_file, "youth_enrolment": pacea, "youth_phase": phase,
+    from parcours.youth.services import immersion_draw_up, immersion_sign
+
+    immersion = immersion_sign(by=adviser, agreement=immersion_draw_up(by=adviser, youth_file=youth_file, values={
+        "company_name": "Boulangerie Canari", "company_siret": "73282932000074", "company_address": "1 rue Haute",
+        "tutor_name": "Anne Tutrice", "trade": "Boulanger", "start_date": today,
+        "end_date": today + datetime.timedelta(days=5), "weekly_hours": 35, "aim": "discover_trade"}))
+    return {"youth_file": youth_file, "youth_enrolment": pacea, "youth_phase": phase, "youth_immersion": immersion,
             "youth_situation": youth_situation_record(by=adviser, youth_file=youth_file, category="training",
                                                       start_date=today),
             "youth_support": youth_support_open(by=adviser, youth_file=youth_file, theme="housing", opened_on=today)}
