@@ -29,8 +29,8 @@ from parcours.organisations.models import MembershipGrantRequest, Organisation, 
 from parcours.participants.models import Document, Participant
 from parcours.plie.intake.models import Application
 from parcours.youth.models import (
-    Aid, SchemeEnrolment, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile,
-    YouthSituation,
+    Aid, ImmersionAgreement, ImmersionAgreementTransition, ImmersionEvaluation, ImmersionFollowUp, SchemeEnrolment,
+    Site, Workshop, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile, YouthSituation,
     SchemeEnrolmentTransition, SchemePhase, YouthDiagnostic, YouthSupport,
 )
 
@@ -159,9 +159,20 @@ def _fill(monkeypatch) -> None:
     SchemePhase.objects.create(enrolment=cej, number=1, start_date=datetime.date(2025, 1, 6),
                                planned_end=datetime.date(2025, 3, 6), objectives="Alternance",
                                end_date=datetime.date(2025, 3, 6), evaluation="Signée")
-    YouthSituation.objects.create(**mine, situation_ref="SI-BACKUP", category="pmsmp", pmsmp_aim="confirm_project",
-                                  start_date=datetime.date(2025, 2, 3), end_date=datetime.date(2025, 2, 14),
-                                  employer_siret="12345678901234")
+    pmsmp = YouthSituation.objects.create(**mine, situation_ref="SI-BACKUP", category="pmsmp",
+                                          pmsmp_aim="confirm_project", start_date=datetime.date(2025, 2, 3),
+                                          end_date=datetime.date(2025, 2, 14), employer_siret="12345678901234")
+    immersion = ImmersionAgreement.objects.create(
+        territory=young.territory, youth_file=file, situation=pmsmp, company_name="Boulangerie",
+        company_siret="12345678901234", company_address="Riom", tutor_name="Anne", tutor_phone="+33612345678",
+        trade="Boulanger", rome_code="D1102", start_date=datetime.date(2025, 2, 3), end_date=datetime.date(2025, 2, 14),
+        weekly_hours=Decimal("35.0"), aim="confirm_project", prescriber=account, status="done")
+    ImmersionAgreementTransition.objects.create(agreement=immersion, transition="complete", from_state="signed",
+                                                to_state="done", by=account)
+    ImmersionEvaluation.objects.create(agreement=immersion, date=datetime.date(2025, 2, 17), aptitudes="Ponctuel",
+                                       outcome="Bien", hire_proposed=True, recorded_by=account)
+    ImmersionFollowUp.objects.create(agreement=immersion, milestone="15_days", date=datetime.date(2025, 3, 1),
+                                     outcome="training", recorded_by=account)
     Aid.objects.create(**mine, aid_ref="AI-BACKUP", fund="faj", decision_date=datetime.date(2025, 2, 1),
                        amount=Decimal("152.37"), purpose="mobility")
     entry = Workshop.objects.create(territory=young.territory, name="Atelier sauvegardé", theme="employment",

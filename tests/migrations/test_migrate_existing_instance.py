@@ -154,6 +154,10 @@ NEW_TABLES: dict[str, snap.Check | None] = {         # table -> check of its row
     "youth_schemephase": None,
     "youth_schemeenrolmenttransition": None,
     "youth_workshop": None,               # the workshops' catalogue (empty at first)
+    "youth_immersionagreement": None,      # immersions (PMSMP): agreements, their log, evaluation, follow-ups
+    "youth_immersionagreementtransition": None,
+    "youth_immersionevaluation": None,
+    "youth_immersionfollowup": None,
     "esf_operationamendment": None,       # amendments of the operations (empty at first)
     "clauses_buyer": None,                # social clauses, files of their own (empty at first)
     "clauses_clausecontract": None,

@@ -163,6 +163,14 @@ PAGES: dict[Page, int] = {
     Page("employers:sponsorship_list", "employer_relations"): 6,
     Page("employers:sponsorship_create", "referent", lambda w: {"pathway": w.collective.pk}): 7,
     Page("employers:sponsorship_detail", "referent", lambda w: {"pk": w.sponsorship.pk}): 9,
+    # Session, user, memberships; the file, the agreement with its evaluation, the access-log row, its follow-ups
+    # and its log.
+    Page("youth:immersion_detail", "youth_adviser",
+         lambda w: {"pk": w.youth_file.pk, "immersion_pk": w.youth_immersion.pk}): 8,
+    Page("youth:immersion_pdf", "youth_adviser",
+         lambda w: {"pk": w.youth_file.pk, "immersion_pk": w.youth_immersion.pk}): 6,
+    # One query per milestone, whatever the number of young people.
+    Page("youth:immersion_follow_ups_due", "youth_adviser"): 6,
     Page("esf:operation_list", "coordinator"): 5,
     Page("esf:operation_create", "coordinator"): 4,
     Page("esf:operation_detail", "coordinator", lambda w: {"pk": w.operation.pk}): 6,
@@ -312,6 +320,10 @@ ELSEWHERE = {
     "youth:session_create": "one entry's session form (the territory's sites), no list",
     "youth:session_register": "POST only (the form is on session_detail, pinned)",
     "youth:session_attendance": "POST only (the form is on session_detail, pinned)",
+    "youth:immersion_add": "the agreement form of one file, no list",
+    "youth:immersion_transition": "one agreement's transition, no list",
+    "youth:immersion_evaluation": "one agreement's evaluation, no list",
+    "youth:immersion_follow_up": "one agreement's follow-up, no list",
 }
 
 

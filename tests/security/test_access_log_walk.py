@@ -114,6 +114,12 @@ OPENINGS: dict[str, str] = {
     "youth:file_workshop_register": "youth_file_form",
     "youth:session_detail": "workshop_session",
     "youth:session_sheet": "workshop_attendance_sheet",
+    "youth:immersion_add": "youth_file_form",
+    "youth:immersion_detail": "youth_immersion",
+    "youth:immersion_pdf": "youth_immersion_pdf",
+    "youth:immersion_transition": "youth_file_form",
+    "youth:immersion_evaluation": "youth_file_form",
+    "youth:immersion_follow_up": "youth_file_form",
 }
 # A prescriber sees only the outcome of the applications their structure sent: its own screen.
 OTHER_SCREENS = {("intake:application_detail", "prescriber"): "intake_application_status",

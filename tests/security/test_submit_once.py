@@ -79,6 +79,9 @@ CREATING: dict[str, str | None] = {
     "youth:file_workshop_register": None,
     "youth:workshop_create": "youth_adviser",
     "youth:session_create": None,
+    "youth:immersion_add": None,
+    "youth:immersion_evaluation": None,
+    "youth:immersion_follow_up": None,
 }
 # URLs whose post creates rows without being a form that could create twice.
 NOT_CREATING = {
@@ -91,6 +94,8 @@ NOT_CREATING = {
                               "refused (youth_registration_once, checked under the session's lock)",
     "youth:session_attendance": "sets each registration's status in place under the session's lock; a presence's "
                                 "event is made once (the registration keeps it): the copy changes nothing",
+    "youth:immersion_transition": "a transition of the agreement's workflow under the engine's row lock: the copy "
+                                  "finds the new state and is refused",
     "employers:candidacy_propose": "POST only: its form is on offer_detail, with its token; a second post is refused "
                                    "(one open candidacy per offer, constraint candidacy_open_once_per_offer under the "
                                    "offer's lock)",

@@ -129,6 +129,7 @@ CANDIDACY = lambda w: {"pk": w.candidacy.pk}  # noqa: E731
 EVENT = lambda w: {"pk": w.recruitment_event.pk}  # noqa: E731
 SPONSORSHIP = lambda w: {"pk": w.sponsorship.pk}  # noqa: E731
 YOUTH_FILE = lambda w: {"pk": w.youth_file.pk}  # noqa: E731
+IMMERSION = lambda w: {"pk": w.youth_file.pk, "immersion_pk": w.youth_immersion.pk}  # noqa: E731
 PATHWAY = {"pk": lambda w: w.active.pk}
 INTAKE = lambda w: {"pk": w.intake.pk}  # noqa: E731
 PARTICIPANT = lambda w: {"pk": w.participant.pk}  # noqa: E731
@@ -196,6 +197,8 @@ URLS: dict[str, Obj | Own | Public] = {
     "youth:reception": Own("a first reception into the user's own territory (youth.receive)"),
     "youth:workshop_list": Own("the workshops' catalogue of the territories where the user holds youth.read"),
     "youth:workshop_create": Own("a catalogue entry of the user's own territory (youth.write)"),
+    "youth:immersion_follow_ups_due": Own("the immersions' follow-ups due in the territories where the user holds "
+                                          "youth.read"),
     # --- objects of structure A -----------------------------------------------------------------------------------
     "pathways:pathway_detail": Obj("pathway", lambda w: {"pk": w.active.pk}),
     "pathways:pathway_act": Obj("pathway", lambda w: {"pk": w.active.pk, "name": "exit"},
@@ -489,6 +492,16 @@ URLS: dict[str, Obj | Own | Public] = {
     "youth:session_attendance": Obj("workshop session", lambda w: {"pk": w.workshop_session.pk},
                                     owner="youth_adviser", payload=lambda w: {
                                         f"r{w.workshop_session.registrations.get().pk}": "present"}),
+    # Immersions (PMSMP): the world's agreement is signed and runs from today, so its evaluation and follow-ups are
+    # refused on their own rules (tests/youth/test_immersions.py), not on access.
+    "youth:immersion_add": Obj("youth file", YOUTH_FILE, owner="youth_adviser"),
+    "youth:immersion_detail": Obj("youth immersion", IMMERSION, owner="youth_adviser"),
+    "youth:immersion_pdf": Obj("youth immersion", IMMERSION, owner="youth_adviser"),
+    "youth:immersion_transition": Obj("youth immersion", lambda w: {**IMMERSION(w), "transition": "complete"},
+                                      owner="youth_adviser"),
+    "youth:immersion_evaluation": Obj("youth immersion", IMMERSION, owner="youth_adviser"),
+    "youth:immersion_follow_up": Obj("youth immersion", lambda w: {**IMMERSION(w), "milestone": "15_days"},
+                                     owner="youth_adviser"),
     "api:pathway-appointment-detail": Obj("appointment",
                                           lambda w: {"pathway_pk": w.active.pk, "pk": w.appointment.pk}),
 }

@@ -111,6 +111,7 @@ class World:
     workshop: models.Model
     workshop_session: models.Model
     workshop_session_next: models.Model
+    youth_immersion: models.Model     # its immersion agreement (PMSMP), signed, from today for five days
 
     def user(self, key: str) -> User | None:
         return self.users[key]
@@ -287,10 +288,17 @@ def _youth(territory: Territory, users) -> dict:
     workshop_registration_create(by=adviser, session=session, youth_file=youth_file)
     phase = scheme_phase_add(by=adviser, enrolment=pacea, start_date=today,
                              planned_end=today + datetime.timedelta(days=30), objectives="Se loger")
+    from parcours.youth.services import immersion_draw_up, immersion_sign
+
+    immersion = immersion_sign(by=adviser, agreement=immersion_draw_up(by=adviser, youth_file=youth_file, values={
+        "company_name": "Boulangerie Canari", "company_siret": "73282932000074", "company_address": "1 rue Haute",
+        "tutor_name": "Anne Tutrice", "trade": "Boulanger", "start_date": today,
+        "end_date": today + datetime.timedelta(days=5), "weekly_hours": 35, "aim": "discover_trade"}))
     return {"youth_file": youth_file, "youth_enrolment": pacea, "youth_phase": phase, "workshop": workshop,
             "workshop_session": session,
             "workshop_session_next": workshop_session_plan(by=adviser, workshop=workshop,
                                                            day=today + datetime.timedelta(days=1)),
+            "youth_immersion": immersion,
             "youth_situation": youth_situation_record(by=adviser, youth_file=youth_file, category="training",
                                                       start_date=today),
             "youth_support": youth_support_open(by=adviser, youth_file=youth_file, theme="housing", opened_on=today)}

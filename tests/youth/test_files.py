@@ -329,7 +329,7 @@ def _grow(file, adviser, territory, start: int, more: int) -> None:
     ("youth:file_list", "desk", "get", 8),
     # the file, its access-log row, the full-read check, one query per block (themes, situations, schemes, aids,
     # workshops, events' count and page) and the forms' sites; reception reads the first three only
-    ("youth:file_detail", "adviser", "get", 16),
+    ("youth:file_detail", "adviser", "get", 17),   # +1 the immersions' follow-ups (prefetched)
     ("youth:file_detail", "desk", "get", 5),
     ("youth:file_edit", "adviser", "get", 9),
     ("youth:reception", "desk", "get", 9),

@@ -1267,6 +1267,7 @@ def demo_young_people(cast: Cast, *, seed: int, today: date) -> int:
     if adviser is None or desk is None or YouthFile.objects.filter(territory=cast.territory).exists():
         return 0
     rng = random.Random(seed * 7919 + 33)
+    immersion_rng = random.Random(seed * 104729 + 6)   # its own draw: the files above stay as they were
     communes = list(Commune.objects.filter(territory=cast.territory).order_by("pk"))
     kinds = [EventKind.INDIVIDUAL_INTERVIEW, EventKind.INDIVIDUAL_INTERVIEW, EventKind.PHONE,
              EventKind.EMAIL_OR_MESSAGE, EventKind.INFORMATION_SESSION]
@@ -1289,10 +1290,11 @@ def demo_young_people(cast: Cast, *, seed: int, today: date) -> int:
                            kind=rng.choice(kinds), duration_minutes=rng.choice([None, 30, 45, 60]), author=adviser)
                 for n in range(rng.randint(1, 5))])
             if rng.random() < 0.3:
-                YouthSituation.objects.create(
+                pmsmp = YouthSituation.objects.create(
                     territory=cast.territory, situation_ref=f"S-DEMO-{index + 1:04d}", youth_file=file,
                     category="pmsmp", pmsmp_aim=rng.choice(PmsmpAim.values), start_date=received,
                     end_date=received + timedelta(days=14))
+                _demo_immersion(pmsmp, adviser=adviser, rng=immersion_rng, today=today)
             if rng.random() < 0.4:
                 YouthSupport.objects.create(youth_file=file, theme=rng.choice(SupportTheme.values),
                                             opened_on=received, opened_by=adviser)
@@ -1343,6 +1345,58 @@ def _demo_workshops(cast: Cast, *, adviser, seed: int, today: date) -> None:
                 WorkshopRegistration.objects.create(session=session, youth_file=file, status=status,
                                                     registered_by=adviser, event=event)
 
+
+
+DEMO_HOSTS = [("Boulangerie Morel", "Boulanger·ère", "D1102"), ("Garage des Volcans", "Mécanicien·ne automobile",
+               "I1604"), ("EHPAD Les Tilleuls", "Aide-soignant·e", "J1501"), ("Supermarché du Centre",
+               "Employé·e de libre-service", "D1507"), ("Menuiserie Arverne", "Menuisier·ère", "H2206")]
+
+
+def _demo_immersion(pmsmp, *, adviser, rng: random.Random, today: date) -> None:
+    """The agreement of a demo PMSMP, signed (done once ended) along the workflow's table, and its follow-ups
+    whose day has come: some in employment, whose situation the report reads."""
+    from parcours.core.workflow import transition_replay
+    from parcours.youth.enums import FOLLOW_UP_DAYS, FollowUpOutcome
+    from parcours.youth.immersion_workflow import IMMERSION_WORKFLOW
+    from parcours.youth.models import (
+        ImmersionAgreement, ImmersionAgreementTransition, ImmersionEvaluation, ImmersionFollowUp, YouthSituation,
+    )
+
+    company, trade, rome = rng.choice(DEMO_HOSTS)
+    base = f"{rng.randint(100000000, 999999999)}0001"
+    agreement = ImmersionAgreement(
+        territory_id=pmsmp.territory_id, youth_file_id=pmsmp.youth_file_id, situation=pmsmp, company_name=company,
+        company_siret=base + luhn.calc_check_digit(base), company_address="63000 Clermont-Ferrand",
+        tutor_name=f"{rng.choice(FEMALE_NAMES)} {rng.choice(LAST_NAMES)}", tutor_job="responsable",
+        tutor_phone=f"+3363998{rng.randint(1000, 9999)}", trade=trade, rome_code=rome, start_date=pmsmp.start_date,
+        end_date=pmsmp.end_date, weekly_hours=rng.choice([24, 30, 35]), aim=pmsmp.pmsmp_aim, prescriber=adviser,
+        status="")
+    at = timezone.make_aware(datetime.combine(pmsmp.start_date, dtime(9)))
+    rows = [transition_replay(IMMERSION_WORKFLOW, agreement, name, by=adviser, at=at)
+            for name in ("draw_up", "sign", *(("complete",) if pmsmp.end_date <= today else ()))]
+    agreement.save()
+    for row in rows:
+        row.agreement = agreement
+    ImmersionAgreementTransition.objects.bulk_create(rows)
+    if pmsmp.end_date >= today:
+        return
+    ImmersionEvaluation.objects.create(agreement=agreement, date=pmsmp.end_date + timedelta(days=1),
+                                       aptitudes="Ponctuel·le, à l'écoute des consignes.", outcome="Immersion réussie.",
+                                       hire_proposed=rng.random() < 0.3, recorded_by=adviser)
+    job = None
+    for milestone, days in FOLLOW_UP_DAYS.items():
+        day = pmsmp.end_date + timedelta(days=days)
+        if day > today or rng.random() < 0.2:   # some are left to do: the advisers' list of follow-ups due
+            continue
+        if job is None and rng.random() < 0.3:
+            job = YouthSituation.objects.create(
+                territory_id=pmsmp.territory_id, situation_ref=f"{pmsmp.situation_ref}-J", youth_file_id=pmsmp.youth_file_id,
+                category="employment", contract_type=rng.choice(["cdd", "cdi", "ctt"]),
+                start_date=pmsmp.end_date + timedelta(days=rng.randint(3, days)))
+        outcome = FollowUpOutcome.EMPLOYMENT if job else rng.choice([FollowUpOutcome.JOB_SEEKING, FollowUpOutcome.TRAINING])
+        ImmersionFollowUp.objects.create(agreement=agreement, milestone=milestone, date=day, outcome=outcome,
+                                         contract_type=job.contract_type if job else "", situation=job,
+                                         recorded_by=adviser)
 
 
 def demo_employers(cast: Cast, *, seed: int, today: date) -> int:

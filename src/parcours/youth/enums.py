@@ -206,3 +206,44 @@ WORKFLOW_SCHEMES = (Scheme.PACEA, Scheme.CEJ)
 SCHEME_AGE_MIN, SCHEME_AGE_MAX, SCHEME_AGE_MAX_RQTH = 16, 25, 29
 # The PACEA is signed within a month of its diagnostic.
 PACEA_DIAGNOSTIC_MONTHS = 1
+
+
+# --- immersions in companies (PMSMP agreements: youth/immersion_workflow.py) ----------------------------------------
+
+
+class ImmersionStatus(models.TextChoices):
+    DRAFT = "draft", _("en préparation")
+    SIGNED = "signed", _("signée")
+    DONE = "done", _("réalisée")
+    CANCELLED = "cancelled", _("annulée")
+
+
+class FollowUpMilestone(models.TextChoices):
+    """The follow-ups after the immersion's end: the report's windows (docs/spec/youth.md, `employment_within`)."""
+
+    DAYS_15 = "15_days", _("15 jours après")
+    MONTH_1 = "1_month", _("1 mois après")
+    MONTHS_3 = "3_months", _("3 mois après")
+
+
+# The day a follow-up is due, in days after the immersion's end: the report's windows (selectors.PMSMP_WITHIN).
+FOLLOW_UP_DAYS: dict[str, int] = {FollowUpMilestone.DAYS_15: 15, FollowUpMilestone.MONTH_1: 30,
+                                  FollowUpMilestone.MONTHS_3: 90}
+
+
+class FollowUpOutcome(models.TextChoices):
+    """What became of the young person at a follow-up."""
+
+    EMPLOYMENT = "employment", _("en emploi")
+    WORK_STUDY = "work_study", _("en alternance")
+    TRAINING = "training", _("en formation")
+    JOB_SEEKING = "job_seeking", _("en recherche d'emploi")
+    OTHER = "other", _("autre situation")
+
+
+# The outcomes that are a situation of the report's `employment_within` (an employment or a work-study contract).
+FOLLOW_UP_SITUATIONS: dict[str, str] = {FollowUpOutcome.EMPLOYMENT: SituationCategory.EMPLOYMENT,
+                                        FollowUpOutcome.WORK_STUDY: SituationCategory.WORK_STUDY}
+# A PMSMP lasts at most one month; a week of work at most 48 hours (Code du travail, L3121-20).
+IMMERSION_MAX_MONTHS = 1
+IMMERSION_MAX_WEEKLY_HOURS = 48

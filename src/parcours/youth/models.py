@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import TimeStamped, TransitionLog
 
 from .enums import (
-    AidPurpose, EnrolmentEndReason, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus, Scheme, SchemeExit,
-    SituationCategory, SiteKind, SupportTheme, WorkshopKind, WorkshopRunner, WorkshopTheme, YouthContractType,
+    IMMERSION_MAX_WEEKLY_HOURS, AidPurpose, EnrolmentEndReason, EnrolmentStatus, EventKind, FollowUpMilestone,
+    FollowUpOutcome, Fund, ImmersionStatus, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus, Scheme,
+    SchemeExit, SiteKind, SituationCategory, SupportTheme, WorkshopKind, WorkshopRunner, WorkshopTheme,
+    YouthContractType,
 )
 
 REF_MAX = 64
@@ -394,4 +396,115 @@ class SchemePhase(TimeStamped):
                                    | (Q(end_date__isnull=False) & ~Q(evaluation="")),
                                    name="youth_phase_evaluation_iff_end"),
             models.CheckConstraint(condition=~Q(objectives=""), name="youth_phase_objectives_set"),
+        ]
+
+
+class ImmersionAgreement(TimeStamped):
+    """An immersion in a company (PMSMP): its agreement between the young person, the company and its tutor, and
+    the Mission Locale. Signing it records the PMSMP situation the activity report counts (one-to-one)."""
+
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+")
+    youth_file = models.ForeignKey(YouthFile, verbose_name=_("dossier jeune"), on_delete=models.CASCADE,
+                                   related_name="immersions")
+    # Set at the signature (youth/immersion_workflow.py): the situation the report reads.
+    situation = models.OneToOneField(YouthSituation, verbose_name=_("situation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="immersion")
+    company_name = models.CharField(_("entreprise d'accueil"), max_length=200)
+    company_siret = models.CharField(_("SIRET de l'entreprise"), max_length=14)
+    company_address = models.CharField(_("adresse du lieu de l'immersion"), max_length=300)
+    tutor_name = models.CharField(_("tuteur·rice"), max_length=200)
+    tutor_job = models.CharField(_("fonction du tuteur·rice"), max_length=200, blank=True)
+    tutor_phone = models.CharField(_("téléphone du tuteur·rice"), max_length=20, blank=True)
+    tutor_email = models.EmailField(_("courriel du tuteur·rice"), blank=True)
+    trade = models.CharField(_("métier observé"), max_length=200)
+    rome_code = models.CharField(_("code ROME"), max_length=5, blank=True)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+    weekly_hours = models.DecimalField(_("heures par semaine"), max_digits=4, decimal_places=1)
+    aim = models.CharField(_("objet de l'immersion"), max_length=20, choices=PmsmpAim.choices)
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("prescripteur·rice"),
+                                   on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("état"), max_length=12, choices=ImmersionStatus.choices,
+                              default=ImmersionStatus.DRAFT)
+
+    class Meta:
+        verbose_name = _("convention d'immersion (PMSMP)")
+        verbose_name_plural = _("conventions d'immersion (PMSMP)")
+        ordering = ["youth_file", "-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="youth_immersion_dates"),
+            models.CheckConstraint(condition=Q(company_siret__regex=r"^[0-9]{14}$"), name="youth_immersion_siret"),
+            models.CheckConstraint(condition=Q(rome_code="") | Q(rome_code__regex=r"^[A-Z][0-9]{4}$"),
+                                   name="youth_immersion_rome"),
+            models.CheckConstraint(condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=IMMERSION_MAX_WEEKLY_HOURS),
+                                   name="youth_immersion_hours"),
+            models.CheckConstraint(condition=_choices("aim", PmsmpAim), name="youth_immersion_aim"),
+            models.CheckConstraint(condition=_choices("status", ImmersionStatus), name="youth_immersion_status"),
+            models.CheckConstraint(condition=~Q(company_name="") & ~Q(tutor_name="") & ~Q(trade=""),
+                                   name="youth_immersion_parties_named"),
+            # Signed or done: its PMSMP situation exists; a draft has none yet.
+            models.CheckConstraint(condition=~Q(status__in=[ImmersionStatus.SIGNED, ImmersionStatus.DONE])
+                                   | Q(situation__isnull=False), name="youth_immersion_signed_situation"),
+            models.CheckConstraint(condition=~Q(status=ImmersionStatus.DRAFT) | Q(situation__isnull=True),
+                                   name="youth_immersion_draft_no_situation"),
+        ]
+
+
+class ImmersionAgreementTransition(TransitionLog):
+    agreement = models.ForeignKey(ImmersionAgreement, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une convention d'immersion")
+
+
+class ImmersionEvaluation(TimeStamped):
+    """The evaluation at the end of the immersion: the tutor's, recorded by the adviser."""
+
+    agreement = models.OneToOneField(ImmersionAgreement, verbose_name=_("convention"), on_delete=models.CASCADE,
+                                     related_name="evaluation")
+    date = models.DateField(_("date de l'évaluation"))
+    aptitudes = models.TextField(_("aptitudes observées"))
+    outcome = models.TextField(_("bilan"))
+    hire_proposed = models.BooleanField(_("l'entreprise propose une embauche"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("saisie par"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("évaluation d'immersion")
+        constraints = [models.CheckConstraint(condition=~Q(aptitudes="") & ~Q(outcome=""),
+                                              name="youth_immersion_evaluation_set")]
+
+
+class ImmersionFollowUp(TimeStamped):
+    """What became of the young person 15 days, 1 month or 3 months after the immersion's end."""
+
+    agreement = models.ForeignKey(ImmersionAgreement, verbose_name=_("convention"), on_delete=models.CASCADE,
+                                  related_name="follow_ups")
+    milestone = models.CharField(_("échéance"), max_length=12, choices=FollowUpMilestone.choices)
+    date = models.DateField(_("date du suivi"))
+    outcome = models.CharField(_("situation"), max_length=16, choices=FollowUpOutcome.choices)
+    contract_type = models.CharField(_("type de contrat"), max_length=16, choices=YouthContractType.choices,
+                                     blank=True)
+    # The employment or work-study situation it recorded, or found already there (empty for the other outcomes).
+    situation = models.ForeignKey(YouthSituation, verbose_name=_("situation"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("commentaire"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("saisi par"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("suivi après immersion")
+        verbose_name_plural = _("suivis après immersion")
+        ordering = ["agreement", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "milestone"], name="youth_follow_up_once"),
+            models.CheckConstraint(condition=_choices("milestone", FollowUpMilestone), name="youth_follow_up_milestone"),
+            models.CheckConstraint(condition=_choices("outcome", FollowUpOutcome), name="youth_follow_up_outcome"),
+            # A contract type exactly for an employment.
+            models.CheckConstraint(condition=(Q(outcome=FollowUpOutcome.EMPLOYMENT)
+                                              & _choices("contract_type", YouthContractType))
+                                   | (~Q(outcome=FollowUpOutcome.EMPLOYMENT) & Q(contract_type="")),
+                                   name="youth_follow_up_contract_iff_employment"),
+            models.CheckConstraint(condition=Q(outcome__in=[FollowUpOutcome.EMPLOYMENT, FollowUpOutcome.WORK_STUDY])
+                                   | Q(situation__isnull=True), name="youth_follow_up_situation_of_a_job"),
         ]

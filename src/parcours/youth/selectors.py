@@ -18,12 +18,12 @@ from parcours.participants.enums import EducationLevel
 from parcours.participants.selectors import PersonQuery, people_matching
 
 from .enums import (
-    PLACE_HOLDING_STATUSES, POSITIVE_EXITS, EventKind, Fund, PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory,
-    WorkshopTheme,
+    FOLLOW_UP_DAYS, PLACE_HOLDING_STATUSES, POSITIVE_EXITS, EventKind, FollowUpMilestone, Fund, ImmersionStatus,
+    PmsmpAim, RegistrationStatus, Scheme, SchemeExit, SituationCategory, WorkshopTheme,
 )
 from .models import (
-    Aid, SchemeEnrolment, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthEvent, YouthFile,
-    YouthSituation,
+    Aid, ImmersionAgreement, SchemeEnrolment, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthEvent,
+    YouthFile, YouthSituation,
 )
 
 MINOR_AGE = 18
@@ -189,6 +189,7 @@ def youth_file_detail(youth_file: YouthFile) -> dict[str, Any]:
         "diagnostics": list(youth_file.diagnostics.select_related("author").order_by("-date", "-pk")[:3]),
         "aids": list(youth_file.aids.order_by("-decision_date", "-pk")),
         "registrations": list(youth_file.registrations.select_related("session").order_by("-session__date", "-pk")),
+        "immersions": youth_file_immersions(youth_file),
     }
 
 
@@ -229,3 +230,38 @@ def workshop_sessions_open_to(youth_file: YouthFile, *, today: date) -> list[Wor
     return list(_with_places(WorkshopSession.objects.filter(territory_id=youth_file.territory_id, date__gte=today)
                              .exclude(registrations__youth_file=youth_file).select_related("site"))
                 .order_by("date", "start_time", "pk")[:100])
+# --- immersions in companies (PMSMP agreements) --------------------------------------------------------------------
+
+
+def immersion_milestones(agreement: ImmersionAgreement, *, today: date) -> list[dict[str, Any]]:
+    """The three follow-ups of an agreement (its `follow_ups` prefetched): each with its day, and whether it is
+    recorded, due (its day has come) or to come. A draft or cancelled agreement has none."""
+    if agreement.status not in (ImmersionStatus.SIGNED, ImmersionStatus.DONE):
+        return []
+    recorded = {f.milestone: f for f in agreement.follow_ups.all()}
+    rows = []
+    for milestone, days in FOLLOW_UP_DAYS.items():
+        due_on = agreement.end_date + timedelta(days=days)
+        rows.append({"milestone": milestone, "label": FollowUpMilestone(milestone).label, "due_on": due_on,
+                     "follow_up": recorded.get(milestone), "due": milestone not in recorded and due_on <= today})
+    return rows
+
+
+def youth_file_immersions(youth_file: YouthFile) -> list[ImmersionAgreement]:
+    return list(youth_file.immersions.select_related("evaluation").prefetch_related("follow_ups")
+                .order_by("-start_date", "-pk"))
+
+
+def immersion_follow_ups_due(agreements: QuerySet[ImmersionAgreement], *, today: date) -> list[dict[str, Any]]:
+    """The follow-ups whose day has come and that are not recorded, the longest overdue first: one query per
+    milestone, whatever the number of young people."""
+    rows: list[dict[str, Any]] = []
+    signed = (agreements.filter(status__in=[ImmersionStatus.SIGNED, ImmersionStatus.DONE])
+              .select_related("youth_file__participant", "prescriber"))
+    for milestone, days in FOLLOW_UP_DAYS.items():
+        for agreement in (signed.filter(end_date__lte=today - timedelta(days=days))
+                          .exclude(follow_ups__milestone=milestone)):
+            rows.append({"agreement": agreement, "milestone": milestone, "label": FollowUpMilestone(milestone).label,
+                         "due_on": agreement.end_date + timedelta(days=days)})
+    rows.sort(key=lambda r: (r["due_on"], r["agreement"].pk))
+    return rows

@@ -4,13 +4,15 @@ write leaves its audit row in the same transaction."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import save_with_version
-from parcours.core.plausibility import event_date_problem
+from parcours.core.plausibility import event_date_problem, phone_e164, phone_problem, siret_compact, siret_problem
 from parcours.core.textsearch import fold
 from parcours.core.workflow import TransitionRefused, transition_apply, transition_create
 from parcours.organisations.models import User
@@ -28,14 +30,17 @@ from parcours.territory.models import Territory
 
 from .access import youth_advisers_of
 from .enums import (
-    BEFORE_SESSION_STATUSES, PLACE_HOLDING_STATUSES, SCHEME_MAX_MONTHS, WORKFLOW_SCHEMES,
-    AidPurpose, EnrolmentStatus, EventKind, Fund, PmsmpAim, ReceptionReason, ReferralSource, RegistrationStatus,
-    Scheme, SituationCategory, SiteKind, SupportTheme, WorkshopKind, WorkshopRunner, WorkshopTheme,
+    BEFORE_SESSION_STATUSES, FOLLOW_UP_DAYS, FOLLOW_UP_SITUATIONS, IMMERSION_MAX_MONTHS, IMMERSION_MAX_WEEKLY_HOURS,
+    PLACE_HOLDING_STATUSES, SCHEME_MAX_MONTHS, WORKFLOW_SCHEMES, AidPurpose, EnrolmentStatus, EventKind,
+    FollowUpMilestone, FollowUpOutcome, Fund, ImmersionStatus, PmsmpAim, ReceptionReason, ReferralSource,
+    RegistrationStatus, Scheme, SiteKind, SituationCategory, SupportTheme, WorkshopKind, WorkshopRunner,
+    WorkshopTheme,
     YouthContractType,
 )
+from .immersion_workflow import IMMERSION_WORKFLOW
 from .models import (
-    Aid, SchemeEnrolment, SchemePhase, Site, Workshop, WorkshopRegistration, WorkshopSession, YouthDiagnostic,
-    YouthEvent, YouthFile, YouthSituation, YouthSupport,
+    Aid, ImmersionAgreement, ImmersionEvaluation, ImmersionFollowUp, SchemeEnrolment, SchemePhase, Site, Workshop,
+    WorkshopRegistration, WorkshopSession, YouthDiagnostic, YouthEvent, YouthFile, YouthSituation, YouthSupport,
 )
 from .selectors import add_months, age_on
 from .workflow import ENROLMENT_WORKFLOW
@@ -649,3 +654,202 @@ def workshop_attendance_mark(*, by: User, session: WorkshopSession, statuses: di
                          after={"status": status, "event": registration.event.event_ref if registration.event else None})
             changed += 1
     return changed
+# --- immersions in companies: the PMSMP agreement (youth/immersion_workflow.py), its evaluation, its follow-ups ----
+
+IMMERSION_FIELDS = ("company_name", "company_siret", "company_address", "tutor_name", "tutor_job", "tutor_phone",
+                    "tutor_email", "trade", "rome_code", "start_date", "end_date", "weekly_hours", "aim")
+ROME_CODE = re.compile(r"^[A-Z][0-9]{4}$")
+
+
+def immersion_last_day(start_date: date) -> date:
+    """The last day of a PMSMP begun on `start_date`: it lasts one month at most (1 March → 31 March)."""
+    return add_months(start_date, IMMERSION_MAX_MONTHS) - timedelta(days=1)
+
+
+def _immersion_values(youth_file: YouthFile, values: dict[str, Any]) -> dict[str, Any]:
+    """The agreement's values, cleaned (SIRET compacted, phone in E.164, ROME code in capitals), or a
+    ValidationError naming each refused field."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {name: values.get(name) for name in IMMERSION_FIELDS}
+    for name in ("company_name", "company_siret", "company_address", "tutor_name", "tutor_job", "tutor_phone",
+                 "tutor_email", "trade", "rome_code", "aim"):
+        cleaned[name] = (cleaned[name] or "").strip()
+    labels = {"company_name": _("Entreprise d'accueil"), "company_address": _("Adresse du lieu de l'immersion"),
+              "tutor_name": _("Tuteur·rice"), "trade": _("Métier observé")}
+    for name, label in labels.items():
+        if not cleaned[name]:
+            errors[name] = [_("%(field)s : ce champ est obligatoire.") % {"field": label}]
+    if not cleaned["company_siret"]:
+        errors["company_siret"] = [_("SIRET de l'entreprise : ce champ est obligatoire.")]
+    elif problem := siret_problem(cleaned["company_siret"]):
+        errors["company_siret"] = [_("SIRET de l'entreprise : %(problem)s") % {"problem": problem}]
+    else:
+        cleaned["company_siret"] = siret_compact(cleaned["company_siret"])
+    if cleaned["tutor_phone"]:
+        if problem := phone_problem(cleaned["tutor_phone"]):
+            errors["tutor_phone"] = [_("Téléphone du tuteur·rice : %(problem)s") % {"problem": problem}]
+        else:
+            cleaned["tutor_phone"] = phone_e164(cleaned["tutor_phone"])
+    if cleaned["tutor_email"]:
+        try:
+            validate_email(cleaned["tutor_email"])
+        except ValidationError:
+            errors["tutor_email"] = [_("Courriel du tuteur·rice : adresse invalide.")]
+    cleaned["rome_code"] = cleaned["rome_code"].upper().replace(" ", "")
+    if cleaned["rome_code"] and not ROME_CODE.match(cleaned["rome_code"]):
+        errors["rome_code"] = [_("Code ROME : une lettre et quatre chiffres (M1607).")]
+    if cleaned["aim"] not in PmsmpAim.values:
+        errors["aim"] = [_("Objet de l'immersion : choisissez un objet de la liste.")]
+    start, end = cleaned["start_date"], cleaned["end_date"]
+    if start is None:
+        errors["start_date"] = [_("Début : ce champ est obligatoire.")]
+    else:
+        _date_errors(errors, "start_date", start, label=_("Début"))
+        if not errors.get("start_date") and start < youth_file.first_reception_date:
+            errors["start_date"] = [_("Début : il précède le premier accueil du jeune (%(day)s).")
+                                    % {"day": youth_file.first_reception_date.strftime("%d/%m/%Y")}]
+    if end is None:
+        errors["end_date"] = [_("Fin : ce champ est obligatoire.")]
+    elif start is not None and end < start:
+        errors["end_date"] = [_("Fin : elle précède le début.")]
+    elif start is not None and end > immersion_last_day(start):
+        errors["end_date"] = [_("Fin : une immersion (PMSMP) dure un mois au plus ; commencée le %(start)s, elle se "
+                                "termine au plus tard le %(last)s.")
+                              % {"start": start.strftime("%d/%m/%Y"),
+                                 "last": immersion_last_day(start).strftime("%d/%m/%Y")}]
+    hours = cleaned["weekly_hours"]
+    if hours is None or not 0 < hours <= IMMERSION_MAX_WEEKLY_HOURS:
+        errors["weekly_hours"] = [_("Heures par semaine : entre 1 et %(max)s heures.")
+                                  % {"max": IMMERSION_MAX_WEEKLY_HOURS}]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def immersion_draw_up(*, by: User, youth_file: YouthFile, values: dict[str, Any]) -> ImmersionAgreement:
+    """The agreement of an immersion in a company, in preparation (draft), prescribed by `by`: the company and its
+    tutor, the trade observed, the dates (one month at most), the weekly hours, the aim."""
+    cleaned = _immersion_values(youth_file, values)
+    with transaction.atomic():
+        agreement = ImmersionAgreement(territory_id=youth_file.territory_id, youth_file=youth_file, prescriber=by,
+                                       **cleaned)
+        transition_create(IMMERSION_WORKFLOW, agreement, "draw_up", by=by)
+        audit_record(actor=by, action="immersion_draw_up", obj=agreement, participant_id=youth_file.participant_id,
+                     after=model_snapshot(agreement, [*IMMERSION_FIELDS, "status"]))
+    return agreement
+
+
+def _immersion_apply(*, by: User, agreement: ImmersionAgreement, name: str, data: Any = None) -> ImmersionAgreement:
+    before = {"status": agreement.status}
+    with transaction.atomic():
+        changed = transition_apply(IMMERSION_WORKFLOW, agreement, name, by=by, data=data)
+        audit_record(actor=by, action=f"immersion_{name}", obj=changed,
+                     participant_id=agreement.youth_file.participant_id, before=before,
+                     after=model_snapshot(changed, ["status", "situation"]))
+    return changed
+
+
+def immersion_sign(*, by: User, agreement: ImmersionAgreement) -> ImmersionAgreement:
+    """The agreement is signed by the three parties: the PMSMP situation is recorded with its dates and aim."""
+    return _immersion_apply(by=by, agreement=agreement, name="sign")
+
+
+def immersion_complete(*, by: User, agreement: ImmersionAgreement) -> ImmersionAgreement:
+    return _immersion_apply(by=by, agreement=agreement, name="complete")
+
+
+def immersion_cancel(*, by: User, agreement: ImmersionAgreement, reason: str = "") -> ImmersionAgreement:
+    """Cancel before the first day: nothing is removed, the agreement is marked cancelled."""
+    return _immersion_apply(by=by, agreement=agreement, name="cancel", data={"reason": reason.strip()})
+
+
+def immersion_evaluate(*, by: User, agreement: ImmersionAgreement, day: date, aptitudes: str, outcome: str,
+                       hire_proposed: bool) -> ImmersionEvaluation:
+    """The tutor's evaluation, recorded by the adviser, once the immersion's last day has passed."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if agreement.status not in (ImmersionStatus.SIGNED, ImmersionStatus.DONE):
+        raise ValidationError(_("Seule une immersion signée s'évalue."))
+    if today <= agreement.end_date:
+        raise ValidationError(_("L'immersion se termine le %(day)s : elle s'évalue une fois ce jour passé.")
+                              % {"day": agreement.end_date.strftime("%d/%m/%Y")})
+    if day > today or day <= agreement.end_date:
+        errors["date"] = [_("Date de l'évaluation : après la fin de l'immersion (%(day)s) et au plus tard "
+                            "aujourd'hui.") % {"day": agreement.end_date.strftime("%d/%m/%Y")}]
+    if not aptitudes.strip():
+        errors["aptitudes"] = [_("Aptitudes observées : ce champ est obligatoire.")]
+    if not outcome.strip():
+        errors["outcome"] = [_("Bilan : ce champ est obligatoire.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            evaluation = ImmersionEvaluation.objects.create(agreement=agreement, date=day, aptitudes=aptitudes.strip(),
+                                                            outcome=outcome.strip(), hire_proposed=hire_proposed,
+                                                            recorded_by=by)
+            audit_record(actor=by, action="immersion_evaluate", obj=evaluation,
+                         participant_id=agreement.youth_file.participant_id,
+                         after=model_snapshot(evaluation, ["date", "hire_proposed"]))
+    except IntegrityError:
+        raise ValidationError(_("Cette immersion est déjà évaluée.")) from None
+    return evaluation
+
+
+def immersion_follow_up_due_on(agreement: ImmersionAgreement, milestone: str) -> date:
+    return agreement.end_date + timedelta(days=FOLLOW_UP_DAYS[milestone])
+
+
+def immersion_follow_up_record(*, by: User, agreement: ImmersionAgreement, milestone: str, day: date, outcome: str,
+                               contract_type: str = "", employment_start: date | None = None,
+                               comment: str = "") -> ImmersionFollowUp:
+    """What became of the young person 15 days, 1 month or 3 months after the immersion, from that day on.
+
+    In employment or in work-study: the situation the report reads (docs/spec/youth.md, `employment_within`: an
+    employment or work-study situation starting between the immersion's end and 15, 30 or 90 days after) is
+    recorded, starting the day the job began (`employment_start`, the follow-up's day if not given), unless the
+    young person already has an employment or work-study situation running on that day."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if agreement.status not in (ImmersionStatus.SIGNED, ImmersionStatus.DONE):
+        raise ValidationError(_("Seule une immersion signée a un suivi."))
+    if milestone not in FOLLOW_UP_DAYS:
+        raise ValidationError({"milestone": [_("Échéance : choisissez une échéance de la liste.")]})
+    due = immersion_follow_up_due_on(agreement, milestone)
+    if day < due or day > today:
+        errors["date"] = [_("Date du suivi : le suivi « %(milestone)s » est dû à partir du %(day)s, et se date au "
+                            "plus tard aujourd'hui.")
+                          % {"milestone": FollowUpMilestone(milestone).label, "day": due.strftime("%d/%m/%Y")}]
+    if outcome not in FollowUpOutcome.values:
+        errors["outcome"] = [_("Situation : choisissez une situation de la liste.")]
+    if outcome == FollowUpOutcome.EMPLOYMENT and contract_type not in YouthContractType.values:
+        errors["contract_type"] = [_("Type de contrat : obligatoire pour un emploi.")]
+    category = FOLLOW_UP_SITUATIONS.get(outcome)
+    start = employment_start or day
+    if category is not None and (start > day or start < agreement.start_date):
+        errors["employment_start"] = [_("Début de l'emploi : entre le début de l'immersion (%(day)s) et le jour du "
+                                        "suivi.") % {"day": agreement.start_date.strftime("%d/%m/%Y")}]
+    if errors:
+        raise ValidationError(errors)
+    youth_file = agreement.youth_file
+    try:
+        with transaction.atomic():
+            situation = None
+            if category is not None:
+                situation = (youth_file.situations.filter(
+                    category__in=list(FOLLOW_UP_SITUATIONS.values()), start_date__lte=start)
+                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).order_by("-start_date", "-pk").first())
+                if situation is None:
+                    situation = youth_situation_record(
+                        by=by, youth_file=youth_file, category=category, start_date=start,
+                        contract_type=contract_type if category == SituationCategory.EMPLOYMENT else "")
+            follow_up = ImmersionFollowUp.objects.create(
+                agreement=agreement, milestone=milestone, date=day, outcome=outcome,
+                contract_type=contract_type if outcome == FollowUpOutcome.EMPLOYMENT else "", situation=situation,
+                comment=comment.strip(), recorded_by=by)
+            audit_record(actor=by, action="immersion_follow_up_record", obj=follow_up,
+                         participant_id=youth_file.participant_id,
+                         after=model_snapshot(follow_up, ["milestone", "date", "outcome", "contract_type",
+                                                          "situation"]))
+    except IntegrityError:
+        raise ValidationError({"milestone": [_("Échéance : ce suivi est déjà enregistré.")]}) from None
+    return follow_up

@@ -15,9 +15,9 @@ from parcours.core.plausibility import validate_event_date
 from parcours.participants.enums import EducationLevel, Sex
 from parcours.territory.models import Commune, Qpv
 from parcours.youth.enums import (
-    BEFORE_SESSION_STATUSES, AidPurpose, EnrolmentEndReason, EventKind, Fund, PmsmpAim, ReceptionReason,
-    ReferralSource, RegistrationStatus, SchemeExit, SituationCategory, SiteKind, SupportTheme, WorkshopKind,
-    WorkshopRunner, WorkshopTheme, YouthContractType,
+    BEFORE_SESSION_STATUSES, AidPurpose, EnrolmentEndReason, EventKind, FollowUpOutcome, Fund, PmsmpAim,
+    ReceptionReason, ReferralSource, RegistrationStatus, SchemeExit, SiteKind, SituationCategory, SupportTheme,
+    WorkshopKind, WorkshopRunner, WorkshopTheme, YouthContractType,
 )
 from parcours.youth.models import Site
 
@@ -297,3 +297,49 @@ class AttendanceForm(BaseForm):
 
     def statuses(self) -> dict[int, str]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items()}
+# --- immersions in companies (PMSMP) --------------------------------------------------------------------------------
+
+
+class ImmersionForm(BaseForm):
+    company_name = NameField(label=_("Entreprise d'accueil"), max_length=200)
+    company_siret = SiretField(label=_("SIRET de l'entreprise"))
+    company_address = forms.CharField(label=_("Adresse du lieu de l'immersion"), max_length=300)
+    tutor_name = NameField(label=_("Tuteur·rice (nom et prénom)"), max_length=200)
+    tutor_job = forms.CharField(label=_("Fonction du tuteur·rice"), max_length=200, required=False)
+    tutor_phone = PhoneField(label=_("Téléphone du tuteur·rice"), required=False)
+    tutor_email = forms.EmailField(label=_("Courriel du tuteur·rice"), required=False)
+    trade = forms.CharField(label=_("Métier observé"), max_length=200)
+    rome_code = forms.CharField(label=_("Code ROME (facultatif)"), max_length=6, required=False,
+                                help_text=_("Une lettre et quatre chiffres : M1607."))
+    start_date = EventDateField(label=_("Début"), widget=DateInput())
+    end_date = EventDateField(label=_("Fin"), widget=DateInput(), help_text=_("Un mois au plus."))
+    weekly_hours = forms.DecimalField(label=_("Heures par semaine"), min_value=Decimal("0.5"), max_digits=4,
+                                      decimal_places=1)
+    aim = forms.ChoiceField(label=_("Objet de l'immersion"), choices=PmsmpAim.choices)
+
+
+class ImmersionCancelForm(BaseForm):
+    reason = forms.CharField(label=_("Motif de l'annulation"), max_length=500, required=False)
+
+
+class ImmersionConfirmForm(BaseForm):
+    """A transition that carries nothing: the page only confirms it."""
+
+
+class ImmersionEvaluationForm(BaseForm):
+    date = EventDateField(label=_("Date de l'évaluation"), widget=DateInput())
+    aptitudes = forms.CharField(label=_("Aptitudes observées (par le tuteur·rice)"), max_length=4000,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(label=_("Bilan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    hire_proposed = forms.BooleanField(label=_("L'entreprise propose une embauche"), required=False)
+
+
+class FollowUpForm(BaseForm):
+    date = EventDateField(label=_("Date du suivi"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Situation du jeune"), choices=FollowUpOutcome.choices)
+    contract_type = forms.ChoiceField(label=_("Type de contrat (emploi)"), required=False,
+                                      choices=[("", "—")] + YouthContractType.choices)
+    employment_start = EventDateField(label=_("Début de l'emploi ou de l'alternance"), required=False,
+                                      widget=DateInput(), help_text=_("Le jour du suivi si vide."))
+    comment = forms.CharField(label=_("Commentaire"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))

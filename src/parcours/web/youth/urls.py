@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import files, views, workshops
+from . import files, immersions, views, workshops
 
 app_name = "youth"
 urlpatterns = [
@@ -30,4 +30,14 @@ urlpatterns = [
     path("ateliers/seances/<int:pk>/inscriptions/", workshops.session_register, name="session_register"),
     path("ateliers/seances/<int:pk>/presences/", workshops.session_attendance, name="session_attendance"),
     path("ateliers/seances/<int:pk>/emargement.pdf", workshops.session_sheet, name="session_sheet"),
+    path("immersions/", immersions.follow_ups_due, name="immersion_follow_ups_due"),
+    path("jeunes/<int:pk>/immersions/", immersions.immersion_add, name="immersion_add"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/", immersions.immersion_detail, name="immersion_detail"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/pdf/", immersions.immersion_pdf_view, name="immersion_pdf"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/etat/<slug:transition>/", immersions.immersion_transition,
+         name="immersion_transition"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/evaluation/", immersions.immersion_evaluation,
+         name="immersion_evaluation"),
+    path("jeunes/<int:pk>/immersions/<int:immersion_pk>/suivis/<slug:milestone>/", immersions.immersion_follow_up,
+         name="immersion_follow_up"),
 ]
