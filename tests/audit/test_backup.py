@@ -249,7 +249,8 @@ def _fill(monkeypatch) -> None:
     # The employers' portfolio: an employer, a contact, an exchange, an offer and a candidacy with its log
     # (docs/employers.md).
     from parcours.employers.models import (
-        Candidacy, CandidacyTransition, Employer, EmployerContact, EmployerExchange, JobOffer,
+        Candidacy, CandidacyTransition, Employer, EmployerContact, EmployerExchange, EventInvitation, JobOffer,
+        RecruitmentEvent, Sponsorship, SponsorshipMeeting,
     )
 
     employer = Employer.objects.create(territory=operation.beneficiary.territory, siret="73282932000074",
@@ -266,6 +267,15 @@ def _fill(monkeypatch) -> None:
                                          proposed_by=account, last_news_on=datetime.date(2025, 1, 9),
                                          followup_contact=contact)
     CandidacyTransition.objects.create(candidacy=candidacy, transition="propose", to_state="proposed", by=account)
+    event = RecruitmentEvent.objects.create(territory=employer.territory, kind="job_dating", title="Job dating",
+                                            date=datetime.date(2025, 2, 4), created_by=account)
+    event.employers.add(employer)
+    EventInvitation.objects.create(event=event, pathway=positioning.pathway, invited_by=account, attended=True,
+                                   outcome="interview", outcome_employer=employer, comment="Entretien le 10")
+    sponsorship = Sponsorship.objects.create(pathway=positioning.pathway, employer=employer, sponsor_name="Hélène Roux",
+                                             started_on=datetime.date(2025, 1, 6), started_by=account)
+    SponsorshipMeeting.objects.create(sponsorship=sponsorship, date=datetime.date(2025, 1, 20), summary="Visite",
+                                      by=account)
 
     # Every timestamp column holds a value whose microseconds are not whole milliseconds (nullable ones too).
     for index, (model, field) in enumerate(_times()):
