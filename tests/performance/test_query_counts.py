@@ -158,11 +158,11 @@ PAGES: dict[Page, int] = {
     Page("employers:event_detail", "referent", _event): 8,
     Page("employers:event_edit", "employer_relations", _event): 4,
     Page("employers:event_attendance", "employer_relations", _event): 8,
-    Page("employers:event_invite", "referent", lambda w: {"pathway": w.collective.pk}): 8,
+    Page("employers:event_invite", "referent", lambda w: {"pathway": w.collective.pk}): 7,
     Page("employers:sponsorship_list", "referent"): 6,
     Page("employers:sponsorship_list", "employer_relations"): 6,
-    Page("employers:sponsorship_create", "referent", lambda w: {"pathway": w.collective.pk}): 7,
-    Page("employers:sponsorship_detail", "referent", lambda w: {"pk": w.sponsorship.pk}): 9,
+    Page("employers:sponsorship_create", "referent", lambda w: {"pathway": w.collective.pk}): 6,
+    Page("employers:sponsorship_detail", "referent", lambda w: {"pk": w.sponsorship.pk}): 8,
     # Session, user, memberships; the file, the agreement with its evaluation, the access-log row, its follow-ups
     # and its log.
     Page("youth:immersion_detail", "youth_adviser",

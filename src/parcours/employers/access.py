@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, EMPLOYERS_READ
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, EMPLOYERS_READ, PATHWAY_WRITE
 from parcours.organisations.models import User
 from parcours.organisations.scope import territory_ids_with
 from parcours.pathways.access import pathways_visible_to
@@ -59,3 +59,14 @@ def sponsorships_visible_to(user: User) -> QuerySet[Sponsorship]:
     if user.can(EMPLOYERS_PROPOSE):
         rule |= Q(pathway__in=pathways_visible_to(user))
     return Sponsorship.objects.filter(rule)
+
+
+def person_followed_by(user: User, pathway_id: int) -> bool:
+    """`user` puts this person forward (the referent, the team of the territory): may propose them and write their
+    file, which they see. Candidacies, invitations and sponsorships ask it."""
+    return puts_people_forward(user) and pathways_visible_to(user).filter(pk=pathway_id).exists()
+
+
+def puts_people_forward(user: User) -> bool:
+    """The capabilities of `person_followed_by`, for a page that already holds a file the user sees."""
+    return user.can(EMPLOYERS_PROPOSE) and user.can(PATHWAY_WRITE)

@@ -20,7 +20,7 @@ from parcours.audit.services import audit_record, model_snapshot
 from parcours.core.concurrency import save_with_version
 from parcours.core.plausibility import event_date_problem, siret_compact, siret_problem
 from parcours.core.workflow import SCHEDULE_ACTOR, TransitionRefused, transition_apply, transition_create
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, PATHWAY_WRITE
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE
 from parcours.pathways.access import pathways_visible_to
 from parcours.pathways.models import Pathway, Step
 from parcours.pathways.services import step_create
@@ -37,6 +37,7 @@ from .models import (
     Sponsorship, SponsorshipMeeting,
 )
 from .naf import naf_divisions
+from .access import person_followed_by
 from .workflow import CANDIDACY_WORKFLOW, WAITING_ON_EMPLOYER, follows
 
 EMPLOYER_FIELDS = ["siret", "name", "naf_division", "naf_section", "size_band", "address", "commune_id", "phone",
@@ -299,13 +300,6 @@ SPONSORSHIP_FIELDS = ["employer_id", "sponsor_name", "sponsor_job_title", "spons
                       "started_on", "ended_on", "outcome"]
 
 
-def person_followed_by(by, pathway: Pathway) -> bool:
-    """`by` puts this person forward (the referent, the team of the territory): may propose them and write their
-    file, which they see."""
-    return bool(by.can(EMPLOYERS_PROPOSE) and by.can(PATHWAY_WRITE)
-                and pathways_visible_to(by).filter(pk=pathway.pk).exists())
-
-
 def _day_check(errors: dict[str, str], field: str, label: str, day: date | None, *, future: bool = False) -> None:
     if day is None:
         errors[field] = _("%(field)s : obligatoire.") % {"field": label}
@@ -378,7 +372,7 @@ def recruitment_event_employer_remove(*, by, event: RecruitmentEvent, employer: 
 
 def event_invitation_create(*, by, event: RecruitmentEvent, pathway: Pathway) -> EventInvitation:
     """Invite a person one follows to an event of their territory, up to its day (once: `event_invitation_once`)."""
-    if not person_followed_by(by, pathway):
+    if not person_followed_by(by, pathway.pk):
         raise ValidationError(_("Vous ne suivez pas cette personne : vous ne pouvez pas l'inviter."))
     if event.territory_id != pathway.territory_id:
         raise ValidationError({"event": _("Événement : il est d'un autre territoire que le dossier de la personne.")})
@@ -397,7 +391,7 @@ def event_invitation_create(*, by, event: RecruitmentEvent, pathway: Pathway) ->
 
 def event_invitation_withdraw(*, by, invitation: EventInvitation) -> None:
     """The person will not come after all: the invitation is taken back, until the attendance is recorded."""
-    if not person_followed_by(by, invitation.pathway):
+    if not person_followed_by(by, invitation.pathway_id):
         raise ValidationError(_("Vous ne suivez pas cette personne : vous ne pouvez pas retirer son invitation."))
     with transaction.atomic():
         locked = EventInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -408,14 +402,23 @@ def event_invitation_withdraw(*, by, invitation: EventInvitation) -> None:
         locked.delete()
 
 
+def event_attendance_open(event: RecruitmentEvent) -> bool:
+    """Who came is recorded from the event's day on."""
+    return event.date <= timezone.localdate()
+
+
+def event_attendance_wait_message(event: RecruitmentEvent) -> str:
+    return _("Les présences s'enregistrent à partir du jour de l'événement (le %(day)s).") % {
+        "day": event.date.strftime("%d/%m/%Y")}
+
+
 def event_attendance_record(*, by, event: RecruitmentEvent, rows: dict[int, dict[str, Any]]) -> None:
     """Record, from the event's day, who came and what came of it for each invitation of `rows` (by its id:
     `attended` True/False, `outcome`, `outcome_employer_id`, `comment`). All or nothing: a refused row names the
     person's line and saves none."""
     _keeper_check(by, event.territory_id)
-    if event.date > timezone.localdate():
-        raise ValidationError(_("Les présences s'enregistrent à partir du jour de l'événement (le %(day)s).")
-                              % {"day": event.date.strftime("%d/%m/%Y")})
+    if not event_attendance_open(event):
+        raise ValidationError(event_attendance_wait_message(event))
     employer_ids = set(event.employers.values_list("pk", flat=True))
     with transaction.atomic():
         RecruitmentEvent.objects.select_for_update().get(pk=event.pk)
@@ -457,14 +460,14 @@ def event_attendance_record(*, by, event: RecruitmentEvent, rows: dict[int, dict
 
 
 def _sponsorship_writer_check(by, sponsorship: Sponsorship) -> None:
-    if not (person_followed_by(by, sponsorship.pathway)
+    if not (person_followed_by(by, sponsorship.pathway_id)
             or sponsorship.employer.territory_id in territory_ids_with(by, EMPLOYERS_MANAGE)):
         raise ValidationError(_("Vous ne suivez pas ce parrainage."))
 
 
 def sponsorship_start(*, by, pathway: Pathway, values: dict[str, Any]) -> Sponsorship:
     """A sponsor from a company of the portfolio begins to accompany a person one follows (one running at a time)."""
-    if not person_followed_by(by, pathway):
+    if not person_followed_by(by, pathway.pk):
         raise ValidationError(_("Vous ne suivez pas cette personne : vous ne pouvez pas lui proposer un parrainage."))
     errors: dict[str, str] = {}
     employer = Employer.objects.filter(pk=values.get("employer_id") or 0, territory_id=pathway.territory_id).first()

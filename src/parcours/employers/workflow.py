@@ -31,11 +31,11 @@ from django.utils.translation import gettext_lazy as _l
 from parcours.core.workflow import (
     CREATED, SCHEDULE_ACTOR, NoPayload, SystemActor, Transition, TransitionRefused, Workflow, capability_policy,
 )
-from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, PATHWAY_WRITE
+from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE
 from parcours.organisations.scope import territory_ids_with
-from parcours.pathways.access import pathways_visible_to
 from parcours.programmes.registry import definition_of
 
+from .access import person_followed_by
 from .enums import OPEN_CANDIDACY, CandidacyRefusal, CandidacyStatus, OfferContractType, PriorActionKind
 from .models import Candidacy, CandidacyTransition
 
@@ -85,11 +85,9 @@ class Withdrawal:
 def follows(actor: Any, candidacy: Candidacy) -> bool:
     """The actor may propose the person and write their file (the referent, the team of the territory). Kept on
     the candidacy for the request: a page asks it of each transition it offers."""
-    if not (actor.can(EMPLOYERS_PROPOSE) and actor.can(PATHWAY_WRITE)):
-        return False
     known: dict[int, bool] = candidacy.__dict__.setdefault("_followed_by", {})
     if actor.pk not in known:
-        known[actor.pk] = pathways_visible_to(actor).filter(pk=candidacy.pathway_id).exists()
+        known[actor.pk] = person_followed_by(actor, candidacy.pathway_id)
     return known[actor.pk]
 
 

@@ -3,10 +3,12 @@ at the top of the form. One helper for every page (docs/architecture.md: views t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from parcours.core.workflow import TransitionRefused
 
 
 def validation_error_apply(form: forms.BaseForm, error: ValidationError, *,
@@ -29,3 +31,23 @@ def stale_form(form_class, request, current_version: int, error: Exception, **kw
     form.is_valid()
     form.add_error(None, str(error))
     return form
+
+
+def form_write(form: forms.BaseForm, save: Callable[[], object], *,
+               refused: Callable[[forms.BaseForm, TransitionRefused], None] | None = None) -> bool:
+    """Run `save` for a valid form; True once it wrote. A service's refusal goes under its field; a workflow's
+    refusal through `refused` (which knows the fields its messages name), else at the top of the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        validation_error_apply(form, error)
+        return False
+    except TransitionRefused as refusal:
+        if refused is None:
+            form.add_error(None, refusal.message)
+        else:
+            refused(form, refusal)
+        return False
+    return True

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from parcours.audit.services import access_log_record
 from parcours.employers.access import (
-    employers_visible_to, events_managed_by, events_visible_to, invitations_visible_to, sponsorships_visible_to,
+    employers_visible_to, events_managed_by, events_visible_to, invitations_visible_to, puts_people_forward,
+    sponsorships_visible_to,
 )
 from parcours.employers.models import Employer, RecruitmentEvent, Sponsorship
 from parcours.employers.services import (
-    EVENT_FIELDS, event_attendance_record, event_invitation_create, event_invitation_withdraw,
-    person_followed_by, recruitment_event_employer_add, recruitment_event_employer_remove, recruitment_event_save,
+    EVENT_FIELDS, event_attendance_open, event_attendance_record, event_attendance_wait_message, event_invitation_create, event_invitation_withdraw,
+    recruitment_event_employer_add, recruitment_event_employer_remove, recruitment_event_save,
     sponsorship_end, sponsorship_meeting_record, sponsorship_start,
 )
 from parcours.organisations.capabilities import EMPLOYERS_MANAGE, EMPLOYERS_PROPOSE, EMPLOYERS_READ
@@ -31,7 +32,7 @@ from parcours.programmes.registry import pathway_states_query
 from parcours.territory.models import Territory
 
 from ..access_log import people_shown
-from ..form_errors import validation_error_apply
+from ..form_errors import form_write
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
 from .forms import (
@@ -41,18 +42,6 @@ from .forms import (
 
 PAGE_SIZE = 25
 ATTENDANCE_PAGE_SIZE = 50
-
-
-def _apply(form, write) -> bool:
-    """Run `write` for a valid form; a refusal goes under its field (or the form's head). True once written."""
-    if not form.is_valid():
-        return False
-    try:
-        write()
-    except ValidationError as error:
-        validation_error_apply(form, error)
-        return False
-    return True
 
 
 # --- events -------------------------------------------------------------------------------------------------------
@@ -77,7 +66,7 @@ def _event_form_page(request, *, territory: Territory, event: RecruitmentEvent |
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST":
         saved: list[RecruitmentEvent] = []
-        if _apply(form, lambda: saved.append(recruitment_event_save(by=request.user, territory=territory,
+        if form_write(form, lambda: saved.append(recruitment_event_save(by=request.user, territory=territory,
                                                                      event=event, values=form.cleaned_data))):
             messages.success(request, _("L'événement est enregistré."))
             return redirect("employers:event_detail", pk=saved[0].pk)
@@ -113,7 +102,7 @@ def _event_page(request, event: RecruitmentEvent, *, employer_form=None, status:
     today = timezone.localdate()
     return render(request, "employers/event_detail.html", {
         "event": event, "employers": employers, "invitations": invitations, "can_manage": can_manage,
-        "employer_form": employer_form if can_manage else None, "attendance_open": event.date <= today,
+        "employer_form": employer_form if can_manage else None, "attendance_open": event_attendance_open(event),
         "can_withdraw": request.user.can(EMPLOYERS_PROPOSE) and event.date >= today}, status=status)
 
 
@@ -129,7 +118,7 @@ def event_employer_add(request, pk: int):
     event = get_object_or_404(events_managed_by(request.user), pk=pk)
     candidates = Employer.objects.filter(territory_id=event.territory_id).order_by("name", "pk")
     form = EventEmployerForm(request.POST, employers=candidates)
-    if _apply(form, lambda: recruitment_event_employer_add(by=request.user, event=event,
+    if form_write(form, lambda: recruitment_event_employer_add(by=request.user, event=event,
                                                            employer=form.cleaned_data["employer"])):
         messages.success(request, _("L'employeur participe à l'événement."))
         return redirect("employers:event_detail", pk=event.pk)
@@ -154,15 +143,14 @@ def event_employer_remove(request, pk: int, employer_pk: int):
 def event_attendance(request, pk: int):
     """Who came and what came of it, a page of invitations at a time (a forum may gather many)."""
     event = get_object_or_404(events_managed_by(request.user), pk=pk)
-    if event.date > timezone.localdate():
-        messages.error(request, _("Les présences s'enregistrent à partir du jour de l'événement (le %(day)s).")
-                       % {"day": event.date.strftime("%d/%m/%Y")})
+    if not event_attendance_open(event):
+        messages.error(request, event_attendance_wait_message(event))
         return redirect("employers:event_detail", pk=event.pk)
     page = Paginator(event.invitations.select_related("pathway__participant").order_by("pk"),
                      ATTENDANCE_PAGE_SIZE).get_page(request.GET.get("page"))
     employers = list(event.employers.order_by("name", "pk"))
     form = AttendanceForm(request.POST or None, invitations=page.object_list, employers=employers)
-    if request.method == "POST" and _apply(form, lambda: event_attendance_record(by=request.user, event=event,
+    if request.method == "POST" and form_write(form, lambda: event_attendance_record(by=request.user, event=event,
                                                                                   rows=form.rows())):
         messages.success(request, _("Les présences et les suites sont enregistrées."))
         return redirect("employers:event_detail", pk=event.pk)
@@ -175,7 +163,7 @@ def _followed_pathway(request, pk: int):
     """A file in its pathway that the user follows (may propose and write), else 404."""
     pathway = (pathways_visible_to(request.user).filter(pathway_states_query("in_pathway_states"))
                .select_related("participant").filter(pk=pk).first())
-    if pathway is None or not person_followed_by(request.user, pathway):
+    if pathway is None or not puts_people_forward(request.user):
         raise Http404
     return pathway
 
@@ -187,7 +175,7 @@ def event_invite(request, pathway: int):
     events = (events_visible_to(request.user).filter(territory_id=person.territory_id, date__gte=timezone.localdate())
               .exclude(invitations__pathway=person).order_by("date", "pk"))
     form = InvitationForm(request.POST or None, events=events)
-    if request.method == "POST" and _apply(form, lambda: event_invitation_create(
+    if request.method == "POST" and form_write(form, lambda: event_invitation_create(
             by=request.user, event=form.cleaned_data["event"], pathway=person)):
         messages.success(request, _("La personne est invitée à l'événement."))
         return redirect("pathways:pathway_detail", pk=person.pk)
@@ -233,7 +221,7 @@ def sponsorship_create(request, pathway: int):
     form = SponsorshipForm(request.POST or None, employers=employers, initial={"started_on": timezone.localdate()})
     if request.method == "POST":
         saved: list[Sponsorship] = []
-        if _apply(form, lambda: saved.append(sponsorship_start(by=request.user, pathway=person,
+        if form_write(form, lambda: saved.append(sponsorship_start(by=request.user, pathway=person,
                                                                 values=form.values()))):
             messages.success(request, _("Le parrainage commence."))
             return redirect("employers:sponsorship_detail", pk=saved[0].pk)
@@ -248,7 +236,8 @@ def _sponsorship(request, pk: int) -> Sponsorship:
 
 
 def _sponsorship_page(request, sponsorship: Sponsorship, *, meeting_form=None, end_form=None, status: int = 200):
-    writer = (person_followed_by(request.user, sponsorship.pathway)
+    file_visible = pathways_visible_to(request.user).filter(pk=sponsorship.pathway_id).exists()
+    writer = ((file_visible and puts_people_forward(request.user))
               or sponsorship.employer.territory_id in territory_ids_with(request.user, EMPLOYERS_MANAGE))
     running = sponsorship.ended_on is None
     meetings = Paginator(sponsorship.meetings.select_related("by").order_by("-date", "-pk"),
@@ -257,7 +246,7 @@ def _sponsorship_page(request, sponsorship: Sponsorship, *, meeting_form=None, e
     today = timezone.localdate()
     return render(request, "employers/sponsorship_detail.html", {
         "sponsorship": sponsorship, "meetings": meetings, "writer": writer,
-        "file_visible": pathways_visible_to(request.user).filter(pk=sponsorship.pathway_id).exists(),
+        "file_visible": file_visible,
         "meeting_form": (meeting_form or SponsorshipMeetingForm(initial={"date": today}, prefix="meeting"))
         if writer else None,
         "end_form": (end_form or SponsorshipEndForm(initial={"ended_on": today}, prefix="end"))
@@ -278,7 +267,7 @@ def sponsorship_meeting_add(request, pk: int):
     if request.method != "POST":
         return _sponsorship_page(request, sponsorship)
     form = SponsorshipMeetingForm(request.POST, prefix="meeting")
-    if _apply(form, lambda: sponsorship_meeting_record(by=request.user, sponsorship=sponsorship,
+    if form_write(form, lambda: sponsorship_meeting_record(by=request.user, sponsorship=sponsorship,
                                                        values=form.cleaned_data)):
         messages.success(request, _("La rencontre est enregistrée."))
         return redirect("employers:sponsorship_detail", pk=sponsorship.pk)
@@ -290,7 +279,7 @@ def sponsorship_meeting_add(request, pk: int):
 def sponsorship_end_view(request, pk: int):
     sponsorship = _sponsorship(request, pk)
     form = SponsorshipEndForm(request.POST, prefix="end")
-    if _apply(form, lambda: sponsorship_end(by=request.user, sponsorship=sponsorship,
+    if form_write(form, lambda: sponsorship_end(by=request.user, sponsorship=sponsorship,
                                             ended_on=form.cleaned_data["ended_on"],
                                             outcome=form.cleaned_data["outcome"])):
         messages.success(request, _("Le parrainage est terminé."))

@@ -33,7 +33,7 @@ from parcours.youth.services import (
 )
 
 from ..access_log import people_shown
-from ..form_errors import stale_form, validation_error_apply
+from ..form_errors import form_write, stale_form, validation_error_apply
 from ..permissions import capability_required, territory_for_new
 from ..submission import submit_once
 from .forms import (
@@ -182,14 +182,9 @@ def file_edit(request, pk: int):
                   status=400 if request.method == "POST" else 200)
 
 
-def _write(request, youth_file: YouthFile, form, save, *, done: str) -> bool:
+def _write(request, form, save, *, done: str) -> bool:
     """Apply a posted form of the file through its service; True when saved (a refusal is shown under its field)."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        validation_error_apply(form, error)
+    if request.method != "POST" or not form_write(form, lambda: save(form.cleaned_data), refused=_refused):
         return False
     messages.success(request, done)
     return True
@@ -201,7 +196,7 @@ def event_add(request, pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = EventForm(request.POST or None, initial={"date": timezone.localdate()}, territory=youth_file.territory,
                      prefix="event")
-    if _write(request, youth_file, form, lambda data: youth_event_record(
+    if _write(request, form, lambda data: youth_event_record(
             by=request.user, youth_file=youth_file, day=data["date"], kind=data["kind"], site=data["site"],
             duration_minutes=data["duration_minutes"], summary=data["summary"],
             backdated_confirmed=data["backdated"]), done=_("L'événement est enregistré.")):
@@ -215,7 +210,7 @@ def event_add(request, pk: int):
 def situation_add(request, pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = SituationForm(request.POST or None, prefix="situation")
-    if _write(request, youth_file, form, lambda data: youth_situation_record(
+    if _write(request, form, lambda data: youth_situation_record(
             by=request.user, youth_file=youth_file, category=data["category"], start_date=data["start_date"],
             end_date=data["end_date"], contract_type=data["contract_type"], pmsmp_aim=data["pmsmp_aim"],
             employer_siret=data["employer_siret"]), done=_("La situation est enregistrée.")):
@@ -229,7 +224,7 @@ def situation_end(request, pk: int, situation_pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     situation = get_object_or_404(youth_file.situations.select_related("youth_file"), pk=situation_pk)
     form = SituationEndForm(request.POST or None, initial={"end_date": situation.end_date or timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: youth_situation_end(
+    if _write(request, form, lambda data: youth_situation_end(
             by=request.user, situation=situation, end_date=data["end_date"]), done=_("La fin est enregistrée.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
     return _item_page(request, youth_file, form, title=_("Fin de la situation : %(what)s")
@@ -241,7 +236,7 @@ def situation_end(request, pk: int, situation_pk: int):
 def support_open(request, pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = SupportForm(request.POST or None, initial={"opened_on": timezone.localdate()}, prefix="support")
-    if _write(request, youth_file, form, lambda data: youth_support_open(
+    if _write(request, form, lambda data: youth_support_open(
             by=request.user, youth_file=youth_file, theme=data["theme"], opened_on=data["opened_on"]),
             done=_("Le thème d'accompagnement est ouvert.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
@@ -254,7 +249,7 @@ def support_close(request, pk: int, support_pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     support = get_object_or_404(youth_file.supports.select_related("youth_file"), pk=support_pk)
     form = SupportCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: youth_support_close(
+    if _write(request, form, lambda data: youth_support_close(
             by=request.user, support=support, closed_on=data["closed_on"]), done=_("Le thème est clos.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
     return _item_page(request, youth_file, form, title=_("Clore le thème : %(what)s")
@@ -271,28 +266,12 @@ def _refused(form, refusal: TransitionRefused) -> None:
     form.add_error(field if field in form.fields else None, refusal.message)
 
 
-def _write_refusable(request, form, save, *, done: str) -> bool:
-    """`_write`, for a service that may also answer with the workflow's refusal."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        validation_error_apply(form, error)
-        return False
-    except TransitionRefused as refusal:
-        _refused(form, refusal)
-        return False
-    messages.success(request, done)
-    return True
-
-
 @capability_required(YOUTH_WRITE)
 @submit_once
 def diagnostic_add(request, pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = DiagnosticForm(request.POST or None, initial={"date": timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: youth_diagnostic_record(
+    if _write(request, form, lambda data: youth_diagnostic_record(
             by=request.user, youth_file=youth_file, day=data["date"], needs=data["needs"]),
             done=_("Le diagnostic est enregistré.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
@@ -307,7 +286,7 @@ def scheme_enter_page(request, pk: int, scheme: str):
         raise Http404
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = SchemeEntryForm(request.POST or None, initial={"on": timezone.localdate()}, scheme=scheme)
-    if _write_refusable(request, form, lambda data: scheme_enter(
+    if _write(request, form, lambda data: scheme_enter(
             by=request.user, youth_file=youth_file, scheme=scheme, on=data["on"], rqth=data["rqth"],
             collective_start=data.get("collective_start", False)),
             done=_("Le PACEA est signé.") if scheme == Scheme.PACEA else _("L'entrée en CEJ est enregistrée.")):
@@ -327,7 +306,7 @@ def _enrolment(request, pk: int, enrolment_pk: int) -> tuple[YouthFile, SchemeEn
 def scheme_end_page(request, pk: int, enrolment_pk: int):
     youth_file, enrolment = _enrolment(request, pk, enrolment_pk)
     form = SchemeEndForm(request.POST or None, initial={"on": timezone.localdate()})
-    if _write_refusable(request, form, lambda data: scheme_end(
+    if _write(request, form, lambda data: scheme_end(
             by=request.user, enrolment=enrolment, on=data["on"], exit_situation=data["exit_situation"],
             reason=data["reason"]), done=_("Le dispositif est terminé.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
@@ -340,7 +319,7 @@ def scheme_end_page(request, pk: int, enrolment_pk: int):
 def phase_add(request, pk: int, enrolment_pk: int):
     youth_file, enrolment = _enrolment(request, pk, enrolment_pk)
     form = PhaseForm(request.POST or None, initial={"start_date": timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: scheme_phase_add(
+    if _write(request, form, lambda data: scheme_phase_add(
             by=request.user, enrolment=enrolment, start_date=data["start_date"], planned_end=data["planned_end"],
             objectives=data["objectives"], commitments=data["commitments"]), done=_("La phase est enregistrée.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
@@ -354,7 +333,7 @@ def phase_evaluate(request, pk: int, phase_pk: int):
     phase = get_object_or_404(SchemePhase.objects.select_related("enrolment__youth_file"), pk=phase_pk,
                               enrolment__youth_file=youth_file)
     form = PhaseEvaluationForm(request.POST or None, initial={"end_date": timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: scheme_phase_evaluate(
+    if _write(request, form, lambda data: scheme_phase_evaluate(
             by=request.user, phase=phase, end_date=data["end_date"], evaluation=data["evaluation"]),
             done=_("La phase est évaluée.")):
         return redirect("youth:file_detail", pk=youth_file.pk)
@@ -367,7 +346,7 @@ def phase_evaluate(request, pk: int, phase_pk: int):
 def aid_add(request, pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = AidForm(request.POST or None, initial={"decision_date": timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: youth_aid_record(
+    if _write(request, form, lambda data: youth_aid_record(
             by=request.user, youth_file=youth_file, fund=data["fund"], decision_date=data["decision_date"],
             amount=data["amount"], purpose=data["purpose"]), done=_("L'aide est enregistrée.")):
         return redirect("youth:file_detail", pk=youth_file.pk)

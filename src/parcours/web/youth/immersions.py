@@ -28,7 +28,7 @@ from parcours.youth.services import (
 from ..access_log import people_shown
 from ..permissions import capability_required
 from ..submission import submit_once
-from .files import PAGE_SIZE, _file, _item_page, _write, _write_refusable
+from .files import PAGE_SIZE, _file, _item_page, _write
 from .forms import FollowUpForm, ImmersionCancelForm, ImmersionConfirmForm, ImmersionEvaluationForm, ImmersionForm
 
 
@@ -46,7 +46,7 @@ def immersion_add(request, pk: int):
     youth_file = _file(request, pk, youth_files_written_by(request.user))
     form = ImmersionForm(request.POST or None)
     created: list[ImmersionAgreement] = []
-    if _write(request, youth_file, form, lambda data: created.append(immersion_draw_up(
+    if _write(request, form, lambda data: created.append(immersion_draw_up(
             by=request.user, youth_file=youth_file, values=data)),
             done=_("La convention d'immersion est préparée.")):
         return redirect("youth:immersion_detail", pk=youth_file.pk, immersion_pk=created[0].pk)
@@ -88,7 +88,7 @@ def immersion_transition(request, pk: int, immersion_pk: int, transition: str):
     service = TRANSITIONS[transition]
     done = {"sign": _("La signature est enregistrée : l'immersion figure parmi les situations du jeune."),
             "complete": _("L'immersion est réalisée."), "cancel": _("La convention est annulée.")}[transition]
-    if _write_refusable(request, form, lambda data: service(by=request.user, agreement=agreement, **data),
+    if _write(request, form, lambda data: service(by=request.user, agreement=agreement, **data),
                         done=done):
         return redirect("youth:immersion_detail", pk=youth_file.pk, immersion_pk=agreement.pk)
     label = IMMERSION_WORKFLOW.transition(transition).label
@@ -101,7 +101,7 @@ def immersion_transition(request, pk: int, immersion_pk: int, transition: str):
 def immersion_evaluation(request, pk: int, immersion_pk: int):
     youth_file, agreement = _agreement(request, pk, immersion_pk, youth_files_written_by(request.user))
     form = ImmersionEvaluationForm(request.POST or None, initial={"date": timezone.localdate()})
-    if _write(request, youth_file, form, lambda data: immersion_evaluate(
+    if _write(request, form, lambda data: immersion_evaluate(
             by=request.user, agreement=agreement, day=data["date"], aptitudes=data["aptitudes"],
             outcome=data["outcome"], hire_proposed=data["hire_proposed"]), done=_("L'évaluation est enregistrée.")):
         return redirect("youth:immersion_detail", pk=youth_file.pk, immersion_pk=agreement.pk)
@@ -117,7 +117,7 @@ def immersion_follow_up(request, pk: int, immersion_pk: int, milestone: str):
     youth_file, agreement = _agreement(request, pk, immersion_pk, youth_files_written_by(request.user))
     due = immersion_follow_up_due_on(agreement, milestone)
     form = FollowUpForm(request.POST or None, initial={"date": max(due, min(timezone.localdate(), due))})
-    if _write(request, youth_file, form, lambda data: immersion_follow_up_record(
+    if _write(request, form, lambda data: immersion_follow_up_record(
             by=request.user, agreement=agreement, milestone=milestone, day=data["date"], outcome=data["outcome"],
             contract_type=data["contract_type"], employment_start=data["employment_start"],
             comment=data["comment"]), done=_("Le suivi est enregistré.")):
